@@ -1,0 +1,30 @@
+# Two commands matter: `make run` and `make test`. Each creates .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.sqlite3
+
+.PHONY: run test test-fast bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p instance
+	$(BIN)/timebank --db $(DEMO_DB) init
+	$(BIN)/timebank --db $(DEMO_DB) demo --if-empty
+	$(BIN)/timebank --db $(DEMO_DB) serve --host 127.0.0.1 --port 5000
+
+# Every test, on SQLite and on PostgreSQL (the local server; a throwaway database per run).
+test: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ledger.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,31 @@
+"""Alembic environment: the project's metadata and the application's database URL."""
+from __future__ import annotations
+
+from alembic import context
+
+from timebank.db.engine import Database
+from timebank.db.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    database = config.attributes.get("database") or Database(config.get_main_option("sqlalchemy.url"))
+    # DDL runs in a plain transaction: SQLite's BEGIN IMMEDIATE hook is fine for it too.
+    with database.engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            # Without batch mode an ALTER on SQLite can fail halfway and leave the schema
+            # changed but the version not moved.
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("timebank migrations run online only: give a database URL.")
+run_migrations_online()

@@ -1,0 +1,33 @@
+"""The `timebank` console script: thin commands over the service layer.
+
+Exit status is chosen here and only here: 0 done, 1 refused by a rule of the time bank
+(one line on stderr, nothing written), 2 wrong usage (click's own).
+"""
+from __future__ import annotations
+
+import click
+
+from timebank.cli.common import cli_context
+from timebank.cli.ledger import register as register_ledger
+from timebank.cli.match import match_command
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "database_url",
+    envvar="TIMEBANK_DATABASE_URL",
+    default=None,
+    metavar="URL",
+    help="SQLAlchemy database URL (default: an SQLite file in ./instance).",
+)
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """Time bank ledger, members and capability matching."""
+    ctx.obj = cli_context(database_url)
+
+
+register_ledger(main)
+main.add_command(match_command)

@@ -1,0 +1,79 @@
+"""What every command shares: the database, error handling and output."""
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+
+import click
+
+from timebank.domain.errors import TimebankError
+
+__all__ = ["CliContext", "cli_context", "pass_database", "refusals_exit_1", "echo_json", "actor"]
+
+
+@dataclass
+class CliContext:
+    database_url: str | None
+    _database: object | None = field(default=None, repr=False)
+
+    def database(self, *, require_schema: bool = True):
+        from timebank.db.engine import Database
+
+        if self._database is None:
+            self._database = Database(self.database_url)
+        if require_schema:
+            _require_current_schema(self._database)
+        return self._database
+
+
+def cli_context(database_url: str | None) -> CliContext:
+    return CliContext(database_url)
+
+
+def _require_current_schema(database) -> None:
+    from timebank.db import migrate
+
+    current, head = migrate.current_revision(database), migrate.head_revision(database)
+    if current != head:
+        state = "is not initialised" if current is None else f"is at revision {current}, not {head}"
+        raise TimebankError(f"The database {state}: run `timebank init` first.")
+
+
+def actor() -> str:
+    """Who recorded a write made from the command line."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "cli"
+
+
+def refusals_exit_1(command):
+    """A rule of the time bank refused: one line on stderr, exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TimebankError as error:
+            click.echo(f"timebank: {error.message}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def pass_database(command):
+    """Hand the command the database of the group's --db option (schema checked)."""
+
+    @click.pass_obj
+    @functools.wraps(command)
+    def wrapper(obj: CliContext, *args, **kwargs):
+        return command(obj.database(), *args, **kwargs)
+
+    return wrapper
+
+
+def echo_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))

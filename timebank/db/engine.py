@@ -1,0 +1,95 @@
+"""Engines and units of work, with the settings each database needs to lose nothing.
+
+SQLite: the driver's own lazy transactions lose updates under concurrent writers, so it
+is told to emit no BEGIN; each writing transaction starts with BEGIN IMMEDIATE (the write
+lock up front, never halfway), read-only ones with a plain BEGIN that gives a WAL
+snapshot. PostgreSQL: READ COMMITTED for writes, which lock the accounts they touch;
+REPEATABLE READ for read-only units, so a report sees one snapshot.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+__all__ = ["Database", "default_database_url", "normalise_url"]
+
+_READONLY = "timebank_readonly"
+
+
+def default_database_url() -> str:
+    """`TIMEBANK_DATABASE_URL`, or an SQLite file in the instance folder."""
+    url = os.environ.get("TIMEBANK_DATABASE_URL")
+    if url:
+        return normalise_url(url)
+    instance = Path(os.environ.get("TIMEBANK_INSTANCE", "instance")).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance / 'timebank.sqlite3'}"
+
+
+def normalise_url(url: str) -> str:
+    """Read `postgresql://` and `postgres://` as psycopg 3 URLs, the driver we install."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: an exchange the coordinator was told is recorded survives a power cut.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get(_READONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One database: its engine and the sessions that units of work open on it."""
+
+    def __init__(self, url: str | None = None, *, echo: bool = False):
+        self.url = normalise_url(url) if url else default_database_url()
+        parsed = make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # One connection per unit of work: SQLite's locks are per connection, and a
+            # pooled connection is cheap to reopen compared with a held write lock.
+            self.engine = create_engine(self.url, echo=echo, poolclass=NullPool)
+            _configure_sqlite(self.engine)
+            readonly = self.engine.execution_options(**{_READONLY: True})
+        else:
+            self.engine = create_engine(
+                self.url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20
+            )
+            readonly = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", **{_READONLY: True}
+            )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._readonly_sessions = sessionmaker(readonly, expire_on_commit=False, autoflush=False)
+
+    def session(self, *, readonly: bool = False) -> Session:
+        return (self._readonly_sessions if readonly else self._sessions)()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"

@@ -1,0 +1,231 @@
+"""SQLAlchemy 2 typed models of the ledger. The schema itself comes only from migrations/."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "utcnow"]
+
+# Named constraints, so that migrations can find them and errors can be told apart.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Bank(Base):
+    """A time bank: a tenant. Every other row belongs to exactly one bank."""
+
+    __tablename__ = "banks"
+    __table_args__ = (
+        CheckConstraint("floor_minutes <= 0", name="floor_not_positive"),
+        CheckConstraint("ceiling_minutes >= 0", name="ceiling_not_negative"),
+        CheckConstraint("length(slug) > 0", name="slug_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    floor_minutes: Mapped[int] = mapped_column(Integer)
+    ceiling_minutes: Mapped[int] = mapped_column(Integer)
+    member_exchanges_need_confirmation: Mapped[bool] = mapped_column(
+        Boolean, server_default=text("true")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ServiceCategory(Base):
+    """One entry of a bank's own list of services (gardening, lifts, tech help ...)."""
+
+    __tablename__ = "service_categories"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "slug"),
+        CheckConstraint("length(slug) > 0", name="slug_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+
+
+class Member(Base):
+    """A person or an organisation in one bank. Closed, never deleted: history stays."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "email"),
+        UniqueConstraint("id", "bank_id"),
+        CheckConstraint("kind IN ('person', 'organisation')", name="kind_known"),
+        CheckConstraint("status IN ('active', 'suspended', 'closed')", name="status_known"),
+        CheckConstraint("floor_minutes IS NULL OR floor_minutes <= 0", name="floor_not_positive"),
+        CheckConstraint(
+            "ceiling_minutes IS NULL OR ceiling_minutes >= 0", name="ceiling_not_negative"
+        ),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), server_default="person")
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    area: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), server_default="active")
+    # Per-member overrides of the bank's limits; NULL means "the bank's".
+    floor_minutes: Mapped[int | None] = mapped_column(Integer)
+    ceiling_minutes: Mapped[int | None] = mapped_column(Integer)
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Account(Base):
+    """An hours account: one per member, plus the bank's own and its community pot.
+
+    `balance_minutes` is a cache for fast reads, written only under a lock in the same
+    transaction as the entries; `timebank check` proves it equals the sum of entries.
+    """
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("id", "bank_id"),
+        CheckConstraint("kind IN ('member', 'bank', 'community_pot')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'member') = (member_id IS NOT NULL)", name="member_account_has_member"
+        ),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+        Index(
+            "uq_accounts_bank_id_kind_system",
+            "bank_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind <> 'member'"),
+            postgresql_where=text("kind <> 'member'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    balance_minutes: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+_STATES = "'pending', 'posted', 'declined', 'reversed'"
+_KINDS = "'exchange', 'group', 'grant', 'donation', 'reversal'"
+
+
+class Exchange(Base):
+    """One event of help (or a grant, donation or reversal) and its details.
+
+    Only `state`, `settled_at` and `settled_by` ever change, and only along the allowed
+    transitions; database triggers refuse every other UPDATE and every DELETE.
+    """
+
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        UniqueConstraint("id", "bank_id"),
+        UniqueConstraint("bank_id", "idempotency_key"),
+        UniqueConstraint("reverses_exchange_id"),
+        CheckConstraint("amount_minutes > 0", name="amount_positive"),
+        CheckConstraint(
+            "provider_member_id IS NULL OR receiver_member_id IS NULL "
+            "OR provider_member_id <> receiver_member_id",
+            name="distinct_members",
+        ),
+        CheckConstraint(f"state IN ({_STATES})", name="state_known"),
+        CheckConstraint(f"kind IN ({_KINDS})", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'reversal') = (reverses_exchange_id IS NOT NULL)",
+            name="reversal_points_at_exchange",
+        ),
+        CheckConstraint(
+            "reverses_exchange_id IS NULL OR reverses_exchange_id <> id", name="not_self_reversal"
+        ),
+        ForeignKeyConstraint(
+            ["provider_member_id", "bank_id"], ["members.id", "members.bank_id"]
+        ),
+        ForeignKeyConstraint(
+            ["receiver_member_id", "bank_id"], ["members.id", "members.bank_id"]
+        ),
+        ForeignKeyConstraint(
+            ["reverses_exchange_id", "bank_id"], ["exchanges.id", "exchanges.bank_id"]
+        ),
+        ForeignKeyConstraint(
+            ["bank_id", "category"], ["service_categories.bank_id", "service_categories.slug"]
+        ),
+        Index("ix_exchanges_bank_id_given_on", "bank_id", "given_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    provider_member_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    receiver_member_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    amount_minutes: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    # The member who started a pending exchange; the other member confirms it.
+    initiated_by_member_id: Mapped[int | None] = mapped_column(Integer)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    reverses_exchange_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    settled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    settled_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Entry(Base):
+    """Signed whole minutes on one account, for one posted exchange. Append-only."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "account_id"),
+        CheckConstraint("amount_minutes <> 0", name="amount_not_zero"),
+        ForeignKeyConstraint(["exchange_id", "bank_id"], ["exchanges.id", "exchanges.bank_id"]),
+        ForeignKeyConstraint(["account_id", "bank_id"], ["accounts.id", "accounts.bank_id"]),
+        Index("ix_entries_account_id_id", "account_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    exchange_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(Integer)
+    amount_minutes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

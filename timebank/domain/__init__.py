@@ -1,0 +1,1 @@
+"""Plain rules of the time bank: no SQL, no Flask."""

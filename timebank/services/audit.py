@@ -1,0 +1,132 @@
+"""`timebank check`: every invariant of the ledger, each named when broken.
+
+Invariants as small named functions, in the manner of Beancount's validators: each
+yields the problems it finds; the report lists them all.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from timebank.db.engine import Database
+from timebank.db.models import Account, Bank, Entry, Exchange, Member
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import CheckReport, Problem
+
+__all__ = ["check_ledger", "INVARIANTS"]
+
+
+def exchanges_sum_to_zero(session: Session) -> Iterator[Problem]:
+    rows = session.execute(
+        select(Entry.exchange_id, func.sum(Entry.amount_minutes).label("total"))
+        .group_by(Entry.exchange_id)
+        .having(func.sum(Entry.amount_minutes) != 0)
+    )
+    for r in rows:
+        yield Problem("exchange_sums_to_zero", f"exchange {r.exchange_id} sums to {r.total} minutes")
+
+
+def posted_exchanges_have_entries(session: Session) -> Iterator[Problem]:
+    counts = (
+        select(Entry.exchange_id, func.count().label("n")).group_by(Entry.exchange_id).subquery()
+    )
+    rows = session.execute(
+        select(Exchange.id, Exchange.state, func.coalesce(counts.c.n, 0).label("n"))
+        .outerjoin(counts, counts.c.exchange_id == Exchange.id)
+        .where(
+            ((Exchange.state.in_(["posted", "reversed"])) & (func.coalesce(counts.c.n, 0) < 2))
+            | ((Exchange.state.in_(["pending", "declined"])) & (func.coalesce(counts.c.n, 0) > 0))
+        )
+    )
+    for r in rows:
+        yield Problem(
+            "only_posted_exchanges_move_balances",
+            f"exchange {r.id} is {r.state} and has {r.n} entries",
+        )
+
+
+def balances_equal_entries(session: Session) -> Iterator[Problem]:
+    sums = (
+        select(Entry.account_id, func.sum(Entry.amount_minutes).label("total"))
+        .group_by(Entry.account_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Account.id, Account.balance_minutes, func.coalesce(sums.c.total, 0).label("total"))
+        .outerjoin(sums, sums.c.account_id == Account.id)
+        .where(Account.balance_minutes != func.coalesce(sums.c.total, 0))
+    )
+    for r in rows:
+        yield Problem(
+            "balance_equals_sum_of_entries",
+            f"account {r.id} shows {r.balance_minutes} minutes but its entries sum to {r.total}",
+        )
+
+
+def banks_sum_to_zero(session: Session) -> Iterator[Problem]:
+    rows = session.execute(
+        select(Bank.slug, func.coalesce(func.sum(Account.balance_minutes), 0).label("total"))
+        .join(Account, Account.bank_id == Bank.id, isouter=True)
+        .group_by(Bank.slug)
+        .having(func.coalesce(func.sum(Account.balance_minutes), 0) != 0)
+    )
+    for r in rows:
+        yield Problem("bank_sums_to_zero", f"bank {r.slug} sums to {r.total} minutes")
+
+
+def reversals_mirror_their_exchange(session: Session) -> Iterator[Problem]:
+    original = aliased(Exchange)
+    rows = session.execute(
+        select(Exchange.id, Exchange.reverses_exchange_id, original.state)
+        .join(original, original.id == Exchange.reverses_exchange_id)
+        .where(original.state != "reversed")
+    )
+    for r in rows:
+        yield Problem(
+            "reversed_exchange_is_marked",
+            f"exchange {r.reverses_exchange_id} is reversed by {r.id} but marked {r.state}",
+        )
+    reversal_entry = aliased(Entry)
+    rows = session.execute(
+        select(Exchange.id, Exchange.reverses_exchange_id)
+        .join(Entry, Entry.exchange_id == Exchange.reverses_exchange_id)
+        .outerjoin(
+            reversal_entry,
+            (reversal_entry.exchange_id == Exchange.id)
+            & (reversal_entry.account_id == Entry.account_id)
+            & (reversal_entry.amount_minutes == -Entry.amount_minutes),
+        )
+        .where(Exchange.reverses_exchange_id.is_not(None), reversal_entry.id.is_(None))
+        .distinct()
+    )
+    for r in rows:
+        yield Problem(
+            "reversal_mirrors_exchange",
+            f"reversal {r.id} does not undo every entry of exchange {r.reverses_exchange_id}",
+        )
+
+
+INVARIANTS = (
+    exchanges_sum_to_zero,
+    posted_exchanges_have_entries,
+    balances_equal_entries,
+    banks_sum_to_zero,
+    reversals_mirror_their_exchange,
+)
+
+
+def check_ledger(database: Database) -> CheckReport:
+    """Verify every invariant in one snapshot of the whole database."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        problems = tuple(p for invariant in INVARIANTS for p in invariant(session))
+        counts = {
+            "banks": session.scalar(select(func.count()).select_from(Bank)),
+            "members": session.scalar(select(func.count()).select_from(Member)),
+            "accounts": session.scalar(select(func.count()).select_from(Account)),
+            "exchanges": session.scalar(select(func.count()).select_from(Exchange)),
+            "entries": session.scalar(select(func.count()).select_from(Entry)),
+        }
+    return CheckReport(problems=problems, counts=counts)

@@ -1,0 +1,145 @@
+"""Banks (tenants), their settings and their service categories."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.taxonomy import CATEGORIES
+from timebank.db.engine import Database
+from timebank.db.models import Account, Bank, ServiceCategory
+from timebank.domain.errors import BankSlugTaken, InvalidInput, UnknownBank
+from timebank.domain.ledger import (
+    DEFAULT_CEILING_MINUTES,
+    DEFAULT_FLOOR_MINUTES,
+    AccountKind,
+    check_limits_are_sane,
+)
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import BankView
+
+__all__ = [
+    "create_bank",
+    "get_bank",
+    "list_banks",
+    "set_bank_limits",
+    "set_confirmation_mode",
+    "list_categories",
+    "bank_row",
+    "bank_view",
+]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def bank_view(bank: Bank) -> BankView:
+    return BankView(
+        id=bank.id,
+        slug=bank.slug,
+        name=bank.name,
+        floor_minutes=bank.floor_minutes,
+        ceiling_minutes=bank.ceiling_minutes,
+        member_exchanges_need_confirmation=bank.member_exchanges_need_confirmation,
+    )
+
+
+def bank_row(session: Session, slug: str, *, lock: bool = False) -> Bank:
+    """The bank with this slug, or UnknownBank."""
+    query = select(Bank).where(Bank.slug == slug)
+    if lock:
+        query = query.with_for_update()
+    bank = session.scalars(query).one_or_none()
+    if bank is None:
+        raise UnknownBank(f"There is no time bank called {slug!r}.")
+    return bank
+
+
+def create_bank(
+    database: Database,
+    slug: str,
+    name: str,
+    *,
+    floor_minutes: int | None = None,
+    ceiling_minutes: int | None = None,
+) -> BankView:
+    """A new bank with its own account, its community pot and the standard service list."""
+    slug = (slug or "").strip()
+    name = (name or "").strip()
+    if not _SLUG.match(slug):
+        raise InvalidInput(
+            f"{slug!r} cannot be a bank's short name: use lower-case letters, digits and "
+            "hyphens, up to 64 characters."
+        )
+    if not name or len(name) > 200:
+        raise InvalidInput("A bank needs a name of 1 to 200 characters.")
+    floor = DEFAULT_FLOOR_MINUTES if floor_minutes is None else floor_minutes
+    ceiling = DEFAULT_CEILING_MINUTES if ceiling_minutes is None else ceiling_minutes
+    check_limits_are_sane(floor, ceiling)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        if session.scalars(select(Bank.id).where(Bank.slug == slug)).first() is not None:
+            raise BankSlugTaken(f"There is already a time bank called {slug!r}.")
+        bank = Bank(slug=slug, name=name, floor_minutes=floor, ceiling_minutes=ceiling,
+                    member_exchanges_need_confirmation=True)
+        session.add(bank)
+        session.flush()
+        session.add_all(
+            [
+                Account(bank_id=bank.id, kind=AccountKind.BANK.value, balance_minutes=0),
+                Account(bank_id=bank.id, kind=AccountKind.COMMUNITY_POT.value, balance_minutes=0),
+            ]
+        )
+        session.add_all(
+            ServiceCategory(bank_id=bank.id, slug=c.id, name=c.name, description=c.description)
+            for c in CATEGORIES
+        )
+        view = bank_view(bank)
+        uow.commit()
+    return view
+
+
+def get_bank(database: Database, slug: str) -> BankView:
+    with UnitOfWork(database, readonly=True) as uow:
+        return bank_view(bank_row(uow.session, slug))
+
+
+def list_banks(database: Database) -> list[BankView]:
+    with UnitOfWork(database, readonly=True) as uow:
+        return [bank_view(b) for b in uow.session.scalars(select(Bank).order_by(Bank.slug))]
+
+
+def set_bank_limits(
+    database: Database, slug: str, *, floor_minutes: int, ceiling_minutes: int
+) -> BankView:
+    """New limits apply to later exchanges; balances already outside them may move back."""
+    check_limits_are_sane(floor_minutes, ceiling_minutes)
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, slug, lock=True)
+        bank.floor_minutes = floor_minutes
+        bank.ceiling_minutes = ceiling_minutes
+        view = bank_view(bank)
+        uow.commit()
+    return view
+
+
+def set_confirmation_mode(database: Database, slug: str, *, need_confirmation: bool) -> BankView:
+    """Whether exchanges a member logs wait for the other member to confirm them."""
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, slug, lock=True)
+        bank.member_exchanges_need_confirmation = bool(need_confirmation)
+        view = bank_view(bank)
+        uow.commit()
+    return view
+
+
+def list_categories(database: Database, slug: str) -> list[tuple[str, str]]:
+    """The bank's active service categories as (slug, name), in list order."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, slug)
+        rows = uow.session.execute(
+            select(ServiceCategory.slug, ServiceCategory.name)
+            .where(ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))
+            .order_by(ServiceCategory.id)
+        )
+        return [(r.slug, r.name) for r in rows]

@@ -1,0 +1,832 @@
+"""The ledger's use cases: logging, confirming, reversing, granting, donating, reading.
+
+Every write follows one path (`_post`): lock the accounts it touches in id order, check
+the idempotency key, check every balance against its limits, then insert the entries
+and move the cached balances, all in one transaction. On PostgreSQL the lock is
+`SELECT ... FOR UPDATE`; on SQLite the whole transaction already holds the write lock
+from `BEGIN IMMEDIATE`, and SQLAlchemy leaves FOR UPDATE out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
+
+from timebank.db.engine import Database
+from timebank.db.models import Account, Bank, Entry, Exchange, Member, ServiceCategory, utcnow
+from timebank.domain.errors import (
+    AlreadyReversed,
+    CommunityPotTooLow,
+    ExchangeNotPending,
+    ExchangeNotPosted,
+    HoursNotPositive,
+    IdempotencyKeyReusedWithOtherDetails,
+    InvalidInput,
+    InvalidHours,
+    MemberNotActive,
+    NotYoursToConfirm,
+    UnknownCategory,
+    UnknownExchange,
+)
+from timebank.domain.ledger import (
+    AccountKind,
+    ExchangeKind,
+    ExchangeState,
+    Limits,
+    check_balance_move,
+    check_distinct_members,
+    check_exchange_length,
+    fingerprint,
+    parse_day,
+    require_reason,
+    split_group,
+)
+from timebank.services.banks import bank_row
+from timebank.services.members import member_row
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import BalanceView, ExchangeView, StatementLine
+
+__all__ = [
+    "log_exchange",
+    "propose_exchange",
+    "confirm_exchange",
+    "decline_exchange",
+    "log_group_exchange",
+    "grant",
+    "donate",
+    "reverse_exchange",
+    "get_exchange",
+    "list_exchanges",
+    "balance",
+    "balances",
+    "statement",
+]
+
+MAX_DESCRIPTION_CHARS = 2000
+MAX_KEY_CHARS = 200
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def _check_minutes(minutes: int) -> int:
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        raise InvalidHours(f"{minutes!r} is not a whole number of minutes.")
+    if minutes <= 0:
+        raise HoursNotPositive("Hours must be more than zero.")
+    check_exchange_length(minutes)
+    return minutes
+
+
+def _clean_text(text: str | None, what: str, limit: int) -> str | None:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"The {what} can be at most {limit} characters.")
+    return text or None
+
+
+def _clean_key(key: str | None) -> str | None:
+    key = (key or "").strip()
+    if len(key) > MAX_KEY_CHARS:
+        raise InvalidInput(f"An idempotency key can be at most {MAX_KEY_CHARS} characters.")
+    return key or None
+
+
+def _check_category(session: Session, bank: Bank, category: str | None) -> str | None:
+    category = (category or "").strip() or None
+    if category is None:
+        return None
+    found = session.scalars(
+        select(ServiceCategory.id).where(
+            ServiceCategory.bank_id == bank.id,
+            ServiceCategory.slug == category,
+            ServiceCategory.active.is_(True),
+        )
+    ).first()
+    if found is None:
+        raise UnknownCategory(f"{category!r} is not one of this bank's service categories.")
+    return category
+
+
+def _active_members(session: Session, bank: Bank, member_ids: list[int]) -> dict[int, Member]:
+    members = {}
+    for member_id in member_ids:
+        member = member_row(session, bank.id, member_id)
+        if member.status != "active":
+            raise MemberNotActive(f"{member.name} (member {member.id}) is {member.status}.")
+        members[member_id] = member
+    return members
+
+
+# ---------------------------------------------------------------- the one write path
+
+
+@dataclass(frozen=True)
+class _Leg:
+    account: Account
+    delta_minutes: int
+    who: str
+    limits: Limits | None  # None: no limit (the bank's own account)
+
+
+def _member_limits(bank: Bank, member: Member) -> Limits:
+    return Limits(
+        floor_minutes=bank.floor_minutes if member.floor_minutes is None else member.floor_minutes,
+        ceiling_minutes=(
+            bank.ceiling_minutes if member.ceiling_minutes is None else member.ceiling_minutes
+        ),
+    )
+
+
+def _lock_accounts(session: Session, account_ids: set[int]) -> dict[int, Account]:
+    """Lock in id order, so that two writers never wait for each other in a cycle."""
+    rows = session.scalars(
+        select(Account)
+        .where(Account.id.in_(sorted(account_ids)))
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {a.id: a for a in rows}
+
+
+def _member_accounts(session: Session, member_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Account.member_id, Account.id).where(Account.member_id.in_(member_ids))
+    )
+    return {r.member_id: r.id for r in rows}
+
+
+def _system_account_id(session: Session, bank: Bank, kind: AccountKind) -> int:
+    return session.scalars(
+        select(Account.id).where(Account.bank_id == bank.id, Account.kind == kind.value)
+    ).one()
+
+
+def _replay(session: Session, bank: Bank, key: str | None, details_fingerprint: str) -> Exchange | None:
+    """The exchange an earlier write with this key recorded, if the details match."""
+    if key is None:
+        return None
+    earlier = session.scalars(
+        select(Exchange).where(Exchange.bank_id == bank.id, Exchange.idempotency_key == key)
+    ).one_or_none()
+    if earlier is None:
+        return None
+    if earlier.details_fingerprint != details_fingerprint:
+        raise IdempotencyKeyReusedWithOtherDetails(
+            f"The key {key!r} was already used for exchange {earlier.id}, with other details. "
+            "Use a new key for a new exchange."
+        )
+    return earlier
+
+
+def _apply_legs(session: Session, bank: Bank, exchange: Exchange, legs: list[_Leg]) -> None:
+    """Check every leg against its limits, then write the entries and move balances."""
+    for leg in legs:
+        if leg.limits is not None:
+            check_balance_move(leg.who, leg.account.balance_minutes, leg.delta_minutes, leg.limits)
+    if sum(leg.delta_minutes for leg in legs) != 0:  # pragma: no cover - a programming error
+        raise AssertionError("entries of an exchange must sum to zero")
+    now = utcnow()
+    session.execute(
+        Entry.__table__.insert(),
+        [
+            {
+                "bank_id": bank.id,
+                "exchange_id": exchange.id,
+                "account_id": leg.account.id,
+                "amount_minutes": leg.delta_minutes,
+                "created_at": now,
+            }
+            for leg in legs
+        ],
+    )
+    accounts_table = Account.__table__
+    session.execute(
+        accounts_table.update()
+        .where(accounts_table.c.id == bindparam("account_id"))
+        .values(balance_minutes=accounts_table.c.balance_minutes + bindparam("delta")),
+        [{"account_id": leg.account.id, "delta": leg.delta_minutes} for leg in legs],
+    )
+    for leg in legs:
+        # Keep the loaded row in step without marking it dirty: the UPDATE above wrote it.
+        set_committed_value(leg.account, "balance_minutes", leg.account.balance_minutes + leg.delta_minutes)
+
+
+def _write(database: Database, attempt):
+    """Run one write; a unique-key race (same key, two writers) is settled by re-running.
+
+    The second run finds the first writer's exchange and returns it or refuses the key,
+    so no caller ever sees a raw database error for a retried key.
+    """
+    for tries_left in (1, 0):
+        try:
+            with UnitOfWork(database) as uow:
+                result = attempt(uow.session)
+                uow.commit()
+                return result
+        except IntegrityError as error:
+            if tries_left and "idempotency_key" in str(error.orig):
+                continue
+            raise
+
+
+def _exchange_view(session: Session, exchange: Exchange, *, replayed: bool = False) -> ExchangeView:
+    rows = session.execute(
+        select(Account.member_id, Account.kind, Entry.amount_minutes)
+        .join(Account, Account.id == Entry.account_id)
+        .where(Entry.exchange_id == exchange.id)
+        .order_by(Entry.id)
+    )
+    entries = {
+        (str(r.member_id) if r.member_id is not None else r.kind): r.amount_minutes for r in rows
+    }
+    return ExchangeView(
+        id=exchange.id,
+        bank_id=exchange.bank_id,
+        kind=exchange.kind,
+        state=exchange.state,
+        provider_member_id=exchange.provider_member_id,
+        receiver_member_id=exchange.receiver_member_id,
+        amount_minutes=exchange.amount_minutes,
+        category=exchange.category,
+        description=exchange.description,
+        given_on=exchange.given_on,
+        recorded_by=exchange.recorded_by,
+        initiated_by_member_id=exchange.initiated_by_member_id,
+        reverses_exchange_id=exchange.reverses_exchange_id,
+        reason=exchange.reason,
+        created_at=exchange.created_at,
+        entries=entries,
+        replayed=replayed,
+    )
+
+
+def _new_exchange(session: Session, bank: Bank, **fields) -> Exchange:
+    exchange = Exchange(bank_id=bank.id, created_at=utcnow(), **fields)
+    session.add(exchange)
+    session.flush()
+    return exchange
+
+
+def _two_member_legs(
+    bank: Bank, members: dict[int, Member], accounts: dict[int, Account],
+    account_of: dict[int, int], provider_id: int, receiver_id: int, minutes: int,
+) -> list[_Leg]:
+    provider, receiver = members[provider_id], members[receiver_id]
+    return [
+        _Leg(accounts[account_of[provider_id]], minutes, provider.name, _member_limits(bank, provider)),
+        _Leg(accounts[account_of[receiver_id]], -minutes, receiver.name, _member_limits(bank, receiver)),
+    ]
+
+
+# ---------------------------------------------------------------- exchanges between members
+
+
+def log_exchange(
+    database: Database,
+    bank_slug: str,
+    *,
+    provider_id: int,
+    receiver_id: int,
+    minutes: int,
+    recorded_by: str,
+    category: str | None = None,
+    description: str | None = None,
+    given_on: str | dt.date | None = None,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> ExchangeView:
+    """Record help one member gave another, posted at once (a coordinator's logging)."""
+    return _record_exchange(
+        database, bank_slug, provider_id=provider_id, receiver_id=receiver_id,
+        minutes=minutes, recorded_by=recorded_by, category=category,
+        description=description, given_on=given_on, idempotency_key=idempotency_key,
+        today=today, initiated_by=None,
+    )
+
+
+def propose_exchange(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int,
+    provider_id: int,
+    receiver_id: int,
+    minutes: int,
+    category: str | None = None,
+    description: str | None = None,
+    given_on: str | dt.date | None = None,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> ExchangeView:
+    """A member logs an exchange they took part in; it waits for the other member.
+
+    When the bank does not ask for confirmation, it is posted at once.
+    """
+    if member_id not in (provider_id, receiver_id):
+        raise NotYoursToConfirm("A member can only log an exchange they took part in.")
+    return _record_exchange(
+        database, bank_slug, provider_id=provider_id, receiver_id=receiver_id,
+        minutes=minutes, recorded_by=f"member:{member_id}", category=category,
+        description=description, given_on=given_on, idempotency_key=idempotency_key,
+        today=today, initiated_by=member_id,
+    )
+
+
+def _record_exchange(
+    database: Database, bank_slug: str, *, provider_id: int, receiver_id: int, minutes: int,
+    recorded_by: str, category: str | None, description: str | None,
+    given_on: str | dt.date | None, idempotency_key: str | None, today: dt.date | None,
+    initiated_by: int | None,
+) -> ExchangeView:
+    _check_minutes(minutes)
+    day = parse_day(given_on, today or dt.date.today())
+    description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
+    key = _clean_key(idempotency_key)
+    check_distinct_members(provider_id, [receiver_id])
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug)
+        members = _active_members(session, bank, [provider_id, receiver_id])
+        slug = _check_category(session, bank, category)
+        details = fingerprint({
+            "kind": "exchange", "provider": provider_id, "receiver": receiver_id,
+            "minutes": minutes, "category": slug, "description": description,
+            "given_on": day, "initiated_by": initiated_by,
+        })
+        account_of = _member_accounts(session, [provider_id, receiver_id])
+        accounts = _lock_accounts(session, set(account_of.values()))
+        earlier = _replay(session, bank, key, details)
+        if earlier is not None:
+            return _exchange_view(session, earlier, replayed=True)
+        pending = initiated_by is not None and bank.member_exchanges_need_confirmation
+        exchange = _new_exchange(
+            session, bank, kind=ExchangeKind.EXCHANGE.value,
+            state=(ExchangeState.PENDING if pending else ExchangeState.POSTED).value,
+            provider_member_id=provider_id, receiver_member_id=receiver_id,
+            amount_minutes=minutes, category=slug, description=description, given_on=day,
+            recorded_by=recorded_by, initiated_by_member_id=initiated_by,
+            idempotency_key=key, details_fingerprint=details,
+        )
+        if not pending:
+            legs = _two_member_legs(bank, members, accounts, account_of, provider_id,
+                                    receiver_id, minutes)
+            _apply_legs(session, bank, exchange, legs)
+        return _exchange_view(session, exchange)
+
+    return _write(database, attempt)
+
+
+def _pending_for(session: Session, bank: Bank, exchange_id: int) -> Exchange:
+    exchange = _exchange_row(session, bank, exchange_id, lock=True)
+    if exchange.state != ExchangeState.PENDING.value:
+        raise ExchangeNotPending(f"Exchange {exchange_id} is {exchange.state}, not waiting.")
+    return exchange
+
+
+def _may_settle(exchange: Exchange, member_id: int | None) -> None:
+    """Only the other member (or a coordinator, member_id None) settles a pending exchange."""
+    if member_id is None:
+        return
+    parties = (exchange.provider_member_id, exchange.receiver_member_id)
+    if member_id not in parties or member_id == exchange.initiated_by_member_id:
+        raise NotYoursToConfirm(
+            f"Exchange {exchange.id} waits for the other member to confirm it, not you."
+        )
+
+
+def confirm_exchange(
+    database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str
+) -> ExchangeView:
+    """The other member (or a coordinator, with member_id None) confirms: it is posted."""
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug)
+        exchange = _pending_for(session, bank, exchange_id)
+        _may_settle(exchange, member_id)
+        provider_id, receiver_id = exchange.provider_member_id, exchange.receiver_member_id
+        members = _active_members(session, bank, [provider_id, receiver_id])
+        account_of = _member_accounts(session, [provider_id, receiver_id])
+        accounts = _lock_accounts(session, set(account_of.values()))
+        legs = _two_member_legs(bank, members, accounts, account_of, provider_id, receiver_id,
+                                exchange.amount_minutes)
+        _apply_legs(session, bank, exchange, legs)
+        exchange.state = ExchangeState.POSTED.value
+        exchange.settled_at = utcnow()
+        exchange.settled_by = settled_by
+        session.flush()
+        return _exchange_view(session, exchange)
+
+    return _write(database, attempt)
+
+
+def decline_exchange(
+    database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str
+) -> ExchangeView:
+    """The other member (or a coordinator) declines: it never moves a balance."""
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug)
+        exchange = _pending_for(session, bank, exchange_id)
+        _may_settle(exchange, member_id)
+        exchange.state = ExchangeState.DECLINED.value
+        exchange.settled_at = utcnow()
+        exchange.settled_by = settled_by
+        session.flush()
+        return _exchange_view(session, exchange)
+
+    return _write(database, attempt)
+
+
+# ---------------------------------------------------------------- groups, grants, donations
+
+
+def log_group_exchange(
+    database: Database,
+    bank_slug: str,
+    *,
+    provider_id: int,
+    receiver_ids: list[int],
+    minutes: int,
+    recorded_by: str,
+    category: str | None = None,
+    description: str | None = None,
+    given_on: str | dt.date | None = None,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> ExchangeView:
+    """One provider, several receivers sharing `minutes` equally in whole minutes.
+
+    The provider earns all of it; the few minutes that do not divide equally come from
+    the community pot, which may go below zero for them (the community's gift).
+    """
+    _check_minutes(minutes)
+    receiver_ids = list(receiver_ids)
+    if not receiver_ids:
+        raise InvalidInput("A group exchange needs at least one receiver.")
+    check_distinct_members(provider_id, receiver_ids)
+    share, remainder = split_group(minutes, len(receiver_ids))
+    day = parse_day(given_on, today or dt.date.today())
+    description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
+    key = _clean_key(idempotency_key)
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug)
+        members = _active_members(session, bank, [provider_id, *receiver_ids])
+        slug = _check_category(session, bank, category)
+        details = fingerprint({
+            "kind": "group", "provider": provider_id, "receivers": sorted(receiver_ids),
+            "minutes": minutes, "category": slug, "description": description, "given_on": day,
+        })
+        account_of = _member_accounts(session, [provider_id, *receiver_ids])
+        pot_id = _system_account_id(session, bank, AccountKind.COMMUNITY_POT)
+        accounts = _lock_accounts(session, {*account_of.values(), pot_id})
+        earlier = _replay(session, bank, key, details)
+        if earlier is not None:
+            return _exchange_view(session, earlier, replayed=True)
+        exchange = _new_exchange(
+            session, bank, kind=ExchangeKind.GROUP.value, state=ExchangeState.POSTED.value,
+            provider_member_id=provider_id, receiver_member_id=None, amount_minutes=minutes,
+            category=slug, description=description, given_on=day, recorded_by=recorded_by,
+            idempotency_key=key, details_fingerprint=details,
+        )
+        provider = members[provider_id]
+        legs = [_Leg(accounts[account_of[provider_id]], minutes, provider.name,
+                     _member_limits(bank, provider))]
+        for receiver_id in receiver_ids:
+            receiver = members[receiver_id]
+            legs.append(_Leg(accounts[account_of[receiver_id]], -share, receiver.name,
+                             _member_limits(bank, receiver)))
+        if remainder:
+            legs.append(_Leg(accounts[pot_id], -remainder, "The community pot", None))
+        _apply_legs(session, bank, exchange, legs)
+        return _exchange_view(session, exchange)
+
+    return _write(database, attempt)
+
+
+def grant(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int,
+    minutes: int,
+    reason: str,
+    recorded_by: str,
+    from_community_pot: bool = False,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> ExchangeView:
+    """Hours to a member from the bank's own account (welcome hours) or its community pot."""
+    _check_minutes(minutes)
+    reason = require_reason(reason, "grant")
+    key = _clean_key(idempotency_key)
+    day = today or dt.date.today()
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug)
+        members = _active_members(session, bank, [member_id])
+        source = AccountKind.COMMUNITY_POT if from_community_pot else AccountKind.BANK
+        details = fingerprint({"kind": "grant", "member": member_id, "minutes": minutes,
+                               "reason": reason, "source": source.value})
+        account_of = _member_accounts(session, [member_id])
+        source_id = _system_account_id(session, bank, source)
+        accounts = _lock_accounts(session, {account_of[member_id], source_id})
+        earlier = _replay(session, bank, key, details)
+        if earlier is not None:
+            return _exchange_view(session, earlier, replayed=True)
+        if from_community_pot and accounts[source_id].balance_minutes < minutes:
+            raise CommunityPotTooLow(
+                f"The community pot holds {accounts[source_id].balance_minutes} minutes, "
+                f"fewer than the {minutes} this grant needs."
+            )
+        exchange = _new_exchange(
+            session, bank, kind=ExchangeKind.GRANT.value, state=ExchangeState.POSTED.value,
+            provider_member_id=None, receiver_member_id=member_id, amount_minutes=minutes,
+            category=None, description=None, given_on=day, recorded_by=recorded_by,
+            idempotency_key=key, details_fingerprint=details, reason=reason,
+        )
+        member = members[member_id]
+        legs = [
+            _Leg(accounts[account_of[member_id]], minutes, member.name, _member_limits(bank, member)),
+            _Leg(accounts[source_id], -minutes, "The bank", None),
+        ]
+        _apply_legs(session, bank, exchange, legs)
+        return _exchange_view(session, exchange)
+
+    return _write(database, attempt)
+
+
+def donate(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int,
+    minutes: int,
+    recorded_by: str,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> ExchangeView:
+    """A member gives hours to the community pot, from which grants can be made."""
+    _check_minutes(minutes)
+    key = _clean_key(idempotency_key)
+    day = today or dt.date.today()
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug)
+        members = _active_members(session, bank, [member_id])
+        details = fingerprint({"kind": "donation", "member": member_id, "minutes": minutes})
+        account_of = _member_accounts(session, [member_id])
+        pot_id = _system_account_id(session, bank, AccountKind.COMMUNITY_POT)
+        accounts = _lock_accounts(session, {account_of[member_id], pot_id})
+        earlier = _replay(session, bank, key, details)
+        if earlier is not None:
+            return _exchange_view(session, earlier, replayed=True)
+        exchange = _new_exchange(
+            session, bank, kind=ExchangeKind.DONATION.value, state=ExchangeState.POSTED.value,
+            provider_member_id=member_id, receiver_member_id=None, amount_minutes=minutes,
+            category=None, description=None, given_on=day, recorded_by=recorded_by,
+            idempotency_key=key, details_fingerprint=details,
+        )
+        member = members[member_id]
+        legs = [
+            _Leg(accounts[account_of[member_id]], -minutes, member.name, _member_limits(bank, member)),
+            _Leg(accounts[pot_id], minutes, "The community pot", None),
+        ]
+        _apply_legs(session, bank, exchange, legs)
+        return _exchange_view(session, exchange)
+
+    return _write(database, attempt)
+
+
+# ---------------------------------------------------------------- reversals
+
+
+def _exchange_row(session: Session, bank: Bank | None, exchange_id: int, *, lock: bool = False) -> Exchange:
+    if not isinstance(exchange_id, int) or isinstance(exchange_id, bool):
+        raise UnknownExchange(f"{exchange_id!r} is not an exchange number.")
+    query = select(Exchange).where(Exchange.id == exchange_id)
+    if bank is not None:
+        query = query.where(Exchange.bank_id == bank.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    exchange = session.scalars(query).one_or_none()
+    if exchange is None:
+        raise UnknownExchange(f"There is no exchange number {exchange_id} in this bank."
+                              if bank is not None else f"There is no exchange number {exchange_id}.")
+    return exchange
+
+
+def reverse_exchange(
+    database: Database,
+    exchange_id: int,
+    *,
+    reason: str,
+    recorded_by: str,
+    bank_slug: str | None = None,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> ExchangeView:
+    """Record the opposite of a posted exchange, pointing at it, with a reason. Never twice.
+
+    The reversal moves balances like any exchange, so it respects the limits too: a
+    member who has already spent hours they are losing needs a grant or new limits first.
+    """
+    reason = require_reason(reason, "reversal")
+    key = _clean_key(idempotency_key)
+    day = today or dt.date.today()
+
+    def attempt(session: Session) -> ExchangeView:
+        bank = bank_row(session, bank_slug) if bank_slug else None
+        original = _exchange_row(session, bank, exchange_id, lock=True)
+        if bank is None:
+            bank = session.get(Bank, original.bank_id)
+        details = fingerprint({"kind": "reversal", "of": exchange_id, "reason": reason})
+        earlier = _replay(session, bank, key, details)
+        if earlier is not None:
+            return _exchange_view(session, earlier, replayed=True)
+        if original.state == ExchangeState.REVERSED.value:
+            raise AlreadyReversed(f"Exchange {exchange_id} has already been reversed.")
+        if original.kind == ExchangeKind.REVERSAL.value:
+            raise ExchangeNotPosted(
+                f"Exchange {exchange_id} is itself a reversal; log the exchange again instead."
+            )
+        if original.state != ExchangeState.POSTED.value:
+            raise ExchangeNotPosted(
+                f"Exchange {exchange_id} is {original.state}: only posted exchanges are reversed."
+            )
+        entries = session.execute(
+            select(Entry.account_id, Entry.amount_minutes)
+            .where(Entry.exchange_id == original.id)
+            .order_by(Entry.id)
+        ).all()
+        accounts = _lock_accounts(session, {e.account_id for e in entries})
+        owners = {
+            m.id: m
+            for m in session.scalars(
+                select(Member).where(
+                    Member.id.in_([a.member_id for a in accounts.values() if a.member_id])
+                )
+            )
+        }
+        reversal = _new_exchange(
+            session, bank, kind=ExchangeKind.REVERSAL.value, state=ExchangeState.POSTED.value,
+            provider_member_id=original.receiver_member_id,
+            receiver_member_id=original.provider_member_id,
+            amount_minutes=original.amount_minutes, category=original.category,
+            description=original.description, given_on=day, recorded_by=recorded_by,
+            idempotency_key=key, details_fingerprint=details,
+            reverses_exchange_id=original.id, reason=reason,
+        )
+        legs = []
+        for entry in entries:
+            account = accounts[entry.account_id]
+            owner = owners.get(account.member_id)
+            legs.append(_Leg(
+                account, -entry.amount_minutes,
+                owner.name if owner else "The bank",
+                _member_limits(bank, owner) if owner else None,
+            ))
+        _apply_legs(session, bank, reversal, legs)
+        original.state = ExchangeState.REVERSED.value
+        original.settled_at = utcnow()
+        original.settled_by = recorded_by
+        session.flush()
+        return _exchange_view(session, reversal)
+
+    return _write(database, attempt)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_exchange(database: Database, bank_slug: str, exchange_id: int) -> ExchangeView:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return _exchange_view(uow.session, _exchange_row(uow.session, bank, exchange_id))
+
+
+def list_exchanges(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int | None = None,
+    state: str | None = None,
+    limit: int = 200,
+) -> list[ExchangeView]:
+    """The bank's exchanges, newest first; a member's own when member_id is given."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        query = select(Exchange).where(Exchange.bank_id == bank.id)
+        if member_id is not None:
+            member_row(session, bank.id, member_id)
+            query = query.where(
+                (Exchange.provider_member_id == member_id) | (Exchange.receiver_member_id == member_id)
+                | Exchange.id.in_(
+                    select(Entry.exchange_id).join(Account, Account.id == Entry.account_id)
+                    .where(Account.member_id == member_id)
+                )
+            )
+        if state is not None:
+            query = query.where(Exchange.state == state)
+        query = query.order_by(Exchange.id.desc()).limit(limit)
+        return [_exchange_view(session, e) for e in session.scalars(query)]
+
+
+def _given_received(session: Session, account_ids: list[int]) -> dict[int, tuple[int, int]]:
+    given = func.coalesce(func.sum(Entry.amount_minutes).filter(Entry.amount_minutes > 0), 0)
+    received = func.coalesce(func.sum(-Entry.amount_minutes).filter(Entry.amount_minutes < 0), 0)
+    # Help given and received: posted exchanges only, so that a reversed mistake, its
+    # reversal, grants and donations do not count as help.
+    rows = session.execute(
+        select(Entry.account_id, given.label("given"), received.label("received"))
+        .join(Exchange, Exchange.id == Entry.exchange_id)
+        .where(
+            Entry.account_id.in_(account_ids),
+            Exchange.kind.in_([ExchangeKind.EXCHANGE.value, ExchangeKind.GROUP.value]),
+            Exchange.state == ExchangeState.POSTED.value,
+        )
+        .group_by(Entry.account_id)
+    )
+    return {r.account_id: (int(r.given), int(r.received)) for r in rows}
+
+
+def balance(database: Database, bank_slug: str, member_id: int) -> BalanceView:
+    """One member's balance, with the hours they have given and received."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id)
+        account = session.scalars(select(Account).where(Account.member_id == member.id)).one()
+        given, received = _given_received(session, [account.id]).get(account.id, (0, 0))
+        return BalanceView(member.id, member.name, account.balance_minutes, given, received)
+
+
+def balances(database: Database, bank_slug: str) -> list[BalanceView]:
+    """Every member's balance, in one snapshot (they sum with the bank's to zero)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        rows = session.execute(
+            select(Member.id, Member.name, Account.id.label("account_id"), Account.balance_minutes)
+            .join(Account, Account.member_id == Member.id)
+            .where(Member.bank_id == bank.id)
+            .order_by(Member.id)
+        ).all()
+        totals = _given_received(session, [r.account_id for r in rows]) if rows else {}
+        return [
+            BalanceView(r.id, r.name, r.balance_minutes, *totals.get(r.account_id, (0, 0)))
+            for r in rows
+        ]
+
+
+def statement(database: Database, bank_slug: str, member_id: int) -> list[StatementLine]:
+    """A member's entries, oldest first, with the running balance."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id)
+        account_id = session.scalars(select(Account.id).where(Account.member_id == member.id)).one()
+        provider = aliased(Member)
+        receiver = aliased(Member)
+        rows = session.execute(
+            select(
+                Entry.id, Entry.exchange_id, Entry.amount_minutes, Exchange.given_on,
+                Exchange.kind, Exchange.state, Exchange.category, Exchange.description,
+                Exchange.provider_member_id, Exchange.receiver_member_id,
+                provider.name.label("provider_name"), receiver.name.label("receiver_name"),
+            )
+            .join(Exchange, Exchange.id == Entry.exchange_id)
+            .outerjoin(provider, provider.id == Exchange.provider_member_id)
+            .outerjoin(receiver, receiver.id == Exchange.receiver_member_id)
+            .where(Entry.account_id == account_id)
+            .order_by(Entry.id)
+        )
+        lines, running = [], 0
+        for r in rows:
+            running += r.amount_minutes
+            lines.append(StatementLine(
+                entry_id=r.id, exchange_id=r.exchange_id, given_on=r.given_on, kind=r.kind,
+                state=r.state, category=r.category, description=r.description,
+                counterparty=_counterparty(r, member.id), amount_minutes=r.amount_minutes,
+                balance_minutes=running,
+            ))
+        return lines
+
+
+def _counterparty(row, member_id: int) -> str:
+    if row.kind == ExchangeKind.GROUP.value:
+        return "a group" if row.provider_member_id == member_id else (row.provider_name or "")
+    if row.kind == ExchangeKind.GRANT.value:
+        return "the bank"
+    if row.kind == ExchangeKind.DONATION.value:
+        return "the community pot"
+    if row.provider_member_id == member_id:
+        return row.receiver_name or "the bank"
+    return row.provider_name or "the bank"

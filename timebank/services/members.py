@@ -1,0 +1,173 @@
+"""Members: taking people and organisations on, suspending and closing them."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timebank.db.engine import Database
+from timebank.db.models import Account, Member
+from timebank.domain.errors import (
+    EmailTaken,
+    InvalidInput,
+    MemberOfAnotherBank,
+    UnknownMember,
+)
+from timebank.domain.ledger import AccountKind, check_limits_are_sane
+from timebank.services.banks import bank_row
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import MemberView
+
+__all__ = [
+    "add_member",
+    "get_member",
+    "list_members",
+    "set_member_status",
+    "set_member_limits",
+    "member_row",
+    "member_view",
+    "MEMBER_STATUSES",
+]
+
+MEMBER_STATUSES = ("active", "suspended", "closed")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def member_view(member: Member) -> MemberView:
+    return MemberView(
+        id=member.id,
+        bank_id=member.bank_id,
+        name=member.name,
+        kind=member.kind,
+        email=member.email,
+        phone=member.phone,
+        area=member.area,
+        status=member.status,
+        floor_minutes=member.floor_minutes,
+        ceiling_minutes=member.ceiling_minutes,
+        joined_on=member.joined_on,
+    )
+
+
+def member_row(session: Session, bank_id: int, member_id: int, *, lock: bool = False) -> Member:
+    """The member with this id in this bank; UnknownMember or MemberOfAnotherBank otherwise."""
+    if not isinstance(member_id, int) or isinstance(member_id, bool):
+        raise UnknownMember(f"{member_id!r} is not a member number.")
+    query = select(Member).where(Member.id == member_id)
+    if lock:
+        query = query.with_for_update()
+    member = session.scalars(query).one_or_none()
+    if member is None:
+        raise UnknownMember(f"There is no member number {member_id}.")
+    if member.bank_id != bank_id:
+        raise MemberOfAnotherBank(f"Member {member_id} belongs to another time bank.")
+    return member
+
+
+def _clean_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 320 or not _EMAIL.match(email):
+        raise InvalidInput(f"{email!r} is not an email address.")
+    return email.lower()
+
+
+def add_member(
+    database: Database,
+    bank_slug: str,
+    name: str,
+    *,
+    email: str | None = None,
+    organisation: bool = False,
+    phone: str | None = None,
+    area: str | None = None,
+    joined_on: dt.date | None = None,
+) -> MemberView:
+    """A new member with an hours account at zero. Email is optional."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A member needs a name of 1 to 200 characters.")
+    email = _clean_email(email)
+    phone = (phone or "").strip() or None
+    area = (area or "").strip() or None
+    if phone and len(phone) > 50:
+        raise InvalidInput("A phone number can be at most 50 characters.")
+    if area and len(area) > 120:
+        raise InvalidInput("An area can be at most 120 characters.")
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        if email and session.scalars(
+            select(Member.id).where(Member.bank_id == bank.id, Member.email == email)
+        ).first():
+            raise EmailTaken(f"Another member of this bank already uses {email}.")
+        member = Member(
+            bank_id=bank.id,
+            name=name,
+            kind="organisation" if organisation else "person",
+            email=email,
+            phone=phone,
+            area=area,
+            status="active",
+            joined_on=joined_on or dt.date.today(),
+        )
+        session.add(member)
+        session.flush()
+        session.add(
+            Account(bank_id=bank.id, kind=AccountKind.MEMBER.value, member_id=member.id,
+                    balance_minutes=0)
+        )
+        view = member_view(member)
+        uow.commit()
+    return view
+
+
+def get_member(database: Database, bank_slug: str, member_id: int) -> MemberView:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return member_view(member_row(uow.session, bank.id, member_id))
+
+
+def list_members(database: Database, bank_slug: str, *, status: str | None = None) -> list[MemberView]:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        query = select(Member).where(Member.bank_id == bank.id).order_by(Member.name, Member.id)
+        if status:
+            query = query.where(Member.status == status)
+        return [member_view(m) for m in uow.session.scalars(query)]
+
+
+def set_member_status(database: Database, bank_slug: str, member_id: int, status: str) -> MemberView:
+    """Suspend, close or reactivate a member. History is kept whatever the status."""
+    if status not in MEMBER_STATUSES:
+        raise InvalidInput(f"A member's status is one of {', '.join(MEMBER_STATUSES)}.")
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        member = member_row(uow.session, bank.id, member_id, lock=True)
+        member.status = status
+        view = member_view(member)
+        uow.commit()
+    return view
+
+
+def set_member_limits(
+    database: Database,
+    bank_slug: str,
+    member_id: int,
+    *,
+    floor_minutes: int | None,
+    ceiling_minutes: int | None,
+) -> MemberView:
+    """Override the bank's limits for one member; None goes back to the bank's."""
+    check_limits_are_sane(floor_minutes, ceiling_minutes)
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        member = member_row(uow.session, bank.id, member_id, lock=True)
+        member.floor_minutes = floor_minutes
+        member.ceiling_minutes = ceiling_minutes
+        view = member_view(member)
+        uow.commit()
+    return view

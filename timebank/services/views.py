@@ -1,0 +1,122 @@
+"""What services return: plain frozen values, safe to hand to a template or print."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from timebank.domain.hours import minutes_as_hours
+
+__all__ = [
+    "BankView",
+    "MemberView",
+    "ExchangeView",
+    "BalanceView",
+    "StatementLine",
+    "Problem",
+    "CheckReport",
+]
+
+
+@dataclass(frozen=True)
+class BankView:
+    id: int
+    slug: str
+    name: str
+    floor_minutes: int
+    ceiling_minutes: int
+    member_exchanges_need_confirmation: bool
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: int
+    bank_id: int
+    name: str
+    kind: str
+    email: str | None
+    phone: str | None
+    area: str | None
+    status: str
+    floor_minutes: int | None
+    ceiling_minutes: int | None
+    joined_on: dt.date
+
+
+@dataclass(frozen=True)
+class ExchangeView:
+    id: int
+    bank_id: int
+    kind: str
+    state: str
+    provider_member_id: int | None
+    receiver_member_id: int | None
+    amount_minutes: int
+    category: str | None
+    description: str | None
+    given_on: dt.date
+    recorded_by: str
+    initiated_by_member_id: int | None
+    reverses_exchange_id: int | None
+    reason: str | None
+    created_at: dt.datetime
+    # member id -> signed minutes, for posted exchanges; empty while pending.
+    entries: dict[str, int] = field(default_factory=dict)
+    replayed: bool = False  # True when an idempotency key returned an earlier exchange
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    member_id: int
+    name: str
+    balance_minutes: int
+    given_minutes: int
+    received_minutes: int
+
+    @property
+    def hours(self) -> float:
+        return minutes_as_hours(self.balance_minutes)
+
+    def as_json(self) -> dict:
+        return {
+            "member": self.member_id,
+            "name": self.name,
+            "minutes": self.balance_minutes,
+            "hours": self.hours,
+        }
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    entry_id: int
+    exchange_id: int
+    given_on: dt.date
+    kind: str
+    state: str
+    category: str | None
+    description: str | None
+    counterparty: str
+    amount_minutes: int
+    balance_minutes: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    invariant: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    problems: tuple[Problem, ...]
+    counts: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            **self.counts,
+            "problems": [{"invariant": p.invariant, "detail": p.detail} for p in self.problems],
+        }
