@@ -64,6 +64,7 @@ __all__ = [
     "balance",
     "balances",
     "statement",
+    "account_balances",
 ]
 
 MAX_DESCRIPTION_CHARS = 2000
@@ -830,3 +831,17 @@ def _counterparty(row, member_id: int) -> str:
     if row.provider_member_id == member_id:
         return row.receiver_name or "the bank"
     return row.provider_name or "the bank"
+
+
+def account_balances(database: Database, bank_slug: str) -> dict[str, int]:
+    """Every account of the bank in one snapshot: members by id, plus `bank` and `community_pot`."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        rows = uow.session.execute(
+            select(Account.kind, Account.member_id, Account.balance_minutes)
+            .where(Account.bank_id == bank.id)
+        )
+        return {
+            (str(r.member_id) if r.member_id is not None else r.kind): r.balance_minutes
+            for r in rows
+        }

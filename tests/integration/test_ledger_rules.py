@@ -1,0 +1,308 @@
+"""Every rule of the ledger, on SQLite and PostgreSQL: the error, and nothing written."""
+import datetime as dt
+
+import pytest
+
+from timebank.domain import errors
+from timebank.services import ledger, members
+from timebank.services.audit import check_ledger
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def three(bank, make_member):
+    return bank, make_member(bank, "Ann"), make_member(bank, "Bob"), make_member(bank, "Cat")
+
+
+def log(database, bank, provider, receiver, minutes, **kw):
+    kw.setdefault("recorded_by", "test")
+    return ledger.log_exchange(database, bank.slug, provider_id=provider.id,
+                               receiver_id=receiver.id, minutes=minutes, **kw)
+
+
+def refused(database, ledger_state, bank, error, call):
+    before = ledger_state(bank)
+    with pytest.raises(error) as caught:
+        call()
+    assert ledger_state(bank) == before, "a refused write changed the ledger"
+    assert caught.value.message
+    return caught.value
+
+
+def test_a_logged_exchange_moves_both_balances_and_sums_to_zero(database, three):
+    bank, ann, bob, _ = three
+    exchange = log(database, bank, ann, bob, 90, category="gardening", description="Weeding")
+    assert exchange.state == "posted"
+    assert exchange.entries == {str(ann.id): 90, str(bob.id): -90}
+    assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 90
+    view = ledger.balance(database, bank.slug, bob.id)
+    assert (view.balance_minutes, view.given_minutes, view.received_minutes) == (-90, 0, 90)
+    assert check_ledger(database).ok
+
+
+def test_unknown_bank_is_refused(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    before = ledger_state(bank)
+    with pytest.raises(errors.UnknownBank):
+        ledger.log_exchange(database, "no-such-bank", provider_id=ann.id, receiver_id=bob.id,
+                            minutes=60, recorded_by="test")
+    assert ledger_state(bank) == before
+
+
+def test_unknown_member_is_refused(database, three, ledger_state):
+    bank, ann, _, _ = three
+    refused(database, ledger_state, bank, errors.UnknownMember,
+            lambda: ledger.log_exchange(database, bank.slug, provider_id=ann.id,
+                                        receiver_id=10**8, minutes=60, recorded_by="test"))
+
+
+def test_a_member_of_another_bank_is_refused(database, three, make_bank, make_member, ledger_state):
+    bank, ann, _, _ = three
+    stranger = make_member(make_bank(), "Stranger")
+    refused(database, ledger_state, bank, errors.MemberOfAnotherBank,
+            lambda: log(database, bank, ann, stranger, 60))
+
+
+def test_the_same_member_on_both_sides_is_refused(database, three, ledger_state):
+    bank, ann, _, _ = three
+    refused(database, ledger_state, bank, errors.SameMemberOnBothSides,
+            lambda: log(database, bank, ann, ann, 60))
+
+
+@pytest.mark.parametrize("minutes, error", [
+    (0, errors.HoursNotPositive), (-1, errors.HoursNotPositive),
+    (24 * 60 + 1, errors.ExchangeTooLong), (10**9, errors.ExchangeTooLong),
+    (1.5, errors.InvalidHours), (float("nan"), errors.InvalidHours), ("60", errors.InvalidHours),
+    (True, errors.InvalidHours),
+])
+def test_amounts_that_are_not_a_positive_whole_number_of_minutes_are_refused(
+        database, three, ledger_state, minutes, error):
+    bank, ann, bob, _ = three
+    refused(database, ledger_state, bank, error, lambda: log(database, bank, ann, bob, minutes))
+
+
+@pytest.mark.parametrize("day, error", [
+    ((TODAY + dt.timedelta(days=1)).isoformat(), errors.DayInFuture),
+    ("2026-02-30", errors.InvalidDay), ("soon", errors.InvalidDay),
+])
+def test_a_day_in_the_future_or_impossible_is_refused(database, three, ledger_state, day, error):
+    bank, ann, bob, _ = three
+    refused(database, ledger_state, bank, error, lambda: log(database, bank, ann, bob, 60, given_on=day))
+
+
+def test_an_unknown_category_is_refused(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    refused(database, ledger_state, bank, errors.UnknownCategory,
+            lambda: log(database, bank, ann, bob, 60, category="skydiving"))
+
+
+def test_a_receiver_may_spend_exactly_to_the_floor_but_not_a_minute_more(
+        database, make_bank, make_member, ledger_state):
+    bank = make_bank(floor_minutes=-60, ceiling_minutes=600)
+    ann, bob = make_member(bank, "Ann"), make_member(bank, "Bob")
+    log(database, bank, ann, bob, 50)
+    error = refused(database, ledger_state, bank, errors.BalanceBelowFloor,
+                    lambda: log(database, bank, ann, bob, 11))
+    assert "Bob" in error.message
+    log(database, bank, ann, bob, 10)
+    assert ledger.balance(database, bank.slug, bob.id).balance_minutes == -60
+
+
+def test_a_provider_may_earn_up_to_the_ceiling_but_not_past_it(
+        database, make_bank, make_member, ledger_state):
+    bank = make_bank(floor_minutes=-600, ceiling_minutes=60)
+    ann, bob = make_member(bank, "Ann"), make_member(bank, "Bob")
+    log(database, bank, ann, bob, 60)
+    refused(database, ledger_state, bank, errors.BalanceAboveCeiling,
+            lambda: log(database, bank, ann, bob, 1))
+
+
+def test_a_member_override_replaces_the_bank_limit(database, make_bank, make_member, ledger_state):
+    bank = make_bank(floor_minutes=-600, ceiling_minutes=6000)
+    ann, bob = make_member(bank, "Ann"), make_member(bank, "Bob")
+    members.set_member_limits(database, bank.slug, bob.id, floor_minutes=-30, ceiling_minutes=None)
+    refused(database, ledger_state, bank, errors.BalanceBelowFloor,
+            lambda: log(database, bank, ann, bob, 31))
+    log(database, bank, ann, bob, 30)
+
+
+def test_a_suspended_member_takes_part_in_no_new_exchange(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    members.set_member_status(database, bank.slug, bob.id, "suspended")
+    refused(database, ledger_state, bank, errors.MemberNotActive, lambda: log(database, bank, ann, bob, 30))
+
+
+def test_the_same_key_and_details_return_the_first_exchange(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    first = log(database, bank, ann, bob, 45, idempotency_key="form-123")
+    state = ledger_state(bank)
+    again = log(database, bank, ann, bob, 45, idempotency_key="form-123")
+    assert again.id == first.id and again.replayed and not first.replayed
+    assert ledger_state(bank) == state
+
+
+def test_the_same_key_with_other_details_is_refused(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    log(database, bank, ann, bob, 45, idempotency_key="form-123")
+    refused(database, ledger_state, bank, errors.IdempotencyKeyReusedWithOtherDetails,
+            lambda: log(database, bank, ann, bob, 46, idempotency_key="form-123"))
+
+
+def test_keys_are_per_bank(database, make_bank, make_member):
+    first_bank, second_bank = make_bank(), make_bank()
+    a1, b1 = make_member(first_bank), make_member(first_bank)
+    a2, b2 = make_member(second_bank), make_member(second_bank)
+    one = log(database, first_bank, a1, b1, 30, idempotency_key="same")
+    two = log(database, second_bank, a2, b2, 30, idempotency_key="same")
+    assert one.id != two.id
+
+
+def test_a_reversal_records_the_opposite_and_never_twice(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    exchange = log(database, bank, ann, bob, 60)
+    reversal = ledger.reverse_exchange(database, exchange.id, reason="logged twice", recorded_by="test")
+    assert reversal.reverses_exchange_id == exchange.id
+    assert reversal.entries == {str(ann.id): -60, str(bob.id): 60}
+    assert ledger.get_exchange(database, bank.slug, exchange.id).state == "reversed"
+    assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 0
+    refused(database, ledger_state, bank, errors.AlreadyReversed,
+            lambda: ledger.reverse_exchange(database, exchange.id, reason="again", recorded_by="test"))
+    refused(database, ledger_state, bank, errors.ExchangeNotPosted,
+            lambda: ledger.reverse_exchange(database, reversal.id, reason="undo", recorded_by="test"))
+    assert check_ledger(database).ok
+
+
+def test_a_reversal_needs_a_reason_and_the_right_bank(database, three, make_bank, ledger_state):
+    bank, ann, bob, _ = three
+    exchange = log(database, bank, ann, bob, 60)
+    refused(database, ledger_state, bank, errors.ReasonRequired,
+            lambda: ledger.reverse_exchange(database, exchange.id, reason="  ", recorded_by="test"))
+    other = make_bank()
+    refused(database, ledger_state, bank, errors.UnknownExchange,
+            lambda: ledger.reverse_exchange(database, exchange.id, reason="x", recorded_by="test",
+                                            bank_slug=other.slug))
+
+
+def test_a_reversal_respects_the_limits(database, make_bank, make_member, ledger_state):
+    bank = make_bank(floor_minutes=-60, ceiling_minutes=600)
+    ann, bob, cat = make_member(bank, "Ann"), make_member(bank, "Bob"), make_member(bank, "Cat")
+    earned = log(database, bank, ann, bob, 60)
+    log(database, bank, cat, ann, 60)  # Ann spends what she earned...
+    log(database, bank, cat, ann, 30)  # ...and more: she is at -30
+    error = refused(database, ledger_state, bank, errors.BalanceBelowFloor,
+                    lambda: ledger.reverse_exchange(database, earned.id, reason="x", recorded_by="t"))
+    assert "Ann" in error.message
+    assert ledger.get_exchange(database, bank.slug, earned.id).state == "posted"
+
+
+def test_a_group_exchange_splits_and_the_pot_covers_the_remainder(database, three):
+    bank, ann, bob, cat = three
+    group = ledger.log_group_exchange(database, bank.slug, provider_id=ann.id,
+                                      receiver_ids=[bob.id, cat.id], minutes=61, recorded_by="t",
+                                      category="chair_yoga")
+    assert group.entries == {str(ann.id): 61, str(bob.id): -30, str(cat.id): -30, "community_pot": -1}
+    assert sum(group.entries.values()) == 0
+    assert check_ledger(database).ok
+
+
+def test_a_group_exchange_with_a_stranger_or_the_provider_twice_is_refused(
+        database, three, make_bank, make_member, ledger_state):
+    bank, ann, bob, cat = three
+    stranger = make_member(make_bank())
+    refused(database, ledger_state, bank, errors.MemberOfAnotherBank,
+            lambda: ledger.log_group_exchange(database, bank.slug, provider_id=ann.id,
+                                              receiver_ids=[bob.id, stranger.id], minutes=60,
+                                              recorded_by="t"))
+    refused(database, ledger_state, bank, errors.SameMemberOnBothSides,
+            lambda: ledger.log_group_exchange(database, bank.slug, provider_id=ann.id,
+                                              receiver_ids=[bob.id, ann.id], minutes=60,
+                                              recorded_by="t"))
+
+
+def test_a_group_exchange_refuses_a_receiver_past_the_floor_and_writes_nothing(
+        database, make_bank, make_member, ledger_state):
+    bank = make_bank(floor_minutes=-30, ceiling_minutes=600)
+    ann, bob, cat = make_member(bank), make_member(bank), make_member(bank)
+    refused(database, ledger_state, bank, errors.BalanceBelowFloor,
+            lambda: ledger.log_group_exchange(database, bank.slug, provider_id=ann.id,
+                                              receiver_ids=[bob.id, cat.id], minutes=62,
+                                              recorded_by="t"))
+
+
+def test_welcome_hours_come_from_the_bank_and_donations_feed_the_pot(database, three, ledger_state):
+    bank, ann, bob, _ = three
+    ledger.grant(database, bank.slug, member_id=ann.id, minutes=120, reason="welcome", recorded_by="t")
+    ledger.donate(database, bank.slug, member_id=ann.id, minutes=30, recorded_by="t")
+    balances = ledger.account_balances(database, bank.slug)
+    assert balances[str(ann.id)] == 90
+    assert balances["bank"] == -120 and balances["community_pot"] == 30
+    ledger.grant(database, bank.slug, member_id=bob.id, minutes=30, reason="from pot",
+                 recorded_by="t", from_community_pot=True)
+    refused(database, ledger_state, bank, errors.CommunityPotTooLow,
+            lambda: ledger.grant(database, bank.slug, member_id=bob.id, minutes=1, reason="more",
+                                 recorded_by="t", from_community_pot=True))
+    refused(database, ledger_state, bank, errors.ReasonRequired,
+            lambda: ledger.grant(database, bank.slug, member_id=bob.id, minutes=1, reason="",
+                                 recorded_by="t"))
+    assert sum(ledger.account_balances(database, bank.slug).values()) == 0
+
+
+def test_an_exchange_a_member_starts_waits_for_the_other_to_confirm(database, three, ledger_state):
+    bank, ann, bob, cat = three
+    pending = ledger.propose_exchange(database, bank.slug, member_id=ann.id, provider_id=ann.id,
+                                      receiver_id=bob.id, minutes=60)
+    assert pending.state == "pending" and pending.entries == {}
+    assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 0
+    refused(database, ledger_state, bank, errors.NotYoursToConfirm,
+            lambda: ledger.confirm_exchange(database, bank.slug, pending.id, member_id=ann.id,
+                                            settled_by="t"))
+    refused(database, ledger_state, bank, errors.NotYoursToConfirm,
+            lambda: ledger.confirm_exchange(database, bank.slug, pending.id, member_id=cat.id,
+                                            settled_by="t"))
+    posted = ledger.confirm_exchange(database, bank.slug, pending.id, member_id=bob.id, settled_by="t")
+    assert posted.state == "posted"
+    assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 60
+    refused(database, ledger_state, bank, errors.ExchangeNotPending,
+            lambda: ledger.decline_exchange(database, bank.slug, pending.id, member_id=bob.id,
+                                            settled_by="t"))
+
+
+def test_a_declined_exchange_never_moves_a_balance(database, three):
+    bank, ann, bob, _ = three
+    pending = ledger.propose_exchange(database, bank.slug, member_id=bob.id, provider_id=ann.id,
+                                      receiver_id=bob.id, minutes=60)
+    declined = ledger.decline_exchange(database, bank.slug, pending.id, member_id=ann.id, settled_by="t")
+    assert declined.state == "declined"
+    assert ledger.account_balances(database, bank.slug)[str(ann.id)] == 0
+    with pytest.raises(errors.ExchangeNotPosted):
+        ledger.reverse_exchange(database, pending.id, reason="x", recorded_by="t")
+
+
+def test_confirmation_checks_the_limits_at_the_time_of_confirming(
+        database, make_bank, make_member, ledger_state):
+    bank = make_bank(floor_minutes=-60, ceiling_minutes=600)
+    ann, bob, cat = make_member(bank), make_member(bank), make_member(bank)
+    pending = ledger.propose_exchange(database, bank.slug, member_id=ann.id, provider_id=ann.id,
+                                      receiver_id=bob.id, minutes=60)
+    log(database, bank, cat, bob, 60)  # Bob reaches the floor meanwhile
+    refused(database, ledger_state, bank, errors.BalanceBelowFloor,
+            lambda: ledger.confirm_exchange(database, bank.slug, pending.id, member_id=bob.id,
+                                            settled_by="t"))
+
+
+def test_a_member_can_only_log_an_exchange_they_took_part_in(database, three, ledger_state):
+    bank, ann, bob, cat = three
+    refused(database, ledger_state, bank, errors.NotYoursToConfirm,
+            lambda: ledger.propose_exchange(database, bank.slug, member_id=cat.id,
+                                            provider_id=ann.id, receiver_id=bob.id, minutes=30))
+
+
+def test_a_statement_runs_oldest_first_with_the_running_balance(database, three):
+    bank, ann, bob, cat = three
+    log(database, bank, ann, bob, 60, given_on=TODAY - dt.timedelta(days=3))
+    log(database, bank, cat, ann, 15)
+    ledger.grant(database, bank.slug, member_id=ann.id, minutes=30, reason="welcome", recorded_by="t")
+    lines = ledger.statement(database, bank.slug, ann.id)
+    assert [(l.amount_minutes, l.balance_minutes, l.counterparty) for l in lines] == [
+        (60, 60, "Bob"), (-15, 45, "Cat"), (30, 75, "the bank")]

@@ -1,0 +1,39 @@
+import pytest
+
+from timebank.domain.errors import HoursNotPositive, HoursNotWholeMinutes, InvalidHours
+from timebank.domain.hours import format_minutes, parse_hours
+
+
+@pytest.mark.parametrize(
+    "text, minutes",
+    [("1.5", 90), ("0.25", 15), ("2", 120), ("1h30m", 90), ("1h", 60), ("45m", 45),
+     ("1:30", 90), ("0:05", 5), (" 3 ", 180), ("24", 1440), ("1 h 5 m", 65), ("0.05", 3)],
+)
+def test_hours_are_read_as_whole_minutes(text, minutes):
+    assert parse_hours(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["0", "0.0", "0:00", "0h", "-1", "-0.5", "-1:30"])
+def test_zero_and_negative_hours_are_refused(text):
+    with pytest.raises(HoursNotPositive):
+        parse_hours(text)
+
+
+@pytest.mark.parametrize("text", ["0.001", "1.003", "0.01", "1.0001"])
+def test_hours_that_are_not_whole_minutes_are_refused(text):
+    with pytest.raises(HoursNotWholeMinutes):
+        parse_hours(text)
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "abc", "nan", "NaN", "inf", "-inf", "1e9",
+                                  "1,5", "1:75", "h", "1.5.2", "½"])
+def test_text_that_is_not_hours_is_refused(text):
+    with pytest.raises(InvalidHours) as caught:
+        parse_hours(text)
+    assert caught.value.code in ("hours_not_a_number", "hours_not_whole_minutes")
+
+
+@pytest.mark.parametrize("minutes, text", [(90, "1h 30m"), (60, "1h"), (5, "5m"), (0, "0h"),
+                                           (-45, "-45m"), (-150, "-2h 30m")])
+def test_minutes_are_written_for_people(minutes, text):
+    assert format_minutes(minutes) == text
