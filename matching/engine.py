@@ -1,0 +1,130 @@
+"""The matching engine: profiles in, one result per need out."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from matching.assignment import assign
+from matching.candidates import candidate_pairs
+from matching.explain import match_reasons, unassigned_reasons
+from matching.profiles import Profile
+from matching.rules import Table
+from matching.scoring import MIN_SCORE, build_features
+from matching.taxonomy import CATEGORIES
+
+__all__ = ["Candidate", "MatchResult", "match", "write_matches", "match_to_dict"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A feasible capability for a need, with its score."""
+
+    capability: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The outcome for one need: the assigned capability (or None), the score, the
+    reasons, and the best feasible candidates (whatever was assigned)."""
+
+    need: str
+    capability: str | None
+    score: float | None
+    reasons: tuple[str, ...]
+    candidates: tuple[Candidate, ...] = field(default=())
+
+
+def _round(score: float) -> float:
+    return round(float(score), 4)
+
+
+def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: float = MIN_SCORE,
+          progress: Callable[[int], None] | None = None) -> list[MatchResult]:
+    """Match every need to at most one capability, maximising the total score.
+
+    Args:
+        profiles: the people, as read by :func:`matching.read_profiles`.
+        top_k: when given, each result lists up to ``top_k`` best feasible candidates.
+        min_score: pairs scoring below this are never assigned.
+        progress: called with a number of steps done (``progress_steps`` in total).
+
+    Returns:
+        One :class:`MatchResult` per need, in input order. The same input always gives
+        the same output.
+    """
+    table = Table.from_profiles(list(profiles))
+    features = build_features(table.needs, table.capabilities)
+    pairs = candidate_pairs(table, features, per_need=max(top_k or 0, 25), progress=progress)
+    usable = pairs.score >= min_score
+    assigned = assign(len(table.needs), table.capacity, pairs.need[usable], pairs.cap[usable],
+                      pairs.score[usable])
+    if progress is not None:
+        progress(1)
+
+    n_labels = [features.top_category(row) for row in features.n_prob]
+    c_labels = [features.top_category(row) for row in features.c_prob]
+    starts = np.searchsorted(pairs.need, np.arange(len(table.needs) + 1))
+    caps_by_label: dict[str | None, np.ndarray] = {}
+    for label in set(n_labels):
+        caps_by_label[label] = np.array([j for j, c in enumerate(c_labels) if c == label], dtype=np.int64)
+
+    results = []
+    for i, need in enumerate(table.needs):
+        lo, hi = starts[i], starts[i + 1]
+        label = n_labels[i]
+        k = features.labels.index(label) if label is not None else None
+        chosen = assigned[i]
+        asker = table.profiles[table.need_owner[i]]
+        if chosen >= 0:
+            where = lo + int(np.flatnonzero(pairs.cap[lo:hi] == chosen)[0])
+            cap = table.capabilities[chosen]
+            cap_label = c_labels[chosen]
+            shared_label = label if label == cap_label else cap_label
+            k_pair = features.labels.index(shared_label) if shared_label is not None else k
+            reasons = match_reasons(asker, need, table.profiles[table.cap_owner[chosen]], cap,
+                                    shared_label, k_pair if k_pair is not None and k_pair < len(CATEGORIES) else None,
+                                    float(pairs.distance_km[where]),
+                                    bool(features.n_given[i] or features.c_given[chosen]))
+            result_cap, result_score = cap.id, _round(pairs.score[where])
+        else:
+            top_prob = float(features.n_prob[i].max()) if label is not None else 0.0
+            reasons = unassigned_reasons(table, i, label, top_prob, caps_by_label.get(label, np.empty(0, np.int64)),
+                                         pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels)
+            result_cap, result_score = None, None
+        candidates = ()
+        if top_k:
+            candidates = tuple(Candidate(table.capabilities[j].id, _round(s))
+                               for j, s in zip(pairs.cap[lo:hi][:top_k].tolist(), pairs.score[lo:hi][:top_k].tolist()))
+        results.append(MatchResult(need.id, result_cap, result_score, tuple(reasons), candidates))
+    return results
+
+
+def match_to_dict(result: MatchResult, with_candidates: bool) -> dict:
+    """The JSON object of one output line (matching-io.md)."""
+    line = {"need": result.need, "capability": result.capability, "score": result.score,
+            "reasons": list(result.reasons)}
+    if with_candidates:
+        line["candidates"] = [{"capability": c.capability, "score": c.score} for c in result.candidates]
+    return line
+
+
+def write_matches(results: Iterable[MatchResult], path: str | Path, with_candidates: bool = False) -> None:
+    """Write results as JSON Lines, atomically: a temporary file renamed into place, so
+    a failed run never leaves a half-written file."""
+    path = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for result in results:
+                out.write(json.dumps(match_to_dict(result, with_candidates), ensure_ascii=False) + "\n")
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise

@@ -1,0 +1,128 @@
+"""Reasons a social worker can read aloud: why this helper, or why nobody."""
+from __future__ import annotations
+
+import numpy as np
+
+from matching.profiles import SLOTS, Capability, Need, Profile
+from matching.rules import RULES, Table, broken_rules
+from matching.taxonomy import CATEGORY_BY_ID
+from matching.text import STOP_WORDS, read_text, stem, tokens
+
+__all__ = ["match_reasons", "unassigned_reasons", "category_name"]
+
+CHECK_WORDS = "the helper holds a current safeguarding check"
+
+
+def category_name(label: str | None) -> str:
+    """The display name of a category id (the id itself for a bank's own category)."""
+    if label is None:
+        return "an unclear service"
+    category = CATEGORY_BY_ID.get(label)
+    return category.name.lower() if category else label
+
+
+def _evidence(text: str, k: int | None) -> list[str]:
+    if k is None:
+        return []
+    return list(dict(read_text(text).evidence).get(k, ()))
+
+
+def _shared_words(need_text: str, cap_text: str) -> list[str]:
+    cap_stems = {stem(w) for w in tokens(cap_text) if w not in STOP_WORDS}
+    seen, words = set(), []
+    for w in tokens(need_text):
+        s = stem(w)
+        if w not in STOP_WORDS and len(w) > 2 and not w.isdigit() and s in cap_stems and s not in seen:
+            seen.add(s)
+            words.append(w)
+    return words[:5]
+
+
+def _slots_words(slots: list[str]) -> str:
+    return ", ".join(slots[:6]) + (f" and {len(slots) - 6} more" if len(slots) > 6 else "")
+
+
+def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capability,
+                  label: str | None, k: int | None, distance_km: float, given: bool) -> list[str]:
+    """Why this capability fits this need: service, words, distance, times, check, status."""
+    how = "as recorded by the assessor" if given else "read from both texts"
+    reasons = [f"both about {category_name(label)} ({how})"]
+    need_words, cap_words = _evidence(need.text, k), _evidence(capability.text, k)
+    if need_words or cap_words:
+        reasons.append(f"the need says \u201c{'; '.join(need_words[:3]) or '-'}\u201d, "
+                       f"the offer says \u201c{'; '.join(cap_words[:3]) or '-'}\u201d")
+    shared = _shared_words(need.text, capability.text)
+    if shared:
+        reasons.append("both mention: " + ", ".join(shared))
+    if capability.remote:
+        reasons.append("by phone or online")
+    elif not np.isnan(distance_km):
+        reasons.append(f"{distance_km:.1f} km apart (the helper travels up to {capability.max_km:g} km)")
+    else:
+        reasons.append(f"same area: {(asker.area or helper.area or '').strip()}")
+    if asker.availability is not None and helper.availability is not None:
+        common = [s for s in SLOTS if s in set(asker.availability) & set(helper.availability)]
+        reasons.append("both free: " + _slots_words(common))
+    elif helper.availability is not None:
+        reasons.append("the person needing help is free at any time; the helper is free: "
+                       + _slots_words([s for s in SLOTS if s in helper.availability]))
+    elif asker.availability is not None:
+        reasons.append("the helper is free at any time")
+    else:
+        reasons.append("neither gave fixed times")
+    if helper.checked:
+        reasons.append(CHECK_WORDS + (", as this need requires" if need.requires_checked else ""))
+    reasons.append("the helper already does this" if capability.status == "doing"
+                   else "the helper could do this if encouraged")
+    return reasons
+
+
+def unassigned_reasons(table: Table, need_index: int, label: str | None, top_prob: float,
+                       same_category_caps: np.ndarray, feasible_caps: np.ndarray,
+                       feasible_scores: np.ndarray, min_score: float,
+                       cap_labels: list[str | None]) -> list[str]:
+    """Why a need stays unassigned, naming the rule that removed its candidates."""
+    need = table.needs[need_index]
+    if label is None:
+        return ["could not tell which service this need is about: please choose a category"]
+    name = category_name(label)
+    reasons = []
+    if top_prob < 0.5:
+        reasons.append(f"the need most likely asks for {name}, but the text is unclear")
+    good = feasible_caps[feasible_scores >= min_score]
+    if len(good):
+        reasons.append(f"the {len(good)} suitable offer{'s' if len(good) > 1 else ''} within reach "
+                       f"went to other needs (their capacity is full)")
+        return reasons
+    if not len(same_category_caps):
+        reasons.append(f"no one offers {name} yet")
+        return reasons
+    codes = broken_rules(table, np.full(len(same_category_caps), need_index), same_category_caps)
+    removed: dict[str, int] = {}
+    for code in codes[codes != ""].tolist():
+        removed[code] = removed.get(code, 0) + 1
+    total = len(same_category_caps)
+    if removed and sum(removed.values()) == total:
+        if need.requires_checked and removed.get("not_checked", 0):
+            reasons.append(f"no checked helper within reach: {total} offer{'s' if total > 1 else ''} of {name}, "
+                           "but none both checked and within reach")
+        if set(removed) <= {"same_person"}:
+            reasons.append(f"the only offer of {name} is the person's own")
+        elif set(removed) - {"same_person", "not_shared"} == {"no_common_time"}:
+            reasons.append(f"no common free time with any of the {total} helpers offering {name}")
+        elif set(removed) - {"same_person", "not_shared"} <= {"too_far", "other_area"} and removed.keys() - {"same_person", "not_shared"}:
+            reasons.append(f"no helper offering {name} within reach")
+        elif set(removed) <= {"not_shared", "same_person"}:
+            reasons.append(f"the offers of {name} are not shared with others")
+        detail = "; ".join(f"{count} removed because {RULES[rule]}" for rule, count in sorted(removed.items()))
+        reasons.append(f"{total} offer{'s' if total > 1 else ''} of {name} exist: {detail}")
+        return reasons
+    if len(feasible_caps):
+        best = int(np.argmax(feasible_scores))
+        other = cap_labels[int(feasible_caps[best])]
+        reasons.append(f"the best feasible offer scores {feasible_scores[best]:.2f}, below the "
+                       f"{min_score:.2f} needed" + (f": it is {category_name(other)}, not {name}"
+                                                     if other != label else ""))
+    else:
+        reasons.append(f"no suitable offer of {name} passed the rules")
+    return reasons

@@ -1,0 +1,152 @@
+"""Scores in [0, 1] for (need, capability) pairs.
+
+A pair's score is mostly category agreement (from the profile's own category, or inferred
+from the text through the taxonomy), then the overlap of the words themselves, then
+whether the helper already does this, then how near they are.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from matching.taxonomy import CATEGORIES
+from matching.text import read_text
+
+__all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "pair_scores", "proximity"]
+
+#: How much each part contributes to a score; they sum to 1.
+WEIGHTS = {"category": 0.72, "words": 0.16, "doing": 0.06, "nearness": 0.06}
+#: Below this a need stays unassigned: a poor match is worse than none.
+MIN_SCORE = 0.55
+# A text's evidence for its categories is squashed against this much "don't know", so
+# one weak word does not make a confident category.
+_UNSURE = 0.8
+# Buckets for candidate generation: the categories a text is at least this likely to be.
+BUCKET_MIN_PROBABILITY = 0.15
+# Remote help has no distance limit; nearer is still a little nicer, over this scale.
+_REMOTE_NEAR_KM = 50.0
+
+
+@dataclass
+class Features:
+    """What the scorer knows about each need (``n_``) and capability (``c_``).
+
+    ``labels`` are the category ids: the taxonomy's, then any other category named in
+    the input. ``*_root`` rows hold the square roots of category probabilities, so that
+    ``n_root @ c_root.T`` is the Bhattacharyya overlap of two category distributions;
+    ``*_words`` rows are L2-normalised TF-IDF vectors of the content words.
+    """
+
+    labels: list[str]
+    n_prob: np.ndarray
+    c_prob: np.ndarray
+    n_root: np.ndarray
+    c_root: np.ndarray
+    n_words: sparse.csr_matrix
+    c_words: sparse.csr_matrix
+    n_given: np.ndarray
+    c_given: np.ndarray
+
+    def top_category(self, prob_row: np.ndarray) -> str | None:
+        """The most likely category id of a probability row, or None when nothing is known."""
+        k = int(np.argmax(prob_row))
+        return self.labels[k] if prob_row[k] > 0 else None
+
+
+def _probabilities(texts: list[str], given: list[str | None], labels: list[str]) -> np.ndarray:
+    index = {label: k for k, label in enumerate(labels)}
+    prob = np.zeros((len(texts), len(labels)), dtype=np.float64)
+    cache: dict[str, np.ndarray] = {}
+    for i, (text, category) in enumerate(zip(texts, given)):
+        if category is not None:
+            prob[i, index[category]] = 1.0  # an assessor's choice is trusted
+            continue
+        row = cache.get(text)
+        if row is None:
+            row = np.zeros(len(labels))
+            weights = read_text(text).weights
+            if weights:
+                ks, ws = zip(*weights)
+                squared = np.square(np.array(ws))
+                row[list(ks)] = squared / (squared.sum() + _UNSURE**2)
+            cache[text] = row
+        prob[i] = row
+    return prob
+
+
+def _word_vectors(n_texts: list[str], c_texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    vocabulary: dict[str, int] = {}
+    rows: list[dict[str, float]] = []
+    for text in n_texts + c_texts:
+        stems = dict(read_text(text).stems)
+        for s in stems:
+            vocabulary.setdefault(s, len(vocabulary))
+        rows.append(stems)
+    indptr, indices, data = [0], [], []
+    df = np.zeros(len(vocabulary))
+    for stems in rows:
+        for s, w in stems.items():
+            j = vocabulary[s]
+            indices.append(j)
+            data.append(w)
+            df[j] += 1
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((np.array(data), np.array(indices, dtype=np.int64), np.array(indptr)),
+                               shape=(len(rows), len(vocabulary)))
+    idf = np.log((1 + len(rows)) / (1 + df)) + 1.0
+    matrix = matrix @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix = sparse.diags(1.0 / norms) @ matrix
+    matrix = sparse.csr_matrix(matrix)
+    return matrix[: len(n_texts)], matrix[len(n_texts):]
+
+
+def build_features(needs, capabilities) -> Features:
+    """Category probabilities and word vectors for every need and capability."""
+    labels = [c.id for c in CATEGORIES]
+    for item in list(needs) + list(capabilities):
+        if item.category is not None and item.category not in labels:
+            labels.append(item.category)
+    n_prob = _probabilities([n.text for n in needs], [n.category for n in needs], labels)
+    c_prob = _probabilities([c.text for c in capabilities], [c.category for c in capabilities], labels)
+    n_words, c_words = _word_vectors([n.text for n in needs], [c.text for c in capabilities])
+    return Features(
+        labels=labels,
+        n_prob=n_prob,
+        c_prob=c_prob,
+        n_root=np.sqrt(n_prob),
+        c_root=np.sqrt(c_prob),
+        n_words=n_words,
+        c_words=c_words,
+        n_given=np.array([n.category is not None for n in needs], dtype=bool),
+        c_given=np.array([c.category is not None for c in capabilities], dtype=bool),
+    )
+
+
+def proximity(distance_km: np.ndarray, max_km: np.ndarray, remote: np.ndarray) -> np.ndarray:
+    """1 next door, falling to 0 at the helper's limit (or 50 km for remote help);
+    0.5 when a location is missing and only the area is known."""
+    scale = np.where(remote, _REMOTE_NEAR_KM, max_km)
+    near = 1.0 - np.minimum(distance_km / scale, 1.0)
+    return np.where(np.isnan(distance_km), 0.5, near)
+
+
+def pair_scores(features: Features, need_idx: np.ndarray, cap_idx: np.ndarray, doing: np.ndarray,
+                nearness: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    """Scores of (need, capability) pairs given as parallel index arrays."""
+    out = np.empty(len(need_idx), dtype=np.float64)
+    for start in range(0, len(need_idx), chunk):
+        i = need_idx[start:start + chunk]
+        j = cap_idx[start:start + chunk]
+        category = np.einsum("ij,ij->i", features.n_root[i], features.c_root[j])
+        words = np.asarray(features.n_words[i].multiply(features.c_words[j]).sum(axis=1)).ravel()
+        out[start:start + chunk] = (
+            WEIGHTS["category"] * np.minimum(category, 1.0)
+            + WEIGHTS["words"] * np.minimum(words, 1.0)
+            + WEIGHTS["doing"] * doing[j]
+            + WEIGHTS["nearness"] * nearness[start:start + chunk]
+        )
+    return np.clip(out, 0.0, 1.0)

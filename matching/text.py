@@ -1,0 +1,304 @@
+"""Reading free text: words, stems, spelling slips, and the service category it names.
+
+Pure Python and cached per distinct text, because assessments repeat themselves a lot:
+the same offer is often written the same way by many people.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matching.taxonomy import CATEGORIES
+
+__all__ = ["CategoryGuess", "read_text", "stem", "tokens", "content_stems"]
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SENTENCE = re.compile(r"[.!?\n]+|\s[-–]\s")
+_CONTRACTIONS = {"can't": "cant", "won't": "wont", "don't": "dont", "i'm": "im", "i've": "ive", "i'd": "id",
+                 "i'll": "ill", "couldn't": "couldnt", "isn't": "isnt", "doesn't": "doesnt", "it's": "its"}
+
+# Words that say "this sentence is the request or the offer" rather than background
+# about the person ("Retired nurse.", "I used to walk the dog every day ...").
+_INTENT = frozenset(
+    "need needs needed help helping helper someone anyone somebody anybody like love want wants wanted "
+    "looking request requests requested require requires required would could can able happy glad "
+    "available offer offering willing please enjoy interested benefit support assist keen fancy "
+    "wish hoping hope let teach give do".split()
+)
+_REMOTE_NOTE = re.compile(r"\b(also|too|as well|remotely)\b")
+_REMOTE_WORDS = re.compile(r"\b(phone|video|online|remote|remotely|zoom|skype|call|calls)\b")
+_BACKGROUND = re.compile(r"\bused to\b")
+
+STOP_WORDS = frozenset(
+    "a an the and or but if of to in on at by for with from into about over as is are was were be been being "
+    "am i me my mine we our us you your he him his she her they them their it its this that these those "
+    "there here have has had having do does did so such than too very just also some any all each per "
+    "not no nor own same other only once more most much many few can could would should will shall may "
+    "might must im ive id ill get got bit bits thing things thank thanks many week weekly day days "
+    "time times someone anyone somebody anybody help helping need needs needed like would love happy "
+    "able available please willing want wants looking person people who what which when where how "
+    "again now still one two three".split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer: "walking", "walks", "walked" all become "walk".
+
+    Terms and texts go through the same function, so it need only be consistent,
+    not linguistically exact.
+    """
+    w = word
+    if len(w) <= 3:
+        return w
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith("ss"):
+                break
+            if suffix == "es" and not re.search(r"(ch|sh|x|ss|zz)es$", w):
+                continue
+            w = w[: len(w) - len(suffix)] + repl
+            if suffix in ("ing", "ed") and len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens, with common contractions folded ("can't" -> "cant")."""
+    out = []
+    for word in _WORD.findall(text.lower().replace("-", " ").replace("/", " ")):
+        word = word.replace("’", "'")
+        word = _CONTRACTIONS.get(word, word.replace("'s", "").replace("'", ""))
+        out.append(word)
+    return out
+
+
+def _sentences(text: str) -> list[tuple[list[str], float]]:
+    """Split text into sentences, each with a weight: 1 for the request or offer itself,
+    lower for background about the person and for "can also do this by phone" notes."""
+    parts = []
+    for raw in _SENTENCE.split(text):
+        words = []
+        for i, match in enumerate(re.finditer(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|-|/", raw)):
+            w = match.group(0)
+            # "Polish" with a capital inside a sentence is the language, not furniture polish.
+            if w == "Polish" and i > 0:
+                words.append("polski")
+                continue
+            words.extend(tokens(w))
+        if not words:
+            continue
+        low = " ".join(words)
+        if _REMOTE_NOTE.search(low) and _REMOTE_WORDS.search(low) and len(words) <= 9:
+            weight = 0.15
+        elif _BACKGROUND.search(low):
+            weight = 0.3
+        elif any(w in _INTENT for w in words):
+            weight = 1.0
+        else:
+            weight = 0.35
+        parts.append((words, weight))
+    if parts:
+        top = max(w for _, w in parts)
+        parts = [(words, w / top) for words, w in parts]
+    return parts
+
+
+# ----------------------------------------------------------------------------------------
+# The term index, built once from the taxonomy.
+# ----------------------------------------------------------------------------------------
+
+def _parse_term(raw: str) -> tuple[tuple[str, ...], str, float]:
+    """A term's stems, how they must appear (``ordered`` with small gaps, ``adjacent``,
+    or ``together`` anywhere in one sentence, written "a+b") and its weight."""
+    weak = raw.startswith("~")
+    raw = raw.lstrip("~")
+    weight = None
+    if "^" in raw:
+        raw, w = raw.rsplit("^", 1)
+        weight = float(w)
+    mode = "ordered"
+    if raw.startswith("="):
+        mode, raw = "adjacent", raw[1:]
+    elif "+" in raw:
+        mode, raw = "together", raw.replace("+", " ")
+    stems = tuple(stem(t) for t in tokens(raw))
+    if weight is None:
+        weight = 0.4 if weak else (1.0, 1.6, 2.0)[min(len(stems), 3) - 1]
+    return stems, mode, weight
+
+
+def _build_index():
+    phrases: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
+    for k, cat in enumerate(CATEGORIES):
+        for raw in cat.terms:
+            stems, mode, weight = _parse_term(raw)
+            if not stems:
+                continue
+            slot = phrases.setdefault((stems, mode), {})
+            slot[k] = max(slot.get(k, 0.0), weight)
+    by_stem: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key in phrases:
+        by_stem.setdefault(min(key[0]), []).append(key)
+    vocabulary = {s for stems, _ in phrases for s in stems}
+    return phrases, by_stem, vocabulary
+
+
+_PHRASES, _BY_FIRST, _VOCABULARY = _build_index()
+_MAX_GAP = 3
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _build_fuzzy():
+    index: dict[str, list[str]] = {}
+    for word in sorted(_VOCABULARY):
+        if len(word) < 4:
+            continue
+        for variant in _deletes(word) | {word}:
+            index.setdefault(variant, []).append(word)
+    return index
+
+
+_FUZZY = _build_fuzzy()
+
+
+def _damerau1(a: str, b: str) -> bool:
+    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1:] == b[i + 1:]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+    if la > lb:
+        return a[i + 1:] == b[i:]
+    return a[i:] == b[i + 1:]
+
+
+# Everyday words one letter away from a taxonomy word, which must not be "corrected".
+_KNOWN = frozenset(stem(w) for w in (
+    "physio physics fitter filter litter letter later latter sitter setter bitter better butter batter "
+    "matter hatter hotter potter clatter chatter shatter dinner winner thinner sinner spinner diner "
+    "carer career caring carrying cater water waiter waters later lately lovely lonely only "
+    "ready reading heading leading beading bedding wedding sheets shoots sweets streets "
+    "polite police policy posted poster poster pastor plaster planter painter printer pointer "
+    "drive drove driven dive diver river rover cover covers lover lower power tower mower mowers "
+    "hearing heating healing sealing ceiling dealing feeling peeling wheeling "
+    "visit visiting vision cooker cookie booking looking hooking walker talker talking "
+    "cards carts cars care card cart bake bike hike like lake make take wake cake "
+    "shops shows stops chops tops sews news pews jobs mobs robs sobs "
+    "meals deals heals seals reals mails nails tails rails sails tales males".split()))
+
+
+@lru_cache(maxsize=200_000)
+def _correct(word_stem: str) -> str:
+    """Map a misspelt stem to a taxonomy stem one slip away ("prescripton" -> "prescription")."""
+    if word_stem in _VOCABULARY or len(word_stem) < 5 or word_stem in STOP_WORDS or word_stem in _KNOWN:
+        return word_stem
+    found = set()
+    for variant in _deletes(word_stem) | {word_stem}:
+        for candidate in _FUZZY.get(variant, ()):
+            # Slips rarely hit the first letter; requiring it keeps "fitter" from becoming "litter".
+            if candidate[0] == word_stem[0] and _damerau1(word_stem, candidate):
+                found.add(candidate)
+    return min(found) if found else word_stem
+
+
+@dataclass(frozen=True)
+class CategoryGuess:
+    """What the text says about categories.
+
+    ``weights`` maps a category index to the evidence for it (sum of matched term
+    weights, scaled by how central their sentence is); ``evidence`` maps a category
+    index to the words that carried it, as written; ``stems`` are the text's content
+    stems, spelling corrected, for the word-overlap part of the score.
+    """
+
+    weights: tuple[tuple[int, float], ...]
+    evidence: tuple[tuple[int, tuple[str, ...]], ...]
+    stems: tuple[tuple[str, float], ...]
+
+
+def _find(key, stems: list[str], used: list[bool]) -> list[int] | None:
+    """Positions of a term's words among the unused ones, or None when it is absent."""
+    phrase, mode = key
+    if mode == "together":
+        positions = []
+        for part in phrase:
+            j = next((j for j, st in enumerate(stems) if st == part and not used[j] and j not in positions), None)
+            if j is None:
+                return None
+            positions.append(j)
+        return positions
+    gap = 0 if mode == "adjacent" else _MAX_GAP
+    for start, st in enumerate(stems):
+        if used[start] or st != phrase[0]:
+            continue
+        positions = [start]
+        for part in phrase[1:]:
+            pos = positions[-1]
+            nxt = next((j for j in range(pos + 1, min(len(stems), pos + 2 + gap))
+                        if stems[j] == part and not used[j]), None)
+            if nxt is None:
+                break
+            positions.append(nxt)
+        if len(positions) == len(phrase):
+            return positions
+    return None
+
+
+@lru_cache(maxsize=400_000)
+def read_text(text: str) -> CategoryGuess:
+    """Find the taxonomy terms in a text and the evidence they give for each category."""
+    scores: dict[int, float] = {}
+    evidence: dict[int, list[str]] = {}
+    content: dict[str, float] = {}
+    for words, sentence_weight in _sentences(text):
+        stems = [_correct(stem(w)) for w in words]
+        for w, s in zip(words, stems):
+            if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS:
+                content[s] = max(content.get(s, 0.0), sentence_weight)
+        present = set(stems)
+        candidates = [key for st in present for key in _BY_FIRST.get(st, ()) if present.issuperset(key[0])]
+        # Longest and strongest phrases claim their words first.
+        candidates.sort(key=lambda key: (-len(key[0]), -max(_PHRASES[key].values()), key))
+        used = [False] * len(stems)
+        for key in candidates:
+            positions = _find(key, stems, used)
+            if positions is None:
+                continue
+            for j in positions:
+                used[j] = True
+            positions.sort()
+            span = words[positions[0]: positions[-1] + 1]
+            said = " ".join(span if len(span) <= 4 else [words[j] for j in positions])
+            said = said.replace("polski", "Polish")
+            for k, weight in _PHRASES[key].items():
+                scores[k] = scores.get(k, 0.0) + weight * sentence_weight
+                if weight >= 0.5:
+                    evidence.setdefault(k, [])
+                    if said not in evidence[k]:
+                        evidence[k].append(said)
+    return CategoryGuess(
+        weights=tuple(sorted(scores.items())),
+        evidence=tuple((k, tuple(v)) for k, v in sorted(evidence.items())),
+        stems=tuple(sorted(content.items())),
+    )
+
+
+def content_stems(text: str) -> dict[str, float]:
+    """The text's content stems with the weight of the sentence they came from."""
+    return dict(read_text(text).stems)

@@ -1,0 +1,47 @@
+"""`timebank match`: batch matching of a profiles file (matching-io.md).
+
+Only parses arguments and calls the matching library: read, match, write.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+__all__ = ["match_command"]
+
+
+@click.command("match")
+@click.argument("profiles_path", metavar="PROFILES.jsonl",
+                type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--out", "out_path", required=True, metavar="MATCHES.jsonl",
+              type=click.Path(dir_okay=False, writable=True), help="Where to write one line per need.")
+@click.option("--top", "top_k", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Also list the K best feasible capabilities of each need.")
+def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
+    """Match needs to capabilities and write MATCHES.jsonl.
+
+    Exit 0 when written; 1 with one line on stderr when a profile is malformed (then
+    nothing is written); 2 on wrong usage.
+    """
+    from matching import ProfileError, match, read_profiles, write_matches
+    from matching.taxonomy import CATEGORIES
+
+    try:
+        profiles = read_profiles(profiles_path)
+    except ProfileError as exc:
+        click.echo(f"timebank match: {profiles_path}: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"timebank match: cannot read {profiles_path}: {exc.strerror}", err=True)
+        sys.exit(1)
+    steps = len(CATEGORIES) + 1
+    # Quiet when stderr is not a terminal: logs and cron mails stay clean.
+    with click.progressbar(length=steps, label="matching", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        results = match(profiles, top_k=top_k, progress=bar.update)
+    try:
+        write_matches(results, out_path, with_candidates=top_k is not None)
+    except OSError as exc:
+        click.echo(f"timebank match: cannot write {out_path}: {exc.strerror}", err=True)
+        sys.exit(1)
