@@ -27,6 +27,7 @@ __all__ = ["main"]
 def main(ctx: click.Context, database_url: str | None) -> None:
     """Time bank ledger, members and capability matching."""
     ctx.obj = cli_context(database_url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 register_ledger(main)

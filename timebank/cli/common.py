@@ -28,6 +28,11 @@ class CliContext:
             _require_current_schema(self._database)
         return self._database
 
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
 
 def cli_context(database_url: str | None) -> CliContext:
     return CliContext(database_url)
@@ -64,16 +69,17 @@ def refusals_exit_1(command):
     return wrapper
 
 
+def echo_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
 def pass_database(command):
     """Hand the command the database of the group's --db option (schema checked)."""
 
     @click.pass_obj
     @functools.wraps(command)
+    @refusals_exit_1
     def wrapper(obj: CliContext, *args, **kwargs):
         return command(obj.database(), *args, **kwargs)
 
     return wrapper
-
-
-def echo_json(value) -> None:
-    click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))
