@@ -14,16 +14,28 @@ def run_migrations_online() -> None:
     database = config.attributes.get("database") or Database(config.get_main_option("sqlalchemy.url"))
     # DDL runs in a plain transaction: SQLite's BEGIN IMMEDIATE hook is fine for it too.
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copy, drop and rename; with foreign keys on,
+            # dropping a parent of existing rows fails. Off for the migration (outside any
+            # transaction, where SQLite honours it), then every key is checked after.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             # Without batch mode an ALTER on SQLite can fail halfway and leave the schema
             # changed but the version not moved.
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -21,7 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "utcnow"]
+__all__ = [
+    "Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "User",
+    "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "utcnow",
+]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
 NAMING_CONVENTION = {
@@ -107,6 +110,9 @@ class Member(Base):
     floor_minutes: Mapped[int | None] = mapped_column(Integer)
     ceiling_minutes: Mapped[int | None] = mapped_column(Integer)
     joined_on: Mapped[dt.date] = mapped_column(Date)
+    # Safeguarding check (PVG in Scotland, DBS in England): coordinators' eyes only.
+    safeguarding_checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    safeguarding_expires_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -228,4 +234,124 @@ class Entry(Base):
     exchange_id: Mapped[int] = mapped_column(Integer)
     account_id: Mapped[int] = mapped_column(Integer)
     amount_minutes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    """Someone who signs in: a member, a coordinator or a social worker of one bank."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('member', 'coordinator', 'social_worker')", name="role_known"),
+        CheckConstraint("role <> 'member' OR member_id IS NOT NULL", name="member_user_has_member"),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignInSession(Base):
+    """A signed-in browser. Ended on the server, so a copied cookie dies with it."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Only a digest of the token is stored: a leaked table does not sign anyone in.
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_because: Mapped[str | None] = mapped_column(String(40))
+
+
+class PasswordReset(Base):
+    """A one-time token to choose a new password; written to the server log, not mailed."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HelpRequest(Base):
+    """A member asks for help: what, roughly when, where, and what a helper must know."""
+
+    __tablename__ = "help_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        CheckConstraint("length(what) > 0", name="what_not_empty"),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+        ForeignKeyConstraint(
+            ["bank_id", "category"], ["service_categories.bank_id", "service_categories.slug"]
+        ),
+        UniqueConstraint("bank_id", "idempotency_key"),
+        UniqueConstraint("id", "bank_id"),
+        Index("ix_help_requests_bank_id_status", "bank_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    member_id: Mapped[int] = mapped_column(Integer, index=True)
+    category: Mapped[str | None] = mapped_column(String(64))
+    what: Mapped[str] = mapped_column(Text)
+    when_text: Mapped[str | None] = mapped_column(String(200))
+    where_text: Mapped[str | None] = mapped_column(String(200))
+    helper_notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HelpAnswer(Base):
+    """A member answers another's request: "I can help"."""
+
+    __tablename__ = "help_answers"
+    __table_args__ = (
+        UniqueConstraint("request_id", "member_id"),
+        ForeignKeyConstraint(["request_id", "bank_id"], ["help_requests.id", "help_requests.bank_id"]),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    member_id: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Offer(Base):
+    """A skill a member offers to others."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("length(description) > 0", name="description_not_empty"),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+        ForeignKeyConstraint(
+            ["bank_id", "category"], ["service_categories.bank_id", "service_categories.slug"]
+        ),
+        UniqueConstraint("bank_id", "idempotency_key"),
+        Index("ix_offers_bank_id_active", "bank_id", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    member_id: Mapped[int] = mapped_column(Integer, index=True)
+    category: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -34,6 +34,12 @@ __all__ = [
     "ExchangeNotPending",
     "NotYoursToConfirm",
     "ReasonRequired",
+    "SignInRefused",
+    "WeakPassword",
+    "ResetTokenInvalid",
+    "UnknownRequest",
+    "UnknownOffer",
+    "NotAllowed",
 ]
 
 
@@ -152,3 +158,31 @@ class NotYoursToConfirm(TimebankError):
 
 class ReasonRequired(TimebankError):
     code = "reason_required"
+
+
+class SignInRefused(TimebankError):
+    """Deliberately vague: it never says whether the email or the password was wrong."""
+
+    code = "sign_in_refused"
+
+
+class WeakPassword(TimebankError):
+    code = "weak_password"
+
+
+class ResetTokenInvalid(TimebankError):
+    code = "reset_token_invalid"
+
+
+class UnknownRequest(TimebankError):
+    code = "unknown_request"
+
+
+class UnknownOffer(TimebankError):
+    code = "unknown_offer"
+
+
+class NotAllowed(TimebankError):
+    """The signed-in person's role or relation to the record does not allow this."""
+
+    code = "not_allowed"

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Account, Member
+from timebank.db.models import Account, Entry, Exchange, Member
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
@@ -29,6 +30,10 @@ __all__ = [
     "member_row",
     "member_view",
     "MEMBER_STATUSES",
+    "set_safeguarding",
+    "safeguarding_expiring",
+    "members_without_exchanges",
+    "QuietMember",
 ]
 
 MEMBER_STATUSES = ("active", "suspended", "closed")
@@ -48,6 +53,8 @@ def member_view(member: Member) -> MemberView:
         floor_minutes=member.floor_minutes,
         ceiling_minutes=member.ceiling_minutes,
         joined_on=member.joined_on,
+        safeguarding_checked_on=member.safeguarding_checked_on,
+        safeguarding_expires_on=member.safeguarding_expires_on,
     )
 
 
@@ -66,7 +73,7 @@ def member_row(session: Session, bank_id: int, member_id: int, *, lock: bool = F
     return member
 
 
-def _clean_email(email: str | None) -> str | None:
+def clean_email(email: str | None) -> str | None:
     email = (email or "").strip()
     if not email:
         return None
@@ -90,7 +97,7 @@ def add_member(
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput("A member needs a name of 1 to 200 characters.")
-    email = _clean_email(email)
+    email = clean_email(email)
     phone = (phone or "").strip() or None
     area = (area or "").strip() or None
     if phone and len(phone) > 50:
@@ -171,3 +178,87 @@ def set_member_limits(
         view = member_view(member)
         uow.commit()
     return view
+
+
+def set_safeguarding(
+    database: Database, bank_slug: str, member_id: int, *,
+    checked_on: dt.date | None, expires_on: dt.date | None, today: dt.date | None = None,
+) -> MemberView:
+    """Record a safeguarding check (PVG or DBS) and when it expires; None clears it."""
+    today = today or dt.date.today()
+    if (checked_on is None) != (expires_on is None):
+        raise InvalidInput("Give both the day of the check and the day it expires, or neither.")
+    if checked_on is not None:
+        if checked_on > today:
+            raise InvalidInput("A safeguarding check cannot be dated in the future.")
+        if expires_on <= checked_on:
+            raise InvalidInput("A safeguarding check must expire after the day it was made.")
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        member = member_row(uow.session, bank.id, member_id, lock=True)
+        member.safeguarding_checked_on = checked_on
+        member.safeguarding_expires_on = expires_on
+        view = member_view(member)
+        uow.commit()
+    return view
+
+
+def safeguarding_expiring(
+    database: Database, bank_slug: str, *, within_days: int = 30, today: dt.date | None = None
+) -> list[MemberView]:
+    """Active members whose check expires within `within_days` days (or has expired)."""
+    today = today or dt.date.today()
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        rows = uow.session.scalars(
+            select(Member).where(
+                Member.bank_id == bank.id, Member.status == "active",
+                Member.safeguarding_expires_on.is_not(None),
+                Member.safeguarding_expires_on <= today + dt.timedelta(days=within_days),
+            ).order_by(Member.safeguarding_expires_on, Member.name)
+        )
+        return [member_view(m) for m in rows]
+
+
+@dataclass(frozen=True)
+class QuietMember:
+    member: MemberView
+    last_exchange_on: dt.date | None  # None: never exchanged
+
+
+def members_without_exchanges(
+    database: Database, bank_slug: str, *, days: int = 90, today: dt.date | None = None
+) -> list[QuietMember]:
+    """Active members with no posted exchange for `days` days: people at risk of isolation.
+
+    Counted from the day they joined when they never exchanged, so a new member is not
+    listed in their first `days` days.
+    """
+    today = today or dt.date.today()
+    since = today - dt.timedelta(days=days)
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        last = (
+            select(func.max(Exchange.given_on))
+            .where(
+                Exchange.bank_id == bank.id,
+                Exchange.state == "posted",
+                Exchange.kind.in_(["exchange", "group"]),
+                or_(Exchange.provider_member_id == Member.id,
+                    Exchange.receiver_member_id == Member.id,
+                    Exchange.id.in_(
+                        select(Entry.exchange_id)
+                        .join(Account, Account.id == Entry.account_id)
+                        .where(Account.member_id == Member.id))),
+            )
+            .correlate(Member)
+            .scalar_subquery()
+        )
+        rows = uow.session.execute(
+            select(Member, last.label("last_on"))
+            .where(Member.bank_id == bank.id, Member.status == "active", Member.joined_on <= since)
+            .order_by(Member.name)
+        ).all()
+        return [QuietMember(member_view(m), last_on) for m, last_on in rows
+                if last_on is None or last_on <= since]
+

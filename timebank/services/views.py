@@ -40,6 +40,11 @@ class MemberView:
     floor_minutes: int | None
     ceiling_minutes: int | None
     joined_on: dt.date
+    safeguarding_checked_on: dt.date | None = None
+    safeguarding_expires_on: dt.date | None = None
+
+    def safeguarding_current(self, today: dt.date) -> bool:
+        return self.safeguarding_expires_on is not None and self.safeguarding_expires_on >= today
 
 
 @dataclass(frozen=True)

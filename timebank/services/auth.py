@@ -1,0 +1,309 @@
+"""Signing in: users, server-side sessions and one-time password resets.
+
+A session lives in the database, not only in the browser's cookie: signing out, an idle
+timeout or a disabled user ends it on the server, so a copied cookie stops working.
+Passwords are hashed with argon2id (argon2-cffi's defaults: 64 MiB, t=3), above the
+OWASP ASVS minimum; TIMEBANK_PASSWORD_HASHING=fast selects the cheapest parameters, for
+tests only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+
+from timebank.db.engine import Database
+from timebank.db.models import Bank, Member, PasswordReset, SignInSession, User, utcnow
+from timebank.domain.errors import EmailTaken, InvalidInput, ResetTokenInvalid, SignInRefused, UnknownMember
+from timebank.domain.passwords import check_password_rules
+from timebank.services.banks import bank_row
+from timebank.services.members import clean_email, member_row
+from timebank.services.unit_of_work import UnitOfWork
+
+__all__ = [
+    "ROLES",
+    "UserView",
+    "create_user",
+    "authenticate",
+    "start_session",
+    "session_user",
+    "end_session",
+    "set_user_active",
+    "get_user",
+    "user_for_member",
+    "request_password_reset",
+    "reset_password",
+    "change_password",
+]
+
+ROLES = ("member", "coordinator", "social_worker")
+RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
+# Writing last_seen_at on every request would turn every page view into a write.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+log = logging.getLogger("timebank.auth")
+
+if os.environ.get("TIMEBANK_PASSWORD_HASHING") == "fast":
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+else:
+    _hasher = PasswordHasher()
+# Verifying against this when the email is unknown takes as long as a real check, so
+# the time of the answer does not tell an attacker which addresses exist.
+_DUMMY_HASH = _hasher.hash("no such user, but take the same time")
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    bank_id: int
+    bank_slug: str
+    bank_name: str
+    email: str
+    name: str
+    role: str
+    member_id: int | None
+    active: bool
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every one we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _view(user: User, bank: Bank) -> UserView:
+    return UserView(user.id, bank.id, bank.slug, bank.name, user.email, user.name, user.role,
+                    user.member_id, user.active)
+
+
+def create_user(
+    database: Database,
+    bank_slug: str,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    member_id: int | None = None,
+) -> UserView:
+    """A sign-in for a coordinator, a social worker, or a member (linked to their record)."""
+    if role not in ROLES:
+        raise InvalidInput(f"A role is one of {', '.join(ROLES)}.")
+    email = clean_email(email)
+    if not email:
+        raise InvalidInput("A sign-in needs an email address.")
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A sign-in needs a name of 1 to 200 characters.")
+    if role == "member" and member_id is None:
+        raise UnknownMember("A member's sign-in must belong to a member.")
+    check_password_rules(password, email=email, name=name)
+    password_hash = _hasher.hash(password)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        if member_id is not None:
+            member_row(session, bank.id, member_id)
+        if session.scalars(select(User.id).where(User.email == email)).first():
+            raise EmailTaken(f"{email} already has a sign-in.")
+        user = User(bank_id=bank.id, email=email, name=name, password_hash=password_hash,
+                    role=role, member_id=member_id, active=True)
+        session.add(user)
+        session.flush()
+        view = _view(user, bank)
+        uow.commit()
+    return view
+
+
+def authenticate(database: Database, email: str, password: str) -> UserView:
+    """The user with this email and password, if they may sign in; SignInRefused otherwise."""
+    refused = SignInRefused("The email address or password is not right.")
+    email = (email or "").strip().lower()
+    with UnitOfWork(database, readonly=True) as uow:
+        row = uow.session.execute(
+            select(User, Bank).join(Bank, Bank.id == User.bank_id).where(User.email == email)
+        ).one_or_none()
+        if row is not None:
+            view, password_hash = _view(row.User, row.Bank), row.User.password_hash
+            may_sign_in = _may_sign_in(uow.session, row.User)
+    if row is None:
+        _safe_verify(_DUMMY_HASH, password or "")
+        raise refused
+    if not _safe_verify(password_hash, password or ""):
+        raise refused
+    if not may_sign_in:
+        raise SignInRefused("This sign-in is not active. Please speak to your coordinator.")
+    return view
+
+
+def _may_sign_in(session, user: User) -> bool:
+    """An active sign-in, and for a member, a member who is neither suspended nor closed."""
+    if not user.active:
+        return False
+    if user.member_id is None:
+        return True
+    return session.scalar(select(Member.status).where(Member.id == user.member_id)) == "active"
+
+
+def _safe_verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def start_session(database: Database, user_id: int) -> str:
+    """A new signed-in session; the token goes in the cookie, its digest in the database."""
+    token = secrets.token_urlsafe(32)
+    with UnitOfWork(database) as uow:
+        now = utcnow()
+        uow.session.add(SignInSession(token_digest=_digest(token), user_id=user_id,
+                                      created_at=now, last_seen_at=now))
+        uow.commit()
+    return token
+
+
+def session_user(database: Database, token: str | None, *, idle_minutes: int = 30) -> UserView | None:
+    """The user of a live session, or None when it has ended, idled out or was disabled."""
+    if not token:
+        return None
+    now = utcnow()
+    with UnitOfWork(database, readonly=True) as uow:
+        row = uow.session.execute(
+            select(SignInSession, User, Bank)
+            .join(User, User.id == SignInSession.user_id)
+            .join(Bank, Bank.id == User.bank_id)
+            .where(SignInSession.token_digest == _digest(token))
+        ).one_or_none()
+        if row is None or row.SignInSession.ended_at is not None:
+            return None
+        view, may_sign_in = _view(row.User, row.Bank), _may_sign_in(uow.session, row.User)
+        session_id, last_seen = row.SignInSession.id, _aware(row.SignInSession.last_seen_at)
+    if not may_sign_in:
+        end_session(database, token, because="user_disabled")
+        return None
+    if now - last_seen > dt.timedelta(minutes=idle_minutes):
+        end_session(database, token, because="idle")
+        return None
+    if now - last_seen > TOUCH_INTERVAL:
+        with UnitOfWork(database) as uow:
+            uow.session.execute(
+                update(SignInSession).where(SignInSession.id == session_id).values(last_seen_at=now)
+            )
+            uow.commit()
+    return view
+
+
+def end_session(database: Database, token: str | None, *, because: str = "signed_out") -> None:
+    if not token:
+        return
+    with UnitOfWork(database) as uow:
+        uow.session.execute(
+            update(SignInSession)
+            .where(SignInSession.token_digest == _digest(token), SignInSession.ended_at.is_(None))
+            .values(ended_at=utcnow(), ended_because=because)
+        )
+        uow.commit()
+
+
+def _end_all_sessions(session, user_id: int, because: str) -> None:
+    session.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_because=because)
+    )
+
+
+def set_user_active(database: Database, bank_slug: str, user_id: int, active: bool) -> UserView:
+    """Enable or disable a sign-in; disabling ends every session it has, at once."""
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        user = uow.session.scalars(
+            select(User).where(User.id == user_id, User.bank_id == bank.id)
+        ).one_or_none()
+        if user is None:
+            raise InvalidInput(f"There is no sign-in number {user_id} in this bank.")
+        user.active = bool(active)
+        if not active:
+            _end_all_sessions(uow.session, user.id, "user_disabled")
+        view = _view(user, bank)
+        uow.commit()
+    return view
+
+
+def get_user(database: Database, user_id: int) -> UserView | None:
+    with UnitOfWork(database, readonly=True) as uow:
+        row = uow.session.execute(
+            select(User, Bank).join(Bank, Bank.id == User.bank_id).where(User.id == user_id)
+        ).one_or_none()
+        return _view(row.User, row.Bank) if row else None
+
+
+def user_for_member(database: Database, bank_slug: str, member_id: int) -> UserView | None:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        user = uow.session.scalars(
+            select(User).where(User.member_id == member_id, User.bank_id == bank.id)
+        ).one_or_none()
+        return _view(user, bank) if user else None
+
+
+def request_password_reset(database: Database, email: str) -> str | None:
+    """A one-time token, written to the server log for the coordinator to pass on.
+
+    Returns the token (None for an unknown address); the caller tells the person the
+    same thing either way, so the form does not reveal who has a sign-in.
+    """
+    email = (email or "").strip().lower()
+    with UnitOfWork(database) as uow:
+        user = uow.session.scalars(select(User).where(User.email == email)).one_or_none()
+        if user is None or not user.active:
+            log.info("password reset asked for an address without an active sign-in")
+            return None
+        token = secrets.token_urlsafe(24)
+        now = utcnow()
+        uow.session.add(PasswordReset(token_digest=_digest(token), user_id=user.id,
+                                      created_at=now, expires_at=now + RESET_TOKEN_LIFETIME))
+        uow.commit()
+    log.warning("password reset for %s: /reset/%s (valid for one hour, once)", email, token)
+    return token
+
+
+def reset_password(database: Database, token: str, new_password: str) -> UserView:
+    """Use a reset token once: the new password is set and every session is ended."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        reset = session.scalars(
+            select(PasswordReset).where(PasswordReset.token_digest == _digest(token or ""))
+            .with_for_update()
+        ).one_or_none()
+        if reset is None or reset.used_at is not None or _aware(reset.expires_at) < utcnow():
+            raise ResetTokenInvalid("This reset link has expired or was already used. Ask for a new one.")
+        user = session.get(User, reset.user_id)
+        check_password_rules(new_password, email=user.email, name=user.name)
+        user.password_hash = _hasher.hash(new_password)
+        reset.used_at = utcnow()
+        _end_all_sessions(session, user.id, "password_reset")
+        view = _view(user, session.get(Bank, user.bank_id))
+        uow.commit()
+    return view
+
+
+def change_password(database: Database, user_id: int, current: str, new_password: str) -> None:
+    with UnitOfWork(database) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or not _safe_verify(user.password_hash, current or ""):
+            raise SignInRefused("Your current password is not right.")
+        check_password_rules(new_password, email=user.email, name=user.name)
+        user.password_hash = _hasher.hash(new_password)
+        uow.commit()

@@ -1,0 +1,323 @@
+"""Requests for help and offers of skills: how members find each other."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from timebank.db.engine import Database
+from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, ServiceCategory, utcnow
+from timebank.domain.errors import InvalidInput, NotAllowed, UnknownCategory, UnknownOffer, UnknownRequest
+from timebank.services.banks import bank_row
+from timebank.services.members import member_row
+from timebank.services.unit_of_work import UnitOfWork
+
+__all__ = [
+    "HelpRequestView",
+    "AnswerView",
+    "OfferView",
+    "ask_for_help",
+    "list_requests",
+    "member_requests",
+    "get_request",
+    "answer_request",
+    "close_request",
+    "offer_skill",
+    "list_offers",
+    "member_offers",
+    "withdraw_offer",
+]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    member_id: int
+    member_name: str
+    message: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HelpRequestView:
+    id: int
+    member_id: int
+    member_name: str
+    area: str | None
+    category: str | None
+    category_name: str | None
+    what: str
+    when_text: str | None
+    where_text: str | None
+    helper_notes: str | None
+    status: str
+    created_at: dt.datetime
+    answers: tuple[AnswerView, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfferView:
+    id: int
+    member_id: int
+    member_name: str
+    area: str | None
+    category: str | None
+    category_name: str | None
+    description: str
+    active: bool
+    created_at: dt.datetime
+
+
+def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"Say {what}.")
+    if len(value) > limit:
+        raise InvalidInput(f"Keep {what} to {limit} characters or fewer.")
+    return value or None
+
+
+def _category(session: Session, bank: Bank, slug: str | None) -> str | None:
+    slug = (slug or "").strip() or None
+    if slug is None:
+        return None
+    if session.scalar(select(ServiceCategory.id).where(
+            ServiceCategory.bank_id == bank.id, ServiceCategory.slug == slug,
+            ServiceCategory.active.is_(True))) is None:
+        raise UnknownCategory(f"{slug!r} is not one of this bank's service categories.")
+    return slug
+
+
+def _category_names(session: Session, bank: Bank) -> dict[str, str]:
+    return dict(session.execute(
+        select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)
+    ).all())
+
+
+def _request_view(request: HelpRequest, member: Member, names: dict[str, str],
+                  answers: tuple[AnswerView, ...] = ()) -> HelpRequestView:
+    return HelpRequestView(
+        id=request.id, member_id=member.id, member_name=member.name, area=member.area,
+        category=request.category, category_name=names.get(request.category or ""),
+        what=request.what, when_text=request.when_text, where_text=request.where_text,
+        helper_notes=request.helper_notes, status=request.status,
+        created_at=request.created_at, answers=answers,
+    )
+
+
+def ask_for_help(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int,
+    what: str,
+    category: str | None = None,
+    when_text: str | None = None,
+    where_text: str | None = None,
+    helper_notes: str | None = None,
+    idempotency_key: str | None = None,
+) -> HelpRequestView:
+    """A member's request for help. A retried form (same key) records one request."""
+    what = _text(what, "what you would like help with", 2000, required=True)
+    when_text = _text(when_text, "roughly when", 200)
+    where_text = _text(where_text, "where", 200)
+    helper_notes = _text(helper_notes, "what a helper must know", 2000)
+    key = _text(idempotency_key, "the form key", 200)
+    try:
+        with UnitOfWork(database) as uow:
+            session = uow.session
+            bank = bank_row(session, bank_slug)
+            member = member_row(session, bank.id, member_id)
+            if key:
+                earlier = session.scalars(select(HelpRequest).where(
+                    HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
+                if earlier is not None:
+                    return _request_view(earlier, member, _category_names(session, bank))
+            request = HelpRequest(
+                bank_id=bank.id, member_id=member.id, category=_category(session, bank, category),
+                what=what, when_text=when_text, where_text=where_text, helper_notes=helper_notes,
+                status="open", idempotency_key=key, created_at=utcnow(),
+            )
+            session.add(request)
+            session.flush()
+            view = _request_view(request, member, _category_names(session, bank))
+            uow.commit()
+            return view
+    except IntegrityError:
+        # Two submissions of one form raced; the first one's request is the answer.
+        if not key:
+            raise
+        return ask_for_help(database, bank_slug, member_id=member_id, what=what, category=category,
+                            when_text=when_text, where_text=where_text, helper_notes=helper_notes,
+                            idempotency_key=key)
+
+
+def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[AnswerView, ...]]:
+    if not request_ids:
+        return {}
+    rows = session.execute(
+        select(HelpAnswer, Member.name).join(Member, Member.id == HelpAnswer.member_id)
+        .where(HelpAnswer.request_id.in_(request_ids)).order_by(HelpAnswer.id)
+    )
+    found: dict[int, list[AnswerView]] = {}
+    for answer, name in rows:
+        found.setdefault(answer.request_id, []).append(
+            AnswerView(answer.member_id, name, answer.message, answer.created_at))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def list_requests(
+    database: Database, bank_slug: str, *, category: str | None = None, area: str | None = None,
+    status: str = "open", limit: int = 200,
+) -> list[HelpRequestView]:
+    """Open requests of the bank, newest first, by category and area."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        query = (select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
+                 .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status))
+        if category:
+            query = query.where(HelpRequest.category == category)
+        if area:
+            query = query.where(func.lower(Member.area) == area.strip().lower())
+        rows = session.execute(query.order_by(HelpRequest.id.desc()).limit(limit)).all()
+        names = _category_names(session, bank)
+        answers = _answers(session, [r.HelpRequest.id for r in rows])
+        return [_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()))
+                for r in rows]
+
+
+def member_requests(database: Database, bank_slug: str, member_id: int) -> list[HelpRequestView]:
+    """A member's own requests, newest first, with who answered each."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id)
+        requests = session.scalars(select(HelpRequest).where(
+            HelpRequest.member_id == member.id).order_by(HelpRequest.id.desc())).all()
+        names = _category_names(session, bank)
+        answers = _answers(session, [r.id for r in requests])
+        return [_request_view(r, member, names, answers.get(r.id, ())) for r in requests]
+
+
+def _request_row(session: Session, bank: Bank, request_id: int) -> HelpRequest:
+    request = session.scalars(select(HelpRequest).where(
+        HelpRequest.id == request_id, HelpRequest.bank_id == bank.id)).one_or_none()
+    if request is None:
+        raise UnknownRequest(f"There is no request number {request_id} in this bank.")
+    return request
+
+
+def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequestView:
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _request_row(session, bank, request_id)
+        member = session.get(Member, request.member_id)
+        return _request_view(request, member, _category_names(session, bank),
+                             _answers(session, [request.id]).get(request.id, ()))
+
+
+def answer_request(database: Database, bank_slug: str, request_id: int, *, member_id: int,
+                   message: str | None = None) -> HelpRequestView:
+    """"I can help": recorded once per member; the asker sees who answered."""
+    message = _text(message, "your message", 1000)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _request_row(session, bank, request_id)
+        member_row(session, bank.id, member_id)
+        if request.member_id == member_id:
+            raise NotAllowed("You cannot answer your own request.")
+        if request.status != "open":
+            raise NotAllowed("This request is closed.")
+        already = session.scalar(select(HelpAnswer.id).where(
+            HelpAnswer.request_id == request.id, HelpAnswer.member_id == member_id))
+        if already is None:
+            session.add(HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=member_id,
+                                   message=message, created_at=utcnow()))
+        uow.commit()
+    return get_request(database, bank_slug, request_id)
+
+
+def close_request(database: Database, bank_slug: str, request_id: int, *, member_id: int | None) -> HelpRequestView:
+    """The asker (or a coordinator, member_id None) closes a request."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _request_row(session, bank, request_id)
+        if member_id is not None and request.member_id != member_id:
+            raise NotAllowed("Only the member who asked can close this request.")
+        request.status = "closed"
+        uow.commit()
+    return get_request(database, bank_slug, request_id)
+
+
+def _offer_view(offer: Offer, member: Member, names: dict[str, str]) -> OfferView:
+    return OfferView(offer.id, member.id, member.name, member.area, offer.category,
+                     names.get(offer.category or ""), offer.description, offer.active,
+                     offer.created_at)
+
+
+def offer_skill(database: Database, bank_slug: str, *, member_id: int, description: str,
+                category: str | None = None, idempotency_key: str | None = None) -> OfferView:
+    description = _text(description, "what you can offer", 2000, required=True)
+    key = _text(idempotency_key, "the form key", 200)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id)
+        names = _category_names(session, bank)
+        if key:
+            earlier = session.scalars(select(Offer).where(
+                Offer.bank_id == bank.id, Offer.idempotency_key == key)).first()
+            if earlier is not None:
+                return _offer_view(earlier, member, names)
+        offer = Offer(bank_id=bank.id, member_id=member.id, category=_category(session, bank, category),
+                      description=description, active=True, idempotency_key=key, created_at=utcnow())
+        session.add(offer)
+        session.flush()
+        view = _offer_view(offer, member, names)
+        uow.commit()
+    return view
+
+
+def list_offers(database: Database, bank_slug: str, *, category: str | None = None,
+                area: str | None = None, limit: int = 200) -> list[OfferView]:
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        query = (select(Offer, Member).join(Member, Member.id == Offer.member_id)
+                 .where(Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active"))
+        if category:
+            query = query.where(Offer.category == category)
+        if area:
+            query = query.where(func.lower(Member.area) == area.strip().lower())
+        names = _category_names(session, bank)
+        return [_offer_view(o, m, names) for o, m in
+                session.execute(query.order_by(Offer.id.desc()).limit(limit)).all()]
+
+
+def member_offers(database: Database, bank_slug: str, member_id: int) -> list[OfferView]:
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id)
+        names = _category_names(session, bank)
+        return [_offer_view(o, member, names) for o in session.scalars(
+            select(Offer).where(Offer.member_id == member.id).order_by(Offer.id.desc()))]
+
+
+def withdraw_offer(database: Database, bank_slug: str, offer_id: int, *, member_id: int | None) -> None:
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        offer = session.scalars(select(Offer).where(Offer.id == offer_id, Offer.bank_id == bank.id)).one_or_none()
+        if offer is None:
+            raise UnknownOffer(f"There is no offer number {offer_id} in this bank.")
+        if member_id is not None and offer.member_id != member_id:
+            raise NotAllowed("Only the member who made this offer can withdraw it.")
+        offer.active = False
+        uow.commit()
