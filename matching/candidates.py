@@ -1,20 +1,23 @@
 """Candidate generation: the feasible pairs worth scoring, without scoring all pairs.
 
-Hard rules first: within each category bucket, a spatial index (BallTree, haversine)
-finds helpers within reach, an area join covers people without a location, and remote
+Hard rules first: within each category bucket, a spatial index finds helpers within
+reach (a k-d tree over points on the unit sphere, where a great-circle radius is exactly
+a straight-line "chord" radius: the same answers as scikit-learn's haversine BallTree,
+which tests check, without the 2.4 s it takes to import scikit-learn on this machine), an area join covers people without a location, and remote
 offers are joined by category alone; every pair then passes the five rules. Only the
 union of each need's best and each capability's best pairs is kept.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
-from matching.rules import EARTH_RADIUS_KM, Table, feasible_mask
-from matching.scoring import BUCKET_MIN_PROBABILITY, Features, pair_scores, proximity
+from matching.rules import EARTH_RADIUS_KM, Table, feasible_mask, haversine_km
+from matching.scoring import BUCKET_MIN_PROBABILITY, WEIGHTS, Features, pair_scores, proximity
 
-__all__ = ["Pairs", "candidate_pairs", "bucket_members"]
+__all__ = ["Pairs", "candidate_pairs", "bucket_members", "unit_vectors", "chord_for_km"]
 
 # Pairs kept per need and per capability (plus its capacity) after scoring.
 KEEP_PER_NEED = 25
@@ -44,9 +47,22 @@ def bucket_members(prob: np.ndarray) -> list[np.ndarray]:
     return members
 
 
+def unit_vectors(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere, one row per (lat, lon) in degrees."""
+    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def chord_for_km(distance_km: float) -> float:
+    """The straight-line distance on the unit sphere matching a great-circle distance,
+    a hair larger so that rounding never loses a pair (the rules re-check exactly)."""
+    angle = min(distance_km / EARTH_RADIUS_KM, np.pi)
+    return 2.0 * np.sin(angle / 2.0) * (1 + 1e-9) + 1e-12
+
+
 def _local_pairs(table: Table, needs: np.ndarray, caps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs with a non-remote capability that distance or area might allow."""
-    from sklearn.neighbors import BallTree
+    from scipy.spatial import cKDTree
 
     out_n, out_c = [], []
     cap_owner = table.cap_owner[caps]
@@ -57,14 +73,15 @@ def _local_pairs(table: Table, needs: np.ndarray, caps: np.ndarray) -> tuple[np.
     located_needs = needs[need_located]
     if len(located_caps) and len(located_needs):
         owners = table.cap_owner[located_caps]
-        tree = BallTree(np.radians(np.column_stack([table.lat[owners], table.lon[owners]])), metric="haversine")
+        tree = cKDTree(unit_vectors(table.lat[owners], table.lon[owners]))
         asker = table.need_owner[located_needs]
-        radius = table.max_km[located_caps].max() / EARTH_RADIUS_KM
-        found = tree.query_radius(np.radians(np.column_stack([table.lat[asker], table.lon[asker]])), r=radius)
+        radius = chord_for_km(table.max_km[located_caps].max())
+        found = tree.query_ball_point(unit_vectors(table.lat[asker], table.lon[asker]), r=radius)
         counts = np.fromiter((len(f) for f in found), dtype=np.int64, count=len(found))
         if counts.sum():
             out_n.append(np.repeat(located_needs, counts))
-            out_c.append(located_caps[np.concatenate(found)])
+            out_c.append(located_caps[np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64,
+                                                  count=int(counts.sum()))])
     # Where either side lacks a location, rule 5 asks for the same area.
     by_area: dict[int, list[int]] = {}
     for c, area, located in zip(caps, table.area[cap_owner], cap_located):
@@ -82,14 +99,59 @@ def _local_pairs(table: Table, needs: np.ndarray, caps: np.ndarray) -> tuple[np.
     return np.concatenate(out_n), np.concatenate(out_c)
 
 
-def _remote_pairs(needs: np.ndarray, caps: np.ndarray):
-    """Every need of the bucket with every remote capability, in blocks."""
+def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.ndarray,
+                  per_need: int) -> np.ndarray:
+    """Keys of the best feasible pairs between a bucket's needs and its remote offers.
+
+    Remote help has no distance limit, so every need of the category could take every
+    remote offer: scored in dense blocks, only each need's best ``per_need`` and each
+    offer's best few (per block) are kept.
+    """
     if not len(needs) or not len(caps):
-        return
+        return np.empty(0, dtype=np.int64)
+    n_caps = len(table.capabilities)
+    c_owner = table.cap_owner[caps]
+    c_root = features.c_root[caps].T
+    c_words = features.c_words[caps].T.tocsr()
+    doing = WEIGHTS["doing"] * table.doing[caps]
+    keep_cap = KEEP_PER_CAPABILITY + table.capacity[caps]
+    keys = []
     step = max(1, _BLOCK_PAIRS // len(caps))
     for start in range(0, len(needs), step):
         block = needs[start:start + step]
-        yield np.repeat(block, len(caps)), np.tile(caps, len(block))
+        a = table.need_owner[block]
+        ok = a[:, None] != c_owner[None, :]
+        ok &= ~table.requires_checked[block][:, None] | table.checked[c_owner][None, :]
+        sa, sb = table.slots[a][:, None], table.slots[c_owner][None, :]
+        ok &= (sa == -1) | (sb == -1) | ((sa & sb) != 0)
+        distance = haversine_km(table.lat[a][:, None], table.lon[a][:, None],
+                                table.lat[c_owner][None, :], table.lon[c_owner][None, :])
+        score = (WEIGHTS["category"] * np.minimum(features.n_root[block] @ c_root, 1.0)
+                 + WEIGHTS["words"] * np.minimum((features.n_words[block] @ c_words).toarray(), 1.0)
+                 + doing[None, :]
+                 + WEIGHTS["nearness"] * proximity(distance, table.max_km[caps][None, :], True))
+        score = np.where(ok, score, -1.0)
+        rows, cols = [], []
+        if len(caps) > per_need:
+            best = np.argpartition(-score, per_need - 1, axis=1)[:, :per_need]
+            rows.append(np.repeat(np.arange(len(block)), per_need))
+            cols.append(best.ravel())
+        else:
+            rows.append(np.repeat(np.arange(len(block)), len(caps)))
+            cols.append(np.tile(np.arange(len(caps)), len(block)))
+        if len(block) > keep_cap.max():
+            order = np.argsort(-score, axis=0, kind="stable")
+            ranks = np.arange(len(block))[:, None] < keep_cap[None, :]
+            r, c = np.nonzero(ranks)
+            rows.append(order[r, c])
+            cols.append(c)
+        else:
+            rows.append(np.repeat(np.arange(len(block)), len(caps)))
+            cols.append(np.tile(np.arange(len(caps)), len(block)))
+        r, c = np.concatenate(rows), np.concatenate(cols)
+        r, c = r[ok[r, c]], c[ok[r, c]]
+        keys.append(block[r] * n_caps + caps[c])
+    return np.concatenate(keys)
 
 
 def _keep_best(need: np.ndarray, cap: np.ndarray, score: np.ndarray, capacity: np.ndarray,
@@ -119,16 +181,16 @@ def candidate_pairs(table: Table, features: Features, per_need: int = KEEP_PER_N
         if len(needs) and len(caps):
             remote = table.remote[caps]
             n_idx, c_idx = _local_pairs(table, needs, caps[~remote])
-            chunks = [(n_idx, c_idx)]
-            chunks.extend(_remote_pairs(needs, caps[remote]))
-            for n_idx, c_idx in chunks:
-                if len(n_idx):
-                    ok = feasible_mask(table, n_idx, c_idx)
-                    keys.append(n_idx[ok] * len(table.capabilities) + c_idx[ok])
+            if len(n_idx):
+                ok = feasible_mask(table, n_idx, c_idx)
+                keys.append(n_idx[ok] * len(table.capabilities) + c_idx[ok])
+            keys.append(_remote_pairs(table, features, needs, caps[remote], per_need))
         if progress is not None:
             progress(1)
     if keys:
-        key = np.unique(np.concatenate(keys))
+        key = np.concatenate(keys)
+        key.sort()
+        key = key[np.r_[True, key[1:] != key[:-1]]]
     else:
         key = np.empty(0, dtype=np.int64)
     need, cap = np.divmod(key, max(1, len(table.capabilities)))

@@ -12,7 +12,7 @@ import numpy as np
 
 from matching.assignment import assign
 from matching.candidates import candidate_pairs
-from matching.explain import match_reasons, unassigned_reasons
+from matching.explain import match_reasons, rule_counts, unassigned_reasons
 from matching.profiles import Profile
 from matching.rules import Table
 from matching.scoring import MIN_SCORE, build_features
@@ -71,9 +71,15 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
     n_labels = [features.top_category(row) for row in features.n_prob]
     c_labels = [features.top_category(row) for row in features.c_prob]
     starts = np.searchsorted(pairs.need, np.arange(len(table.needs) + 1))
-    caps_by_label: dict[str | None, np.ndarray] = {}
-    for label in set(n_labels):
-        caps_by_label[label] = np.array([j for j, c in enumerate(c_labels) if c == label], dtype=np.int64)
+    # For needs left alone: how many offers of their category each rule removed.
+    counts = {}
+    c_label_array = np.array([c or "" for c in c_labels], dtype=object)
+    alone = np.flatnonzero(assigned < 0)
+    alone_labels = np.array([n_labels[i] or "" for i in alone], dtype=object)
+    for label in sorted(set(alone_labels.tolist()) - {""}):
+        rows = alone[alone_labels == label]
+        found = rule_counts(table, rows, np.flatnonzero(c_label_array == label))
+        counts.update(zip(rows.tolist(), found))
 
     results = []
     for i, need in enumerate(table.needs):
@@ -95,7 +101,7 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
             result_cap, result_score = cap.id, _round(pairs.score[where])
         else:
             top_prob = float(features.n_prob[i].max()) if label is not None else 0.0
-            reasons = unassigned_reasons(table, i, label, top_prob, caps_by_label.get(label, np.empty(0, np.int64)),
+            reasons = unassigned_reasons(table, i, label, top_prob, counts.get(i),
                                          pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels)
             result_cap, result_score = None, None
         candidates = ()

@@ -1,12 +1,14 @@
 """Reasons a social worker can read aloud: why this helper, or why nobody."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from matching.profiles import SLOTS, Capability, Need, Profile
-from matching.rules import RULES, Table, broken_rules
+from matching.rules import RULE_CODES, RULES, Table, broken_rules
 from matching.taxonomy import CATEGORY_BY_ID
-from matching.text import STOP_WORDS, read_text, stem, tokens
+from matching.text import read_text
 
 __all__ = ["match_reasons", "unassigned_reasons", "category_name"]
 
@@ -21,20 +23,25 @@ def category_name(label: str | None) -> str:
     return category.name.lower() if category else label
 
 
+@lru_cache(maxsize=100_000)
+def _evidence_map(text: str) -> dict:
+    return dict(read_text(text).evidence)
+
+
+@lru_cache(maxsize=100_000)
+def _stem_set(text: str) -> frozenset:
+    return frozenset(s for s, _ in read_text(text).stems)
+
+
 def _evidence(text: str, k: int | None) -> list[str]:
     if k is None:
         return []
-    return list(dict(read_text(text).evidence).get(k, ()))
+    return list(_evidence_map(text).get(k, ()))
 
 
 def _shared_words(need_text: str, cap_text: str) -> list[str]:
-    cap_stems = {stem(w) for w in tokens(cap_text) if w not in STOP_WORDS}
-    seen, words = set(), []
-    for w in tokens(need_text):
-        s = stem(w)
-        if w not in STOP_WORDS and len(w) > 2 and not w.isdigit() and s in cap_stems and s not in seen:
-            seen.add(s)
-            words.append(w)
+    cap_stems = _stem_set(cap_text)
+    words = [w for s, w in read_text(need_text).words if s in cap_stems and len(w) > 2 and not w.isdigit()]
     return words[:5]
 
 
@@ -77,8 +84,22 @@ def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capab
     return reasons
 
 
+def rule_counts(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray) -> np.ndarray:
+    """For each need, how many of the given capabilities each rule removes
+    (columns follow :data:`RULE_CODES`; column 0 counts the feasible ones)."""
+    counts = np.zeros((len(need_idx), len(RULE_CODES)), dtype=np.int64)
+    if not len(cap_idx):
+        return counts
+    step = max(1, 1_000_000 // len(cap_idx))
+    for start in range(0, len(need_idx), step):
+        codes = broken_rules(table, need_idx[start:start + step, None], cap_idx[None, :])
+        for code in range(len(RULE_CODES)):
+            counts[start:start + step, code] = (codes == code).sum(axis=1)
+    return counts
+
+
 def unassigned_reasons(table: Table, need_index: int, label: str | None, top_prob: float,
-                       same_category_caps: np.ndarray, feasible_caps: np.ndarray,
+                       counts: np.ndarray, feasible_caps: np.ndarray,
                        feasible_scores: np.ndarray, min_score: float,
                        cap_labels: list[str | None]) -> list[str]:
     """Why a need stays unassigned, naming the rule that removed its candidates."""
@@ -94,14 +115,11 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
         reasons.append(f"the {len(good)} suitable offer{'s' if len(good) > 1 else ''} within reach "
                        f"went to other needs (their capacity is full)")
         return reasons
-    if not len(same_category_caps):
+    total = int(counts.sum())
+    if not total:
         reasons.append(f"no one offers {name} yet")
         return reasons
-    codes = broken_rules(table, np.full(len(same_category_caps), need_index), same_category_caps)
-    removed: dict[str, int] = {}
-    for code in codes[codes != ""].tolist():
-        removed[code] = removed.get(code, 0) + 1
-    total = len(same_category_caps)
+    removed = {RULE_CODES[code]: int(counts[code]) for code in range(1, len(RULE_CODES)) if counts[code]}
     if removed and sum(removed.values()) == total:
         if need.requires_checked and removed.get("not_checked", 0):
             reasons.append(f"no checked helper within reach: {total} offer{'s' if total > 1 else ''} of {name}, "
@@ -114,6 +132,8 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
             reasons.append(f"no helper offering {name} within reach")
         elif set(removed) <= {"not_shared", "same_person"}:
             reasons.append(f"the offers of {name} are not shared with others")
+        if len(reasons) == (1 if top_prob < 0.5 else 0):
+            reasons.append(f"no offer of {name} passes the rules for this need")
         detail = "; ".join(f"{count} removed because {RULES[rule]}" for rule, count in sorted(removed.items()))
         reasons.append(f"{total} offer{'s' if total > 1 else ''} of {name} exist: {detail}")
         return reasons

@@ -15,6 +15,8 @@ from matching.profiles import SLOT_INDEX, Capability, Need, Profile
 __all__ = [
     "EARTH_RADIUS_KM",
     "RULES",
+    "RULE_CODES",
+    "broken_rules",
     "haversine_km",
     "why_infeasible",
     "Table",
@@ -136,24 +138,30 @@ def feasible_mask(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray,
     return ok
 
 
+RULE_CODES = ("", *RULES)
+
+
 def broken_rules(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray) -> np.ndarray:
-    """For each pair, the code of the first hard rule it breaks, or "" when feasible."""
+    """For each pair, the index in :data:`RULE_CODES` of the first hard rule it breaks
+    (0 when the pair is feasible). Arrays broadcast: a column of needs against a row of
+    capabilities gives a matrix."""
     a, b = table.need_owner[need_idx], table.cap_owner[cap_idx]
-    out = np.full(len(need_idx), "", dtype=object)
-    distance_km = table.distance_km(need_idx, cap_idx)
+    distance_km = haversine_km(table.lat[a], table.lon[a], table.lat[b], table.lon[b])
     both_located = table.has_location[a] & table.has_location[b]
     with np.errstate(invalid="ignore"):
         near = distance_km <= table.max_km[cap_idx] + DISTANCE_SLACK_KM
     same_area = (table.area[a] >= 0) & (table.area[a] == table.area[b])
     sa, sb = table.slots[a], table.slots[b]
+    remote = table.remote[cap_idx]
     checks = [
-        ("same_person", a == b),
-        ("not_shared", ~table.share[cap_idx]),
-        ("not_checked", table.requires_checked[need_idx] & ~table.checked[b]),
-        ("no_common_time", (sa != -1) & (sb != -1) & ((sa & sb) == 0)),
-        ("too_far", ~table.remote[cap_idx] & both_located & ~near),
-        ("other_area", ~table.remote[cap_idx] & ~both_located & ~same_area),
+        a == b,
+        ~table.share[cap_idx],
+        table.requires_checked[need_idx] & ~table.checked[b],
+        (sa != -1) & (sb != -1) & ((sa & sb) == 0),
+        ~remote & both_located & ~near,
+        ~remote & ~both_located & ~same_area,
     ]
-    for code, broken in reversed(checks):
-        out[broken] = code
+    out = np.zeros(np.broadcast(a, b).shape, dtype=np.int8)
+    for code in range(len(checks), 0, -1):
+        out[np.broadcast_to(checks[code - 1], out.shape)] = code
     return out

@@ -55,52 +55,50 @@ class Features:
         return self.labels[k] if prob_row[k] > 0 else None
 
 
+def _unique(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Distinct texts in first-seen order, and each text's position among them."""
+    position: dict[str, int] = {}
+    inverse = np.fromiter((position.setdefault(t, len(position)) for t in texts), dtype=np.int64,
+                          count=len(texts))
+    return list(position), inverse
+
+
 def _probabilities(texts: list[str], given: list[str | None], labels: list[str]) -> np.ndarray:
     index = {label: k for k, label in enumerate(labels)}
-    prob = np.zeros((len(texts), len(labels)), dtype=np.float64)
-    cache: dict[str, np.ndarray] = {}
-    for i, (text, category) in enumerate(zip(texts, given)):
+    distinct, inverse = _unique(texts)
+    rows = np.zeros((len(distinct), len(labels)), dtype=np.float64)
+    for u, text in enumerate(distinct):
+        weights = read_text(text).weights
+        if weights:
+            ks, ws = zip(*weights)
+            squared = np.square(np.array(ws))
+            rows[u, list(ks)] = squared / (squared.sum() + _UNSURE**2)
+    prob = rows[inverse]
+    for i, category in enumerate(given):
         if category is not None:
+            prob[i] = 0.0
             prob[i, index[category]] = 1.0  # an assessor's choice is trusted
-            continue
-        row = cache.get(text)
-        if row is None:
-            row = np.zeros(len(labels))
-            weights = read_text(text).weights
-            if weights:
-                ks, ws = zip(*weights)
-                squared = np.square(np.array(ws))
-                row[list(ks)] = squared / (squared.sum() + _UNSURE**2)
-            cache[text] = row
-        prob[i] = row
     return prob
 
 
 def _word_vectors(n_texts: list[str], c_texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    distinct, inverse = _unique(n_texts + c_texts)
     vocabulary: dict[str, int] = {}
-    rows: list[dict[str, float]] = []
-    for text in n_texts + c_texts:
-        stems = dict(read_text(text).stems)
-        for s in stems:
-            vocabulary.setdefault(s, len(vocabulary))
-        rows.append(stems)
     indptr, indices, data = [0], [], []
-    df = np.zeros(len(vocabulary))
-    for stems in rows:
-        for s, w in stems.items():
-            j = vocabulary[s]
-            indices.append(j)
+    for text in distinct:
+        for s, w in read_text(text).stems:
+            indices.append(vocabulary.setdefault(s, len(vocabulary)))
             data.append(w)
-            df[j] += 1
         indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.array(data), np.array(indices, dtype=np.int64), np.array(indptr)),
-                               shape=(len(rows), len(vocabulary)))
-    idf = np.log((1 + len(rows)) / (1 + df)) + 1.0
-    matrix = matrix @ sparse.diags(idf)
+    unique_rows = sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64),
+                                     np.array(indptr, dtype=np.int64)), shape=(len(distinct), len(vocabulary)))
+    matrix = unique_rows[inverse]
+    df = np.bincount(matrix.indices, minlength=len(vocabulary))
+    idf = np.log((1 + matrix.shape[0]) / (1 + df)) + 1.0
+    matrix = sparse.csr_matrix(matrix @ sparse.diags(idf))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    matrix = sparse.diags(1.0 / norms) @ matrix
-    matrix = sparse.csr_matrix(matrix)
+    matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
     return matrix[: len(n_texts)], matrix[len(n_texts):]
 
 

@@ -70,42 +70,27 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, with common contractions folded ("can't" -> "cant")."""
     out = []
-    for word in _WORD.findall(text.lower().replace("-", " ").replace("/", " ")):
-        word = word.replace("’", "'")
-        word = _CONTRACTIONS.get(word, word.replace("'s", "").replace("'", ""))
+    for word in _WORD.findall(text.lower().replace("-", " ").replace("/", " ").replace("’", "'")):
+        if "'" in word:
+            word = _CONTRACTIONS.get(word) or word.replace("'s", "").replace("'", "")
         out.append(word)
     return out
 
 
-def _sentences(text: str) -> list[tuple[list[str], float]]:
-    """Split text into sentences, each with a weight: 1 for the request or offer itself,
-    lower for background about the person and for "can also do this by phone" notes."""
-    parts = []
-    for raw in _SENTENCE.split(text):
-        words = []
-        for i, match in enumerate(re.finditer(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|-|/", raw)):
-            w = match.group(0)
-            # "Polish" with a capital inside a sentence is the language, not furniture polish.
-            if w == "Polish" and i > 0:
-                words.append("polski")
-                continue
-            words.extend(tokens(w))
-        if not words:
-            continue
-        low = " ".join(words)
-        if _REMOTE_NOTE.search(low) and _REMOTE_WORDS.search(low) and len(words) <= 9:
-            weight = 0.15
-        elif _BACKGROUND.search(low):
-            weight = 0.3
-        elif any(w in _INTENT for w in words):
-            weight = 1.0
-        else:
-            weight = 0.35
-        parts.append((words, weight))
-    if parts:
-        top = max(w for _, w in parts)
-        parts = [(words, w / top) for words, w in parts]
-    return parts
+_POLISH_INSIDE = re.compile(r"(?<=\S)(\s+)Polish\b")
+
+
+def _sentence_weight(words: list[str]) -> float:
+    """How central a sentence is: 1 for the request or offer itself, lower for
+    background about the person and for "can also do this by phone" notes."""
+    low = " ".join(words)
+    if _REMOTE_NOTE.search(low) and _REMOTE_WORDS.search(low) and len(words) <= 9:
+        return 0.15
+    if _BACKGROUND.search(low):
+        return 0.3
+    if not _INTENT.isdisjoint(words):
+        return 1.0
+    return 0.35
 
 
 # ----------------------------------------------------------------------------------------
@@ -221,6 +206,7 @@ def _correct(word_stem: str) -> str:
 class CategoryGuess:
     """What the text says about categories.
 
+    ``words`` pairs each content stem with the word as first written, for explanations.
     ``weights`` maps a category index to the evidence for it (sum of matched term
     weights, scaled by how central their sentence is); ``evidence`` maps a category
     index to the words that carried it, as written; ``stems`` are the text's content
@@ -230,6 +216,7 @@ class CategoryGuess:
     weights: tuple[tuple[int, float], ...]
     evidence: tuple[tuple[int, tuple[str, ...]], ...]
     stems: tuple[tuple[str, float], ...]
+    words: tuple[tuple[str, str], ...] = ()
 
 
 def _find(key, stems: list[str], used: list[bool]) -> list[int] | None:
@@ -261,41 +248,66 @@ def _find(key, stems: list[str], used: list[bool]) -> list[int] | None:
 
 
 @lru_cache(maxsize=400_000)
+def _read_sentence(raw: str):
+    """One sentence's weight, term scores, evidence and content words (cached: filler
+    sentences repeat across many texts)."""
+    # "Polish" with a capital inside a sentence is the language, not furniture polish.
+    words = tokens(_POLISH_INSIDE.sub(r"\1polski", raw)) if "Polish" in raw else tokens(raw)
+    if not words:
+        return None
+    stems = [_correct(stem(w)) for w in words]
+    content = {}
+    for w, s in zip(words, stems):
+        if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS:
+            content.setdefault(s, w.replace("polski", "Polish"))
+    present = set(stems)
+    candidates = [key for st in present for key in _BY_FIRST.get(st, ()) if present.issuperset(key[0])]
+    # Longest and strongest phrases claim their words first.
+    candidates.sort(key=lambda key: (-len(key[0]), -max(_PHRASES[key].values()), key))
+    used = [False] * len(stems)
+    scores: dict[int, float] = {}
+    evidence: list[tuple[int, str]] = []
+    for key in candidates:
+        positions = _find(key, stems, used)
+        if positions is None:
+            continue
+        for j in positions:
+            used[j] = True
+        positions.sort()
+        span = words[positions[0]: positions[-1] + 1]
+        said = " ".join(span if len(span) <= 4 else [words[j] for j in positions]).replace("polski", "Polish")
+        for k, weight in _PHRASES[key].items():
+            scores[k] = scores.get(k, 0.0) + weight
+            if weight >= 0.5:
+                evidence.append((k, said))
+    return _sentence_weight(words), scores, evidence, content
+
+
+@lru_cache(maxsize=400_000)
 def read_text(text: str) -> CategoryGuess:
     """Find the taxonomy terms in a text and the evidence they give for each category."""
+    sentences = [r for r in (_read_sentence(raw) for raw in _SENTENCE.split(text)) if r is not None]
+    top = max((r[0] for r in sentences), default=1.0)
     scores: dict[int, float] = {}
     evidence: dict[int, list[str]] = {}
     content: dict[str, float] = {}
-    for words, sentence_weight in _sentences(text):
-        stems = [_correct(stem(w)) for w in words]
-        for w, s in zip(words, stems):
-            if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS:
-                content[s] = max(content.get(s, 0.0), sentence_weight)
-        present = set(stems)
-        candidates = [key for st in present for key in _BY_FIRST.get(st, ()) if present.issuperset(key[0])]
-        # Longest and strongest phrases claim their words first.
-        candidates.sort(key=lambda key: (-len(key[0]), -max(_PHRASES[key].values()), key))
-        used = [False] * len(stems)
-        for key in candidates:
-            positions = _find(key, stems, used)
-            if positions is None:
-                continue
-            for j in positions:
-                used[j] = True
-            positions.sort()
-            span = words[positions[0]: positions[-1] + 1]
-            said = " ".join(span if len(span) <= 4 else [words[j] for j in positions])
-            said = said.replace("polski", "Polish")
-            for k, weight in _PHRASES[key].items():
-                scores[k] = scores.get(k, 0.0) + weight * sentence_weight
-                if weight >= 0.5:
-                    evidence.setdefault(k, [])
-                    if said not in evidence[k]:
-                        evidence[k].append(said)
+    surface: dict[str, str] = {}
+    for base, sentence_scores, sentence_evidence, sentence_content in sentences:
+        weight = base / top
+        for k, v in sentence_scores.items():
+            scores[k] = scores.get(k, 0.0) + v * weight
+        for k, said in sentence_evidence:
+            said_list = evidence.setdefault(k, [])
+            if said not in said_list:
+                said_list.append(said)
+        for s, w in sentence_content.items():
+            content[s] = max(content.get(s, 0.0), weight)
+            surface.setdefault(s, w)
     return CategoryGuess(
         weights=tuple(sorted(scores.items())),
         evidence=tuple((k, tuple(v)) for k, v in sorted(evidence.items())),
         stems=tuple(sorted(content.items())),
+        words=tuple(surface.items()),
     )
 
 

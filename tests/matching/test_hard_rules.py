@@ -1,0 +1,164 @@
+"""Each hard rule broken on purpose: never in the assignment, never in a candidate list."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from matching import match
+from matching.candidates import chord_for_km, unit_vectors
+from matching.profiles import SLOTS
+from matching.rules import Table, feasible_mask, haversine_km, why_infeasible
+from tests.matching.conftest import LEITH, LINLITHGOW, NEW_TOWN, need, offer, person, profiles
+
+DOG = "Could someone walk my dog while my hip heals?"
+DOG_OFFER = "Happy to walk dogs for neighbours"
+
+
+def _result(people, need_id):
+    results = {r.need: r for r in match(profiles(*people), top_k=5)}
+    return results[need_id]
+
+
+def _ids(result):
+    return {c.capability for c in result.candidates} | ({result.capability} - {None})
+
+
+def test_a_person_never_helps_themself():
+    n, own, other = need(DOG), offer(DOG_OFFER), offer(DOG_OFFER)
+    result = _result([person([n], [own]), person([], [other])], n["id"])
+    assert own["id"] not in _ids(result)
+    assert result.capability == other["id"]
+
+
+def test_an_offer_not_shared_is_never_used():
+    n, hidden = need(DOG), offer(DOG_OFFER, share=False)
+    result = _result([person([n]), person([], [hidden])], n["id"])
+    assert result.capability is None and result.candidates == ()
+
+
+def test_a_need_requiring_a_check_only_gets_checked_helpers():
+    n = need("Looking for a babysitter on Friday evenings", requires_checked=True)
+    unchecked, checked = offer("I can babysit"), offer("I can babysit")
+    result = _result([person([n]), person([], [unchecked], checked=False), person([], [checked], checked=True)],
+                     n["id"])
+    assert _ids(result) == {checked["id"]}
+    assert any("safeguarding check" in r for r in result.reasons)
+
+
+def test_an_unchecked_helper_is_refused_when_the_check_is_missing_from_the_profile():
+    n = need("Looking for a babysitter on Friday evenings", requires_checked=True)
+    result = _result([person([n]), person([], [offer("I can babysit")])], n["id"])
+    assert result.capability is None
+    assert any("no checked helper within reach" in r for r in result.reasons)
+
+
+def test_people_with_slots_must_share_one():
+    n = need(DOG)
+    other_time, same_time, any_time = offer(DOG_OFFER), offer(DOG_OFFER), offer(DOG_OFFER)
+    people = [person([n], availability=["mon-am", "tue-pm"]),
+              person([], [other_time], availability=["sat-am"]),
+              person([], [same_time], availability=["tue-pm", "sun-eve"]),
+              person([], [any_time])]
+    result = _result(people, n["id"])
+    assert _ids(result) == {same_time["id"], any_time["id"]}
+
+
+def test_no_common_time_is_named_when_it_removed_every_helper():
+    n = need(DOG)
+    result = _result([person([n], availability=["mon-am"]), person([], [offer(DOG_OFFER)], availability=["sat-am"])],
+                     n["id"])
+    assert result.capability is None
+    assert any("no common free time" in r for r in result.reasons)
+
+
+def test_a_helper_beyond_their_distance_is_refused_but_remote_help_has_no_limit():
+    n = need("Need a weekly friendly phone call, I'm lonely")
+    near_enough, too_far = offer("I can make befriending phone calls", max_km=40),\
+        offer("I can make befriending phone calls", max_km=5)
+    remote = offer("I can make befriending phone calls", max_km=1, remote=True)
+    people = [person([n], location=LEITH), person([], [near_enough, too_far], location=LINLITHGOW),
+              person([], [remote], location=[57.48, -4.22])]  # Inverness: far, but by phone
+    assert haversine_km(*LEITH, *LINLITHGOW) > 5
+    result = _result(people, n["id"])
+    assert _ids(result) == {near_enough["id"], remote["id"]}
+
+
+def test_without_a_location_the_areas_must_be_equal_ignoring_case_and_spaces():
+    n = need(DOG)
+    same, other, no_area = offer(DOG_OFFER), offer(DOG_OFFER), offer(DOG_OFFER)
+    people = [person([n], location=None, area="Leith"),
+              person([], [same], location=NEW_TOWN, area="  lEITH "),
+              person([], [other], location=LEITH, area="Portobello"),
+              {"person": "p-nowhere", "capabilities": [no_area]}]
+    result = _result(people, n["id"])
+    assert _ids(result) == {same["id"]}
+
+
+def test_two_people_without_area_or_location_never_meet():
+    n = need(DOG)
+    people = [{"person": "pa", "needs": [n]}, {"person": "pb", "capabilities": [offer(DOG_OFFER)]}]
+    assert _result(people, n["id"]).capability is None
+
+
+def _random_people(seed: int, count: int = 40):
+    rng = random.Random(seed)
+    people = []
+    for _ in range(count):
+        fields = {}
+        if rng.random() < 0.8:
+            fields["location"] = [55.95 + rng.uniform(-0.08, 0.08), -3.2 + rng.uniform(-0.12, 0.12)]
+        else:
+            fields["location"] = None
+        fields["area"] = rng.choice(["Leith", "leith ", "Gorgie", None])
+        if rng.random() < 0.6:
+            fields["availability"] = rng.sample(SLOTS, rng.randint(0, 4))
+        fields["checked"] = rng.random() < 0.5
+        needs = [need(DOG, requires_checked=rng.random() < 0.3) for _ in range(rng.randint(0, 2))]
+        offers = [offer(DOG_OFFER, share=rng.random() < 0.8, remote=rng.random() < 0.2,
+                        max_km=rng.choice([1, 3, 5.5, 8])) for _ in range(rng.randint(0, 2))]
+        people.append(person(needs, offers, **fields))
+    return profiles(*people)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_array_rules_agree_with_the_rules_one_pair_at_a_time(seed):
+    table = Table.from_profiles(_random_people(seed))
+    n_idx, c_idx = np.divmod(np.arange(len(table.needs) * len(table.capabilities)), len(table.capabilities))
+    fast = feasible_mask(table, n_idx, c_idx)
+    for i, j, ok in zip(n_idx, c_idx, fast):
+        slow = why_infeasible(table.profiles[table.need_owner[i]], table.needs[i],
+                              table.profiles[table.cap_owner[j]], table.capabilities[j])
+        assert ok == (slow is None), slow
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_assigned_and_candidate_pair_is_feasible(seed):
+    people = _random_people(seed)
+    table = Table.from_profiles(people)
+    need_by_id = {n.id: i for i, n in enumerate(table.needs)}
+    cap_by_id = {c.id: j for j, c in enumerate(table.capabilities)}
+    for result in match(people, top_k=10):
+        i = need_by_id[result.need]
+        for cid in _ids(result):
+            j = cap_by_id[cid]
+            assert why_infeasible(table.profiles[table.need_owner[i]], table.needs[i],
+                                  table.profiles[table.cap_owner[j]], table.capabilities[j]) is None
+
+
+def test_the_sphere_index_finds_what_a_haversine_balltree_finds():
+    from scipy.spatial import cKDTree
+    from sklearn.neighbors import BallTree
+
+    rng = np.random.default_rng(7)
+    points = np.column_stack([rng.uniform(50, 60, 3000), rng.uniform(-6, 1, 3000)])
+    queries = points[:200]
+    radius_km = 12.5
+    ball = BallTree(np.radians(points), metric="haversine").query_radius(np.radians(queries),
+                                                                        r=radius_km / 6371.0088)
+    sphere = cKDTree(unit_vectors(points[:, 0], points[:, 1])).query_ball_point(
+        unit_vectors(queries[:, 0], queries[:, 1]), r=chord_for_km(radius_km))
+    for query, a, b in zip(queries, ball, sphere):
+        within = {j for j in b if haversine_km(*query, *points[j]) <= radius_km}
+        assert within == set(a.tolist())
