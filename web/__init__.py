@@ -1,0 +1,67 @@
+"""The web application: an application factory, one blueprint per kind of user.
+
+Views call `timebank.services` and nothing else; they never open a transaction.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    from timebank.db.engine import Database
+    from web import errors, security
+    from web.auth import blueprint as auth_blueprint
+    from web.coordinator import blueprint as coordinator_blueprint
+    from web.extensions import csrf, limiter, login_manager
+    from web.member import blueprint as member_blueprint
+
+    app = Flask(__name__, instance_path=str(Path(os.environ.get("TIMEBANK_INSTANCE", "instance")).resolve()))
+    app.config.update(
+        DATABASE_URL=os.environ.get("TIMEBANK_DATABASE_URL"),
+        SECRET_KEY=os.environ.get("TIMEBANK_SECRET_KEY"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("TIMEBANK_SECURE_COOKIES") == "1",
+        SESSION_IDLE_MINUTES=int(os.environ.get("TIMEBANK_SESSION_IDLE_MINUTES", "30")),
+        RATELIMIT_STORAGE_URI=os.environ.get("TIMEBANK_RATELIMIT_STORAGE", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=False,
+        SIGN_IN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
+        SIGN_IN_LIMIT_PER_ADDRESS="50 per 15 minutes",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # CSV uploads of hours are small
+    )
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    app.extensions["timebank_database"] = (
+        app.config.get("DATABASE") or Database(app.config["DATABASE_URL"])
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(member_blueprint)
+    app.register_blueprint(coordinator_blueprint)
+    security.init_app(app)
+    errors.init_app(app)
+    logging.getLogger("timebank").setLevel(logging.INFO)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in the instance folder, made once, so restarts keep sessions."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -40,6 +40,7 @@ __all__ = [
     "UnknownRequest",
     "UnknownOffer",
     "NotAllowed",
+    "BatchRefused",
 ]
 
 
@@ -186,3 +187,14 @@ class NotAllowed(TimebankError):
     """The signed-in person's role or relation to the record does not allow this."""
 
     code = "not_allowed"
+
+
+class BatchRefused(TimebankError):
+    """A batch of exchanges refused whole; `problems` lists (line number, message)."""
+
+    code = "batch_refused"
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = sorted(problems)
+        lines = ", ".join(str(n) for n, _ in self.problems[:10])
+        super().__init__(f"Nothing was recorded: {len(self.problems)} problem(s), on line(s) {lines}.")

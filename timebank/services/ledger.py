@@ -339,12 +339,17 @@ def propose_exchange(
     )
 
 
-def _record_exchange(
-    database: Database, bank_slug: str, *, provider_id: int, receiver_id: int, minutes: int,
+def _record_exchange(database: Database, bank_slug: str, **details) -> ExchangeView:
+    return _write(database, exchange_attempt(bank_slug, **details))
+
+
+def exchange_attempt(
+    bank_slug: str, *, provider_id: int, receiver_id: int, minutes: int,
     recorded_by: str, category: str | None, description: str | None,
     given_on: str | dt.date | None, idempotency_key: str | None, today: dt.date | None,
     initiated_by: int | None,
-) -> ExchangeView:
+):
+    """Check what can be checked without the database; return the write to run in a session."""
     _check_minutes(minutes)
     day = parse_day(given_on, today or dt.date.today())
     description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
@@ -380,7 +385,7 @@ def _record_exchange(
             _apply_legs(session, bank, exchange, legs)
         return _exchange_view(session, exchange)
 
-    return _write(database, attempt)
+    return attempt
 
 
 def _pending_for(session: Session, bank: Bank, exchange_id: int) -> Exchange:

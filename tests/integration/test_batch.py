@@ -1,0 +1,62 @@
+"""A coordinator's CSV of many exchanges: all recorded or none, with line-level problems."""
+import pytest
+
+from timebank.domain.errors import BatchRefused
+from timebank.services import ledger
+from timebank.services.audit import check_ledger
+from timebank.services.batch import log_exchanges_from_csv
+
+
+@pytest.fixture
+def people(bank, make_member):
+    return bank, [make_member(bank, n) for n in ("Ann", "Bob", "Cat")]
+
+
+def test_a_good_file_records_every_line(database, people):
+    bank, (ann, bob, cat) = people
+    text = (f"provider,receiver,hours,day,category,what\n"
+            f"{ann.id},{bob.id},1.5,,gardening,Weeding\n"
+            f"{cat.id},{ann.id},0:45,,,\n")
+    views = log_exchanges_from_csv(database, bank.slug, text, recorded_by="t")
+    assert [v.amount_minutes for v in views] == [90, 45]
+    assert ledger.account_balances(database, bank.slug)[str(ann.id)] == 45
+    assert check_ledger(database).ok
+
+
+def test_one_bad_line_refuses_the_whole_file_and_names_every_problem(database, people, ledger_state):
+    bank, (ann, bob, cat) = people
+    before = ledger_state(bank)
+    text = (f"provider,receiver,hours\n"
+            f"{ann.id},{bob.id},1\n"
+            f"{ann.id},{ann.id},1\n"
+            f"{cat.id},{bob.id},abc\n"
+            f"{cat.id},999999,1\n"
+            f"{cat.id},{bob.id},10\n")
+    with pytest.raises(BatchRefused) as caught:
+        log_exchanges_from_csv(database, bank.slug, text, recorded_by="t")
+    assert [n for n, _ in caught.value.problems] == [3, 4, 5, 6]
+    messages = dict(caught.value.problems)
+    assert "themself" in messages[3] and "not a number" in messages[4]
+    assert "no member" in messages[5].lower() and "lowest balance" in messages[6]
+    assert ledger_state(bank) == before
+
+
+def test_a_repeated_upload_with_the_same_key_records_nothing_new(database, people, ledger_state):
+    bank, (ann, bob, _) = people
+    text = f"provider,receiver,hours\n{ann.id},{bob.id},1\n{bob.id},{ann.id},0.5\n"
+    first = log_exchanges_from_csv(database, bank.slug, text, recorded_by="t", batch_key="upload-1")
+    state = ledger_state(bank)
+    again = log_exchanges_from_csv(database, bank.slug, text, recorded_by="t", batch_key="upload-1")
+    assert [v.id for v in again] == [v.id for v in first]
+    assert ledger_state(bank) == state
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "missing"), ("who,whom\n1,2\n", "missing"), ("provider,receiver,hours,colour\n", "Unknown column"),
+    ("provider,receiver,hours\n", "no exchanges"),
+])
+def test_a_malformed_file_is_refused(database, people, text, words):
+    bank, _ = people
+    with pytest.raises(BatchRefused) as caught:
+        log_exchanges_from_csv(database, bank.slug, text, recorded_by="t")
+    assert words in caught.value.problems[0][1]

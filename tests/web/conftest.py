@@ -1,0 +1,127 @@
+"""Fixtures for the web application: an app on a migrated database and a small world.
+
+`world` holds two banks. In the first: a coordinator, two members with sign-ins (Ann and
+Bob), a member without an email run by the coordinator (Dot), and a social worker. In
+the second: a coordinator and a member, the "staff and members of another bank".
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+
+os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
+
+import pytest  # noqa: E402
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="session")
+def web_database(database_factory):
+    return database_factory.migrated("sqlite")
+
+
+@pytest.fixture
+def app(web_database, tmp_path):
+    from web import create_app
+    from web.extensions import limiter
+
+    app = create_app({
+        "DATABASE": web_database,
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+        "SERVER_NAME": "localhost",
+    })
+    app.instance_path = str(tmp_path)
+    limiter.reset()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Person:
+    email: str
+    role: str
+    user_id: int
+    member_id: int | None = None
+    name: str = ""
+
+
+@dataclass
+class World:
+    bank: object
+    other_bank: object
+    coordinator: Person
+    ann: Person
+    bob: Person
+    dot_member_id: int
+    social_worker: Person
+    other_coordinator: Person
+    other_member: Person
+
+    def people(self):
+        return {"member": self.ann, "coordinator": self.coordinator,
+                "social_worker": self.social_worker, "other_bank": self.other_coordinator}
+
+
+def _person(database, bank, role, name, *, member=True):
+    from timebank.services import auth, members
+
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org"
+    member_id = members.add_member(database, bank.slug, name, email=email, area="Leith").id if member else None
+    user = auth.create_user(database, bank.slug, email=email, name=name, password=PASSWORD,
+                            role=role, member_id=member_id)
+    return Person(email, role, user.id, member_id, name)
+
+
+@pytest.fixture
+def world(web_database):
+    from timebank.services import banks, members
+
+    database = web_database
+    slug = f"leith-{uuid.uuid4().hex[:8]}"
+    bank = banks.create_bank(database, slug, "Leith Time Bank")
+    other = banks.create_bank(database, f"gorgie-{uuid.uuid4().hex[:8]}", "Gorgie Time Bank")
+    return World(
+        bank=bank,
+        other_bank=other,
+        coordinator=_person(database, bank, "coordinator", "Cora", member=False),
+        ann=_person(database, bank, "member", "Ann"),
+        bob=_person(database, bank, "member", "Bob"),
+        dot_member_id=members.add_member(database, bank.slug, "Dot", area="Leith").id,
+        social_worker=_person(database, bank, "social_worker", "Sam", member=False),
+        other_coordinator=_person(database, other, "coordinator", "Olga", member=False),
+        other_member=_person(database, other, "member", "Otto"),
+    )
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client, person: Person) -> None:
+    page = client.get("/sign-in")
+    response = client.post("/sign-in", data={"email": person.email, "password": PASSWORD,
+                                             "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302, response.text
+
+
+@pytest.fixture
+def signed_in(app):
+    """A fresh test client signed in as the given person."""
+    def make(person: Person):
+        client = app.test_client()
+        sign_in(client, person)
+        return client
+    return make

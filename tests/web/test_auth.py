@@ -1,0 +1,131 @@
+"""Signing in and out: sessions end on the server, attempts are limited, passwords strong."""
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from tests.web.conftest import PASSWORD, csrf_from, sign_in
+from timebank.services import auth, members
+
+
+def test_sign_in_takes_a_member_to_their_page(client, world):
+    sign_in(client, world.ann)
+    assert client.get("/").location.endswith("/member/")
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, world):
+    page = client.get("/sign-in")
+    response = client.post("/sign-in", data={"email": world.ann.email, "password": "wrong one!",
+                                             "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 400
+    assert "The email address or password is not right." in response.text
+    assert 'class="error-summary"' in response.text and world.ann.email in response.text
+
+
+def test_sign_in_without_a_csrf_token_is_refused(client, world):
+    response = client.post("/sign-in", data={"email": world.ann.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/member/").status_code == 302
+
+
+def test_a_cookie_copied_before_sign_out_is_refused_after_it(app, client, world):
+    sign_in(client, world.ann)
+    assert client.get("/member/").status_code == 200
+    copied = client.get_cookie("session").value
+    client.post("/sign-out", data={"csrf_token": csrf_from(client.get("/member/").text)})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/member/")
+    assert response.status_code == 302 and "/sign-in" in response.location
+
+
+def test_disabling_a_user_ends_their_sessions(client, world, web_database):
+    sign_in(client, world.ann)
+    assert client.get("/member/").status_code == 200
+    auth.set_user_active(web_database, world.bank.slug, world.ann.user_id, False)
+    assert client.get("/member/").status_code == 302
+
+
+def test_suspending_a_member_ends_their_sessions(client, world, web_database):
+    sign_in(client, world.ann)
+    members.set_member_status(web_database, world.bank.slug, world.ann.member_id, "suspended")
+    assert client.get("/member/").status_code == 302
+
+
+def test_an_idle_session_ends(client, world, web_database):
+    from timebank.db.models import SignInSession
+
+    sign_in(client, world.ann)
+    with web_database.engine.begin() as connection:
+        connection.execute(sa.update(SignInSession).where(SignInSession.user_id == world.ann.user_id)
+                           .values(last_seen_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)))
+    assert client.get("/member/").status_code == 302
+
+
+def test_sign_in_attempts_are_limited_per_account(app, world):
+    app.config["SIGN_IN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
+    client = app.test_client()
+    token = csrf_from(client.get("/sign-in").text)
+    codes = [client.post("/sign-in", data={"email": world.bob.email, "password": "wrong guess",
+                                           "csrf_token": token}).status_code for _ in range(5)]
+    assert codes == [400, 400, 400, 429, 429]
+    # Even the right password is refused while the account is limited.
+    assert client.post("/sign-in", data={"email": world.bob.email, "password": PASSWORD,
+                                         "csrf_token": token}).status_code == 429
+
+
+def test_sign_in_attempts_are_limited_per_address(app, world):
+    app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = "4 per 15 minutes"
+    client = app.test_client()
+    token = csrf_from(client.get("/sign-in").text)
+    codes = [client.post("/sign-in", data={"email": f"nobody{i}@example.org", "password": "x" * 9,
+                                           "csrf_token": token}).status_code for i in range(6)]
+    assert codes[:4] == [400] * 4 and codes[4:] == [429, 429]
+
+
+@pytest.mark.parametrize("password", ["short", "password123", "12345678", "aaaaaaaaaa"])
+def test_weak_passwords_are_refused(world, web_database, password):
+    from timebank.domain.errors import WeakPassword
+
+    with pytest.raises(WeakPassword):
+        auth.create_user(web_database, world.bank.slug, email="new@example.org", name="New",
+                         password=password, role="coordinator")
+
+
+def test_passwords_are_stored_as_argon2id_hashes(world, web_database):
+    from timebank.db.models import User
+
+    with web_database.session(readonly=True) as session:
+        stored = session.scalar(sa.select(User.password_hash).where(User.id == world.ann.user_id))
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_reset_token_works_once_and_ends_other_sessions(app, client, world, web_database):
+    sign_in(client, world.ann)
+    token = auth.request_password_reset(web_database, world.ann.email)
+    other = app.test_client()
+    page = other.get(f"/reset/{token}")
+    response = other.post(f"/reset/{token}", data={"password": "a brand new secret", "confirm": "a brand new secret",
+                                                   "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302
+    assert client.get("/member/").status_code == 302  # the old session ended
+    again = other.post(f"/reset/{token}", data={"password": "another new secret", "confirm": "another new secret",
+                                                "csrf_token": csrf_from(other.get(f"/reset/{token}").text)})
+    assert again.status_code == 400 and "expired or was already used" in again.text
+    assert auth.authenticate(web_database, world.ann.email, "a brand new secret").id == world.ann.user_id
+
+
+def test_the_reset_token_is_written_to_the_server_log(client, world, caplog):
+    page = client.get("/forgot-password")
+    with caplog.at_level("WARNING", logger="timebank.auth"):
+        response = client.post("/forgot-password", data={"email": world.ann.email,
+                                                         "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302
+    assert any("/reset/" in r.getMessage() and world.ann.email in r.getMessage() for r in caplog.records)
+
+
+def test_sign_in_never_redirects_to_another_site(client, world):
+    page = client.get("/sign-in?next=https://evil.example/")
+    response = client.post("/sign-in?next=https://evil.example/", data={
+        "email": world.ann.email, "password": PASSWORD, "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 302 and "evil" not in response.location

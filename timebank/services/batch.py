@@ -1,0 +1,138 @@
+"""Many exchanges at once, from a coordinator's CSV: all recorded, or none.
+
+Every line is checked; if any is wrong, nothing is written and every problem is
+reported with its line number, so the coordinator fixes the file once.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from timebank.db.engine import Database
+from timebank.domain.errors import BatchRefused, InvalidInput, TimebankError
+from timebank.domain.hours import parse_hours
+from timebank.services.banks import bank_row
+from timebank.services.ledger import _lock_accounts, _member_accounts, exchange_attempt
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import ExchangeView
+
+__all__ = ["CSV_COLUMNS", "BatchLine", "parse_exchange_csv", "log_exchange_batch", "log_exchanges_from_csv"]
+
+CSV_COLUMNS = ("provider", "receiver", "hours", "day", "category", "what")
+REQUIRED_COLUMNS = ("provider", "receiver", "hours")
+MAX_LINES = 2000
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    line: int
+    provider_id: int
+    receiver_id: int
+    minutes: int
+    given_on: str | None
+    category: str | None
+    description: str | None
+
+
+def _member_number(value: str, column: str) -> int:
+    value = (value or "").strip()
+    if not value.isdigit():
+        raise InvalidInput(f"{column}: {value!r} is not a member number.")
+    return int(value)
+
+
+def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]]]:
+    """Lines read from CSV text (header first), and the problems of the lines that are not."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return [], [(1, f"The first line must name the columns; missing: {', '.join(missing)}.")]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        return [], [(1, f"Unknown column(s): {', '.join(unknown)}. Use: {', '.join(CSV_COLUMNS)}.")]
+    reader.fieldnames = header
+    lines, problems = [], []
+    for row in reader:
+        number = reader.line_num
+        if number > MAX_LINES + 1:
+            problems.append((number, f"A file can hold at most {MAX_LINES} exchanges."))
+            break
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        if None in row:
+            problems.append((number, "This line has more values than there are columns."))
+            continue
+        try:
+            lines.append(BatchLine(
+                line=number,
+                provider_id=_member_number(row["provider"], "provider"),
+                receiver_id=_member_number(row["receiver"], "receiver"),
+                minutes=parse_hours(row["hours"]),
+                given_on=(row.get("day") or "").strip() or None,
+                category=(row.get("category") or "").strip() or None,
+                description=(row.get("what") or "").strip() or None,
+            ))
+        except TimebankError as error:
+            problems.append((number, error.message))
+    if not lines and not problems:
+        problems.append((1, "The file has no exchanges in it."))
+    return lines, problems
+
+
+def log_exchange_batch(
+    database: Database, bank_slug: str, lines: list[BatchLine], *, recorded_by: str,
+    batch_key: str | None = None, today: dt.date | None = None,
+    problems: list[tuple[int, str]] | None = None,
+) -> list[ExchangeView]:
+    """Record every line in one transaction, or raise BatchRefused and record nothing.
+
+    `problems` already found (by the CSV reader) refuse the batch too, after every line
+    has been checked, so that all problems are reported at once.
+
+    A repeated upload with the same batch key records nothing new: each line's key is
+    the batch key and its line number.
+    """
+    problems = list(problems or [])
+    attempts = []
+    for line in lines:
+        try:
+            attempts.append((line.line, exchange_attempt(
+                bank_slug, provider_id=line.provider_id, receiver_id=line.receiver_id,
+                minutes=line.minutes, recorded_by=recorded_by, category=line.category,
+                description=line.description, given_on=line.given_on,
+                idempotency_key=f"{batch_key}:{line.line}" if batch_key else None,
+                today=today, initiated_by=None)))
+        except TimebankError as error:
+            problems.append((line.line, error.message))
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank_row(session, bank_slug)
+        # Every account of the batch locked at once, in id order: a batch and a single
+        # exchange can then never wait for each other in a cycle.
+        members = {m for line in lines for m in (line.provider_id, line.receiver_id)}
+        _lock_accounts(session, set(_member_accounts(session, sorted(members)).values()))
+        results = []
+        for number, attempt in attempts:
+            try:
+                with session.begin_nested():
+                    results.append(attempt(session))
+            except TimebankError as error:
+                problems.append((number, error.message))
+        if problems:
+            raise BatchRefused(problems)
+        uow.commit()
+    return results
+
+
+def log_exchanges_from_csv(
+    database: Database, bank_slug: str, text: str, *, recorded_by: str,
+    batch_key: str | None = None, today: dt.date | None = None,
+) -> list[ExchangeView]:
+    lines, problems = parse_exchange_csv(text)
+    if not lines:
+        raise BatchRefused(problems)
+    return log_exchange_batch(database, bank_slug, lines, recorded_by=recorded_by,
+                              batch_key=batch_key, today=today, problems=problems)

@@ -1,0 +1,98 @@
+"""Signing in and out, and resetting a forgotten password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from timebank.domain.errors import ResetTokenInvalid, SignInRefused, WeakPassword
+from timebank.services import auth
+from web.auth import blueprint
+from web.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
+from web.current_user import SignedIn
+from web.extensions import database, limiter
+
+HOME_BY_ROLE = {"member": "member.home", "coordinator": "coordinator.home",
+                "social_worker": "auth.home"}
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never an address elsewhere (an open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@blueprint.route("/", methods=["GET"])
+def home():
+    endpoint = HOME_BY_ROLE.get(current_user.role, "auth.sign_in")
+    if endpoint == "auth.home":
+        return render_template("auth/home.html")
+    return redirect(url_for(endpoint))
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = auth.authenticate(database(), form.email.data, form.password.data)
+        except SignInRefused as error:
+            form.form_errors.append(error.message)
+            form.email.errors = list(form.email.errors) + [error.message]
+        else:
+            session.clear()  # a fresh session, so nothing from before signing in carries over
+            token = auth.start_session(database(), user.id)
+            login_user(SignedIn(user, token))
+            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+    return render_template("auth/sign_in.html", form=form), (200 if not form.errors else 400)
+
+
+@blueprint.route("/sign-out", methods=["POST"])
+def sign_out():
+    auth.end_session(database(), current_user.token)
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        auth.request_password_reset(database(), form.email.data)
+        # The same answer whether or not the address has a sign-in.
+        flash("If that address has a sign-in, your coordinator can now give you a reset link.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form), (200 if not form.errors else 400)
+
+
+@blueprint.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth.reset_password(database(), token, form.password.data)
+        except WeakPassword as error:
+            form.password.errors = list(form.password.errors) + [error.message]
+        except ResetTokenInvalid as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("Your password has been changed. Please sign in.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form), (200 if not form.errors and not form.form_errors else 400)

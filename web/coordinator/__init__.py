@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+blueprint = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+from web.coordinator import routes  # noqa: E402,F401  (registers the views)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+blueprint = Blueprint("member", __name__, url_prefix="/member")
+
+from web.member import routes  # noqa: E402,F401  (registers the views)

@@ -1,0 +1,38 @@
+"""Who may use each endpoint: one table, checked on the server for every request.
+
+Deny by default: an endpoint missing from this table is refused to everyone (and a test
+fails), so a new page cannot be reachable by accident.
+"""
+from __future__ import annotations
+
+ANYONE = frozenset({"anonymous", "member", "coordinator", "social_worker"})
+SIGNED_IN = frozenset({"member", "coordinator", "social_worker"})
+MEMBER = frozenset({"member"})
+COORDINATOR = frozenset({"coordinator"})
+SOCIAL_WORKER = frozenset({"social_worker"})
+
+POLICY: dict[str, frozenset[str]] = {
+    "static": ANYONE,
+    "auth.sign_in": ANYONE,
+    "auth.sign_out": SIGNED_IN,
+    "auth.forgot_password": ANYONE,
+    "auth.reset_password": ANYONE,
+    "auth.home": SIGNED_IN,
+    # --- member pages (web/member/routes.py)
+    "member.home": MEMBER,
+    "member.ask": MEMBER,
+    "member.browse": MEMBER,
+    "member.log": MEMBER,
+    # --- end of member pages
+    # --- coordinator pages (web/coordinator/routes.py)
+    "coordinator.home": COORDINATOR,
+    "coordinator.members": COORDINATOR,
+    "coordinator.log": COORDINATOR,
+    "coordinator.pending": COORDINATOR,
+    "coordinator.settings": COORDINATOR,
+    # --- end of coordinator pages
+}
+
+
+def allowed(endpoint: str | None, role: str) -> bool:
+    return role in POLICY.get(endpoint or "", frozenset())
