@@ -48,7 +48,7 @@ def test_upgrade_downgrade_upgrade_keeps_every_row(backend, database_factory):
                                    minutes=75, recorded_by="t", category="lifts")
     ledger.reverse_exchange(database, exchange.id, reason="test", recorded_by="t")
     before = _rows(database)
-    first = "0001"
+    first = "0001"  # the oldest revision: every later one goes down and up again
     if migrate.head_revision(database) != first:
         migrate.downgrade(database, first)
         migrate.upgrade(database)
