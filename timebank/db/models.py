@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    JSON,
     MetaData,
     String,
     Text,
@@ -23,7 +24,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "User",
-    "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "utcnow",
+    "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "Assessment",
+    "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
+    "AssessmentAccess", "utcnow",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -62,6 +65,8 @@ class Bank(Base):
     member_exchanges_need_confirmation: Mapped[bool] = mapped_column(
         Boolean, server_default=text("true")
     )
+    # What the bank counts an hour of help as worth, for funders' social value figures.
+    hourly_value_pence: Mapped[int] = mapped_column(Integer, server_default="1200")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -355,3 +360,143 @@ class Offer(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assessment(Base):
+    """A Needs and Capabilities Assessment of one person, member or not yet a member.
+
+    What was assessed lives in its versions: an edit adds a version, none is ever changed,
+    so what a match was based on can always be shown.
+    """
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+        UniqueConstraint("id", "bank_id"),
+        CheckConstraint("length(person_name) > 0", name="person_name_not_empty"),
+        CheckConstraint("status IN ('active', 'closed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), server_default="active")
+    current_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssessmentVersion(Base):
+    """One version of an assessment: consent, needs, capabilities, availability, place."""
+
+    __tablename__ = "assessment_versions"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    # Consent, needs, capabilities, availability, area and location, as a document: the
+    # assessment form changes more often than the schema should.
+    content: Mapped[dict] = mapped_column(JSON)
+    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatchRun(Base):
+    """One run of the matching engine over a bank's current assessments."""
+
+    __tablename__ = "match_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    run_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    needs_count: Mapped[int] = mapped_column(Integer)
+    proposed_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatchProposal(Base):
+    """What the engine proposed for one need: a capability with reasons, or none and why.
+
+    A person decides: nothing is acted on until a proposal is accepted.
+    """
+
+    __tablename__ = "match_proposals"
+    __table_args__ = (
+        CheckConstraint("status IN ('proposed', 'accepted', 'rejected', 'unmatched')",
+                        name="status_known"),
+        Index("ix_match_proposals_run_id_status", "run_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"))
+    need_assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    need_key: Mapped[str] = mapped_column(String(64))
+    capability_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    capability_key: Mapped[str | None] = mapped_column(String(64))
+    score_thousandths: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[list] = mapped_column(JSON)
+    alternatives: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Introduction(Base):
+    """An accepted match: two people introduced, with a request and an offer linked."""
+
+    __tablename__ = "introductions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("match_proposals.id"), unique=True)
+    help_request_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id"))
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Outcome(Base):
+    """Did the help happen, and did it make a difference: from each side (co-assessment)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        UniqueConstraint("introduction_id", "side"),
+        CheckConstraint("side IN ('helped', 'helper')", name="side_known"),
+        CheckConstraint("difference IN ('a_lot', 'a_little', 'none', 'not_sure')",
+                        name="difference_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introductions.id"))
+    side: Mapped[str] = mapped_column(String(20))
+    help_happened: Mapped[bool] = mapped_column(Boolean)
+    difference: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssessmentAccess(Base):
+    """Who saw or exported which assessment, when and why. Append-only (triggers)."""
+
+    __tablename__ = "assessment_access"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    why: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
