@@ -190,7 +190,8 @@ def candidate_pairs(table: Table, features: Features, per_need: int = KEEP_PER_N
     if keys:
         key = np.concatenate(keys)
         key.sort()
-        key = key[np.r_[True, key[1:] != key[:-1]]]
+        # Drop duplicate pairs (an empty array has none, and np.r_ would give it one flag).
+        key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     else:
         key = np.empty(0, dtype=np.int64)
     need, cap = np.divmod(key, max(1, len(table.capabilities)))

@@ -1,0 +1,244 @@
+"""Needs and Capabilities Assessments: recorded, edited (every version kept), read.
+
+Assessments are special-category data (health and care). Only social workers of the
+assessment's bank read them, and every read, export or change writes an append-only
+row in the access log: who, role, bank, which record, when and why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from timebank.db.engine import Database
+from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, Member, ServiceCategory, utcnow
+from timebank.domain.assessments import validate_content
+from timebank.domain.errors import InvalidInput, NotAllowed, TimebankError
+from timebank.services.auth import UserView
+from timebank.services.banks import bank_row
+from timebank.services.members import member_row
+from timebank.services.unit_of_work import UnitOfWork
+
+__all__ = [
+    "UnknownAssessment",
+    "AssessmentView",
+    "AssessmentSummary",
+    "record_assessment",
+    "update_assessment",
+    "get_assessment",
+    "list_assessments",
+    "access_log",
+    "require_social_worker",
+    "log_access",
+    "assessment_row",
+    "category_slugs",
+]
+
+
+class UnknownAssessment(TimebankError):
+    code = "unknown_assessment"
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    id: int
+    person_name: str
+    member_id: int | None
+    status: str
+    version: int
+    content: dict
+    recorded_at: dt.datetime
+    versions: tuple[tuple[int, dt.datetime, str], ...]  # (version, when, by whom)
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: int
+    person_name: str
+    member_id: int | None
+    area: str | None
+    needs: int
+    capabilities: int
+    consent: bool
+    updated_at: dt.datetime
+
+
+def require_social_worker(actor: UserView, bank: Bank) -> None:
+    """Assessments are read and written by social workers of their own bank only."""
+    if actor.role != "social_worker":
+        raise NotAllowed("Only social workers can see or change assessments.")
+    if actor.bank_id != bank.id:
+        raise NotAllowed("Assessments of another bank are not yours to see.")
+
+
+def log_access(session: Session, bank: Bank, actor: UserView, assessment_id: int | None,
+               action: str, why: str) -> None:
+    session.add(AssessmentAccess(bank_id=bank.id, user_id=actor.id, role=actor.role,
+                                 assessment_id=assessment_id, action=action, why=why[:200],
+                                 at=utcnow()))
+
+
+def category_slugs(session: Session, bank: Bank) -> set[str]:
+    return set(session.scalars(select(ServiceCategory.slug).where(
+        ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))))
+
+
+def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bool = False) -> Assessment:
+    query = select(Assessment).where(Assessment.id == assessment_id, Assessment.bank_id == bank.id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise UnknownAssessment(f"There is no assessment number {assessment_id} in this bank.")
+    return row
+
+
+def _clean_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("Give the person's name (1 to 200 characters).")
+    return name
+
+
+def record_assessment(
+    database: Database, actor: UserView, *, person_name: str, content: dict,
+    member_id: int | None = None, today: dt.date | None = None,
+) -> AssessmentView:
+    """A new assessment (version 1) for a person, member or not yet a member."""
+    name = _clean_name(person_name)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        if member_id is not None:
+            member_row(session, bank.id, member_id)
+        clean = validate_content(content, categories=category_slugs(session, bank),
+                                 today=today or dt.date.today())
+        assessment = Assessment(bank_id=bank.id, member_id=member_id, person_name=name,
+                                status="active", current_version=1, created_by_user_id=actor.id,
+                                created_at=utcnow())
+        session.add(assessment)
+        session.flush()
+        session.add(AssessmentVersion(assessment_id=assessment.id, version=1, content=clean,
+                                      recorded_by_user_id=actor.id, recorded_at=utcnow()))
+        log_access(session, bank, actor, assessment.id, "create", "recorded a new assessment")
+        session.flush()
+        view = _view(session, assessment)
+        uow.commit()
+    return view
+
+
+def update_assessment(
+    database: Database, actor: UserView, assessment_id: int, *, content: dict,
+    person_name: str | None = None, today: dt.date | None = None,
+) -> AssessmentView:
+    """A new version; the earlier ones stay as they were."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        assessment = assessment_row(session, bank, assessment_id, lock=True)
+        clean = validate_content(content, categories=category_slugs(session, bank),
+                                 today=today or dt.date.today())
+        if person_name is not None:
+            assessment.person_name = _clean_name(person_name)
+        assessment.current_version += 1
+        session.add(AssessmentVersion(assessment_id=assessment.id, version=assessment.current_version,
+                                      content=clean, recorded_by_user_id=actor.id,
+                                      recorded_at=utcnow()))
+        log_access(session, bank, actor, assessment.id, "edit",
+                   f"recorded version {assessment.current_version}")
+        session.flush()
+        view = _view(session, assessment)
+        uow.commit()
+    return view
+
+
+def _view(session: Session, assessment: Assessment, version: int | None = None) -> AssessmentView:
+    from timebank.db.models import User
+
+    rows = session.execute(
+        select(AssessmentVersion.version, AssessmentVersion.recorded_at, User.name, AssessmentVersion.content)
+        .join(User, User.id == AssessmentVersion.recorded_by_user_id)
+        .where(AssessmentVersion.assessment_id == assessment.id)
+        .order_by(AssessmentVersion.version)
+    ).all()
+    wanted = version or assessment.current_version
+    chosen = next((r for r in rows if r.version == wanted), None)
+    if chosen is None:
+        raise UnknownAssessment(f"Assessment {assessment.id} has no version {wanted}.")
+    return AssessmentView(
+        id=assessment.id, person_name=assessment.person_name, member_id=assessment.member_id,
+        status=assessment.status, version=chosen.version, content=chosen.content,
+        recorded_at=chosen.recorded_at,
+        versions=tuple((r.version, r.recorded_at, r.name) for r in rows),
+    )
+
+
+def get_assessment(database: Database, actor: UserView, assessment_id: int, *,
+                   why: str = "viewed", version: int | None = None) -> AssessmentView:
+    """One assessment (its current version, or an earlier one); the read is logged."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        assessment = assessment_row(session, bank, assessment_id)
+        view = _view(session, assessment, version)
+        log_access(session, bank, actor, assessment.id, "view", why)
+        uow.commit()
+    return view
+
+
+def list_assessments(database: Database, actor: UserView) -> list[AssessmentSummary]:
+    """The bank's assessments in brief (no free text); the listing is logged."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        rows = session.execute(
+            select(Assessment, AssessmentVersion)
+            .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
+                  & (AssessmentVersion.version == Assessment.current_version))
+            .where(Assessment.bank_id == bank.id)
+            .order_by(Assessment.person_name, Assessment.id)
+        ).all()
+        summaries = [
+            AssessmentSummary(a.id, a.person_name, a.member_id, v.content.get("area"),
+                              len(v.content.get("needs", [])), len(v.content.get("capabilities", [])),
+                              bool(v.content.get("consent")), v.recorded_at)
+            for a, v in rows
+        ]
+        log_access(session, bank, actor, None, "list", "listed the bank's assessments")
+        uow.commit()
+    return summaries
+
+
+def access_log(database: Database, actor: UserView, assessment_id: int | None = None,
+               limit: int = 200) -> list[tuple]:
+    """The access log of the bank (or of one assessment), newest first."""
+    from timebank.db.models import User
+
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        query = (select(AssessmentAccess.at, User.name, AssessmentAccess.role, AssessmentAccess.action,
+                        AssessmentAccess.assessment_id, AssessmentAccess.why)
+                 .join(User, User.id == AssessmentAccess.user_id)
+                 .where(AssessmentAccess.bank_id == bank.id))
+        if assessment_id is not None:
+            query = query.where(AssessmentAccess.assessment_id == assessment_id)
+        return [tuple(r) for r in session.execute(query.order_by(AssessmentAccess.id.desc()).limit(limit))]
+
+
+def count_accesses(database: Database, bank_slug: str) -> int:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return uow.session.scalar(select(func.count()).select_from(AssessmentAccess)
+                                  .where(AssessmentAccess.bank_id == bank.id))
+
+
+def member_names(session: Session, bank: Bank) -> dict[int, str]:
+    return dict(session.execute(select(Member.id, Member.name).where(Member.bank_id == bank.id)).all())

@@ -1,0 +1,492 @@
+"""Capability matching for a bank: run the engine, review, accept or reject, follow up.
+
+The engine (`matching`) is pure; this module turns the bank's current assessments into
+profiles (with safeguarding checks that have not expired), stores what the engine
+proposes, and records what people decide. A proposal is never acted on until a social
+worker accepts it; accepting records an introduction and links a request and an offer so
+that the exchange can be logged against them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from timebank.db.engine import Database
+from timebank.db.models import (
+    Assessment,
+    AssessmentVersion,
+    Bank,
+    HelpRequest,
+    Introduction,
+    MatchProposal,
+    MatchRun,
+    Member,
+    Offer,
+    Outcome,
+    utcnow,
+)
+from timebank.domain.assessments import DIFFERENCES
+from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired, TimebankError
+from timebank.services.assessments import log_access, require_social_worker
+from timebank.services.auth import UserView
+from timebank.services.banks import bank_row
+from timebank.services.unit_of_work import UnitOfWork
+
+__all__ = [
+    "UnknownProposal",
+    "UnknownIntroduction",
+    "ProposalView",
+    "RunView",
+    "IntroductionView",
+    "bank_profiles",
+    "run_match",
+    "latest_run",
+    "get_run",
+    "decide",
+    "accept_proposal",
+    "reject_proposal",
+    "list_introductions",
+    "record_outcome",
+    "close_introduction",
+]
+
+TOP_CANDIDATES = 3
+
+
+class UnknownProposal(TimebankError):
+    code = "unknown_proposal"
+
+
+class UnknownIntroduction(TimebankError):
+    code = "unknown_introduction"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    capability_key: str
+    person_name: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    id: int
+    status: str
+    need_assessment_id: int
+    need_person: str
+    need_text: str
+    need_category: str | None
+    capability_assessment_id: int | None
+    capability_person: str | None
+    capability_text: str | None
+    score: float | None
+    reasons: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
+    decision_reason: str | None
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    created_at: dt.datetime
+    needs_count: int
+    proposed_count: int
+    proposals: tuple[ProposalView, ...]
+
+    @property
+    def unmatched(self) -> tuple[ProposalView, ...]:
+        return tuple(p for p in self.proposals if p.status == "unmatched")
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    side: str
+    help_happened: bool
+    difference: str
+    comment: str | None
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class IntroductionView:
+    id: int
+    status: str
+    created_at: dt.datetime
+    need_person: str
+    need_text: str
+    helper_person: str
+    capability_text: str
+    help_request_id: int | None
+    offer_id: int | None
+    outcomes: tuple[OutcomeView, ...]
+
+
+# ---------------------------------------------------------------- profiles
+
+
+def _current(session: Session, bank: Bank):
+    """(assessment, content, member) for every active assessment with consent."""
+    rows = session.execute(
+        select(Assessment, AssessmentVersion.content, Member)
+        .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
+              & (AssessmentVersion.version == Assessment.current_version))
+        .outerjoin(Member, Member.id == Assessment.member_id)
+        .where(Assessment.bank_id == bank.id, Assessment.status == "active")
+        .order_by(Assessment.id)
+    ).all()
+    return [(a, c, m) for a, c, m in rows if c.get("consent")]
+
+
+def _open_load(session: Session, bank: Bank) -> tuple[set[str], dict[str, int]]:
+    """Needs already introduced, and how many open introductions each capability has."""
+    rows = session.execute(
+        select(MatchProposal.need_assessment_id, MatchProposal.need_key,
+               MatchProposal.capability_assessment_id, MatchProposal.capability_key)
+        .join(Introduction, Introduction.proposal_id == MatchProposal.id)
+        .where(Introduction.bank_id == bank.id, Introduction.status == "open")
+    ).all()
+    needs = {f"{r[0]}:{r[1]}" for r in rows}
+    load: dict[str, int] = {}
+    for r in rows:
+        key = f"{r[2]}:{r[3]}"
+        load[key] = load.get(key, 0) + 1
+    return needs, load
+
+
+def bank_profiles(session: Session, bank: Bank, today: dt.date):
+    """The bank's assessments as matching profiles, under the spec's rules.
+
+    A helper counts as checked only while their safeguarding check has not expired; needs
+    already introduced are left out; a capability's capacity is what its open
+    introductions leave of it.
+    """
+    from matching import Capability, Need, Profile
+
+    introduced, load = _open_load(session, bank)
+    profiles = []
+    for assessment, content, member in _current(session, bank):
+        checked = bool(member and member.safeguarding_expires_on and member.safeguarding_expires_on >= today)
+        needs = tuple(
+            Need(id=f"{assessment.id}:{n['key']}", text=n["text"],
+                 requires_checked=bool(n.get("requires_checked")), category=n.get("category"))
+            for n in content.get("needs", [])
+            if f"{assessment.id}:{n['key']}" not in introduced
+        )
+        capabilities = []
+        for c in content.get("capabilities", []):
+            key = f"{assessment.id}:{c['key']}"
+            capacity = int(c.get("capacity", 1)) - load.get(key, 0)
+            if capacity < 1:
+                continue
+            capabilities.append(Capability(
+                id=key, text=c["text"], status=c.get("status", "doing"), share=bool(c.get("share", True)),
+                capacity=capacity, max_km=float(c.get("max_km", 5.0)), remote=bool(c.get("remote")),
+                category=c.get("category")))
+        location = tuple(content["location"]) if content.get("location") else None
+        availability = tuple(content["availability"]) if content.get("availability") else None
+        profiles.append(Profile(person=f"a{assessment.id}", area=content.get("area"),
+                                location=location, checked=checked, availability=availability,
+                                needs=needs, capabilities=tuple(capabilities)))
+    return profiles
+
+
+# ---------------------------------------------------------------- runs
+
+
+def _split(key: str) -> tuple[int, str]:
+    assessment_id, item = key.split(":", 1)
+    return int(assessment_id), item
+
+
+def run_match(database: Database, actor: UserView, *, today: dt.date | None = None) -> RunView:
+    """Run the engine on the bank's current assessments and store its proposals."""
+    import matching
+
+    today = today or dt.date.today()
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        profiles = bank_profiles(session, bank, today)
+        results = matching.match(profiles, top_k=TOP_CANDIDATES)
+        run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
+                       proposed_count=sum(1 for r in results if r.capability), created_at=utcnow())
+        session.add(run)
+        session.flush()
+        for result in results:
+            need_assessment, need_key = _split(result.need)
+            capability_assessment, capability_key = _split(result.capability) if result.capability else (None, None)
+            session.add(MatchProposal(
+                bank_id=bank.id, run_id=run.id, need_assessment_id=need_assessment, need_key=need_key,
+                capability_assessment_id=capability_assessment, capability_key=capability_key,
+                score_thousandths=round(result.score * 1000) if result.score is not None else None,
+                reasons=list(result.reasons),
+                alternatives=[{"capability": c.capability, "score": c.score} for c in result.candidates
+                              if c.capability != result.capability],
+                status="proposed" if result.capability else "unmatched",
+            ))
+        for profile in profiles:
+            log_access(session, bank, actor, int(profile.person[1:]), "match", f"match run {run.id}")
+        session.flush()
+        view = _run_view(session, bank, run)
+        uow.commit()
+    return view
+
+
+def _contents(session: Session, assessment_ids: set[int]) -> dict[int, tuple[str, dict]]:
+    rows = session.execute(
+        select(Assessment.id, Assessment.person_name, AssessmentVersion.content)
+        .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
+              & (AssessmentVersion.version == Assessment.current_version))
+        .where(Assessment.id.in_(assessment_ids))
+    )
+    return {r.id: (r.person_name, r.content) for r in rows}
+
+
+def _item(contents, assessment_id: int | None, key: str | None, kind: str) -> tuple[str | None, dict]:
+    if assessment_id is None or assessment_id not in contents:
+        return None, {}
+    name, content = contents[assessment_id]
+    return name, next((x for x in content.get(kind, []) if x["key"] == key), {})
+
+
+def _proposal_views(session: Session, proposals: list[MatchProposal]) -> tuple[ProposalView, ...]:
+    ids = {p.need_assessment_id for p in proposals} | {p.capability_assessment_id for p in proposals if p.capability_assessment_id}
+    ids |= {_split(a["capability"])[0] for p in proposals for a in p.alternatives}
+    contents = _contents(session, ids) if ids else {}
+    views = []
+    for p in proposals:
+        need_person, need = _item(contents, p.need_assessment_id, p.need_key, "needs")
+        helper, capability = _item(contents, p.capability_assessment_id, p.capability_key, "capabilities")
+        alternatives = []
+        for a in p.alternatives:
+            a_id, a_key = _split(a["capability"])
+            a_person, a_capability = _item(contents, a_id, a_key, "capabilities")
+            alternatives.append(Alternative(a["capability"], a_person or "?", a_capability.get("text", ""), a["score"]))
+        views.append(ProposalView(
+            id=p.id, status=p.status, need_assessment_id=p.need_assessment_id,
+            need_person=need_person or "?", need_text=need.get("text", "(changed since the run)"),
+            need_category=need.get("category"), capability_assessment_id=p.capability_assessment_id,
+            capability_person=helper, capability_text=capability.get("text"),
+            score=p.score_thousandths / 1000 if p.score_thousandths is not None else None,
+            reasons=tuple(p.reasons), alternatives=tuple(alternatives), decision_reason=p.decision_reason,
+        ))
+    return tuple(views)
+
+
+def _run_view(session: Session, bank: Bank, run: MatchRun) -> RunView:
+    proposals = session.scalars(select(MatchProposal).where(MatchProposal.run_id == run.id)
+                                .order_by(MatchProposal.id)).all()
+    return RunView(run.id, run.created_at, run.needs_count, run.proposed_count,
+                   _proposal_views(session, list(proposals)))
+
+
+def get_run(database: Database, actor: UserView, run_id: int) -> RunView:
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        run = session.scalars(select(MatchRun).where(MatchRun.id == run_id, MatchRun.bank_id == bank.id)).one_or_none()
+        if run is None:
+            raise UnknownProposal(f"There is no match run number {run_id} in this bank.")
+        view = _run_view(session, bank, run)
+        log_access(session, bank, actor, None, "view", f"reviewed match run {run.id}")
+        uow.commit()
+    return view
+
+
+def latest_run(database: Database, actor: UserView) -> RunView | None:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        run_id = uow.session.scalar(select(func.max(MatchRun.id)).where(MatchRun.bank_id == bank.id))
+    return get_run(database, actor, run_id) if run_id else None
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _proposal(session: Session, bank: Bank, proposal_id: int) -> MatchProposal:
+    proposal = session.scalars(
+        select(MatchProposal).where(MatchProposal.id == proposal_id, MatchProposal.bank_id == bank.id)
+        .with_for_update()
+    ).one_or_none()
+    if proposal is None:
+        raise UnknownProposal(f"There is no proposal number {proposal_id} in this bank.")
+    return proposal
+
+
+def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
+                    capability: str | None = None) -> IntroductionView:
+    """Accept the proposed capability (or one of its alternatives): record an introduction.
+
+    The person needing help gets a request and the helper an offer (when they are
+    members), linked to the introduction, so the exchange can be logged against them.
+    """
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        proposal = _proposal(session, bank, proposal_id)
+        if proposal.status != "proposed" and not (proposal.status == "unmatched" and capability):
+            raise NotAllowed(f"This proposal is already {proposal.status}.")
+        if capability and capability != f"{proposal.capability_assessment_id}:{proposal.capability_key}":
+            if capability not in {a["capability"] for a in proposal.alternatives}:
+                raise InvalidInput("Choose the proposed helper or one of the alternatives listed.")
+            proposal.capability_assessment_id, proposal.capability_key = _split(capability)
+        introduced, load = _open_load(session, bank)
+        if f"{proposal.need_assessment_id}:{proposal.need_key}" in introduced:
+            raise NotAllowed("This need already has an open introduction.")
+        contents = _contents(session, {proposal.need_assessment_id, proposal.capability_assessment_id})
+        need_person, need = _item(contents, proposal.need_assessment_id, proposal.need_key, "needs")
+        helper, offered = _item(contents, proposal.capability_assessment_id, proposal.capability_key, "capabilities")
+        if not need or not offered:
+            raise NotAllowed("The assessment changed since the run: run the match again.")
+        key = f"{proposal.capability_assessment_id}:{proposal.capability_key}"
+        if load.get(key, 0) >= int(offered.get("capacity", 1)):
+            raise NotAllowed(f"{helper} is already helping as many people as they offered to.")
+        members = dict(session.execute(select(Assessment.id, Assessment.member_id).where(
+            Assessment.id.in_([proposal.need_assessment_id, proposal.capability_assessment_id]))).all())
+        now = utcnow()
+        request = offer = None
+        if members.get(proposal.need_assessment_id):
+            request = HelpRequest(bank_id=bank.id, member_id=members[proposal.need_assessment_id],
+                                  category=need.get("category"), what=need["text"],
+                                  helper_notes=f"Introduced to {helper} by a social worker.",
+                                  status="open", created_at=now)
+            session.add(request)
+        if members.get(proposal.capability_assessment_id):
+            offer = Offer(bank_id=bank.id, member_id=members[proposal.capability_assessment_id],
+                          category=offered.get("category"), description=offered["text"], active=True,
+                          created_at=now)
+            session.add(offer)
+        session.flush()
+        introduction = Introduction(bank_id=bank.id, proposal_id=proposal.id,
+                                    help_request_id=request.id if request else None,
+                                    offer_id=offer.id if offer else None, status="open", created_at=now)
+        session.add(introduction)
+        proposal.status = "accepted"
+        proposal.decided_by_user_id = actor.id
+        proposal.decided_at = now
+        log_access(session, bank, actor, proposal.need_assessment_id, "accept", f"accepted proposal {proposal.id}")
+        session.flush()
+        view = _introduction_views(session, bank, [introduction])[0]
+        uow.commit()
+    return view
+
+
+def reject_proposal(database: Database, actor: UserView, proposal_id: int, *, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Say why this match is not right, so the next run can do better.")
+    if len(reason) > 500:
+        raise ReasonRequired("Keep the reason to 500 characters.")
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        proposal = _proposal(session, bank, proposal_id)
+        if proposal.status != "proposed":
+            raise NotAllowed(f"This proposal is already {proposal.status}.")
+        proposal.status = "rejected"
+        proposal.decided_by_user_id = actor.id
+        proposal.decided_at = utcnow()
+        proposal.decision_reason = reason
+        log_access(session, bank, actor, proposal.need_assessment_id, "reject", f"rejected proposal {proposal.id}")
+        uow.commit()
+
+
+def decide(database: Database, actor: UserView, proposal_id: int, *, accept: bool,
+           reason: str | None = None, capability: str | None = None):
+    if accept:
+        return accept_proposal(database, actor, proposal_id, capability=capability)
+    return reject_proposal(database, actor, proposal_id, reason=reason or "")
+
+
+# ---------------------------------------------------------------- follow-up
+
+
+def _introduction_views(session: Session, bank: Bank, introductions: list[Introduction]) -> list[IntroductionView]:
+    proposals = {p.id: p for p in session.scalars(select(MatchProposal).where(
+        MatchProposal.id.in_([i.proposal_id for i in introductions])))}
+    ids = {p.need_assessment_id for p in proposals.values()} | {p.capability_assessment_id for p in proposals.values()}
+    contents = _contents(session, ids) if ids else {}
+    outcomes: dict[int, list[OutcomeView]] = {}
+    for o in session.scalars(select(Outcome).where(Outcome.introduction_id.in_([i.id for i in introductions]))
+                             .order_by(Outcome.id)):
+        outcomes.setdefault(o.introduction_id, []).append(
+            OutcomeView(o.side, o.help_happened, o.difference, o.comment, o.recorded_at))
+    views = []
+    for i in introductions:
+        p = proposals[i.proposal_id]
+        need_person, need = _item(contents, p.need_assessment_id, p.need_key, "needs")
+        helper, offered = _item(contents, p.capability_assessment_id, p.capability_key, "capabilities")
+        views.append(IntroductionView(i.id, i.status, i.created_at, need_person or "?", need.get("text", ""),
+                                      helper or "?", offered.get("text", ""), i.help_request_id, i.offer_id,
+                                      tuple(outcomes.get(i.id, ()))))
+    return views
+
+
+def list_introductions(database: Database, actor: UserView, *, status: str | None = None) -> list[IntroductionView]:
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        query = select(Introduction).where(Introduction.bank_id == bank.id)
+        if status:
+            query = query.where(Introduction.status == status)
+        return _introduction_views(session, bank, list(session.scalars(query.order_by(Introduction.id.desc()))))
+
+
+def _introduction(session: Session, bank: Bank, introduction_id: int) -> Introduction:
+    introduction = session.scalars(select(Introduction).where(
+        Introduction.id == introduction_id, Introduction.bank_id == bank.id).with_for_update()).one_or_none()
+    if introduction is None:
+        raise UnknownIntroduction(f"There is no introduction number {introduction_id} in this bank.")
+    return introduction
+
+
+def record_outcome(database: Database, actor: UserView, introduction_id: int, *, side: str,
+                   help_happened: bool, difference: str, comment: str | None = None) -> IntroductionView:
+    """What one side says: did the help happen, did it make a difference. Once per side."""
+    if side not in ("helped", "helper"):
+        raise InvalidInput("Say whose view this is: the person helped or the helper.")
+    if difference not in DIFFERENCES:
+        raise InvalidInput("Say whether it made a difference.")
+    comment = (comment or "").strip() or None
+    if comment and len(comment) > 1000:
+        raise InvalidInput("Keep the comment to 1000 characters.")
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        introduction = _introduction(session, bank, introduction_id)
+        if session.scalar(select(Outcome.id).where(Outcome.introduction_id == introduction.id,
+                                                   Outcome.side == side)) is not None:
+            raise NotAllowed("This side's view is already recorded.")
+        session.add(Outcome(introduction_id=introduction.id, side=side, help_happened=bool(help_happened),
+                            difference=difference, comment=comment, recorded_by_user_id=actor.id,
+                            recorded_at=utcnow()))
+        session.flush()
+        view = _introduction_views(session, bank, [introduction])[0]
+        uow.commit()
+    return view
+
+
+def close_introduction(database: Database, actor: UserView, introduction_id: int) -> IntroductionView:
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        introduction = _introduction(session, bank, introduction_id)
+        if introduction.status == "closed":
+            raise NotAllowed("This introduction is already closed.")
+        introduction.status = "closed"
+        introduction.closed_at = utcnow()
+        view = _introduction_views(session, bank, [introduction])[0]
+        uow.commit()
+    return view
