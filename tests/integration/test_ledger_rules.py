@@ -306,3 +306,16 @@ def test_a_statement_runs_oldest_first_with_the_running_balance(database, three)
     lines = ledger.statement(database, bank.slug, ann.id)
     assert [(l.amount_minutes, l.balance_minutes, l.counterparty) for l in lines] == [
         (60, 60, "Bob"), (-15, 45, "Cat"), (30, 75, "the bank")]
+
+
+def test_a_bank_edits_its_own_category_list(database, bank, make_bank):
+    from timebank.services import banks
+
+    assert len(banks.list_categories(database, bank.slug)) == 42
+    banks.save_category(database, bank.slug, category="dog_grooming", name="Dog grooming")
+    banks.save_category(database, bank.slug, category="baking", name="Baking", active=False)
+    slugs = [s for s, _ in banks.list_categories(database, bank.slug)]
+    assert "dog_grooming" in slugs and "baking" not in slugs
+    assert len(banks.list_categories(database, make_bank().slug)) == 42  # other banks untouched
+    with pytest.raises(errors.InvalidInput):
+        banks.save_category(database, bank.slug, category="Bad Slug!", name="x")

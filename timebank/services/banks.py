@@ -28,6 +28,8 @@ __all__ = [
     "list_categories",
     "bank_row",
     "bank_view",
+    "category_rows",
+    "save_category",
 ]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -143,3 +145,44 @@ def list_categories(database: Database, slug: str) -> list[tuple[str, str]]:
             .order_by(ServiceCategory.id)
         )
         return [(r.slug, r.name) for r in rows]
+
+
+def category_rows(database: Database, slug: str) -> list[tuple[str, str, str, bool]]:
+    """Every category of the bank, active or not: (slug, name, description, active)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, slug)
+        rows = uow.session.execute(
+            select(ServiceCategory.slug, ServiceCategory.name, ServiceCategory.description,
+                   ServiceCategory.active)
+            .where(ServiceCategory.bank_id == bank.id).order_by(ServiceCategory.id)
+        )
+        return [tuple(r) for r in rows]
+
+
+def save_category(
+    database: Database, slug: str, *, category: str, name: str, description: str = "",
+    active: bool = True,
+) -> None:
+    """Add a category to the bank's list, or rename, describe, retire or restore one.
+
+    A category is never deleted: exchanges and requests keep pointing at it.
+    """
+    category = (category or "").strip().lower()
+    name = (name or "").strip()
+    description = (description or "").strip()
+    if not re.match(r"^[a-z0-9][a-z0-9_]{0,63}$", category):
+        raise InvalidInput("A category's short name uses lower-case letters, digits and _ (up to 64).")
+    if not name or len(name) > 200:
+        raise InvalidInput("A category needs a name of 1 to 200 characters.")
+    if len(description) > 1000:
+        raise InvalidInput("Keep the description to 1000 characters.")
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, slug)
+        row = uow.session.scalars(select(ServiceCategory).where(
+            ServiceCategory.bank_id == bank.id, ServiceCategory.slug == category)).one_or_none()
+        if row is None:
+            uow.session.add(ServiceCategory(bank_id=bank.id, slug=category, name=name,
+                                            description=description, active=active))
+        else:
+            row.name, row.description, row.active = name, description, bool(active)
+        uow.commit()
