@@ -15,7 +15,7 @@ __all__ = ["create_app"]
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from timebank.db.engine import Database
+    from timebank.services import Database
     from web import errors, security
     from web.auth import blueprint as auth_blueprint
     from web.coordinator import blueprint as coordinator_blueprint

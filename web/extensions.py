@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
-from timebank.db.engine import Database
+from timebank.services import Database
 
 __all__ = ["csrf", "limiter", "login_manager", "database"]
 

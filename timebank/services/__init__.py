@@ -3,3 +3,9 @@
 The web application and the CLI call only these. Each takes plain values and returns
 plain frozen views, never ORM rows, so nothing outside this layer touches the session.
 """
+
+# Entry points (the web application and the CLI) open the database through the service
+# layer, so that nothing above it needs to know how the data layer is built.
+from timebank.db.engine import Database  # noqa: E402
+
+__all__ = ["Database"]
