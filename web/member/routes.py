@@ -1,24 +1,291 @@
-"""Members' pages: PLACEHOLDER endpoints, to be replaced by the member pages."""
-from flask import render_template
+"""Members' pages: one thing per page, in plain words, for the signed-in member only.
 
+Every view reads `current_user.member_id` and `current_user.bank_slug` and nothing else
+to decide whose data it shows: no URL takes a member id. Objects named in a URL
+(an exchange, a request, an offer) are looked up by the service inside the member's
+bank, so another bank's number is answered as if it did not exist.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from timebank.domain import errors as domain
+from timebank.domain.hours import format_minutes, parse_hours
+from timebank.services import banks, help, ledger, members
+from web.errors import status_for
+from web.extensions import database
 from web.member import blueprint
+from web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm, options
+
+# Which field a refusal belongs beside; a class not listed goes in the summary only.
+LOG_FIELDS = {
+    domain.InvalidHours: "hours",
+    domain.ExchangeTooLong: "hours",
+    domain.BalanceBelowFloor: "hours",
+    domain.BalanceAboveCeiling: "hours",
+    domain.DayInFuture: "day",
+    domain.InvalidDay: "day",
+    domain.SameMemberOnBothSides: "other_member",
+    domain.MemberNotActive: "other_member",
+    domain.UnknownMember: "other_member",
+    domain.MemberOfAnotherBank: "other_member",
+    domain.UnknownCategory: "category",
+    domain.InvalidInput: "description",
+}
+ASK_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "what"}
+OFFER_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "description"}
+ANSWER_FIELDS = {domain.InvalidInput: "message"}
 
 
-@blueprint.route("/")
+def _me() -> tuple:
+    return database(), current_user.bank_slug, current_user.member_id
+
+
+def _refuse(form, error: domain.TimebankError, fields: dict) -> None:
+    """Put a service's refusal beside its field (and so in the summary), or in the summary.
+
+    An error that means "not found" or "not yours" is not a form error: it goes to the
+    one place that maps errors to HTTP statuses.
+    """
+    for cls in type(error).__mro__:
+        if cls in fields:
+            field = form[fields[cls]]
+            field.errors = list(field.errors) + [error.message]
+            return
+    if status_for(error) != 400:
+        raise error
+    form.form_errors.append(error.message)
+    if isinstance(error, domain.IdempotencyKeyReusedWithOtherDetails):
+        # This copy of the form was already sent with other details: the next send is new.
+        form.idempotency_key.data = secrets.token_urlsafe()
+
+
+def _refused(form) -> bool:
+    return bool(form.errors)
+
+
+def _category_choices(db, slug) -> list[tuple[str, str]]:
+    return options([NOT_SURE] + banks.list_categories(db, slug))
+
+
+@blueprint.context_processor
+def _helpers():
+    def hours(minutes: int, signed: bool = False) -> str:
+        text = format_minutes(minutes)
+        return f"+{text}" if signed and minutes > 0 else text
+
+    def day(value, year: bool = True) -> str:
+        text = f"{value.day} {value:%B}"
+        return f"{text} {value.year}" if year else text
+
+    return {"hours": hours, "day": day}
+
+
+# ---------------------------------------------------------------- reading
+
+
+@blueprint.get("/")
 def home():
-    return render_template("errors/error.html", status=200, message="Member pages are being built.")
+    db, slug, me = _me()
+    pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
+    requests = [r for r in help.member_requests(db, slug, me) if r.status == "open"]
+    return render_template(
+        "member/home.html",
+        balance=ledger.balance(db, slug, me),
+        to_confirm=[e for e in pending if e.initiated_by_member_id != me],
+        waiting=[e for e in pending if e.initiated_by_member_id == me],
+        requests=requests,
+        names={m.id: m.name for m in members.list_members(db, slug)},
+        categories=dict(banks.list_categories(db, slug)),
+        me=me,
+    )
 
 
-@blueprint.route("/ask")
+@blueprint.get("/statement")
+def statement():
+    db, slug, me = _me()
+    return render_template(
+        "member/statement.html",
+        lines=ledger.statement(db, slug, me),
+        balance=ledger.balance(db, slug, me),
+        categories=dict(banks.list_categories(db, slug)),
+    )
+
+
+# ---------------------------------------------------------------- asking and offering
+
+
+@blueprint.route("/ask", methods=["GET", "POST"])
 def ask():
-    return home()
+    db, slug, me = _me()
+    form = AskForm()
+    form.category.choices = _category_choices(db, slug)
+    if form.validate_on_submit():
+        try:
+            help.ask_for_help(
+                db, slug, member_id=me, what=form.what.data, category=form.category.data,
+                when_text=form.when_text.data, where_text=form.where_text.data,
+                helper_notes=form.helper_notes.data, idempotency_key=form.idempotency_key.data,
+            )
+        except domain.TimebankError as error:
+            _refuse(form, error, ASK_FIELDS)
+        else:
+            flash("Thank you. Your request is on the list: other members can now offer to help.",
+                  "success")
+            return redirect(url_for("member.requests"))
+    return render_template("member/ask.html", form=form), (400 if _refused(form) else 200)
 
 
-@blueprint.route("/browse")
+@blueprint.get("/requests")
+def requests():
+    db, slug, me = _me()
+    return render_template("member/requests.html", requests=help.member_requests(db, slug, me))
+
+
+@blueprint.post("/requests/<int:request_id>/close")
+def close_request(request_id: int):
+    db, slug, me = _me()
+    help.close_request(db, slug, request_id, member_id=me)
+    flash("Your request is closed. It no longer shows on the list.", "success")
+    return redirect(url_for("member.requests"))
+
+
+@blueprint.route("/offer", methods=["GET", "POST"])
+def offer():
+    db, slug, me = _me()
+    form = OfferForm()
+    form.category.choices = _category_choices(db, slug)
+    if form.validate_on_submit():
+        try:
+            help.offer_skill(db, slug, member_id=me, description=form.description.data,
+                             category=form.category.data,
+                             idempotency_key=form.idempotency_key.data)
+        except domain.TimebankError as error:
+            _refuse(form, error, OFFER_FIELDS)
+        else:
+            flash("Thank you. Your offer is on the list for other members to see.", "success")
+            return redirect(url_for("member.offer"))
+    offers = [o for o in help.member_offers(db, slug, me) if o.active]
+    return (render_template("member/offer.html", form=form, offers=offers),
+            400 if _refused(form) else 200)
+
+
+@blueprint.post("/offers/<int:offer_id>/withdraw")
+def withdraw_offer(offer_id: int):
+    db, slug, me = _me()
+    help.withdraw_offer(db, slug, offer_id, member_id=me)
+    flash("Your offer is withdrawn. Other members no longer see it.", "success")
+    return redirect(url_for("member.offer"))
+
+
+# ---------------------------------------------------------------- browsing and answering
+
+
+def _filters() -> dict:
+    return {"category": request.args.get("category") or None, "area": request.args.get("area") or None}
+
+
+def _browse_page(failed: tuple[int, AnswerForm] | None = None):
+    db, slug, me = _me()
+    filters = _filters()
+    form = BrowseForm(formdata=request.args)
+    form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
+    areas = sorted({m.area for m in members.list_members(db, slug, status="active") if m.area})
+    form.area.choices = options([("", "Any area")] + [(a, a) for a in areas])
+    offers = [o for o in help.list_offers(db, slug, **filters) if o.member_id != me]
+    open_requests = [r for r in help.list_requests(db, slug, **filters) if r.member_id != me]
+    answer_forms = {r.id: AnswerForm(prefix=f"answer-{r.id}", formdata=None) for r in open_requests}
+    if failed is not None:
+        answer_forms[failed[0]] = failed[1]
+    return render_template(
+        "member/browse.html", form=form, offers=offers, requests=open_requests,
+        answer_forms=answer_forms, failed=failed[1] if failed else None, filters=filters, me=me,
+    )
+
+
+@blueprint.get("/browse")
 def browse():
-    return home()
+    return _browse_page()
 
 
-@blueprint.route("/log")
+@blueprint.post("/requests/<int:request_id>/answer")
+def answer(request_id: int):
+    db, slug, me = _me()
+    form = AnswerForm(prefix=f"answer-{request_id}")
+    if form.validate_on_submit():
+        try:
+            answered = help.answer_request(db, slug, request_id, member_id=me,
+                                           message=form.message.data)
+        except domain.TimebankError as error:
+            _refuse(form, error, ANSWER_FIELDS)
+        else:
+            flash(f"Thank you. {answered.member_name} can now see that you can help.", "success")
+            return redirect(url_for("member.browse", **{k: v for k, v in _filters().items() if v}))
+    return _browse_page(failed=(request_id, form)), 400
+
+
+# ---------------------------------------------------------------- exchanges
+
+
+@blueprint.route("/log", methods=["GET", "POST"])
 def log():
-    return home()
+    db, slug, me = _me()
+    form = LogForm()
+    others = {m.id: m.name for m in members.list_members(db, slug, status="active") if m.id != me}
+    form.other_member.choices = options([("", "Choose a member")] + list(others.items()))
+    form.category.choices = _category_choices(db, slug)
+    if form.validate_on_submit():
+        other = form.other_member.data
+        gave = form.direction.data == "gave"
+        try:
+            exchange = ledger.propose_exchange(
+                db, slug, member_id=me, provider_id=me if gave else other,
+                receiver_id=other if gave else me, minutes=parse_hours(form.hours.data),
+                category=form.category.data, description=form.description.data,
+                given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+            )
+        except domain.TimebankError as error:
+            _refuse(form, error, LOG_FIELDS)
+        else:
+            name = others.get(other, "the other member")
+            if exchange.replayed:
+                flash("This exchange was already recorded. It is recorded only once.", "success")
+            elif exchange.state == "pending":
+                flash(f"Thank you. The exchange now waits for {name} to confirm it. "
+                      "Your balance changes when they do.", "success")
+            else:
+                flash("Thank you. The exchange is recorded and your balance has changed. "
+                      "(This time bank does not ask the other member to confirm.)", "success")
+            return redirect(url_for("member.home"))
+    need_confirmation = banks.get_bank(db, slug).member_exchanges_need_confirmation
+    return (render_template("member/log.html", form=form, need_confirmation=need_confirmation),
+            400 if _refused(form) else 200)
+
+
+def _settle(action, exchange_id: int, done: str):
+    """Confirm or decline; a refusal by a rule (a balance limit, say) is told, not shown as a page."""
+    db, slug, me = _me()
+    try:
+        action(db, slug, exchange_id, member_id=me, settled_by=f"member:{me}")
+    except domain.TimebankError as error:
+        if status_for(error) != 400:
+            raise
+        flash(f"Nothing was changed. {error.message}", "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("member.home"))
+
+
+@blueprint.post("/exchanges/<int:exchange_id>/confirm")
+def confirm(exchange_id: int):
+    return _settle(ledger.confirm_exchange, exchange_id,
+                   "Thank you. The exchange is confirmed and both balances have changed.")
+
+
+@blueprint.post("/exchanges/<int:exchange_id>/decline")
+def decline(exchange_id: int):
+    return _settle(ledger.decline_exchange, exchange_id,
+                   "The exchange is declined. No balance has changed.")

@@ -1,0 +1,88 @@
+"""Members' forms: few fields, plain labels, every rule's own words beside its field.
+
+The services hold the rules (hours, days, limits, categories); these forms only check
+what a person must fill in, so that a refused form says everything it can at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+NOT_SURE = ("", "Not sure")
+GAVE_OR_RECEIVED = "Say whether you gave the help or received it"
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe()
+
+
+def _member_id(value):
+    """A member id from the form, or None: the service says what is wrong with it."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class RecordingForm(FlaskForm):
+    """A form that records something: a double-clicked submit records it once.
+
+    The key is made when the form is first shown and sent back with it; a refused form
+    is shown again with the same key.
+    """
+
+    idempotency_key = HiddenField(default=_new_key)
+
+
+class AskForm(RecordingForm):
+    what = TextAreaField("What would you like help with?", validators=[
+        DataRequired("Say what you would like help with"), Length(max=2000)])
+    category = SelectField("What kind of help is it?", validate_choice=False, default="")
+    when_text = StringField("Roughly when?", validators=[Length(max=200)])
+    where_text = StringField("Where?", validators=[Length(max=200)])
+    helper_notes = TextAreaField("Anything the helper must know", validators=[Length(max=2000)])
+
+
+class OfferForm(RecordingForm):
+    category = SelectField("What kind of help can you give?", validate_choice=False, default="")
+    description = TextAreaField("What can you offer?", validators=[
+        DataRequired("Say what you can offer"), Length(max=2000)])
+
+
+class LogForm(RecordingForm):
+    other_member = SelectField("Who was the other member?", coerce=_member_id,
+                               validate_choice=False,
+                               validators=[DataRequired("Choose the other member")])
+    direction = RadioField("Did you give the help or receive it?", choices=options([
+        ("gave", "I gave the help"), ("received", "I received the help")]),
+        validate_choice=False, validators=[
+            DataRequired(GAVE_OR_RECEIVED), AnyOf(("gave", "received"), GAVE_OR_RECEIVED)])
+    hours = StringField("How long did it take?", validators=[DataRequired("Enter how long it took")])
+    day = StringField("Which day?", default=lambda: dt.date.today().isoformat())
+    category = SelectField("What kind of help was it?", validate_choice=False, default="")
+    description = TextAreaField("What was done?", validators=[Length(max=2000)])
+
+
+class AnswerForm(FlaskForm):
+    """"I can help" on one request; one form per request, so each has its own prefix."""
+
+    message = TextAreaField("A short message (optional)", validators=[Length(max=1000)])
+
+
+class BrowseForm(FlaskForm):
+    """The filters of the browse page: a GET form, so it changes nothing and needs no token."""
+
+    class Meta:
+        csrf = False
+
+    category = SelectField("Kind of help", validate_choice=False, default="")
+    area = SelectField("Area", validate_choice=False, default="")
