@@ -35,44 +35,10 @@ POLICY: dict[str, frozenset[str]] = {
     # --- coordinator pages (web/coordinator/routes.py)
     "coordinator.home": COORDINATOR,
     "coordinator.members": COORDINATOR,
-    "coordinator.members_csv": COORDINATOR,
-    "coordinator.new_member": COORDINATOR,
-    "coordinator.member": COORDINATOR,
-    "coordinator.member_status": COORDINATOR,
-    "coordinator.member_safeguarding": COORDINATOR,
-    "coordinator.grant": COORDINATOR,
-    "coordinator.member_limits": COORDINATOR,
-    "coordinator.member_sign_in": COORDINATOR,
     "coordinator.log": COORDINATOR,
-    "coordinator.log_group": COORDINATOR,
-    "coordinator.upload": COORDINATOR,
     "coordinator.pending": COORDINATOR,
-    "coordinator.settle": COORDINATOR,
-    "coordinator.exchanges": COORDINATOR,
-    "coordinator.reverse": COORDINATOR,
     "coordinator.settings": COORDINATOR,
     # --- end of coordinator pages
-    # --- social worker pages (web/social/routes.py)
-    "social.home": SOCIAL_WORKER,
-    "social.assessments": SOCIAL_WORKER,
-    "social.new_assessment": SOCIAL_WORKER,
-    "social.edit_assessment": SOCIAL_WORKER,
-    "social.assessment": SOCIAL_WORKER,
-    "social.access_log": SOCIAL_WORKER,
-    "social.matches": SOCIAL_WORKER,
-    "social.run": SOCIAL_WORKER,
-    "social.run_match": SOCIAL_WORKER,
-    "social.accept": SOCIAL_WORKER,
-    "social.reject": SOCIAL_WORKER,
-    "social.introductions": SOCIAL_WORKER,
-    "social.introduction": SOCIAL_WORKER,
-    "social.outcome": SOCIAL_WORKER,
-    "social.close": SOCIAL_WORKER,
-    # --- end of social worker pages
-    # --- category pages (web/categories/routes.py)
-    "categories.index": COORDINATOR,
-    "categories.edit": COORDINATOR,
-    # --- end of category pages
 }
 
 
