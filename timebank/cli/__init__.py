@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from timebank.cli.common import cli_context
+from timebank.cli.demo import demo_command, serve_command
 from timebank.cli.ledger import register as register_ledger
 from timebank.cli.match import match_command
 
@@ -32,3 +33,5 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 register_ledger(main)
 main.add_command(match_command)
+main.add_command(demo_command)
+main.add_command(serve_command)

@@ -1,0 +1,152 @@
+"""`timebank demo`: the demonstration bank `make run` serves, made through the services.
+
+One demonstration database for the module (it takes a few seconds to make), on SQLite,
+the database `make run` uses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections import Counter
+
+os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
+
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from timebank.cli import main  # noqa: E402
+from timebank.db.engine import Database  # noqa: E402
+from timebank.services import auth, help, ledger, members  # noqa: E402
+from timebank.services.demo import (  # noqa: E402
+    COORDINATOR_EMAIL,
+    DEMO_BANK_SLUG,
+    DEMO_PASSWORD,
+    MEMBER_EMAIL,
+    SOCIAL_WORKER_EMAIL,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(database_factory):
+    """The demonstration bank, made by the command as `make run` makes it."""
+    url = database_factory.url("sqlite")
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, ["--db", url, *args], catch_exceptions=False)
+
+    assert run("init").exit_code == 0
+    made = run("demo", "--if-empty")
+    assert made.exit_code == 0, made.output
+    database = Database(url)
+    yield run, database, made.stdout
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def exchanges(demo):
+    _, database, _ = demo
+    return ledger.list_exchanges(database, DEMO_BANK_SLUG, limit=100_000)
+
+
+def test_demo_prints_the_three_sign_ins_and_their_password(demo):
+    _, _, output = demo
+    for email in (COORDINATOR_EMAIL, MEMBER_EMAIL, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD):
+        assert email in output
+
+
+def test_demo_bank_has_forty_members_people_and_organisations_across_edinburgh(demo):
+    _, database, _ = demo
+    everyone = members.list_members(database, DEMO_BANK_SLUG)
+    assert len(everyone) >= 40
+    kinds = Counter(m.kind for m in everyone)
+    assert kinds["organisation"] >= 3 and kinds["person"] >= 35
+    assert {"Leith", "Portobello", "Gorgie", "Corstorphine"} <= {m.area for m in everyone}
+    assert sum(1 for m in everyone if m.phone) >= 10
+    assert any(m.email is None for m in everyone), "a member run by the coordinator"
+    assert any(m.status == "closed" for m in everyone), "a member who left, history kept"
+
+
+def test_demo_exchanges_cover_the_last_year_in_several_categories(exchanges):
+    today = dt.date.today()
+    posted = [e for e in exchanges if e.kind in ("exchange", "group") and e.state in ("posted", "reversed")]
+    assert len(posted) >= 300
+    assert min(e.given_on for e in posted) >= today - dt.timedelta(days=366)
+    assert max(e.given_on for e in posted) <= today
+    assert len({(e.given_on.year, e.given_on.month) for e in posted}) >= 12
+    assert len({e.category for e in posted if e.category}) >= 5
+    kinds = Counter(e.kind for e in exchanges)
+    assert kinds["group"] >= 3 and kinds["grant"] >= 3 and kinds["donation"] >= 1
+    reversals = [e for e in exchanges if e.kind == "reversal"]
+    assert len(reversals) == 1 and reversals[0].reason
+    states = Counter(e.state for e in exchanges)
+    assert states["pending"] >= 3
+
+
+def test_demo_has_offers_and_open_requests_some_answered(demo):
+    _, database, _ = demo
+    assert len(help.list_offers(database, DEMO_BANK_SLUG)) >= 20
+    open_requests = help.list_requests(database, DEMO_BANK_SLUG)
+    assert len(open_requests) >= 8
+    assert any(r.answers for r in open_requests) and any(not r.answers for r in open_requests)
+    member = auth.authenticate(database, MEMBER_EMAIL, DEMO_PASSWORD)
+    mine = help.member_requests(database, DEMO_BANK_SLUG, member.member_id)
+    assert any(r.answers for r in mine) and any(r.status == "closed" for r in mine)
+
+
+def test_demo_has_safeguarding_checks_one_expiring_within_thirty_days(demo):
+    _, database, _ = demo
+    checked = [m for m in members.list_members(database, DEMO_BANK_SLUG) if m.safeguarding_expires_on]
+    assert len(checked) >= 5
+    assert len(members.safeguarding_expiring(database, DEMO_BANK_SLUG, within_days=30)) == 1
+
+
+def test_demo_has_a_few_members_quiet_for_more_than_ninety_days(demo, exchanges):
+    # Counted from the exchanges themselves: see the report on members_without_exchanges.
+    _, database, _ = demo
+    since = dt.date.today() - dt.timedelta(days=90)
+    last: dict[int, dt.date] = {}
+    for e in exchanges:
+        if e.kind in ("exchange", "group") and e.state == "posted":
+            for key in e.entries:
+                if key.isdigit():
+                    last[int(key)] = max(e.given_on, last.get(int(key), e.given_on))
+    quiet = [m for m in members.list_members(database, DEMO_BANK_SLUG, status="active")
+             if m.joined_on <= since and last.get(m.id, dt.date.min) <= since]
+    assert 3 <= len(quiet) <= 6
+
+
+@pytest.mark.parametrize("email, role", [
+    (COORDINATOR_EMAIL, "coordinator"),
+    (MEMBER_EMAIL, "member"),
+    (SOCIAL_WORKER_EMAIL, "social_worker"),
+])
+def test_demo_sign_ins_work_with_the_printed_password(demo, email, role):
+    _, database, _ = demo
+    user = auth.authenticate(database, email, DEMO_PASSWORD)
+    assert user.role == role and user.bank_slug == DEMO_BANK_SLUG
+    assert (user.member_id is not None) == (role == "member")
+
+
+def test_demo_bank_passes_timebank_check(demo):
+    run, _, _ = demo
+    result = run("check", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ok"] is True
+
+
+def test_demo_if_empty_twice_adds_nothing_and_without_it_refuses(demo):
+    run, database, _ = demo
+    before = (ledger.account_balances(database, DEMO_BANK_SLUG),
+              len(ledger.list_exchanges(database, DEMO_BANK_SLUG, limit=100_000)),
+              len(members.list_members(database, DEMO_BANK_SLUG)))
+    again = run("demo", "--if-empty")
+    assert again.exit_code == 0 and "nothing added" in again.stdout
+    refused = run("demo")
+    assert refused.exit_code == 1 and "already" in refused.stderr
+    after = (ledger.account_balances(database, DEMO_BANK_SLUG),
+             len(ledger.list_exchanges(database, DEMO_BANK_SLUG, limit=100_000)),
+             len(members.list_members(database, DEMO_BANK_SLUG)))
+    assert after == before
+
