@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.rules import EARTH_RADIUS_KM, Table, feasible_mask, haversine_km
+from matching.rules import EARTH_RADIUS_KM, Table, feasible_mask
 from matching.scoring import BUCKET_MIN_PROBABILITY, WEIGHTS, Features, pair_scores, proximity
 
 __all__ = ["Pairs", "candidate_pairs", "bucket_members", "unit_vectors", "chord_for_km"]
 
 # Pairs kept per need and per capability (plus its capacity) after scoring.
-KEEP_PER_NEED = 25
-KEEP_PER_CAPABILITY = 25
+KEEP_PER_NEED = 10
+KEEP_PER_CAPABILITY = 10
 # Remote offers are joined with every need of their category, in blocks of this many pairs.
 _BLOCK_PAIRS = 2_000_000
 
@@ -115,6 +115,8 @@ def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.
     c_words = features.c_words[caps].T.tocsr()
     doing = WEIGHTS["doing"] * table.doing[caps]
     keep_cap = KEEP_PER_CAPABILITY + table.capacity[caps]
+    need_points = unit_vectors(table.lat[table.need_owner[needs]], table.lon[table.need_owner[needs]])
+    cap_points = unit_vectors(table.lat[c_owner], table.lon[c_owner])
     keys = []
     step = max(1, _BLOCK_PAIRS // len(caps))
     for start in range(0, len(needs), step):
@@ -124,8 +126,9 @@ def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.
         ok &= ~table.requires_checked[block][:, None] | table.checked[c_owner][None, :]
         sa, sb = table.slots[a][:, None], table.slots[c_owner][None, :]
         ok &= (sa == -1) | (sb == -1) | ((sa & sb) != 0)
-        distance = haversine_km(table.lat[a][:, None], table.lon[a][:, None],
-                                table.lat[c_owner][None, :], table.lon[c_owner][None, :])
+        # Nearness only (remote help has no distance rule): chords from one matrix product.
+        chord = np.sqrt(np.maximum(2.0 - 2.0 * (need_points[start:start + step] @ cap_points.T), 0.0))
+        distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2, 1.0))
         score = (WEIGHTS["category"] * np.minimum(features.n_root[block] @ c_root, 1.0)
                  + WEIGHTS["words"] * np.minimum((features.n_words[block] @ c_words).toarray(), 1.0)
                  + doing[None, :]
@@ -154,18 +157,23 @@ def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.
     return np.concatenate(keys)
 
 
+def _ranks(group: np.ndarray, score: np.ndarray, n_groups: int) -> np.ndarray:
+    """Each pair's rank within its group, best score first (ties keep input order)."""
+    # One stable argsort on a float key: group number plus a fraction that falls with the score.
+    order = np.argsort(group + (1.0 - score) * 0.999, kind="stable")
+    starts = np.searchsorted(group[order], np.arange(n_groups))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - starts[group[order]]
+    return rank
+
+
 def _keep_best(need: np.ndarray, cap: np.ndarray, score: np.ndarray, capacity: np.ndarray,
                per_need: int) -> np.ndarray:
     """Mask of pairs among each need's best ``per_need`` or each capability's best few."""
-    keep = np.zeros(len(need), dtype=bool)
-    order = np.lexsort((cap, -score, need))
-    starts = np.r_[0, np.flatnonzero(np.diff(need[order])) + 1]
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    keep[order[rank < per_need]] = True
-    order = np.lexsort((need, -score, cap))
-    starts = np.r_[0, np.flatnonzero(np.diff(cap[order])) + 1]
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    keep[order[rank < KEEP_PER_CAPABILITY + capacity[cap[order]]]] = True
+    if not len(need):
+        return np.zeros(0, dtype=bool)
+    keep = _ranks(need, score, int(need.max()) + 1) < per_need
+    keep |= _ranks(cap, score, len(capacity)) < KEEP_PER_CAPABILITY + capacity[cap]
     return keep
 
 
@@ -200,5 +208,5 @@ def candidate_pairs(table: Table, features: Features, per_need: int = KEEP_PER_N
     score = pair_scores(features, need, cap, table.doing.astype(np.float64), near)
     keep = _keep_best(need, cap, score, table.capacity, per_need)
     need, cap, score, distance = need[keep], cap[keep], score[keep], distance[keep]
-    order = np.lexsort((cap, -score, need))
+    order = np.argsort(need + (1.0 - score) * 0.999, kind="stable")
     return Pairs(need[order], cap[order], score[order], distance[order])

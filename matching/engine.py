@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from matching.assignment import assign
-from matching.candidates import candidate_pairs
+from matching.candidates import KEEP_PER_NEED, candidate_pairs
 from matching.explain import match_reasons, rule_counts, unassigned_reasons
 from matching.profiles import Profile
 from matching.rules import Table
@@ -61,7 +61,7 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
     """
     table = Table.from_profiles(list(profiles))
     features = build_features(table.needs, table.capabilities)
-    pairs = candidate_pairs(table, features, per_need=max(top_k or 0, 25), progress=progress)
+    pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress)
     usable = pairs.score >= min_score
     assigned = assign(len(table.needs), table.capacity, pairs.need[usable], pairs.cap[usable],
                       pairs.score[usable])
@@ -81,6 +81,8 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         found = rule_counts(table, rows, np.flatnonzero(c_label_array == label))
         counts.update(zip(rows.tolist(), found))
 
+    cap_ids = [table.capabilities[j].id for j in pairs.cap.tolist()] if top_k else []
+    rounded = np.round(pairs.score, 4).tolist() if top_k else []
     results = []
     for i, need in enumerate(table.needs):
         lo, hi = starts[i], starts[i + 1]
@@ -106,8 +108,8 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
             result_cap, result_score = None, None
         candidates = ()
         if top_k:
-            candidates = tuple(Candidate(table.capabilities[j].id, _round(s))
-                               for j, s in zip(pairs.cap[lo:hi][:top_k].tolist(), pairs.score[lo:hi][:top_k].tolist()))
+            top = min(hi, lo + top_k)
+            candidates = tuple(map(Candidate, cap_ids[lo:top], rounded[lo:top]))
         results.append(MatchResult(need.id, result_cap, result_score, tuple(reasons), candidates))
     return results
 

@@ -39,10 +39,11 @@ def _evidence(text: str, k: int | None) -> list[str]:
     return list(_evidence_map(text).get(k, ()))
 
 
-def _shared_words(need_text: str, cap_text: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _shared_words(need_text: str, cap_text: str) -> tuple[str, ...]:
     cap_stems = _stem_set(cap_text)
     words = [w for s, w in read_text(need_text).words if s in cap_stems and len(w) > 2 and not w.isdigit()]
-    return words[:5]
+    return tuple(words[:5])
 
 
 def _slots_words(slots: list[str]) -> str:

@@ -250,7 +250,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "cello^2.5, harmonica^2.5, tin whistle^2.5, keyboard lessons^3, play tunes^2.5")),
     Category("sewing_alterations", "Knitting, sewing and alterations",
              "Sewing, mending and altering clothes and curtains; knitting and crochet.",
-             _terms("sew^2, sewing^1.8, seamstress^2.5, alteration^2.5, alterations^2.5, hem^2, hemming^2, "
+             _terms("sew^2, sewing^1.8, seamstress^2.5, alteration^2.5, alterations^2.5, alter^2, altered^2.5, altering^2.5, taken in^1.5, let out^1.2, hem^2, hemming^2, "
                     "hems^2, take up trousers^3, take in^0.8, knit^2, knitting^2, crochet^2, darn^2, "
                     "darning^2, mend clothes^3, mending^1.2, patch^1, button^1.5, buttons^1.5, zip^1.5, "
                     "dressmaking^2.5, tailor^2, tailoring^2, quilt^2, quilting^2, embroidery^2, "

@@ -1,0 +1,110 @@
+"""Assignment: capacities, the minimum score, and optimality against an exact solver."""
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from matching import MIN_SCORE, match
+from matching.assignment import assign, candidate_graph, exact_total_score
+from matching.candidates import candidate_pairs
+from matching.rules import Table
+from matching.scoring import build_features
+from tests.matching.conftest import need, offer, person, profiles
+
+DOG = "Could someone walk my dog?"
+
+
+def test_a_capability_takes_no_more_needs_than_its_capacity():
+    needs = [need(DOG) for _ in range(3)]
+    walker = offer("Experienced dog walker", capacity=2)
+    results = match(profiles(*(person([n]) for n in needs), person([], [walker])))
+    assert sum(r.capability == walker["id"] for r in results) == 2
+    left = [r for r in results if r.capability is None]
+    assert len(left) == 1 and any("went to other needs" in reason for reason in left[0].reasons)
+
+
+def test_a_need_whose_only_neighbour_offers_a_look_alike_stays_unassigned():
+    n = need("Could someone walk my dog?")
+    buddy = offer("I'd be a walking buddy for anyone wanting exercise")
+    [result] = match(profiles(person([n]), person([], [buddy])), top_k=3)
+    assert result.capability is None and result.score is None
+    assert result.candidates == ()
+    assert result.reasons == ("no one offers dog walking and pet care yet",)
+
+
+def test_no_pair_below_the_minimum_score_is_assigned():
+    n = need("Could someone walk my dog?")
+    walker = offer("Happy to walk dogs", status="could")
+    people = profiles(person([n]), person([], [walker]))
+    [scored] = match(people, top_k=1)
+    score = scored.candidates[0].score
+    [above] = match(people, min_score=score + 0.01, top_k=1)
+    assert above.capability is None and above.candidates == scored.candidates
+    assert any(f"{score:.2f}, below the" in reason for reason in above.reasons)
+    [at] = match(people, min_score=score - 0.0001)
+    assert at.capability == walker["id"]
+
+
+def test_the_assignment_is_global_not_greedy():
+    # Greedy would give the need with two options its favourite and leave the other alone.
+    flexible, picky = need("Need my dog walked, or my cat fed"), need("Could someone feed my cat?")
+    cat_sitter, dog_walker = offer("I can feed cats and look after pets"), offer("Dog walker, any breed")
+    results = {r.need: r.capability for r in match(profiles(person([flexible]), person([picky]),
+                                                            person([], [cat_sitter]), person([], [dog_walker])))}
+    assert results[picky["id"]] == cat_sitter["id"]
+    assert results[flexible["id"]] == dog_walker["id"]
+
+
+def test_min_cost_flow_matches_a_hand_solved_case():
+    # needs 0,1 ; caps 0 (capacity 1), 1 (capacity 1); best total is 0.9 + 0.8.
+    chosen = assign(2, np.array([1, 1]), np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.95, 0.8, 0.9]))
+    assert chosen.tolist() == [1, 0]
+
+
+TEXTS = [("Could someone walk my dog?", "Happy to walk dogs"),
+         ("Help with my weekly shopping", "I can do shopping for a neighbour"),
+         ("Need a lift to the hospital", "Volunteer driver with a car"),
+         ("Someone to visit for a cup of tea", "I can pop round for a chat and a cuppa"),
+         ("Help setting up my tablet", "Good with computers and tablets")]
+
+
+def _random_input(seed: int):
+    rng = random.Random(seed)
+    people = []
+    for _ in range(14):
+        needs, offers = [], []
+        for _ in range(rng.randint(0, 2)):
+            needs.append(need(rng.choice(TEXTS)[0] + rng.choice(["", " please", " soon"])))
+        for _ in range(rng.randint(0, 2)):
+            offers.append(offer(rng.choice(TEXTS)[1], capacity=rng.randint(1, 2),
+                                status=rng.choice(["doing", "could"]), max_km=rng.choice([2, 4, 6])))
+        location = [55.95 + rng.uniform(-0.03, 0.03), -3.19 + rng.uniform(-0.05, 0.05)]
+        people.append(person(needs, offers, location=location))
+    return profiles(*people)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_assignment_is_optimal_on_the_candidate_graph(seed):
+    table = Table.from_profiles(_random_input(seed))
+    features = build_features(table.needs, table.capabilities)
+    pairs = candidate_pairs(table, features)
+    usable = pairs.score >= MIN_SCORE
+    need_idx, cap_idx, score = pairs.need[usable], pairs.cap[usable], pairs.score[usable]
+    chosen = assign(len(table.needs), table.capacity, need_idx, cap_idx, score)
+    by_pair = {(i, j): s for i, j, s in zip(need_idx.tolist(), cap_idx.tolist(), score.tolist())}
+    total = sum(by_pair[(i, j)] for i, j in enumerate(chosen.tolist()) if j >= 0)
+    assert np.bincount(chosen[chosen >= 0], minlength=len(table.capacity)).tolist() <= table.capacity.tolist() \
+        or all(np.bincount(chosen[chosen >= 0], minlength=len(table.capacity)) <= table.capacity)
+    assert total == pytest.approx(exact_total_score(table.capacity, need_idx, cap_idx, score), abs=1e-4)
+
+
+def test_the_candidate_graph_splits_into_components():
+    table = Table.from_profiles(_random_input(1))
+    features = build_features(table.needs, table.capabilities)
+    pairs = candidate_pairs(table, features)
+    graph = candidate_graph(pairs.need, pairs.cap, pairs.score)
+    assert nx.is_bipartite(graph)
+    assert sum(len(c) for c in nx.connected_components(graph)) == graph.number_of_nodes()
