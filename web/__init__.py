@@ -18,9 +18,11 @@ def create_app(config: dict | None = None) -> Flask:
     from timebank.services import Database
     from web import errors, security
     from web.auth import blueprint as auth_blueprint
+    from web.categories import blueprint as categories_blueprint
     from web.coordinator import blueprint as coordinator_blueprint
     from web.extensions import csrf, limiter, login_manager
     from web.member import blueprint as member_blueprint
+    from web.social import blueprint as social_blueprint
 
     app = Flask(__name__, instance_path=str(Path(os.environ.get("TIMEBANK_INSTANCE", "instance")).resolve()))
     app.config.update(
@@ -51,6 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(member_blueprint)
     app.register_blueprint(coordinator_blueprint)
+    app.register_blueprint(social_blueprint)
+    app.register_blueprint(categories_blueprint)
     security.init_app(app)
     errors.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)

@@ -39,6 +39,27 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.pending": COORDINATOR,
     "coordinator.settings": COORDINATOR,
     # --- end of coordinator pages
+    # --- social worker pages (web/social/routes.py)
+    "social.home": SOCIAL_WORKER,
+    "social.assessments": SOCIAL_WORKER,
+    "social.new_assessment": SOCIAL_WORKER,
+    "social.edit_assessment": SOCIAL_WORKER,
+    "social.assessment": SOCIAL_WORKER,
+    "social.access_log": SOCIAL_WORKER,
+    "social.matches": SOCIAL_WORKER,
+    "social.run": SOCIAL_WORKER,
+    "social.run_match": SOCIAL_WORKER,
+    "social.accept": SOCIAL_WORKER,
+    "social.reject": SOCIAL_WORKER,
+    "social.introductions": SOCIAL_WORKER,
+    "social.introduction": SOCIAL_WORKER,
+    "social.outcome": SOCIAL_WORKER,
+    "social.close": SOCIAL_WORKER,
+    # --- end of social worker pages
+    # --- category pages (web/categories/routes.py)
+    "categories.index": COORDINATOR,
+    "categories.edit": COORDINATOR,
+    # --- end of category pages
 }
 
 

@@ -1,0 +1,441 @@
+"""Social workers' pages: assessments, match runs, introductions and their outcomes.
+
+The services check the role and the bank themselves (every assessment belongs to the
+signed-in social worker's bank, and every read is written to the access log); views pass
+`current_user.user` as the actor, parse a form, call one service, then redirect with a
+flash or show the form again with its errors (HTTP 400).
+
+A form that records something carries a hidden key; keys already used are remembered in
+the session with the page their result is on, so a form sent twice records once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from timebank.domain import errors as domain
+from timebank.domain.assessments import DAYS, PARTS, AssessmentInvalid
+from timebank.services import assessments, banks, matches, members
+from web.extensions import database
+from web.social import blueprint
+from web.social.forms import (
+    DIFFERENCE_WORDS,
+    STATUS_WORDS,
+    AcceptForm,
+    AssessmentForm,
+    CloseForm,
+    OutcomeForm,
+    RejectForm,
+    RunForm,
+    options,
+)
+
+DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
+PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+SIDE_WORDS = {"helped": "The person helped", "helper": "The helper"}
+RECENT_KEYS = 30  # form keys remembered per session, to spot a form sent twice
+VIEW_WHY = "viewed by the social worker"
+EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
+NOT_FOUND = (assessments.UnknownAssessment, matches.UnknownProposal, matches.UnknownIntroduction,
+             domain.UnknownMember)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _actor():
+    return current_user.user
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe()
+
+
+def _replayed(form):
+    """The page of what this form's key already recorded, if it was sent before."""
+    target = session.get("social_keys", {}).get(form.key.data or "")
+    return redirect(target) if target else None
+
+
+def _remember(form, target: str) -> str:
+    keys = dict(list(session.get("social_keys", {}).items())[-(RECENT_KEYS - 1):])
+    keys[form.key.data] = target
+    session["social_keys"] = keys
+    return target
+
+
+def _problems(form) -> list[tuple[str | None, str]]:
+    """Every error of a form, nested rows included, as (field id, message) for the summary."""
+    items = []
+    for f in form:
+        if f.type == "FieldList":
+            for row in f:
+                items += [(sub.id, m) for sub in row.form for m in sub.errors]
+        else:
+            items += [(f.id, m) for m in f.errors]
+    items += [(None, m) for m in form.form_errors]
+    return items
+
+
+def _add_error(field, message: str) -> None:
+    field.errors = list(field.errors) + [message]
+
+
+def _category_names() -> dict[str, str]:
+    return {slug: name for slug, name, _, _ in banks.category_rows(database(), current_user.bank_slug)}
+
+
+def _category_options() -> list[tuple[str, str]]:
+    return banks.list_categories(database(), current_user.bank_slug)
+
+
+def _member_names() -> dict[int, str]:
+    return {m.id: m.name for m in members.list_members(database(), current_user.bank_slug)}
+
+
+def _render(template: str, status: int = 200, **context):
+    return render_template(template, categories=_category_names(), difference_words=DIFFERENCE_WORDS,
+                           status_words=STATUS_WORDS, side_words=SIDE_WORDS, day_words=DAY_WORDS,
+                           part_words=PART_WORDS, **context), status
+
+
+def _call(service, *args, **kwargs):
+    """A service call whose "no such record" refusals are answered 404."""
+    try:
+        return service(database(), _actor(), *args, **kwargs)
+    except NOT_FOUND:
+        abort(404)
+
+
+# ---------------------------------------------------------------- home
+
+
+@blueprint.route("/", methods=["GET"])
+def home():
+    summaries = _call(assessments.list_assessments)
+    run = _call(matches.latest_run)
+    waiting = [i for i in _call(matches.list_introductions, status="open") if len(i.outcomes) < 2]
+    return _render("social/home.html", summaries=summaries, run=run, waiting=waiting)
+
+
+# ---------------------------------------------------------------- assessments
+
+
+@blueprint.route("/assessments", methods=["GET"], endpoint="assessments")
+def assessment_list():
+    return _render("social/assessments.html", summaries=_call(assessments.list_assessments),
+                   members=_member_names())
+
+
+def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
+    """Choices from the bank's lists, and room for more rows when asked."""
+    categories = options([("", "Not sure")] + _category_options())
+    form.member.choices = options([("", "Not a member yet")] + [
+        (str(m.id), m.name) for m in members.list_members(database(), current_user.bank_slug, status="active")])
+    for _ in range(blank_rows):
+        if len(form.needs) < form.needs.max_entries:
+            form.needs.append_entry()
+        if len(form.capabilities) < form.capabilities.max_entries:
+            form.capabilities.append_entry()
+    for row in list(form.needs) + list(form.capabilities):
+        row.form.category.choices = categories
+
+
+def _content(form: AssessmentForm) -> dict:
+    """The form as the domain's assessment document; row i of the form is item i."""
+    return {
+        "consent": form.consent.data, "consent_on": form.consent_on.data, "area": form.area.data,
+        "latitude": form.latitude.data, "longitude": form.longitude.data,
+        "availability": form.availability.data or None,
+        "needs": [{"key": r.key.data or None, "text": r.text.data, "category": r.category.data or None,
+                   "requires_checked": r.requires_checked.data} for r in form.needs],
+        "capabilities": [{"key": r.key.data or None, "text": r.text.data, "category": r.category.data or None,
+                          "status": r.status.data, "share": r.share.data, "capacity": r.capacity.data,
+                          "max_km": r.max_km.data, "remote": r.remote.data} for r in form.capabilities],
+    }
+
+
+def _place(form: AssessmentForm, problems: dict[str, str]) -> None:
+    """Each of the domain's problems beside its field: `needs.2.text` is row 3's words."""
+    for path, message in problems.items():
+        parts = path.split(".")
+        field = None
+        if parts[0] in ("needs", "capabilities") and len(parts) == 3 and parts[1].isdigit():
+            rows = form[parts[0]]
+            if int(parts[1]) < len(rows):
+                row = rows[int(parts[1])].form
+                field = row[parts[2]] if parts[2] in row and parts[2] != "key" else row["text"]
+        elif len(parts) == 1 and parts[0] in form and parts[0] not in ("needs", "capabilities"):
+            field = form[parts[0]]
+        if field is None:
+            form.form_errors.append(message)
+        else:
+            _add_error(field, message)
+
+
+def _fill(form: AssessmentForm, view) -> None:
+    content = view.content
+    form.person_name.data = view.person_name
+    form.member.data = str(view.member_id or "")
+    form.consent.data = bool(content.get("consent"))
+    form.consent_on.data = content.get("consent_on") or ""
+    form.area.data = content.get("area") or ""
+    location = content.get("location") or ("", "")
+    form.latitude.data, form.longitude.data = (str(x) for x in location)
+    form.availability.data = list(content.get("availability") or [])
+    for kind, items in (("needs", content.get("needs", [])), ("capabilities", content.get("capabilities", []))):
+        rows = form[kind]
+        while len(rows) < len(items):
+            rows.append_entry()
+        for row, item in zip(rows, items):
+            for name, value in item.items():
+                if name in row.form:
+                    row.form[name].data = str(value) if name in ("capacity", "max_km") else value
+
+
+def _save(form: AssessmentForm, assessment_id: int | None):
+    """Record a new assessment or a new version; the page to go to, or None if refused."""
+    try:
+        if assessment_id is None:
+            member = form.member.data
+            view = assessments.record_assessment(
+                database(), _actor(), person_name=form.person_name.data, content=_content(form),
+                member_id=int(member) if member and member.isdigit() else None)
+        else:
+            view = _call(assessments.update_assessment, assessment_id, content=_content(form),
+                         person_name=form.person_name.data)
+    except AssessmentInvalid as error:
+        _place(form, error.problems)
+        return None
+    except domain.InvalidInput as error:
+        _add_error(form.person_name, error.message)
+        return None
+    if "more" in request.form:
+        target = url_for("social.edit_assessment", assessment_id=view.id, more=1)
+    else:
+        target = url_for("social.assessment", assessment_id=view.id)
+    flash(f"Assessment of {view.person_name} saved (version {view.version}).", "success")
+    return _remember(form, target)
+
+
+@blueprint.route("/assessments/new", methods=["GET", "POST"])
+def new_assessment():
+    form = AssessmentForm()
+    _setup(form)
+    if request.method == "GET":
+        form.key.data = _new_key()
+        form.consent_on.data = dt.date.today().isoformat()
+    elif form.validate_on_submit():
+        replayed = _replayed(form)
+        if replayed:
+            return replayed
+        target = _save(form, None)
+        if target:
+            return redirect(target)
+    problems = _problems(form)
+    return _render("social/assessment_form.html", 400 if problems else 200, form=form, problems=problems,
+                   editing=None, category_options=_category_options())
+
+
+@blueprint.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
+def edit_assessment(assessment_id: int):
+    form = AssessmentForm()
+    if request.method == "GET":
+        view = _call(assessments.get_assessment, assessment_id, why="opened to record a new version")
+        _fill(form, view)
+        _setup(form, blank_rows=4 if request.args.get("more") else 1)
+        form.key.data = _new_key()
+    else:
+        _setup(form)
+        view = None
+        if form.validate_on_submit():
+            replayed = _replayed(form)
+            if replayed:
+                return replayed
+            target = _save(form, assessment_id)
+            if target:
+                return redirect(target)
+    problems = _problems(form)
+    member_name = _member_names().get(view.member_id) if view else None
+    return _render("social/assessment_form.html", 400 if problems else 200, form=form, problems=problems,
+                   editing=assessment_id, category_options=_category_options(), member_name=member_name)
+
+
+@blueprint.route("/assessments/<int:assessment_id>", methods=["GET"])
+def assessment(assessment_id: int):
+    version = request.args.get("version", type=int)
+    view = _call(assessments.get_assessment, assessment_id, why=VIEW_WHY, version=version)
+    log = _call(assessments.access_log, assessment_id, limit=20)
+    return _render("social/assessment.html", view=view, member_name=_member_names().get(view.member_id),
+                   log=log)
+
+
+@blueprint.route("/access-log", methods=["GET"])
+def access_log():
+    return _render("social/access_log.html", log=_call(assessments.access_log))
+
+
+# ---------------------------------------------------------------- matches
+
+
+def _run_page(run, status: int = 200, bound=None):
+    """A run's proposals, each with its own accept and reject forms (one may be refused)."""
+    forms = {}
+    for proposal in run.proposals if run else ():
+        accept = AcceptForm(prefix=f"accept-{proposal.id}", formdata=None)
+        reject = RejectForm(prefix=f"reject-{proposal.id}", formdata=None)
+        accept.key.data, reject.key.data = _new_key(), _new_key()
+        forms[proposal.id] = {"accept": accept, "reject": reject}
+    if bound:
+        proposal_id, kind, form = bound
+        if proposal_id in forms:
+            forms[proposal_id][kind] = form
+    for proposal in run.proposals if run else ():
+        choices = []
+        if proposal.capability_assessment_id is not None:
+            choices.append(("", f"{proposal.capability_person} (proposed)"))
+        choices += [(a.capability_key, f"{a.person_name}: {a.text}") for a in proposal.alternatives]
+        forms[proposal.id]["accept"].capability.choices = options(choices)
+        if forms[proposal.id]["accept"].capability.data is None and choices:
+            forms[proposal.id]["accept"].capability.data = choices[0][0]
+    problems = _problems(bound[2]) if bound else []
+    run_form = RunForm(formdata=None)
+    run_form.key.data = _new_key()
+    return _render("social/run.html", status, run=run, forms=forms, problems=problems, run_form=run_form)
+
+
+@blueprint.route("/matches", methods=["GET"], endpoint="matches")
+def latest_run():
+    return _run_page(_call(matches.latest_run))
+
+
+@blueprint.route("/matches/<int:run_id>", methods=["GET"])
+def run(run_id: int):
+    return _run_page(_call(matches.get_run, run_id))
+
+
+@blueprint.route("/matches/run", methods=["POST"])
+def run_match():
+    form = RunForm()
+    if not form.validate_on_submit():
+        flash(EXPIRED_RUN, "error")
+        return _run_page(_call(matches.latest_run), 400)
+    replayed = _replayed(form)
+    if replayed:
+        return replayed
+    view = _call(matches.run_match)
+    flash(f"Match run: {view.proposed_count} of {view.needs_count} needs have a proposed helper.", "success")
+    return redirect(_remember(form, url_for("social.run", run_id=view.id)))
+
+
+@blueprint.route("/matches/<int:run_id>/proposals/<int:proposal_id>/accept", methods=["POST"])
+def accept(run_id: int, proposal_id: int):
+    form = AcceptForm(prefix=f"accept-{proposal_id}")
+    form.capability.choices = []
+    if form.validate_on_submit():
+        replayed = _replayed(form)
+        if replayed:
+            return replayed
+        try:
+            introduction = _call(matches.accept_proposal, proposal_id, capability=form.capability.data or None)
+        except domain.InvalidInput as error:
+            _add_error(form.capability, error.message)
+        else:
+            flash(f"Accepted: {introduction.need_person} is introduced to {introduction.helper_person}.",
+                  "success")
+            return redirect(_remember(form, url_for("social.introduction", introduction_id=introduction.id)))
+    return _run_page(_call(matches.get_run, run_id), 400, (proposal_id, "accept", form))
+
+
+@blueprint.route("/matches/<int:run_id>/proposals/<int:proposal_id>/reject", methods=["POST"])
+def reject(run_id: int, proposal_id: int):
+    form = RejectForm(prefix=f"reject-{proposal_id}")
+    if form.validate_on_submit():
+        replayed = _replayed(form)
+        if replayed:
+            return replayed
+        try:
+            _call(matches.reject_proposal, proposal_id, reason=form.reason.data)
+        except domain.ReasonRequired as error:
+            _add_error(form.reason, error.message)
+        else:
+            flash("Rejected, with your reason kept.", "success")
+            return redirect(_remember(form, url_for("social.run", run_id=run_id) + f"#proposal-{proposal_id}"))
+    return _run_page(_call(matches.get_run, run_id), 400, (proposal_id, "reject", form))
+
+
+# ---------------------------------------------------------------- introductions
+
+
+def _introduction(introduction_id: int):
+    found = [i for i in _call(matches.list_introductions) if i.id == introduction_id]
+    if not found:
+        abort(404)
+    return found[0]
+
+
+def _introduction_page(introduction, status: int = 200, bound=None):
+    recorded = {o.side for o in introduction.outcomes}
+    forms = {}
+    for side in SIDE_WORDS:
+        if side not in recorded:
+            forms[side] = OutcomeForm(prefix=side, formdata=None)
+            forms[side].key.data = _new_key()
+    close = CloseForm(formdata=None)
+    close.key.data = _new_key()
+    if bound:
+        forms[bound[0]] = bound[1]
+    problems = _problems(bound[1]) if bound else []
+    return _render("social/introduction.html", status, introduction=introduction, forms=forms,
+                   close=close, problems=problems)
+
+
+@blueprint.route("/introductions", methods=["GET"])
+def introductions():
+    return _render("social/introductions.html", introductions=_call(matches.list_introductions))
+
+
+@blueprint.route("/introductions/<int:introduction_id>", methods=["GET"])
+def introduction(introduction_id: int):
+    return _introduction_page(_introduction(introduction_id))
+
+
+@blueprint.route("/introductions/<int:introduction_id>/outcome", methods=["POST"])
+def outcome(introduction_id: int):
+    current = _introduction(introduction_id)
+    side = request.form.get("side", "")
+    if side not in SIDE_WORDS:
+        flash("Say whose view this is: the person helped or the helper.", "error")
+        return _introduction_page(current, 400)
+    form = OutcomeForm(prefix=side)
+    if form.validate_on_submit():
+        replayed = _replayed(form)
+        if replayed:
+            return replayed
+        try:
+            _call(matches.record_outcome, introduction_id, side=side, help_happened=form.help_happened.data == "yes",
+                  difference=form.difference.data, comment=form.comment.data)
+        except domain.InvalidInput as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"{SIDE_WORDS[side]}: their view is recorded.", "success")
+            return redirect(_remember(form, url_for("social.introduction", introduction_id=introduction_id)))
+    return _introduction_page(current, 400, (side, form))
+
+
+@blueprint.route("/introductions/<int:introduction_id>/close", methods=["POST"])
+def close(introduction_id: int):
+    current = _introduction(introduction_id)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        flash("The introduction was not closed: the form had expired. Please try again.", "error")
+        return _introduction_page(current, 400)
+    replayed = _replayed(form)
+    if replayed:
+        return replayed
+    _call(matches.close_introduction, introduction_id)
+    flash("The introduction is closed.", "success")
+    return redirect(_remember(form, url_for("social.introduction", introduction_id=introduction_id)))
