@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from web.coordinator import blueprint as coordinator_blueprint
     from web.extensions import csrf, limiter, login_manager
     from web.member import blueprint as member_blueprint
+    from web.reports import blueprint as reports_blueprint
     from web.social import blueprint as social_blueprint
 
     app = Flask(__name__, instance_path=str(Path(os.environ.get("TIMEBANK_INSTANCE", "instance")).resolve()))
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(member_blueprint)
     app.register_blueprint(coordinator_blueprint)
+    app.register_blueprint(reports_blueprint)
     app.register_blueprint(social_blueprint)
     app.register_blueprint(categories_blueprint)
     security.init_app(app)

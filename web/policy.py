@@ -60,6 +60,19 @@ POLICY: dict[str, frozenset[str]] = {
     "categories.index": COORDINATOR,
     "categories.edit": COORDINATOR,
     # --- end of category pages
+    # --- report pages (web/reports/routes.py)
+    "reports.index": COORDINATOR,
+    "reports.activity": COORDINATOR,
+    "reports.activity_csv": COORDINATOR,
+    "reports.activity_chart": COORDINATOR,
+    "reports.network": COORDINATOR,
+    "reports.network_csv": COORDINATOR,
+    "reports.network_chart": COORDINATOR,
+    "reports.funders": COORDINATOR,
+    "reports.funders_csv": COORDINATOR,
+    "reports.funders_chart": COORDINATOR,
+    "reports.hourly_value": COORDINATOR,
+    # --- end of report pages
 }
 
 

@@ -1,0 +1,70 @@
+"""The reports' forms: a period (a GET form, nothing recorded) and the value of an hour."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, ValidationError
+
+
+class DayField(StringField):
+    """A day typed as YYYY-MM-DD (what a browser's date picker sends)."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if text:
+            try:
+                self.data = dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{self.label.text}: enter a real day as year-month-day, "
+                                 "for example 2025-03-31") from None
+
+
+class PeriodForm(FlaskForm):
+    """Which days a report covers. Sent by GET, so it records nothing and needs no token."""
+
+    class Meta:
+        csrf = False
+
+    start = DayField("From", validators=[InputRequired("Enter the first day of the report")])
+    end = DayField("To", validators=[InputRequired("Enter the last day of the report")])
+
+    def validate_end(self, field):
+        if isinstance(self.start.data, dt.date) and isinstance(field.data, dt.date) and self.start.data > field.data:
+            raise ValidationError("The last day must be the same as or after the first day")
+
+
+class PoundsField(StringField):
+    """An amount of money typed as 12, 12.50 or £12.50; `pence` holds it in whole pence."""
+
+    pence: int | None = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.pence = None
+        text = (self.data or "").strip().replace("£", "").replace(",", "").strip()
+        if not text:
+            return
+        if len(text) > 12:
+            raise ValueError("Enter an amount in pounds, like 12.50")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("Enter an amount in pounds, like 12.50") from None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("Enter an amount in pounds and pence, like 12.50")
+        self.pence = int(amount * 100)
+
+
+class HourlyValueForm(FlaskForm):
+    # Setting a value twice leaves the same value: no idempotency key is needed.
+    pounds = PoundsField("What an hour of help is worth, in pounds",
+                         validators=[InputRequired("Enter what an hour of help is worth")])
