@@ -31,6 +31,18 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MEMBER_WIDTH, COORDINATOR_WIDTH = 390, 1280
 EXTRA_PASSWORD = "browser tests only"
+# The page's width and the innermost elements that reach past the right edge, to name them.
+WIDEST_ELEMENTS = """() => {
+  const root = document.documentElement, edge = root.clientWidth;
+  const past = [...document.body.querySelectorAll('*')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.right > edge + 0.5 && ![...el.children].some(c => c.getBoundingClientRect().right > edge + 0.5);
+  }).slice(0, 5).map(el => {
+    const cls = el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`;
+  });
+  return [root.scrollWidth, edge, past];
+}"""
 
 
 def pytest_collection_modifyitems(items):
@@ -193,12 +205,12 @@ class Browse:
         page = self.page
         if width != self.width:
             page.set_viewport_size({"width": width, "height": 800})
-        scroll, client = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        scroll, client, culprits = page.evaluate(WIDEST_ELEMENTS)
         if width != self.width:
             page.set_viewport_size({"width": self.width, "height": 800})
         assert scroll <= client, (
-            f"{page.url} scrolls sideways at {width} px: the page is {scroll} px wide")
+            f"{page.url} scrolls sideways at {width} px: the page is {scroll} px wide; "
+            f"reaching past the edge: {culprits}")
 
     def screenshot(self, name: str, *, width: int | None = None) -> None:
         """A full-page picture for docs/screenshots/, at `width` if it differs from the test's."""
