@@ -35,8 +35,21 @@ POLICY: dict[str, frozenset[str]] = {
     # --- coordinator pages (web/coordinator/routes.py)
     "coordinator.home": COORDINATOR,
     "coordinator.members": COORDINATOR,
+    "coordinator.members_csv": COORDINATOR,
+    "coordinator.new_member": COORDINATOR,
+    "coordinator.member": COORDINATOR,
+    "coordinator.member_status": COORDINATOR,
+    "coordinator.member_safeguarding": COORDINATOR,
+    "coordinator.grant": COORDINATOR,
+    "coordinator.member_limits": COORDINATOR,
+    "coordinator.member_sign_in": COORDINATOR,
     "coordinator.log": COORDINATOR,
+    "coordinator.log_group": COORDINATOR,
+    "coordinator.upload": COORDINATOR,
     "coordinator.pending": COORDINATOR,
+    "coordinator.settle": COORDINATOR,
+    "coordinator.exchanges": COORDINATOR,
+    "coordinator.reverse": COORDINATOR,
     "coordinator.settings": COORDINATOR,
     # --- end of coordinator pages
     # --- social worker pages (web/social/routes.py)

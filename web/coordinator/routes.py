@@ -1,29 +1,559 @@
-"""Coordinators' pages: PLACEHOLDER endpoints, to be replaced by the coordinator pages."""
-from flask import render_template
+"""Coordinators' pages: members, logging hours, settling, reversing, the bank's settings.
 
+Every view reads `current_user.bank_slug` and passes it to the services, so a
+coordinator only ever sees and changes their own bank. Views parse a form, call one
+service, then redirect with a flash or show the form again with the errors (HTTP 400).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from timebank.domain import errors as domain
+from timebank.domain.hours import format_minutes, minutes_as_hours
+from timebank.services import auth, banks, batch, ledger, members
 from web.coordinator import blueprint
+from web.coordinator.forms import (
+    ExchangeForm,
+    GrantForm,
+    GroupExchangeForm,
+    MemberLimitsForm,
+    NewMemberForm,
+    ReverseForm,
+    SafeguardingForm,
+    SettingsForm,
+    SettleForm,
+    SignInForm,
+    StatusForm,
+    UploadForm,
+)
+from web.errors import status_for
+from web.extensions import database
+
+# Where each refusal of the ledger is shown: the field the person has to change.
+EXCHANGE_ERROR_FIELDS = (
+    (domain.InvalidHours, "hours"),
+    (domain.ExchangeTooLong, "hours"),
+    (domain.DayInFuture, "day"),
+    (domain.InvalidDay, "day"),
+    (domain.SameMemberOnBothSides, "receiver"),
+    (domain.UnknownCategory, "category"),
+    (domain.BalanceBelowFloor, "receiver"),  # the receiver pays the hours
+    (domain.BalanceAboveCeiling, "provider"),  # the provider earns them
+    (domain.InvalidInput, "what"),
+)
+GROUP_ERROR_FIELDS = tuple((kind, "receivers" if name == "receiver" else name)
+                           for kind, name in EXCHANGE_ERROR_FIELDS)
+GRANT_ERROR_FIELDS = (
+    (domain.InvalidHours, "hours"),
+    (domain.ExchangeTooLong, "hours"),
+    (domain.BalanceAboveCeiling, "hours"),
+    (domain.ReasonRequired, "reason"),
+)
+NEW_MEMBER_ERROR_FIELDS = (
+    (domain.EmailTaken, "email"),
+    # The form checks the name, phone and area lengths; what the service still refuses
+    # as invalid is the email address.
+    (domain.InvalidInput, "email"),
+)
+KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
+              "recorded. Check the details and send it again to record this as well.")
+STATUS_WORDS = {"active": "reactivated", "suspended": "suspended", "closed": "closed"}
+RECENT_KEYS = 20  # new-member keys remembered per session, to spot a form sent twice
 
 
-@blueprint.route("/")
+# ---------------------------------------------------------------- helpers
+
+
+def _slug() -> str:
+    return current_user.bank_slug
+
+
+def _recorded_by() -> str:
+    return f"coordinator:{current_user.user.id}"
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe()
+
+
+def _render(template: str, http_status: int = 200, **context):
+    return render_template(template, hours=format_minutes, **context), http_status
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+def _refuse(form, error: domain.TimebankError, places=()) -> None:
+    """Show a service's refusal beside the field it concerns (the summary lists it too).
+
+    Refusals that mean "no such record" are not form errors: they go on to the one place
+    that maps errors to HTTP statuses (a 404 for another bank's member).
+    """
+    if status_for(error) != 400:
+        raise error
+    if isinstance(error, domain.IdempotencyKeyReusedWithOtherDetails):
+        form.form_errors.append(KEY_REUSED)
+        form.key.data = _new_key()
+        return
+    for kind, name in places:
+        if isinstance(error, kind) and name in form:
+            form[name].errors = list(form[name].errors) + [error.message]
+            return
+    form.form_errors.append(error.message)
+
+
+def _names() -> dict[int, str]:
+    return {m.id: m.name for m in members.list_members(database(), _slug())}
+
+
+def _active_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Choose a member")] + [
+        SelectChoice(m.id, f"{m.name} (#{m.id})")
+        for m in members.list_members(database(), _slug(), status="active")
+    ]
+
+
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Not given")] + [
+        SelectChoice(slug, name) for slug, name in banks.list_categories(database(), _slug())]
+
+
+def _chosen_name(field, member_id: int) -> str:
+    """A member's name as the select showed it, without the "(#id)"."""
+    label = next(c.label for c in field.choices if c.value == member_id)
+    return label.rsplit(" (#", 1)[0]
+
+
+def _describe(exchange, names: dict[int, str]) -> tuple[str, str]:
+    """Who the hours went from and to, in words, for any kind of exchange."""
+    def who(member_id: int) -> str:
+        return names.get(member_id, f"member {member_id}")
+
+    if exchange.provider_member_id:
+        giver = who(exchange.provider_member_id)
+    elif exchange.kind == "reversal":
+        giver = "—"
+    else:
+        giver = "the community pot" if exchange.entries.get("community_pot", 0) < 0 else "the bank"
+    if exchange.kind == "group":
+        taker = ", ".join(who(int(k)) for k, v in exchange.entries.items() if k.isdigit() and v < 0)
+    elif exchange.receiver_member_id:
+        taker = who(exchange.receiver_member_id)
+    else:
+        taker = "the community pot" if exchange.kind == "donation" else "—"
+    return giver, taker or "a group"
+
+
+def _rows(exchanges, names):
+    return [(x, *_describe(x, names)) for x in exchanges]
+
+
+# ---------------------------------------------------------------- overview
+
+
+@blueprint.route("/", methods=["GET"])
 def home():
-    return render_template("errors/error.html", status=200, message="Coordinator pages are being built.")
+    db, slug = database(), _slug()
+    everyone = members.list_members(db, slug)
+    waiting = ledger.list_exchanges(db, slug, state="pending", limit=1000)
+    return _render(
+        "coordinator/home.html",
+        active_count=sum(1 for m in everyone if m.status == "active"),
+        member_count=len(everyone),
+        waiting_count=len(waiting),
+        quiet=members.members_without_exchanges(db, slug),
+        expiring=members.safeguarding_expiring(db, slug),
+        today=dt.date.today(),
+    )
 
 
-@blueprint.route("/members")
-def members():
-    return home()
+# ---------------------------------------------------------------- members
 
 
-@blueprint.route("/log")
+@blueprint.route("/members", methods=["GET"], endpoint="members")
+def member_list():
+    status = request.args.get("status", "")
+    if status not in members.MEMBER_STATUSES:
+        status = ""
+    db, slug = database(), _slug()
+    balances = {b.member_id: b.balance_minutes for b in ledger.balances(db, slug)}
+    return _render("coordinator/members.html", people=members.list_members(db, slug, status=status or None),
+                   balances=balances, shown=status, statuses=members.MEMBER_STATUSES)
+
+
+def _spreadsheet_safe(text: str | None) -> str:
+    """Text a spreadsheet will show, never run: a leading = + - @ would start a formula."""
+    text = text or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@blueprint.route("/members.csv", methods=["GET"])
+def members_csv():
+    db, slug = database(), _slug()
+    balances = {b.member_id: b.balance_minutes for b in ledger.balances(db, slug)}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "name", "kind", "email", "phone", "area", "status", "joined_on",
+                     "balance_minutes", "balance_hours"])
+    for m in members.list_members(db, slug):
+        minutes = balances.get(m.id, 0)
+        writer.writerow([m.id, _spreadsheet_safe(m.name), m.kind, _spreadsheet_safe(m.email),
+                         _spreadsheet_safe(m.phone), _spreadsheet_safe(m.area), m.status,
+                         m.joined_on.isoformat(), minutes, minutes_as_hours(minutes)])
+    filename = f"members-{slug}-{dt.date.today().isoformat()}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.route("/members/new", methods=["GET", "POST"])
+def new_member():
+    form = NewMemberForm()
+    if request.method == "GET":
+        form.key.data = _new_key()
+    elif form.validate_on_submit():
+        earlier = session.get("new_member_keys", {}).get(form.key.data)
+        if earlier:
+            # The same form sent twice (a double click, or back and send): one member.
+            return redirect(url_for("coordinator.member", member_id=earlier))
+        return _take_on(form)
+    return _render("coordinator/new_member.html", _status(form), form=form)
+
+
+def _take_on(form: NewMemberForm):
+    db, slug = database(), _slug()
+    try:
+        member = members.add_member(
+            db, slug, form.name.data, email=form.email.data, organisation=form.kind.data == "organisation",
+            phone=form.phone.data, area=form.area.data)
+    except domain.TimebankError as error:
+        _refuse(form, error, NEW_MEMBER_ERROR_FIELDS)
+        return _render("coordinator/new_member.html", 400, form=form)
+    keys = dict(list(session.get("new_member_keys", {}).items())[-(RECENT_KEYS - 1):])
+    keys[form.key.data] = member.id
+    session["new_member_keys"] = keys
+    # The member exists now; what follows are further steps, each reported if refused.
+    problems = []
+    try:
+        if form.checked_on.day or form.expires_on.day:
+            members.set_safeguarding(db, slug, member.id, checked_on=form.checked_on.day,
+                                     expires_on=form.expires_on.day)
+    except domain.TimebankError as error:
+        problems.append(f"the safeguarding check was not saved: {error.message}")
+    try:
+        if form.welcome_minutes:
+            ledger.grant(db, slug, member_id=member.id, minutes=form.welcome_minutes,
+                         reason="Welcome hours", recorded_by=_recorded_by(),
+                         idempotency_key=f"{form.key.data}:welcome")
+    except domain.TimebankError as error:
+        problems.append(f"the welcome hours were not given: {error.message}")
+    try:
+        if form.create_sign_in.data:
+            auth.create_user(db, slug, email=member.email, name=member.name,
+                             password=form.password.data, role="member", member_id=member.id)
+    except domain.TimebankError as error:
+        problems.append(f"the sign-in was not created: {error.message}")
+    if problems:
+        flash(f"{member.name} has joined, but " + "; ".join(problems), "error")
+    else:
+        flash(f"{member.name} has joined.", "success")
+    return redirect(url_for("coordinator.member", member_id=member.id))
+
+
+def _member_page(member_id: int, status: int = 200, **forms):
+    db, slug = database(), _slug()
+    member = members.get_member(db, slug, member_id)
+    bank = banks.get_bank(db, slug)
+    forms.setdefault("grant_form", GrantForm(formdata=None, key=_new_key()))
+    forms.setdefault("limits_form", MemberLimitsForm(
+        formdata=None,
+        floor="" if member.floor_minutes is None else format_minutes(-member.floor_minutes),
+        ceiling="" if member.ceiling_minutes is None else format_minutes(member.ceiling_minutes)))
+    forms.setdefault("safeguarding_form", SafeguardingForm(
+        formdata=None,
+        checked_on=member.safeguarding_checked_on.isoformat() if member.safeguarding_checked_on else "",
+        expires_on=member.safeguarding_expires_on.isoformat() if member.safeguarding_expires_on else ""))
+    return _render(
+        "coordinator/member.html", status, member=member, bank=bank,
+        balance=ledger.balance(db, slug, member_id),
+        statement=list(reversed(ledger.statement(db, slug, member_id))),
+        user=auth.user_for_member(db, slug, member_id),
+        today=dt.date.today(), **forms)
+
+
+@blueprint.route("/members/<int:member_id>", methods=["GET"])
+def member(member_id: int):
+    return _member_page(member_id)
+
+
+@blueprint.route("/members/<int:member_id>/status", methods=["POST"])
+def member_status(member_id: int):
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    changed = members.set_member_status(database(), _slug(), member_id, form.status.data)
+    flash(f"{changed.name} is {STATUS_WORDS[changed.status]}.", "success")
+    return redirect(url_for("coordinator.member", member_id=member_id))
+
+
+@blueprint.route("/members/<int:member_id>/safeguarding", methods=["POST"])
+def member_safeguarding(member_id: int):
+    form = SafeguardingForm()
+    if form.validate_on_submit():
+        try:
+            members.set_safeguarding(database(), _slug(), member_id,
+                                     checked_on=form.checked_on.day, expires_on=form.expires_on.day)
+        except domain.TimebankError as error:
+            _refuse(form, error, ((domain.InvalidInput, _safeguarding_field(form)),))
+        else:
+            flash("The safeguarding check is saved.", "success")
+            return redirect(url_for("coordinator.member", member_id=member_id))
+    return _member_page(member_id, 400, safeguarding_form=form)
+
+
+def _safeguarding_field(form: SafeguardingForm) -> str:
+    """The field a refused safeguarding check is about: the one missing, or the wrong one."""
+    if form.checked_on.day is None:
+        return "checked_on"
+    if form.expires_on.day is None or form.checked_on.day <= dt.date.today():
+        return "expires_on"
+    return "checked_on"
+
+
+@blueprint.route("/members/<int:member_id>/grant", methods=["POST"])
+def grant(member_id: int):
+    form = GrantForm()
+    if form.validate_on_submit():
+        try:
+            given = ledger.grant(database(), _slug(), member_id=member_id, minutes=form.hours.minutes,
+                                 reason=form.reason.data, recorded_by=_recorded_by(),
+                                 idempotency_key=form.key.data)
+        except domain.TimebankError as error:
+            _refuse(form, error, GRANT_ERROR_FIELDS)
+        else:
+            flash(f"{'Already given' if given.replayed else 'Given'}: "
+                  f"{format_minutes(given.amount_minutes)} ({given.reason}).", "success")
+            return redirect(url_for("coordinator.member", member_id=member_id))
+    if not form.key.data:
+        form.key.data = _new_key()
+    return _member_page(member_id, 400, grant_form=form)
+
+
+@blueprint.route("/members/<int:member_id>/limits", methods=["POST"])
+def member_limits(member_id: int):
+    form = MemberLimitsForm()
+    if form.validate_on_submit():
+        floor, ceiling = form.floor.minutes, form.ceiling.minutes
+        try:
+            members.set_member_limits(database(), _slug(), member_id,
+                                      floor_minutes=None if floor is None else -floor,
+                                      ceiling_minutes=ceiling)
+        except domain.TimebankError as error:
+            _refuse(form, error, ((domain.InvalidLimits, "floor"),))
+        else:
+            flash("This member's limits are saved.", "success")
+            return redirect(url_for("coordinator.member", member_id=member_id))
+    return _member_page(member_id, 400, limits_form=form)
+
+
+@blueprint.route("/members/<int:member_id>/sign-in", methods=["POST"])
+def member_sign_in(member_id: int):
+    form = SignInForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db, slug = database(), _slug()
+    members.get_member(db, slug, member_id)  # another bank's member: 404
+    user = auth.user_for_member(db, slug, member_id)
+    if user is None:
+        abort(404)
+    auth.set_user_active(db, slug, user.id, form.active.data == "yes")
+    flash("Their sign-in is enabled." if form.active.data == "yes"
+          else "Their sign-in is disabled: they are signed out everywhere.", "success")
+    return redirect(url_for("coordinator.member", member_id=member_id))
+
+
+# ---------------------------------------------------------------- logging hours
+
+
+def _exchange_form(form_class):
+    form = form_class()
+    form.provider.choices = _active_choices()
+    form.category.choices = _category_choices()
+    if hasattr(form, "receiver"):
+        form.receiver.choices = form.provider.choices
+    else:
+        form.receivers.choices = form.provider.choices[1:]
+    if request.method == "GET":
+        form.key.data = _new_key()
+        form.day.data = request.args.get("day") or dt.date.today().isoformat()
+        form.category.data = request.args.get("category", "")
+    return form
+
+
+def _again(endpoint: str, form) -> str:
+    """A fresh form for the next entry, keeping the day and kind of help just used."""
+    return url_for(endpoint, day=form.day.data or None, category=form.category.data or None)
+
+
+@blueprint.route("/log", methods=["GET", "POST"])
 def log():
-    return home()
+    form = _exchange_form(ExchangeForm)
+    if form.validate_on_submit():
+        try:
+            recorded = ledger.log_exchange(
+                database(), _slug(), provider_id=form.provider.data, receiver_id=form.receiver.data,
+                minutes=form.hours.minutes, recorded_by=_recorded_by(), category=form.category.data or None,
+                description=form.what.data, given_on=form.day.data, idempotency_key=form.key.data)
+        except domain.TimebankError as error:
+            _refuse(form, error, EXCHANGE_ERROR_FIELDS)
+        else:
+            flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
+                  f"{format_minutes(recorded.amount_minutes)} from "
+                  f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
+                  f"{_chosen_name(form.receiver, recorded.receiver_member_id)}.", "success")
+            return redirect(_again("coordinator.log", form))
+    return _render("coordinator/log.html", _status(form), form=form)
 
 
-@blueprint.route("/pending")
+@blueprint.route("/log/group", methods=["GET", "POST"])
+def log_group():
+    form = _exchange_form(GroupExchangeForm)
+    if form.validate_on_submit():
+        try:
+            recorded = ledger.log_group_exchange(
+                database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
+                minutes=form.hours.minutes, recorded_by=_recorded_by(),
+                category=form.category.data or None, description=form.what.data,
+                given_on=form.day.data, idempotency_key=form.key.data)
+        except domain.TimebankError as error:
+            _refuse(form, error, GROUP_ERROR_FIELDS)
+        else:
+            flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
+                  f"{format_minutes(recorded.amount_minutes)} from "
+                  f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
+                  f"{len(form.receivers.data)} members.", "success")
+            return redirect(_again("coordinator.log_group", form))
+    return _render("coordinator/log_group.html", _status(form), form=form)
+
+
+@blueprint.route("/log/upload", methods=["GET", "POST"])
+def upload():
+    form = UploadForm()
+    problems = []
+    if request.method == "GET":
+        form.key.data = _new_key()
+    elif form.validate_on_submit():
+        try:
+            text = form.file.data.read().decode("utf-8")
+        except UnicodeDecodeError:
+            form.file.errors = list(form.file.errors) + [
+                "The file must be a CSV file saved as text (UTF-8). Save it again from the spreadsheet as CSV."]
+        else:
+            try:
+                recorded = batch.log_exchanges_from_csv(database(), _slug(), text,
+                                                        recorded_by=_recorded_by(), batch_key=form.key.data)
+            except domain.BatchRefused as error:
+                problems = error.problems
+                form.file.errors = list(form.file.errors) + [error.message]
+            except domain.TimebankError as error:
+                _refuse(form, error)
+            else:
+                if recorded and all(x.replayed for x in recorded):
+                    flash(f"That file was already recorded: {len(recorded)} exchanges, nothing new.", "success")
+                else:
+                    flash(f"Recorded {len(recorded)} exchanges from the file.", "success")
+                return redirect(url_for("coordinator.upload"))
+    return _render("coordinator/upload.html", _status(form), form=form, problems=problems,
+                   columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat())
+
+
+# ---------------------------------------------------------------- settling and reversing
+
+
+def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
+    names = _names()
+    waiting = ledger.list_exchanges(database(), _slug(), state="pending", limit=500)
+    return _render("coordinator/pending.html", status, rows=_rows(waiting, names),
+                   form=form or SettleForm(formdata=None), failed_id=failed_id)
+
+
+@blueprint.route("/pending", methods=["GET"])
 def pending():
-    return home()
+    return _pending_page()
 
 
-@blueprint.route("/settings")
+@blueprint.route("/pending/<int:exchange_id>", methods=["POST"])
+def settle(exchange_id: int):
+    form = SettleForm()
+    if form.validate_on_submit():
+        settle_with = ledger.confirm_exchange if form.choice.data == "confirm" else ledger.decline_exchange
+        try:
+            settled = settle_with(database(), _slug(), exchange_id, member_id=None, settled_by=_recorded_by())
+        except domain.TimebankError as error:
+            _refuse(form, error)
+        else:
+            flash(f"Exchange {settled.id} is {'confirmed' if settled.state == 'posted' else 'declined'}.",
+                  "success")
+            return redirect(url_for("coordinator.pending"))
+    return _pending_page(400, form, exchange_id)
+
+
+def _exchanges_page(status: int = 200, form=None, failed_id: int | None = None):
+    names = _names()
+    recent = ledger.list_exchanges(database(), _slug(), limit=200)
+    return _render("coordinator/exchanges.html", status, rows=_rows(recent, names),
+                   form=form or ReverseForm(formdata=None), failed_id=failed_id, page_key=_new_key())
+
+
+@blueprint.route("/exchanges", methods=["GET"])
+def exchanges():
+    return _exchanges_page()
+
+
+@blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["POST"])
+def reverse(exchange_id: int):
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            ledger.reverse_exchange(database(), exchange_id, reason=form.reason.data,
+                                    recorded_by=_recorded_by(), bank_slug=_slug(),
+                                    idempotency_key=form.key.data)
+        except domain.TimebankError as error:
+            _refuse(form, error, ((domain.ReasonRequired, "reason"),))
+        else:
+            flash(f"Exchange {exchange_id} is reversed.", "success")
+            return redirect(url_for("coordinator.exchanges"))
+    return _exchanges_page(400, form, exchange_id)
+
+
+# ---------------------------------------------------------------- the bank's settings
+
+
+@blueprint.route("/settings", methods=["GET", "POST"])
 def settings():
-    return home()
+    db, slug = database(), _slug()
+    bank = banks.get_bank(db, slug)
+    if request.method == "GET":
+        form = SettingsForm(formdata=None, floor=format_minutes(-bank.floor_minutes),
+                            ceiling=format_minutes(bank.ceiling_minutes),
+                            confirmation="yes" if bank.member_exchanges_need_confirmation else "no")
+    else:
+        form = SettingsForm()
+        if form.validate_on_submit():
+            try:
+                banks.set_bank_limits(db, slug, floor_minutes=-form.floor.minutes,
+                                      ceiling_minutes=form.ceiling.minutes)
+                banks.set_confirmation_mode(db, slug, need_confirmation=form.confirmation.data == "yes")
+            except domain.TimebankError as error:
+                _refuse(form, error, ((domain.InvalidLimits, "floor"),))
+            else:
+                flash("The bank's settings are saved.", "success")
+                return redirect(url_for("coordinator.settings"))
+    return _render("coordinator/settings.html", _status(form), form=form, bank=bank)

@@ -1,0 +1,627 @@
+"""Coordinators' pages: each renders, each form refuses bad input and records things once."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from markupsafe import escape
+
+from tests.web.conftest import csrf_from
+from timebank.services import auth, banks, ledger, members
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+TODAY = dt.date.today()
+KEY = re.compile(r'name="key" value="([^"]*)"')
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def cora(signed_in, world):
+    return signed_in(world.coordinator)
+
+
+def form_page(client, url: str) -> tuple[str, str]:
+    """The CSRF token and idempotency key of the form on a page."""
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    key = KEY.search(page.text)
+    return csrf_from(page.text), key.group(1) if key else ""
+
+
+def snapshot(database, world) -> dict:
+    """Everything these pages can write for the first bank: compared to prove nothing was."""
+    slug = world.bank.slug
+    return {
+        "balances": ledger.account_balances(database, slug),
+        "exchanges": [(x.id, x.state) for x in ledger.list_exchanges(database, slug, limit=10_000)],
+        "members": members.list_members(database, slug),
+        "bank": banks.get_bank(database, slug),
+        "ann_sign_in": auth.user_for_member(database, slug, world.ann.member_id),
+    }
+
+
+def balance(database, world, member_id: int) -> int:
+    return ledger.balance(database, world.bank.slug, member_id).balance_minutes
+
+
+def error_beside(text: str, field_id: str, message: str) -> None:
+    """The message is beside the field (GOV.UK pattern) and linked from the summary."""
+    message = re.escape(str(escape(message)))
+    assert 'class="error-summary"' in text
+    assert re.search(rf'<li><a href="#{field_id}">[^<]*{message}', text), text
+    assert re.search(rf'id="{field_id}-error">.*?{message}', text, re.S), text
+
+
+def escaped(text: str) -> None:
+    assert SCRIPT not in text and "<img src=x" not in text
+    assert str(escape(SCRIPT)) in text and str(escape(IMG)) in text
+
+
+def log_data(world, token, key, **changes) -> dict:
+    data = {"csrf_token": token, "key": key, "provider": world.ann.member_id,
+            "receiver": world.bob.member_id, "hours": "1.5", "day": TODAY.isoformat(),
+            "category": "gardening", "what": "Cut the hedge"}
+    data.update(changes)
+    return data
+
+
+# ---------------------------------------------------------------- pages and roles
+
+
+def coordinator_gets(world) -> list[tuple[str, str]]:
+    return [
+        ("/coordinator/", "Overview"),
+        ("/coordinator/members", "Members"),
+        ("/coordinator/members?status=suspended", "Members"),
+        ("/coordinator/members/new", "Take a member on"),
+        (f"/coordinator/members/{world.ann.member_id}", "Ann"),
+        ("/coordinator/log", "Log hours"),
+        ("/coordinator/log/group", "Log a group exchange"),
+        ("/coordinator/log/upload", "Upload hours from a CSV file"),
+        ("/coordinator/pending", "Exchanges waiting"),
+        ("/coordinator/exchanges", "Recent exchanges"),
+        ("/coordinator/settings", "Settings"),
+    ]
+
+
+def coordinator_posts(world, exchange_id: int = 1) -> list[str]:
+    ann = world.ann.member_id
+    return [f"/coordinator/members/{ann}/{action}"
+            for action in ("status", "safeguarding", "grant", "limits", "sign-in")] + [
+        "/coordinator/members/new", "/coordinator/log", "/coordinator/log/group",
+        "/coordinator/log/upload", f"/coordinator/pending/{exchange_id}",
+        f"/coordinator/exchanges/{exchange_id}/reverse",
+        "/coordinator/settings"]
+
+
+def test_every_coordinator_page_renders_with_one_heading(cora, world):
+    for url, heading in coordinator_gets(world):
+        response = cora.get(url)
+        assert response.status_code == 200, url
+        headings = re.findall(r"<h1>(.*?)</h1>", response.text, re.S)
+        assert len(headings) == 1 and headings[0].strip().startswith(heading), (url, headings)
+
+
+def test_members_and_social_workers_are_refused_every_coordinator_page(signed_in, world, web_database):
+    before = snapshot(web_database, world)
+    for person, start in ((world.ann, "/member/"), (world.social_worker, "/")):
+        client = signed_in(person)
+        for url, _ in coordinator_gets(world) + [("/coordinator/members.csv", "")]:
+            response = client.get(url)
+            assert response.status_code == 403, url
+            assert "Dot" not in response.text and world.bob.email not in response.text
+        token = csrf_from(client.get(start).text)
+        for url in coordinator_posts(world):
+            assert client.post(url, data={"csrf_token": token, "status": "closed", "hours": "5",
+                                          "reason": "x"}).status_code == 403, url
+    assert snapshot(web_database, world) == before
+
+
+def test_the_member_list_is_refused_to_a_member_even_as_a_download(signed_in, world):
+    ann = signed_in(world.ann)
+    response = ann.get("/coordinator/members.csv")
+    assert response.status_code == 403
+    assert "attachment" not in response.headers.get("Content-Disposition", "")
+
+
+def test_the_member_list_shows_balances_and_who_has_no_email(cora, world, web_database):
+    ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
+                        receiver_id=world.bob.member_id, minutes=90, recorded_by="test")
+    text = cora.get("/coordinator/members").text
+    assert "run by the coordinator" in text  # Dot has no email
+    assert re.search(r"Ann</a>.*?1h 30m", text, re.S) and re.search(r"Bob</a>.*?-1h 30m", text, re.S)
+    members.set_member_status(web_database, world.bank.slug, world.dot_member_id, "suspended")
+    suspended = cora.get("/coordinator/members?status=suspended").text
+    assert "Dot</a>" in suspended and "Ann</a>" not in suspended
+
+
+def test_the_csv_export_is_an_attachment_that_spreadsheets_cannot_run(cora, world, web_database):
+    members.add_member(web_database, world.bank.slug, "=HYPERLINK(\"http://x\")", phone="+44 131 000")
+    response = cora.get("/coordinator/members.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert world.ann.email in response.text and ",Dot,person,," in response.text
+    assert "'=HYPERLINK" in response.text and "\n=HYPERLINK" not in response.text
+
+
+def test_a_coordinator_of_another_bank_gets_404_for_this_banks_member(signed_in, world, web_database):
+    olga = signed_in(world.other_coordinator)
+    ann = world.ann.member_id
+    assert olga.get(f"/coordinator/members/{ann}").status_code == 404
+    before = snapshot(web_database, world)
+    token, key = form_page(olga, "/coordinator/log")
+    for action, data in (("grant", {"hours": "5", "reason": "stolen", "key": key}),
+                         ("status", {"status": "closed"}), ("limits", {"floor": "100"}),
+                         ("sign-in", {"active": "no"})):
+        response = olga.post(f"/coordinator/members/{ann}/{action}", data={"csrf_token": token, **data})
+        assert response.status_code == 404, action
+    assert snapshot(web_database, world) == before
+    # Another bank's members are not offered on the log form either.
+    assert "Ann (#" not in olga.get("/coordinator/log").text
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_writes_nothing(cora, world, web_database):
+    exchange = ledger.propose_exchange(web_database, world.bank.slug, member_id=world.ann.member_id,
+                                       provider_id=world.ann.member_id, receiver_id=world.bob.member_id,
+                                       minutes=60)
+    before = snapshot(web_database, world)
+    for url in coordinator_posts(world, exchange.id):
+        data = log_data(world, "", "a-key", name="Eve", floor="0", ceiling="5", confirmation="no",
+                        receivers=[world.bob.member_id], reason="because", status="closed", choice="confirm",
+                        active="no", file=(io.BytesIO(b"provider,receiver,hours\n1,2,1\n"), "hours.csv"))
+        del data["csrf_token"]
+        response = cora.post(url, data=data, content_type="multipart/form-data")
+        assert response.status_code == 400, url
+        assert "This form had expired" in response.text
+    assert snapshot(web_database, world) == before
+
+
+# ---------------------------------------------------------------- one exchange
+
+
+def test_logging_an_exchange_posts_it_and_offers_a_fresh_form(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log")
+    response = cora.post("/coordinator/log", data=log_data(world, token, key, hours="1h30m"),
+                         follow_redirects=True)
+    assert response.status_code == 200
+    assert "Recorded: 1h 30m from Ann to Bob." in response.text
+    assert balance(web_database, world, world.ann.member_id) == 90
+    assert balance(web_database, world, world.bob.member_id) == -90
+    fresh = KEY.search(response.text).group(1)
+    assert fresh and fresh != key
+    assert re.search(r'<option selected value="gardening">', response.text)  # kept for the next one
+    [recorded] = ledger.list_exchanges(web_database, world.bank.slug)
+    assert recorded.recorded_by == f"coordinator:{world.coordinator.user_id}"
+
+
+BAD_EXCHANGES = [  # (what is changed, the field it is shown beside, the message)
+    ({"hours": "0"}, "hours", "Hours must be more than zero"),
+    ({"hours": "abc"}, "hours", "is not a number of hours"),
+    ({"hours": "-1"}, "hours", "Hours must be more than zero"),
+    ({"hours": "25"}, "hours", "One exchange can record at most 24 hours"),
+    ({"receiver": "ANN"}, "receiver", "A member cannot give hours to themself."),
+    ({"day": (TODAY + dt.timedelta(days=1)).isoformat()}, "day", "cannot be given in the future"),
+    ({"day": "14/03/2026"}, "day", "is not a day"),
+    ({"category": "astrology"}, "category", "Choose a kind of help from the list."),
+    ({"provider": ""}, "provider", "Choose who gave the help."),
+    ({"provider": "OTTO"}, "provider", "Choose a member from the list."),
+]
+
+
+def test_bad_exchanges_are_refused_beside_the_right_field_with_the_input_kept(cora, world, web_database):
+    ids = {"ANN": world.ann.member_id, "OTTO": world.other_member.member_id}
+    token, key = form_page(cora, "/coordinator/log")
+    before = snapshot(web_database, world)
+    for change, field, message in BAD_EXCHANGES:
+        change = {k: ids.get(v, v) for k, v in change.items()}
+        response = cora.post("/coordinator/log", data=log_data(world, token, key, what="Hedge" + SCRIPT, **change))
+        assert response.status_code == 400, change
+        error_beside(response.text, field, message)
+        assert f'name="key" value="{key}"' in response.text
+        assert str(escape("Hedge" + SCRIPT)) in response.text and "Hedge" + SCRIPT not in response.text
+        if field == "hours":
+            assert f'value="{change["hours"]}"' in response.text
+    assert snapshot(web_database, world) == before
+
+
+def test_an_exchange_past_the_floor_is_refused_beside_the_receiver(cora, world, web_database):
+    members.set_member_limits(web_database, world.bank.slug, world.bob.member_id, floor_minutes=0,
+                              ceiling_minutes=None)
+    token, key = form_page(cora, "/coordinator/log")
+    response = cora.post("/coordinator/log", data=log_data(world, token, key))
+    assert response.status_code == 400
+    error_beside(response.text, "receiver", "Bob would go below the lowest balance allowed")
+    assert ledger.list_exchanges(web_database, world.bank.slug) == []
+
+
+def test_a_replayed_exchange_form_records_one_exchange(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log")
+    first = cora.post("/coordinator/log", data=log_data(world, token, key))
+    again = cora.post("/coordinator/log", data=log_data(world, token, key), follow_redirects=True)
+    assert first.status_code == 302 and "Already recorded: 1h 30m from Ann to Bob." in again.text
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 1
+    assert balance(web_database, world, world.ann.member_id) == 90
+    # The same key with other details is refused, and the form gets a fresh key.
+    other = cora.post("/coordinator/log", data=log_data(world, token, key, hours="2"))
+    assert other.status_code == 400 and "already sent with other details" in other.text
+    assert KEY.search(other.text).group(1) != key
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 1
+
+
+# ---------------------------------------------------------------- group exchange
+
+
+def group_data(world, token, key, **changes) -> dict:
+    data = {"csrf_token": token, "key": key, "provider": world.ann.member_id,
+            "receivers": [world.bob.member_id, world.dot_member_id], "hours": "1",
+            "day": TODAY.isoformat(), "category": "", "what": "Chair yoga"}
+    data.update(changes)
+    return data
+
+
+def test_a_group_exchange_shares_the_hours_and_its_entries_sum_to_zero(cora, world, web_database):
+    from timebank.db.models import Entry
+
+    token, key = form_page(cora, "/coordinator/log/group")
+    response = cora.post("/coordinator/log/group", data=group_data(world, token, key), follow_redirects=True)
+    assert "Recorded: 1h from Ann to 2 members." in response.text
+    assert balance(web_database, world, world.ann.member_id) == 60
+    assert balance(web_database, world, world.bob.member_id) == -30
+    assert balance(web_database, world, world.dot_member_id) == -30
+    [group] = ledger.list_exchanges(web_database, world.bank.slug)
+    with web_database.session(readonly=True) as session:
+        amounts = session.scalars(sa.select(Entry.amount_minutes).where(Entry.exchange_id == group.id)).all()
+    assert len(amounts) == 3 and sum(amounts) == 0
+    cora.post("/coordinator/log/group", data=group_data(world, token, key))  # the double click
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 1
+    assert balance(web_database, world, world.ann.member_id) == 60
+
+
+def test_a_bad_group_exchange_is_refused_and_writes_nothing(cora, world, web_database):
+    ids = {"ANN": world.ann.member_id, "BOB": world.bob.member_id, "OTTO": world.other_member.member_id}
+    token, key = form_page(cora, "/coordinator/log/group")
+    before = snapshot(web_database, world)
+    for change, field, message in [
+        ({"receivers": []}, "receivers", "Choose at least one member who received the help."),
+        ({"receivers": ["ANN", "BOB"]}, "receivers", "A member cannot give hours to themself."),
+        ({"receivers": ["OTTO"]}, "receivers", "Choose members from the list."),
+        ({"hours": "25"}, "hours", "One exchange can record at most 24 hours"),
+        ({"hours": "abc"}, "hours", "is not a number of hours"),
+        ({"day": (TODAY + dt.timedelta(days=3)).isoformat()}, "day", "cannot be given in the future"),
+        ({"category": "astrology"}, "category", "Choose a kind of help from the list."),
+    ]:
+        change = {k: [ids.get(x, x) for x in v] if isinstance(v, list) else v for k, v in change.items()}
+        response = cora.post("/coordinator/log/group", data=group_data(world, token, key, **change))
+        assert response.status_code == 400, change
+        error_beside(response.text, field, message)
+        assert "Chair yoga" in response.text
+    assert snapshot(web_database, world) == before
+
+
+# ---------------------------------------------------------------- CSV upload
+
+
+def upload(client, token, key, text: str):
+    return client.post("/coordinator/log/upload", content_type="multipart/form-data",
+                       data={"csrf_token": token, "key": key,
+                             "file": (io.BytesIO(text.encode("utf-8")), "hours.csv")})
+
+
+def test_a_good_file_records_every_row_and_a_replay_records_nothing_more(cora, world, web_database):
+    ann, bob, dot = world.ann.member_id, world.bob.member_id, world.dot_member_id
+    text = (f"provider,receiver,hours,day,category,what\n{ann},{bob},1.5,{TODAY},gardening,Hedge\n"
+            f"{bob},{dot},45m,,shopping,\n{dot},{ann},1:00,,,Tea\n")
+    page = cora.get("/coordinator/log/upload").text
+    assert "provider,receiver,hours,day,category,what" in page  # the format is shown
+    token, key = form_page(cora, "/coordinator/log/upload")
+    response = upload(cora, token, key, text)
+    assert response.status_code == 302
+    assert "Recorded 3 exchanges from the file." in cora.get("/coordinator/log/upload").text
+    assert [balance(web_database, world, m) for m in (ann, bob, dot)] == [90 - 60, -90 + 45, -45 + 60]
+    again = upload(cora, token, key, text)
+    assert again.status_code == 302 and "already recorded" in cora.get("/coordinator/log/upload").text
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 3
+
+
+def test_a_file_with_bad_rows_is_refused_whole_with_each_line_and_problem(cora, world, web_database):
+    ann, bob = world.ann.member_id, world.bob.member_id
+    text = (f"provider,receiver,hours,day,category,what\n{ann},{bob},1,,,Fine\n"
+            f"{ann},{ann},1,,,Same member\n{bob},{ann},0,,,\n"
+            f"{bob},{ann},1,,,{SCRIPT}\n{ann},{bob},1,,astrology,\n")
+    token, key = form_page(cora, "/coordinator/log/upload")
+    before = snapshot(web_database, world)
+    response = upload(cora, token, key, text)
+    assert response.status_code == 400
+    rows = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]*)</td></tr>', response.text)
+    assert [int(n) for n, _ in rows] == [3, 4, 6]
+    assert "themself" in rows[0][1] and "more than zero" in rows[1][1] and "astrology" in rows[2][1]
+    error_beside(response.text, "file", "Nothing was recorded: 3 problem(s)")
+    assert snapshot(web_database, world) == before
+
+
+def test_a_file_that_is_not_text_is_refused(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log/upload")
+    response = cora.post("/coordinator/log/upload", content_type="multipart/form-data",
+                         data={"csrf_token": token, "key": key, "file": (io.BytesIO(b"\xff\xfe\x00\x81"), "x.xls")})
+    assert response.status_code == 400
+    error_beside(response.text, "file", "saved as text (UTF-8)")
+    missing = cora.post("/coordinator/log/upload", content_type="multipart/form-data",
+                        data={"csrf_token": token, "key": key})
+    assert missing.status_code == 400
+    error_beside(missing.text, "file", "Choose a CSV file to upload.")
+    assert ledger.list_exchanges(web_database, world.bank.slug) == []
+
+
+# ---------------------------------------------------------------- settling and reversing
+
+
+def pending_exchange(web_database, world, description="Shopping"):
+    return ledger.propose_exchange(web_database, world.bank.slug, member_id=world.ann.member_id,
+                                   provider_id=world.ann.member_id, receiver_id=world.bob.member_id,
+                                   minutes=60, description=description)
+
+
+def test_a_coordinator_confirms_or_declines_a_waiting_exchange(cora, world, web_database):
+    first, second = pending_exchange(web_database, world), pending_exchange(web_database, world, "Other")
+    token = csrf_from(cora.get("/coordinator/pending").text)
+    assert cora.post(f"/coordinator/pending/{first.id}",
+                     data={"csrf_token": token, "choice": "confirm"}).status_code == 302
+    assert cora.post(f"/coordinator/pending/{second.id}",
+                     data={"csrf_token": token, "choice": "decline"}).status_code == 302
+    assert balance(web_database, world, world.ann.member_id) == 60
+    states = {x.id: x.state for x in ledger.list_exchanges(web_database, world.bank.slug)}
+    assert states == {first.id: "posted", second.id: "declined"}
+    again = cora.post(f"/coordinator/pending/{first.id}", data={"csrf_token": token, "choice": "confirm"})
+    assert again.status_code == 400 and "is posted, not waiting" in again.text
+    assert balance(web_database, world, world.ann.member_id) == 60
+    assert "Nothing is waiting." in cora.get("/coordinator/pending").text
+
+
+def test_another_banks_exchange_cannot_be_settled(signed_in, world, web_database):
+    waiting = pending_exchange(web_database, world)
+    olga = signed_in(world.other_coordinator)
+    token = csrf_from(olga.get("/coordinator/pending").text)
+    response = olga.post(f"/coordinator/pending/{waiting.id}", data={"csrf_token": token, "choice": "confirm"})
+    assert response.status_code == 404
+    assert ledger.get_exchange(web_database, world.bank.slug, waiting.id).state == "pending"
+
+
+def test_a_reversal_puts_the_hours_back_and_a_second_one_is_refused(cora, world, web_database):
+    logged = ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
+                                 receiver_id=world.bob.member_id, minutes=90, recorded_by="test")
+    page = cora.get("/coordinator/exchanges").text
+    token, key = csrf_from(page), re.search(rf'name="key" value="([^"]*:{logged.id})"', page).group(1)
+    missing = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
+                        data={"csrf_token": token, "key": key, "reason": "  "})
+    assert missing.status_code == 400
+    error_beside(missing.text, f"reason-{logged.id}", "Give a reason for the reversal.")
+    reason = "Typed twice " + IMG
+    done = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
+                     data={"csrf_token": token, "key": key, "reason": reason})
+    assert done.status_code == 302
+    assert balance(web_database, world, world.ann.member_id) == 0
+    assert balance(web_database, world, world.bob.member_id) == 0
+    page = cora.get("/coordinator/exchanges").text
+    assert f"reverses #{logged.id}" in page and str(escape(reason)) in page
+    second = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
+                       data={"csrf_token": token, "key": "another-key", "reason": "again"})
+    assert second.status_code == 400
+    assert "has already been reversed" in second.text and 'class="error-summary"' in second.text
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2
+    assert balance(web_database, world, world.ann.member_id) == 0
+
+
+# ---------------------------------------------------------------- members
+
+
+def new_member_data(token, key, **changes) -> dict:
+    data = {"csrf_token": token, "key": key, "name": "Eve", "kind": "person", "email": "",
+            "phone": "0131 000", "area": "Leith", "checked_on": "", "expires_on": "",
+            "welcome_hours": "", "password": ""}
+    data.update(changes)
+    return data
+
+
+def test_taking_a_member_on_with_welcome_hours_a_check_and_a_sign_in(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/members/new")
+    data = new_member_data(token, key, email="eve-new@example.org", kind="organisation",
+                           checked_on=(TODAY - dt.timedelta(days=10)).isoformat(),
+                           expires_on=(TODAY + dt.timedelta(days=1000)).isoformat(),
+                           welcome_hours="2", create_sign_in="y", password="a long enough password")
+    response = cora.post("/coordinator/members/new", data=data)
+    assert response.status_code == 302
+    eve = [m for m in members.list_members(web_database, world.bank.slug) if m.name == "Eve"]
+    assert len(eve) == 1 and eve[0].kind == "organisation"
+    assert eve[0].safeguarding_expires_on == TODAY + dt.timedelta(days=1000)
+    assert balance(web_database, world, eve[0].id) == 120
+    assert auth.user_for_member(web_database, world.bank.slug, eve[0].id).role == "member"
+    assert response.location.endswith(f"/coordinator/members/{eve[0].id}")
+    page = cora.get(response.location).text
+    assert "Eve has joined." in page and "eve-new@example.org: enabled" in page
+    # Sent twice: still one Eve, one grant of welcome hours.
+    again = cora.post("/coordinator/members/new", data=data)
+    assert again.status_code == 302 and again.location.endswith(f"/coordinator/members/{eve[0].id}")
+    assert [m.name for m in members.list_members(web_database, world.bank.slug)].count("Eve") == 1
+    assert balance(web_database, world, eve[0].id) == 120
+
+
+def test_a_bad_new_member_is_refused_and_nobody_is_added(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/members/new")
+    before = snapshot(web_database, world)
+    for change, field, message in [
+        ({"name": "  "}, "name", "Enter the member's name."),
+        ({"email": "not an address"}, "email", "is not an email address"),
+        ({"email": world.ann.email}, "email", "Another member of this bank already uses"),
+        ({"create_sign_in": "y", "password": "a long enough password"}, "email", "A sign-in needs an email address"),
+        ({"create_sign_in": "y", "email": "x-eve@example.org", "password": "password1"}, "password",
+         "one of the first that people try"),
+        ({"checked_on": "2024-01-01"}, "expires_on", "Give both the day of the check"),
+        ({"checked_on": (TODAY + dt.timedelta(days=2)).isoformat(), "expires_on": "2099-01-01"}, "checked_on",
+         "cannot be dated in the future"),
+        ({"welcome_hours": "-3"}, "welcome_hours", "Hours must be more than zero"),
+    ]:
+        response = cora.post("/coordinator/members/new", data=new_member_data(token, key, area=IMG, **change))
+        assert response.status_code == 400, change
+        error_beside(response.text, field, message)
+        assert 'value="0131 000"' in response.text and str(escape(IMG)) in response.text
+    assert snapshot(web_database, world) == before
+
+
+def test_granting_hours_once_even_when_sent_twice(cora, world, web_database):
+    url = f"/coordinator/members/{world.dot_member_id}"
+    token, key = form_page(cora, url)
+    data = {"csrf_token": token, "key": key, "hours": "3", "reason": "Welcome hours"}
+    assert cora.post(url + "/grant", data=data).status_code == 302
+    assert cora.post(url + "/grant", data=data).status_code == 302
+    assert balance(web_database, world, world.dot_member_id) == 180
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 1
+    assert "Already given: 3h (Welcome hours)." in cora.get(url).text
+
+
+def test_a_bad_grant_is_refused_beside_the_field(cora, world, web_database):
+    members.set_member_limits(web_database, world.bank.slug, world.dot_member_id, floor_minutes=None,
+                              ceiling_minutes=60)
+    url = f"/coordinator/members/{world.dot_member_id}"
+    token, key = form_page(cora, url)
+    before = snapshot(web_database, world)
+    for hours, reason, field, message in [
+        ("0", "Welcome", "hours", "Hours must be more than zero"),
+        ("abc", "Welcome", "hours", "is not a number of hours"),
+        ("25", "Welcome", "hours", "One exchange can record at most 24 hours"),
+        ("2", "Welcome", "hours", "would go above the highest balance allowed"),  # Dot may hold 1h
+        ("2", "", "reason", "Give a reason for the hours."),
+    ]:
+        response = cora.post(url + "/grant", data={"csrf_token": token, "key": key, "hours": hours,
+                                                   "reason": reason})
+        assert response.status_code == 400, hours
+        error_beside(response.text, field, message)
+        assert f'value="{hours}"' in response.text and f'name="key" value="{key}"' in response.text
+    assert snapshot(web_database, world) == before
+
+
+def test_suspending_reactivating_and_disabling_a_sign_in(cora, signed_in, world, web_database):
+    url = f"/coordinator/members/{world.ann.member_id}"
+    ann_client = signed_in(world.ann)
+    token = csrf_from(cora.get(url).text)
+    assert cora.post(url + "/status", data={"csrf_token": token, "status": "suspended"}).status_code == 302
+    assert members.get_member(web_database, world.bank.slug, world.ann.member_id).status == "suspended"
+    assert cora.post(url + "/status", data={"csrf_token": token, "status": "gone"}).status_code == 400
+    assert cora.post(url + "/status", data={"csrf_token": token, "status": "active"}).status_code == 302
+    assert members.get_member(web_database, world.bank.slug, world.ann.member_id).status == "active"
+    assert cora.post(url + "/sign-in", data={"csrf_token": token, "active": "no"}).status_code == 302
+    assert auth.user_for_member(web_database, world.bank.slug, world.ann.member_id).active is False
+    assert ann_client.get("/member/").status_code == 302  # signed out everywhere
+    assert "Enable their sign-in" in cora.get(url).text
+
+
+def test_a_members_own_limits_and_safeguarding_check(cora, world, web_database):
+    url = f"/coordinator/members/{world.bob.member_id}"
+    token = csrf_from(cora.get(url).text)
+    assert cora.post(url + "/limits", data={"csrf_token": token, "floor": "-2", "ceiling": "20"}).status_code == 302
+    bob = members.get_member(web_database, world.bank.slug, world.bob.member_id)
+    assert (bob.floor_minutes, bob.ceiling_minutes) == (-120, 1200)
+    bad = cora.post(url + "/limits", data={"csrf_token": token, "floor": "lots", "ceiling": ""})
+    assert bad.status_code == 400 and 'value="lots"' in bad.text
+    error_beside(bad.text, "floor", "is not a number of hours")
+    checked = (TODAY - dt.timedelta(days=5)).isoformat()
+    refused = cora.post(url + "/safeguarding", data={"csrf_token": token, "checked_on": checked,
+                                                     "expires_on": checked})
+    assert refused.status_code == 400
+    error_beside(refused.text, "expires_on", "must expire after the day it was made")
+    assert members.get_member(web_database, world.bank.slug, world.bob.member_id).safeguarding_checked_on is None
+    assert cora.post(url + "/safeguarding", data={"csrf_token": token, "checked_on": checked,
+                                                  "expires_on": "2099-01-01"}).status_code == 302
+    assert "expires 2099-01-01" in cora.get(url).text
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_the_banks_limits_read_the_same_with_or_without_a_minus_sign(cora, world, web_database):
+    token = csrf_from(cora.get("/coordinator/settings").text)
+    for typed in ("5", "-5"):
+        response = cora.post("/coordinator/settings", data={"csrf_token": token, "floor": typed,
+                                                            "ceiling": "50", "confirmation": "no"})
+        assert response.status_code == 302
+        bank = banks.get_bank(web_database, world.bank.slug)
+        assert (bank.floor_minutes, bank.ceiling_minutes) == (-300, 3000)
+        assert bank.member_exchanges_need_confirmation is False
+    before = snapshot(web_database, world)
+    bad = cora.post("/coordinator/settings", data={"csrf_token": token, "floor": "", "ceiling": "x",
+                                                   "confirmation": "maybe"})
+    assert bad.status_code == 400
+    error_beside(bad.text, "floor", "Enter how many hours a member may owe")
+    error_beside(bad.text, "ceiling", "is not a number of hours")
+    assert "Not a valid choice" in bad.text or "Choose yes or no" in bad.text
+    assert snapshot(web_database, world) == before
+
+
+# ---------------------------------------------------------------- escaping and the lists
+
+
+def test_text_people_typed_is_shown_escaped_on_every_page(cora, world, web_database):
+    slug = world.bank.slug
+    mallory = members.add_member(web_database, slug, "Mal " + SCRIPT, area=IMG, phone=SCRIPT)
+    ledger.log_exchange(web_database, slug, provider_id=mallory.id, receiver_id=world.ann.member_id,
+                        minutes=30, recorded_by="test", description="Tea " + SCRIPT + IMG)
+    reversed_one = ledger.log_exchange(web_database, slug, provider_id=world.bob.member_id,
+                                       receiver_id=mallory.id, minutes=30, recorded_by="test")
+    ledger.reverse_exchange(web_database, reversed_one.id, reason=SCRIPT + IMG, recorded_by="test",
+                            bank_slug=slug)
+    ledger.propose_exchange(web_database, slug, member_id=world.ann.member_id, provider_id=world.ann.member_id,
+                            receiver_id=mallory.id, minutes=15, description=IMG + SCRIPT)
+    for url in ("/coordinator/members", f"/coordinator/members/{mallory.id}", "/coordinator/exchanges",
+                "/coordinator/pending"):
+        response = cora.get(url)
+        assert response.status_code == 200, url
+        escaped(response.text)
+    for url in ("/coordinator/log", "/coordinator/log/group", "/coordinator/members.csv"):
+        assert str(escape(SCRIPT)) in cora.get(url).text or url.endswith(".csv"), url
+        assert SCRIPT not in cora.get(url).text or url.endswith(".csv"), url
+
+
+def test_the_overview_lists_people_at_risk_of_isolation_and_checks_to_renew(cora, world, web_database):
+    slug, long_ago = world.bank.slug, TODAY - dt.timedelta(days=400)
+
+    def joined(name, days_ago=400):
+        return members.add_member(web_database, slug, name, joined_on=TODAY - dt.timedelta(days=days_ago)).id
+
+    quiet, never, partner, new = joined("Quentin Quiet"), joined("Nora Never"), joined("Pat Partner"), \
+        joined("Nina New", days_ago=10)
+    ledger.log_exchange(web_database, slug, provider_id=quiet, receiver_id=partner, minutes=60,
+                        recorded_by="test", given_on=TODAY - dt.timedelta(days=120))
+    for member_id, expires_in in ((quiet, 10), (never, -3), (partner, 60)):
+        members.set_safeguarding(web_database, slug, member_id, checked_on=long_ago,
+                                 expires_on=TODAY + dt.timedelta(days=expires_in))
+    text = cora.get("/coordinator/").text
+    at_risk = text[text.index("People at risk of isolation"):text.index("Safeguarding checks to renew")]
+    renew = text[text.index("Safeguarding checks to renew"):]
+    assert re.search(rf"Quentin Quiet</a></td>.*?<td>{TODAY - dt.timedelta(days=120)}</td>", at_risk, re.S)
+    assert "Nora Never" in at_risk  # her "never" is checked below, with the service bug
+    assert "Nina New" not in at_risk and "Ann</a>" not in at_risk  # joined less than 90 days ago
+    assert "Quentin Quiet" in renew and "Nora Never" in renew and "Pat Partner" not in renew
+    assert re.search(r"Nora Never.*?expired", renew, re.S) and not re.search(r"Quentin Quiet[^\n]*expired", renew)
+    assert new not in (quiet, never, partner)
+
+
+@pytest.mark.xfail(strict=True, reason="members.members_without_exchanges: any recent exchange in the bank "
+                   "hides every quiet member (the entries subquery is not correlated to the member); reported")
+def test_someone_elses_recent_exchange_does_not_hide_a_quiet_member(cora, world, web_database):
+    slug = world.bank.slug
+    members.add_member(web_database, slug, "Nora Never", joined_on=TODAY - dt.timedelta(days=400))
+    ledger.log_exchange(web_database, slug, provider_id=world.ann.member_id, receiver_id=world.bob.member_id,
+                        minutes=60, recorded_by="test", given_on=TODAY - dt.timedelta(days=5))
+    quiet = members.add_member(web_database, slug, "Quentin Quiet", joined_on=TODAY - dt.timedelta(days=400)).id
+    ledger.log_exchange(web_database, slug, provider_id=quiet, receiver_id=world.dot_member_id, minutes=60,
+                        recorded_by="test", given_on=TODAY - dt.timedelta(days=120))
+    text = cora.get("/coordinator/").text
+    at_risk = text[text.index("People at risk of isolation"):text.index("Safeguarding checks")]
+    assert re.search(r"Nora Never</a></td>.*?<td>never</td>", at_risk, re.S)
+    assert re.search(rf"Quentin Quiet</a></td>.*?<td>{TODAY - dt.timedelta(days=120)}</td>", at_risk, re.S)

@@ -1,0 +1,258 @@
+"""Coordinators' forms. Hours and days are kept as typed, so a refused form shows them back.
+
+Fields that hold amounts read them with `parse_hours` while validating and keep the whole
+minutes on the field (`.minutes`); the services check every rule of the ledger again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from timebank.domain.errors import InvalidHours, WeakPassword
+from timebank.domain.hours import parse_hours
+from timebank.domain.passwords import check_password_rules
+
+EXPIRED = "This form had expired. Please check it and send it again."
+
+
+class HoursField(StringField):
+    """Hours as people type them: 1.5, 1h30m or 1:30. `.minutes` is set once valid."""
+
+    minutes: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.minutes = None
+        try:
+            self.minutes = parse_hours(self.data)
+        except InvalidHours as error:
+            raise ValidationError(error.message) from None
+
+
+class LimitField(StringField):
+    """A balance limit in hours, zero allowed; a leading minus sign is ignored.
+
+    The label says which side of zero the limit is on, so "10" and "-10" under "hours a
+    member may owe" mean the same thing and neither can be misread.
+    """
+
+    minutes: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.minutes = None
+        text = (self.data or "").strip()
+        if not text:
+            return  # Optional or InputRequired decide
+        if text.startswith(("-", "−")):
+            text = text[1:].strip()
+        if text in ("0", "0h", "0.0", "0:00"):
+            self.minutes = 0
+            return
+        try:
+            self.minutes = parse_hours(text)
+        except InvalidHours as error:
+            raise ValidationError(error.message) from None
+
+
+class DayField(StringField):
+    """A day as YYYY-MM-DD (what a date input sends). `.day` is set once valid."""
+
+    day: dt.date | None = None
+
+    def pre_validate(self, form) -> None:
+        self.day = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            self.day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                f"Write the day as YYYY-MM-DD, for example {dt.date.today().isoformat()}."
+            ) from None
+
+
+def _member_number(value) -> int | None:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else None
+
+
+class MemberField(SelectField):
+    """A select of members: the choices are set by the view, from the bank's active members."""
+
+    def __init__(self, label: str, *, missing: str, **kwargs):
+        super().__init__(label, coerce=_member_number, validators=[DataRequired(missing)], **kwargs)
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and self.data not in {self.coerce(c.value) for c in self.choices}:
+            raise ValidationError("Choose a member from the list.")
+
+
+class MemberCheckboxes(SelectMultipleField):
+    """Several members, one checkbox each: no JavaScript needed."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, coerce=int, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        numbers = [_member_number(v) for v in valuelist]
+        # Anything not a member number fails the choice check below, in plain words.
+        self.data = [n if n is not None else -1 for n in numbers]
+
+    def pre_validate(self, form) -> None:
+        allowed = {int(c.value) for c in self.choices}
+        if any(n not in allowed for n in self.data or []):
+            raise ValidationError("Choose members from the list.")
+        if not self.data:
+            raise ValidationError("Choose at least one member who received the help.")
+
+
+class CategoryField(SelectField):
+    """The bank's service categories; the choices are set by the view."""
+
+    def pre_validate(self, form) -> None:
+        if (self.data or "") not in {c.value for c in self.choices}:
+            raise ValidationError("Choose a kind of help from the list.")
+
+
+class KeyedForm(FlaskForm):
+    """A form that records something: its hidden key makes a double click record it once."""
+
+    key = HiddenField(validators=[InputRequired(EXPIRED), Length(max=120, message=EXPIRED)])
+
+
+class ExchangeForm(KeyedForm):
+    provider = MemberField("Who gave the help", missing="Choose who gave the help.")
+    receiver = MemberField("Who received the help", missing="Choose who received the help.")
+    hours = HoursField("Hours", validators=[Length(max=20)])
+    day = StringField("Day the help was given", validators=[Length(max=20)])
+    category = CategoryField("Kind of help (optional)")
+    what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class GroupExchangeForm(KeyedForm):
+    provider = MemberField("Who gave the help", missing="Choose who gave the help.")
+    receivers = MemberCheckboxes("Who received the help")
+    hours = HoursField("Hours, in total", validators=[Length(max=20)])
+    day = StringField("Day the help was given", validators=[Length(max=20)])
+    category = CategoryField("Kind of help (optional)")
+    what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class UploadForm(KeyedForm):
+    file = FileField("CSV file of exchanges", validators=[FileRequired("Choose a CSV file to upload.")])
+
+
+class NewMemberForm(KeyedForm):
+    name = StringField("Name", validators=[DataRequired("Enter the member's name."), Length(max=200)])
+    kind = RadioField("Person or organisation", choices=[SelectChoice("person", "A person"),
+                                                         SelectChoice("organisation", "An organisation")],
+                      default="person")
+    email = StringField("Email address (optional)", validators=[Length(max=320)])
+    phone = StringField("Phone number (optional)", validators=[Optional(), Length(max=50)])
+    area = StringField("Area (optional)", validators=[Optional(), Length(max=120)])
+    checked_on = DayField("Day of the safeguarding check (optional)")
+    expires_on = DayField("Day the safeguarding check expires (optional)")
+    welcome_hours = StringField("Welcome hours (optional)", validators=[Optional(), Length(max=20)])
+    create_sign_in = BooleanField("Create a sign-in for this member")
+    password = PasswordField("First password for the sign-in", validators=[Length(max=256)])
+
+    welcome_minutes: int | None = None
+
+    def validate_welcome_hours(self, field) -> None:
+        self.welcome_minutes = None
+        if (field.data or "").strip():
+            try:
+                self.welcome_minutes = parse_hours(field.data)
+            except InvalidHours as error:
+                raise ValidationError(error.message) from None
+
+    def validate_expires_on(self, field) -> None:
+        """The service's rules for a check, asked first so that a refused check cannot
+        leave a member added without it (the service checks them again)."""
+        checked, expires = self.checked_on.day, field.day
+        if (checked is None) != (expires is None) and not self.checked_on.errors and not field.errors:
+            raise ValidationError("Give both the day of the check and the day it expires, or neither.")
+        if checked and expires and expires <= checked:
+            raise ValidationError("A safeguarding check must expire after the day it was made.")
+
+    def validate_checked_on(self, field) -> None:
+        if field.day and field.day > dt.date.today():
+            raise ValidationError("A safeguarding check cannot be dated in the future.")
+
+    def validate_email(self, field) -> None:
+        if self.create_sign_in.data and not (field.data or "").strip():
+            raise ValidationError("A sign-in needs an email address: enter one, or untick the box.")
+
+    def validate_password(self, field) -> None:
+        """Checked before the member is added, so a weak password cannot leave half a member."""
+        if not self.create_sign_in.data:
+            return
+        if not field.data:
+            raise ValidationError("Enter a first password for the sign-in.")
+        try:
+            check_password_rules(field.data, email=self.email.data, name=self.name.data)
+        except WeakPassword as error:
+            raise ValidationError(error.message) from None
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField(validators=[AnyOf(["active", "suspended", "closed"], message="Choose a status.")])
+
+
+class SafeguardingForm(FlaskForm):
+    checked_on = DayField("Day of the check")
+    expires_on = DayField("Day it expires")
+
+
+class GrantForm(KeyedForm):
+    hours = HoursField("Hours to give", validators=[Length(max=20)])
+    reason = StringField("Reason", validators=[DataRequired("Give a reason for the hours."),
+                                               Length(max=500)])
+
+
+class MemberLimitsForm(FlaskForm):
+    floor = LimitField("Hours this member may owe (optional)", validators=[Length(max=20)])
+    ceiling = LimitField("Most hours this member may hold (optional)", validators=[Length(max=20)])
+
+
+class SignInForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose enable or disable.")])
+
+
+class SettleForm(FlaskForm):
+    choice = StringField(validators=[AnyOf(["confirm", "decline"], message="Choose confirm or decline.")])
+
+
+class ReverseForm(KeyedForm):
+    reason = StringField("Reason for the reversal", validators=[
+        DataRequired("Give a reason for the reversal."), Length(max=500)])
+
+
+class SettingsForm(FlaskForm):
+    floor = LimitField("Hours a member may owe", validators=[
+        InputRequired("Enter how many hours a member may owe (0 for none).")])
+    ceiling = LimitField("Most hours a member may hold", validators=[
+        InputRequired("Enter the most hours a member may hold.")])
+    confirmation = RadioField(
+        "When a member logs an exchange, does it wait for the other member to confirm it?",
+        choices=[SelectChoice("yes", "Yes, it waits for the other member"),
+                 SelectChoice("no", "No, it counts at once")],
+        validators=[InputRequired("Choose yes or no.")])
