@@ -74,8 +74,8 @@ def _problems(form) -> list[tuple[str | None, str]]:
         if f.type == "FieldList":
             for row in f:
                 items += [(sub.id, m) for sub in row.form for m in sub.errors]
-        else:
-            items += [(f.id, m) for m in f.errors]
+        else:  # a hidden field's error (an expired form) links nowhere
+            items += [(None if f.type in ("HiddenField", "CSRFTokenField") else f.id, m) for m in f.errors]
     items += [(None, m) for m in form.form_errors]
     return items
 
@@ -250,7 +250,6 @@ def edit_assessment(assessment_id: int):
         form.key.data = _new_key()
     else:
         _setup(form)
-        view = None
         if form.validate_on_submit():
             replayed = _replayed(form)
             if replayed:
@@ -258,8 +257,10 @@ def edit_assessment(assessment_id: int):
             target = _save(form, assessment_id)
             if target:
                 return redirect(target)
+        # Shown again with its errors: only if the record is this bank's (else 404).
+        view = _call(assessments.get_assessment, assessment_id, why="refused version shown again")
     problems = _problems(form)
-    member_name = _member_names().get(view.member_id) if view else None
+    member_name = _member_names().get(view.member_id)
     return _render("social/assessment_form.html", 400 if problems else 200, form=form, problems=problems,
                    editing=assessment_id, category_options=_category_options(), member_name=member_name)
 

@@ -1,0 +1,141 @@
+"""Assessments are seen by the social workers of their bank only, and every view is logged.
+
+Sentinel strings, one per field, are recorded through the services; then every page the
+application serves to a GET is asked for, with this bank's real ids, as a member, a
+coordinator, staff of another bank and someone signed out: no answer may hold a sentinel.
+The bank's own social worker does see them (so the crawl is not passing by accident).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.web.conftest import _person, sign_in
+from timebank.services import assessments, auth, matches
+
+TODAY = dt.date.today()
+SENTINELS = {
+    "name": "SENTINEL-name-7f3a",
+    "area": "SENTINEL-area-51c2",
+    "need": "SENTINEL-need-a91e",
+    "capability": "SENTINEL-cap-0b7d",
+    "reject_reason": "SENTINEL-reject-44d1",
+    "comment": "SENTINEL-comment-9c3e",
+    "helper_name": "SENTINEL-helper-e2c8",
+}
+
+
+def content(*, area="Leith", location=(55.9700, -3.1700), needs=(), capabilities=()):
+    return {"consent": True, "consent_on": TODAY.isoformat(), "area": area, "latitude": location[0],
+            "longitude": location[1], "availability": None, "needs": list(needs),
+            "capabilities": list(capabilities)}
+
+
+@pytest.fixture
+def recorded(web_database, world):
+    """Assessments holding a sentinel in every field; a run with one match accepted, one rejected."""
+    sam = auth.get_user(web_database, world.social_worker.user_id)
+    s = SENTINELS
+    private = assessments.record_assessment(web_database, sam, person_name=s["name"], content=content(
+        area=s["area"], location=(55.80, -3.40),
+        needs=[{"text": f"{s['need']} sitting", "category": "dementia_sitting", "requires_checked": True}],
+        capabilities=[{"text": s["capability"], "category": "gardening", "share": False}]))
+    # Not members: accepting their match links no request or offer (see the xfail below).
+    carol = assessments.record_assessment(web_database, sam, person_name="Carol", content=content(needs=[
+        {"text": "Help with my weekly shop", "category": "shopping"},
+        {"text": "Someone to cut my grass", "category": "gardening"}]))
+    helper = assessments.record_assessment(web_database, sam, person_name=s["helper_name"], content=content(
+        location=(55.9720, -3.1650), capabilities=[
+            {"text": "Happy to do the weekly shop", "category": "shopping"},
+            {"text": "I can cut grass", "category": "gardening"}]))
+    run = matches.run_match(web_database, sam, today=TODAY)
+    proposed = {p.need_text: p for p in run.proposals if p.status == "proposed"}
+    introduction = matches.accept_proposal(web_database, sam, proposed["Help with my weekly shop"].id)
+    matches.reject_proposal(web_database, sam, proposed["Someone to cut my grass"].id,
+                            reason=s["reject_reason"])
+    matches.record_outcome(web_database, sam, introduction.id, side="helped", help_happened=True,
+                           difference="a_lot", comment=s["comment"])
+    return {"private": private, "carol": carol, "helper": helper, "run": run, "introduction": introduction,
+            "proposal": proposed["Help with my weekly shop"]}
+
+
+def get_urls(app, world, recorded) -> list[str]:
+    """Every GET page of the application, its URL ids filled with this bank's records."""
+    ids = {"assessment_id": recorded["private"].id, "run_id": recorded["run"].id,
+           "proposal_id": recorded["proposal"].id, "introduction_id": recorded["introduction"].id,
+           "member_id": world.ann.member_id, "user_id": world.ann.user_id, "category": "shopping",
+           "token": "not-a-token"}
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "GET" not in rule.methods:
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            converter = rule._converters[name].__class__.__name__
+            value = ids.get(name, 1 if converter == "IntegerConverter" else "x")  # another team's new page
+            url = re.sub(r"<(?:[^:<>]+:)?" + name + r">", str(value), url)
+        found.append(url)
+    return found
+
+
+def leaks(client, urls) -> list[str]:
+    found = []
+    for url in urls:
+        body = client.get(url).get_data(as_text=True)
+        found += [f"{url}: {field}" for field, sentinel in SENTINELS.items() if sentinel in body]
+    return found
+
+
+def test_no_one_but_the_banks_social_workers_sees_what_an_assessment_holds(app, web_database, world, recorded):
+    urls = get_urls(app, world, recorded)
+    assert any(u.startswith("/social/assessments/") for u in urls) and any(u.startswith("/member/") for u in urls)
+    stranger = _person(web_database, world.other_bank, "social_worker", "Sol", member=False)
+    logged_before = assessments.count_accesses(web_database, world.bank.slug)
+    found = leaks(app.test_client(), urls)
+    for person in (world.ann, world.coordinator, stranger):
+        client = app.test_client()
+        sign_in(client, person)
+        found += [f"{person.role} {person.name}: {leak}" for leak in leaks(client, urls)]
+    assert not found, "\n".join(found)
+    assert assessments.count_accesses(web_database, world.bank.slug) == logged_before  # nobody read one
+
+    # The bank's own social worker does see them: the crawl above is not empty by accident.
+    sam = app.test_client()
+    sign_in(sam, world.social_worker)
+    pages = "".join(sam.get(u).get_data(as_text=True) for u in urls if u.startswith("/social/"))
+    missing = [field for field, sentinel in SENTINELS.items() if sentinel not in pages]
+    assert not missing, missing
+
+
+def test_every_view_of_an_assessment_is_written_to_the_access_log(app, web_database, world, recorded):
+    client = app.test_client()
+    sign_in(client, world.social_worker)
+    a = recorded["private"].id
+    for url in (f"/social/assessments/{a}", f"/social/assessments/{a}?version=1", f"/social/assessments/{a}/edit",
+                "/social/assessments"):
+        before = assessments.count_accesses(web_database, world.bank.slug)
+        assert client.get(url).status_code == 200
+        assert assessments.count_accesses(web_database, world.bank.slug) > before, url
+    log = client.get("/social/access-log").get_data(as_text=True)
+    assert "viewed by the social worker" in log and "listed the bank" in log
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "accept_proposal copies the need's words into a help request and the helper's name into "
+    "its notes, which the other members of the bank can browse: a decision for the service"))
+def test_accepting_a_match_does_not_show_the_assessment_to_other_members(app, web_database, world):
+    sam = auth.get_user(web_database, world.social_worker.user_id)
+    assessments.record_assessment(web_database, sam, person_name="Ann", member_id=world.ann.member_id,
+                                  content=content(needs=[{"text": "SENTINEL-copied-3d5f shop",
+                                                          "category": "shopping"}]))
+    assessments.record_assessment(web_database, sam, person_name="Bob", member_id=world.bob.member_id,
+                                  content=content(location=(55.9720, -3.1650), capabilities=[
+                                      {"text": "Happy to do the weekly shop", "category": "shopping"}]))
+    run = matches.run_match(web_database, sam, today=TODAY)
+    matches.accept_proposal(web_database, sam, run.proposals[0].id)
+    other = _person(web_database, world.bank, "member", "Cat")
+    cat = app.test_client()
+    sign_in(cat, other)
+    assert "SENTINEL-copied-3d5f" not in cat.get("/member/browse").get_data(as_text=True)
