@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from matching import match
-from matching.candidates import chord_for_km, unit_vectors
+from matching.candidates import within_km
 from matching.profiles import SLOTS
 from matching.rules import Table, feasible_mask, haversine_km, why_infeasible
 from tests.matching.conftest import LEITH, LINLITHGOW, NEW_TOWN, need, offer, person, profiles
@@ -147,18 +147,25 @@ def test_every_assigned_and_candidate_pair_is_feasible(seed):
                                   table.profiles[table.cap_owner[j]], table.capabilities[j]) is None
 
 
-def test_the_sphere_index_finds_what_a_haversine_balltree_finds():
-    from scipy.spatial import cKDTree
+@pytest.mark.parametrize("lat_range, lon_range, radius_km", [
+    ((50, 60), (-6, 1), 12.5),          # Britain
+    ((55.9, 56.0), (-3.3, -3.1), 2.0),  # one city, short trips
+    ((-20, -15), (178, 180), 60.0),     # across the date line
+    ((85, 89.5), (-180, 180), 150.0),   # near the pole
+])
+def test_the_grid_index_finds_what_a_haversine_balltree_finds(lat_range, lon_range, radius_km):
     from sklearn.neighbors import BallTree
 
     rng = np.random.default_rng(7)
-    points = np.column_stack([rng.uniform(50, 60, 3000), rng.uniform(-6, 1, 3000)])
-    queries = points[:200]
-    radius_km = 12.5
+    points = np.column_stack([rng.uniform(*lat_range, 2000), rng.uniform(*lon_range, 2000)])
+    if lon_range == (178, 180):
+        points[1000:, 1] -= 358.0  # half of them just east of the date line
+    queries = points[:300]
     ball = BallTree(np.radians(points), metric="haversine").query_radius(np.radians(queries),
                                                                         r=radius_km / 6371.0088)
-    sphere = cKDTree(unit_vectors(points[:, 0], points[:, 1])).query_ball_point(
-        unit_vectors(queries[:, 0], queries[:, 1]), r=chord_for_km(radius_km))
-    for query, a, b in zip(queries, ball, sphere):
-        within = {j for j in b if haversine_km(*query, *points[j]) <= radius_km}
-        assert within == set(a.tolist())
+    found_q, found_p = within_km(queries[:, 0], queries[:, 1], points[:, 0], points[:, 1], radius_km)
+    grid = [set() for _ in queries]
+    for q, p in zip(found_q.tolist(), found_p.tolist()):
+        grid[q].add(p)
+    for query, exact, mine in zip(queries, ball, grid):
+        assert {j for j in mine if haversine_km(*query, *points[j]) <= radius_km} == set(exact.tolist())
