@@ -14,7 +14,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.web.conftest import sign_in
+from tests.web.conftest import csrf_from, sign_in
 from timebank.db.models import Base
 from web.policy import POLICY
 
@@ -65,10 +65,33 @@ def matrix(database_factory):
         return {"exchange_id": pending.id, "member_id": owner.member_id, "request_id": request.id,
                 "offer_id": offer.id, "user_id": owner.user_id}
 
+    def casework(person):
+        """An assessment, a match run, a proposal and an introduction in the worker's bank."""
+        from timebank.services import assessments, matches
+
+        social_worker = auth.get_user(database, person.user_id)
+        place = {"consent": True, "consent_on": "2026-01-05", "area": "Leith",
+                 "latitude": 55.97, "longitude": -3.17}
+        need = assessments.record_assessment(database, social_worker, person_name="Mary", content={
+            **place, "needs": [{"text": "Help with my weekly shop", "category": "shopping"}]})
+        assessments.record_assessment(database, social_worker, person_name="Sid", content={
+            **place, "capabilities": [{"text": "Happy to do shopping for a neighbour", "category": "shopping",
+                                       "capacity": 2}]})
+        run = matches.run_match(database, social_worker)
+        introduction = matches.accept_proposal(database, social_worker, run.proposals[0].id)
+        assessments.record_assessment(database, social_worker, person_name="Nora", content={
+            **place, "needs": [{"text": "Help with shopping on Saturdays", "category": "shopping"}]})
+        second = matches.run_match(database, social_worker)
+        return {"assessment_id": need.id, "run_id": second.id, "proposal_id": second.proposals[0].id,
+                "introduction_id": introduction.id}
+
+    other_worker = _person(database, other, "social_worker", "Siobhan", member=False)
+    banks.save_category(database, "gorgie", category="gorgie_only", name="Only in Gorgie")
+    own_casework = casework(people["social_worker"])
     values = {
-        "own": objects(ann, bob, "leith"),
-        "another_member": objects(bob, cat, "leith"),
-        "another_bank": objects(otto, olga, "gorgie"),
+        "own": {**objects(ann, bob, "leith"), **own_casework, "category": "gardening"},
+        "another_member": {**objects(bob, cat, "leith"), **own_casework, "category": "gardening"},
+        "another_bank": {**objects(otto, olga, "gorgie"), **casework(other_worker), "category": "gorgie_only"},
     }
     values["own"]["token"] = values["another_member"]["token"] = values["another_bank"]["token"] = "not-a-token"
     return {"database": database, "people": people, "values": values, "bank": bank,
@@ -80,16 +103,21 @@ def matrix_app(matrix):
     from web import create_app
 
     return create_app({"DATABASE": matrix["database"], "SECRET_KEY": "matrix", "TESTING": True,
-                       "WTF_CSRF_ENABLED": False, "SIGN_IN_LIMIT_PER_ACCOUNT": "10000 per minute",
+                       "SIGN_IN_LIMIT_PER_ACCOUNT": "10000 per minute",
                        "SIGN_IN_LIMIT_PER_ADDRESS": "10000 per minute"})
 
 
 @pytest.fixture(scope="module")
 def clients(matrix, matrix_app):
+    """A client per role, each with a valid CSRF token, so that POSTs meet the role check
+    and not only the CSRF check."""
     made = {"anonymous": matrix_app.test_client()}
     for role, person in matrix["people"].items():
         made[role] = matrix_app.test_client()
         sign_in(made[role], person)
+    for client in made.values():
+        page = client.get("/sign-in") if client is made["anonymous"] else client.get("/", follow_redirects=True)
+        client.csrf_token = csrf_from(page.text)
     return made
 
 
@@ -160,7 +188,7 @@ def test_the_matrix(matrix, matrix_app, clients):
         allowed = role in POLICY.get(rule.endpoint, frozenset())
         before = database_fingerprint(database) if (not allowed or owner == "another_bank") else None
         client = clients[role]
-        response = client.get(url) if method == "GET" else client.post(url, data={})
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": client.csrf_token})
         label = f"{method} {url} as {role} ({owner})"
         assert_security_headers(response, label)
         if not allowed:
@@ -198,7 +226,7 @@ def test_a_member_cannot_act_on_another_members_objects(matrix, clients):
         if not any(r.startswith(pattern.split("<")[0]) for r in rules):
             continue
         before = database_fingerprint(database)
-        response = ann.post(url, data={})
+        response = ann.post(url, data={"csrf_token": ann.csrf_token})
         assert response.status_code in (403, 404), f"{url}: {response.status_code}"
         assert database_fingerprint(database) == before, f"{url} wrote to the database"
         tried += 1

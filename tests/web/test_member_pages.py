@@ -112,7 +112,7 @@ def assert_refused(response, fragment: str, field_id: str) -> None:
     assert response.status_code == 400, html
     summary = re.search(r'<div class="error-summary".*?</ul>', html, re.S)
     assert summary, "no error summary"
-    link = re.search(rf'<a href="#{re.escape(field_id)}">([^<]*)</a>', summary.group(0))
+    link = re.search(rf'<a href="#{re.escape(field_id)}(?:-0)?">([^<]*)</a>', summary.group(0))
     assert link and str(escape(fragment)) in link.group(1), summary.group(0)
     beside = re.search(rf'<p class="error-message" id="{re.escape(field_id)}-error">(.*?)</p>', html, re.S)
     assert beside and str(escape(fragment)) in beside.group(1)

@@ -190,7 +190,7 @@ def balance(database, bank_slug, member_id, as_json) -> None:
     """One member's balance, or every member's."""
     from timebank.services import ledger
 
-    views = [ledger.balance(database, bank_slug, member_id)] if member_id is not None \
+    views = [ledger.balance(database, bank_slug, member_id, with_totals=False)] if member_id is not None \
         else ledger.balances(database, bank_slug)
     if as_json:
         echo_json(views[0].as_json() if member_id is not None else [v.as_json() for v in views])

@@ -70,14 +70,20 @@ class Database:
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            # One connection per unit of work: SQLite's locks are per connection, and a
-            # pooled connection is cheap to reopen compared with a held write lock.
-            self.engine = create_engine(self.url, echo=echo, poolclass=NullPool)
+            # Pooled connections are reused across threads; each transaction still takes
+            # its own lock (BEGIN IMMEDIATE), so sharing a connection object is never
+            # needed and check_same_thread only gets in the way of the pool.
+            self.engine = create_engine(
+                self.url, echo=echo, connect_args={"check_same_thread": False},
+                poolclass=NullPool if database in ("", ":memory:") else None,
+            )
             _configure_sqlite(self.engine)
             readonly = self.engine.execution_options(**{_READONLY: True})
         else:
+            # No pre-ping (a round trip on every unit of work): connections are recycled
+            # instead, and a dropped one fails a single request, which is retried by the user.
             self.engine = create_engine(
-                self.url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20
+                self.url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=20
             )
             readonly = self.engine.execution_options(
                 isolation_level="REPEATABLE READ", **{_READONLY: True}

@@ -232,7 +232,7 @@ def answer_request(database: Database, bank_slug: str, request_id: int, *, membe
         if request.member_id == member_id:
             raise NotAllowed("You cannot answer your own request.")
         if request.status != "open":
-            raise NotAllowed("This request is closed.")
+            raise InvalidInput("This request has just been closed: the member has the help they need.")
         already = session.scalar(select(HelpAnswer.id).where(
             HelpAnswer.request_id == request.id, HelpAnswer.member_id == member_id))
         if already is None:

@@ -155,6 +155,36 @@ def _lock_accounts(session: Session, account_ids: set[int]) -> dict[int, Account
     return {a.id: a for a in rows}
 
 
+def _lock_member_accounts(
+    session: Session, bank_slug: str, member_ids: list[int]
+) -> tuple[Bank, dict[int, Member], dict[int, Account]]:
+    """The bank, the members and their accounts (locked, in id order), in one query.
+
+    The hot path of the ledger: a query per table would cost a round trip each. When
+    something is missing or foreign, the slower lookups below find the precise error.
+    """
+    rows = session.execute(
+        select(Account, Member, Bank)
+        .join(Member, Member.id == Account.member_id)
+        .join(Bank, Bank.id == Member.bank_id)
+        .where(Account.member_id.in_(member_ids))
+        .order_by(Account.id)
+        .with_for_update(of=Account)
+        .execution_options(populate_existing=True)
+    ).all()
+    if len(rows) != len(set(member_ids)) or any(r.Bank.slug != bank_slug for r in rows):
+        bank = bank_row(session, bank_slug)
+        _active_members(session, bank, member_ids)  # raises the precise error
+        raise AssertionError("unreachable: every member was found in this bank")  # pragma: no cover
+    bank = rows[0].Bank
+    members = {r.Member.id: r.Member for r in rows}
+    for member_id in member_ids:
+        member = members[member_id]
+        if member.status != "active":
+            raise MemberNotActive(f"{member.name} (member {member.id}) is {member.status}.")
+    return bank, members, {r.Member.id: r.Account for r in rows}
+
+
 def _member_accounts(session: Session, member_ids: list[int]) -> dict[int, int]:
     rows = session.execute(
         select(Account.member_id, Account.id).where(Account.member_id.in_(member_ids))
@@ -185,13 +215,22 @@ def _replay(session: Session, bank: Bank, key: str | None, details_fingerprint: 
     return earlier
 
 
-def _apply_legs(session: Session, bank: Bank, exchange: Exchange, legs: list[_Leg]) -> None:
-    """Check every leg against its limits, then write the entries and move balances."""
+def _check_legs(legs: list[_Leg]) -> None:
+    """Every leg against its limits, on the balances read under the lock."""
     for leg in legs:
         if leg.limits is not None:
             check_balance_move(leg.who, leg.account.balance_minutes, leg.delta_minutes, leg.limits)
     if sum(leg.delta_minutes for leg in legs) != 0:  # pragma: no cover - a programming error
         raise AssertionError("entries of an exchange must sum to zero")
+
+
+def _apply_legs(session: Session, bank: Bank, exchange: Exchange, legs: list[_Leg]) -> None:
+    """Check every leg against its limits, then write the entries and move balances."""
+    _check_legs(legs)
+    _write_legs(session, bank, exchange, legs)
+
+
+def _write_legs(session: Session, bank: Bank, exchange: Exchange, legs: list[_Leg]) -> None:
     now = utcnow()
     session.execute(
         Entry.__table__.insert(),
@@ -236,16 +275,29 @@ def _write(database: Database, attempt):
             raise
 
 
-def _exchange_view(session: Session, exchange: Exchange, *, replayed: bool = False) -> ExchangeView:
-    rows = session.execute(
-        select(Account.member_id, Account.kind, Entry.amount_minutes)
-        .join(Account, Account.id == Entry.account_id)
-        .where(Entry.exchange_id == exchange.id)
-        .order_by(Entry.id)
-    )
-    entries = {
-        (str(r.member_id) if r.member_id is not None else r.kind): r.amount_minutes for r in rows
+def _entries_of(legs: list[_Leg]) -> dict[str, int]:
+    return {
+        (str(leg.account.member_id) if leg.account.member_id is not None else leg.account.kind):
+        leg.delta_minutes
+        for leg in legs
     }
+
+
+def _exchange_view(
+    session: Session, exchange: Exchange, *, replayed: bool = False,
+    entries: dict[str, int] | None = None,
+) -> ExchangeView:
+    """The view of an exchange; `entries` when the caller has just written them."""
+    if entries is None:
+        rows = session.execute(
+            select(Account.member_id, Account.kind, Entry.amount_minutes)
+            .join(Account, Account.id == Entry.account_id)
+            .where(Entry.exchange_id == exchange.id)
+            .order_by(Entry.id)
+        )
+        entries = {
+            (str(r.member_id) if r.member_id is not None else r.kind): r.amount_minutes for r in rows
+        }
     return ExchangeView(
         id=exchange.id,
         bank_id=exchange.bank_id,
@@ -357,20 +409,25 @@ def exchange_attempt(
     check_distinct_members(provider_id, [receiver_id])
 
     def attempt(session: Session) -> ExchangeView:
-        bank = bank_row(session, bank_slug)
-        members = _active_members(session, bank, [provider_id, receiver_id])
+        bank, members, account_of = _lock_member_accounts(session, bank_slug, [provider_id, receiver_id])
         slug = _check_category(session, bank, category)
         details = fingerprint({
             "kind": "exchange", "provider": provider_id, "receiver": receiver_id,
             "minutes": minutes, "category": slug, "description": description,
             "given_on": day, "initiated_by": initiated_by,
         })
-        account_of = _member_accounts(session, [provider_id, receiver_id])
-        accounts = _lock_accounts(session, set(account_of.values()))
         earlier = _replay(session, bank, key, details)
         if earlier is not None:
             return _exchange_view(session, earlier, replayed=True)
         pending = initiated_by is not None and bank.member_exchanges_need_confirmation
+        legs = []
+        if not pending:
+            provider, receiver = members[provider_id], members[receiver_id]
+            legs = [
+                _Leg(account_of[provider_id], minutes, provider.name, _member_limits(bank, provider)),
+                _Leg(account_of[receiver_id], -minutes, receiver.name, _member_limits(bank, receiver)),
+            ]
+            _check_legs(legs)
         exchange = _new_exchange(
             session, bank, kind=ExchangeKind.EXCHANGE.value,
             state=(ExchangeState.PENDING if pending else ExchangeState.POSTED).value,
@@ -379,17 +436,21 @@ def exchange_attempt(
             recorded_by=recorded_by, initiated_by_member_id=initiated_by,
             idempotency_key=key, details_fingerprint=details,
         )
-        if not pending:
-            legs = _two_member_legs(bank, members, accounts, account_of, provider_id,
-                                    receiver_id, minutes)
-            _apply_legs(session, bank, exchange, legs)
-        return _exchange_view(session, exchange)
+        if legs:
+            _write_legs(session, bank, exchange, legs)
+        return _exchange_view(session, exchange, entries=_entries_of(legs))
 
     return attempt
 
 
-def _pending_for(session: Session, bank: Bank, exchange_id: int) -> Exchange:
+def _pending_for(session: Session, bank: Bank, exchange_id: int, member_id: int | None) -> Exchange:
+    """The pending exchange this member (or a coordinator) may settle.
+
+    Whose it is comes before its state, so a member learns nothing about another
+    member's exchange, not even that it was settled.
+    """
     exchange = _exchange_row(session, bank, exchange_id, lock=True)
+    _may_settle(exchange, member_id)
     if exchange.state != ExchangeState.PENDING.value:
         raise ExchangeNotPending(f"Exchange {exchange_id} is {exchange.state}, not waiting.")
     return exchange
@@ -413,8 +474,7 @@ def confirm_exchange(
 
     def attempt(session: Session) -> ExchangeView:
         bank = bank_row(session, bank_slug)
-        exchange = _pending_for(session, bank, exchange_id)
-        _may_settle(exchange, member_id)
+        exchange = _pending_for(session, bank, exchange_id, member_id)
         provider_id, receiver_id = exchange.provider_member_id, exchange.receiver_member_id
         members = _active_members(session, bank, [provider_id, receiver_id])
         account_of = _member_accounts(session, [provider_id, receiver_id])
@@ -438,8 +498,7 @@ def decline_exchange(
 
     def attempt(session: Session) -> ExchangeView:
         bank = bank_row(session, bank_slug)
-        exchange = _pending_for(session, bank, exchange_id)
-        _may_settle(exchange, member_id)
+        exchange = _pending_for(session, bank, exchange_id, member_id)
         exchange.state = ExchangeState.DECLINED.value
         exchange.settled_at = utcnow()
         exchange.settled_by = settled_by
@@ -763,15 +822,29 @@ def _given_received(session: Session, account_ids: list[int]) -> dict[int, tuple
     return {r.account_id: (int(r.given), int(r.received)) for r in rows}
 
 
-def balance(database: Database, bank_slug: str, member_id: int) -> BalanceView:
-    """One member's balance, with the hours they have given and received."""
+def balance(
+    database: Database, bank_slug: str, member_id: int, *, with_totals: bool = True
+) -> BalanceView:
+    """One member's balance, and the hours they have given and received.
+
+    The balance is one cached row; the totals add up the member's history, so callers
+    that need only the balance (the CLI, scripts) pass `with_totals=False`.
+    """
     with UnitOfWork(database, readonly=True) as uow:
-        session = uow.session
-        bank = bank_row(session, bank_slug)
-        member = member_row(session, bank.id, member_id)
-        account = session.scalars(select(Account).where(Account.member_id == member.id)).one()
-        given, received = _given_received(session, [account.id]).get(account.id, (0, 0))
-        return BalanceView(member.id, member.name, account.balance_minutes, given, received)
+        row = uow.session.execute(
+            select(Member.id, Member.name, Account.id.label("account_id"), Account.balance_minutes,
+                   Bank.slug)
+            .join(Account, Account.member_id == Member.id)
+            .join(Bank, Bank.id == Member.bank_id)
+            .where(Member.id == member_id)
+        ).one_or_none() if isinstance(member_id, int) else None
+        if row is None or row.slug != bank_slug:
+            bank = bank_row(uow.session, bank_slug)
+            member_row(uow.session, bank.id, member_id)  # raises the precise error
+        if not with_totals:
+            return BalanceView(row.id, row.name, row.balance_minutes, None, None)
+        given, received = _given_received(uow.session, [row.account_id]).get(row.account_id, (0, 0))
+        return BalanceView(row.id, row.name, row.balance_minutes, given, received)
 
 
 def balances(database: Database, bank_slug: str) -> list[BalanceView]:

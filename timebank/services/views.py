@@ -74,8 +74,8 @@ class BalanceView:
     member_id: int
     name: str
     balance_minutes: int
-    given_minutes: int
-    received_minutes: int
+    given_minutes: int | None  # None when not asked for (they add up the whole history)
+    received_minutes: int | None
 
     @property
     def hours(self) -> float:
