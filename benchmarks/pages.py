@@ -1,0 +1,176 @@
+"""How long every GET page of the demonstration bank takes to render, signed in as its users.
+
+Builds the demonstration bank (`timebank demo`) in a scratch SQLite file, or uses the
+database given with --db (made with `timebank demo` first), signs in as the demo's
+member, coordinator and social worker through the Flask test client, then requests
+every GET endpoint of the application's url map as the role the policy allows, many
+times each. Prints the median and the 95th percentile per page in a markdown table;
+the aim (issue 4) is every page under 200 ms on this machine.
+
+Only the server's work is timed (routing, the session check, the services' queries,
+the template), not a network or a browser.
+
+    .venv/bin/python benchmarks/pages.py --repeat 30
+    .venv/bin/python benchmarks/pages.py --db sqlite:///instance/demo.sqlite3
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Only the demo's three sign-ins are hashed here; pages never hash a password.
+os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timebank.db import migrate  # noqa: E402
+from timebank.db.engine import Database  # noqa: E402
+from timebank.services import banks, help, ledger, members  # noqa: E402
+from timebank.services.demo import (  # noqa: E402
+    COORDINATOR_EMAIL,
+    DEMO_BANK_SLUG,
+    DEMO_PASSWORD,
+    MEMBER_EMAIL,
+    SOCIAL_WORKER_EMAIL,
+    create_demo_bank,
+)
+
+AIM_MS = 200
+SIGN_INS = {"member": MEMBER_EMAIL, "coordinator": COORDINATOR_EMAIL,
+            "social_worker": SOCIAL_WORKER_EMAIL}
+# Which user asks for a page its policy gives to several roles (anonymous first).
+ROLE_ORDER = ("anonymous", "member", "coordinator", "social_worker")
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _database(url: str | None) -> tuple[Database, str]:
+    if url is None:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='timebank-pages-')}/demo.sqlite3"
+    database = Database(url)
+    migrate.upgrade(database)
+    started = time.perf_counter()
+    made = create_demo_bank(database, if_empty=True)
+    note = (f"demonstration bank made in {time.perf_counter() - started:.1f} s" if made.created
+            else "demonstration bank already there")
+    return database, note
+
+
+def _signed_in(app, email: str | None):
+    client = app.test_client()
+    if email is None:
+        return client
+    page = client.get("/sign-in")
+    token = CSRF.search(page.text)
+    response = client.post("/sign-in", data={
+        "email": email, "password": DEMO_PASSWORD, "csrf_token": token.group(1) if token else ""})
+    if response.status_code != 302:
+        raise SystemExit(f"signing in as {email} failed ({response.status_code}): is this the demo database?")
+    return client
+
+
+def _argument_values(database: Database) -> dict[str, list]:
+    """Values for the url map's arguments: the demo member and the busiest members."""
+    everyone = members.list_members(database, DEMO_BANK_SLUG)
+    by_name = {m.name: m.id for m in everyone}
+    counts = sorted(ledger.balances(database, DEMO_BANK_SLUG),
+                    key=lambda b: b.given_minutes + b.received_minutes, reverse=True)
+    member_ids = list(dict.fromkeys([by_name["Morag Henderson"], counts[0].member_id]))
+    requests = help.list_requests(database, DEMO_BANK_SLUG)
+    exchanges = ledger.list_exchanges(database, DEMO_BANK_SLUG, limit=1)
+    categories = banks.list_categories(database, DEMO_BANK_SLUG)
+    return {
+        "category": [categories[0][0]] if categories else [],
+        "member_id": member_ids,
+        "request_id": [requests[0].id] if requests else [],
+        "exchange_id": [exchanges[0].id] if exchanges else [],
+    }
+
+
+def _pages(app, values: dict[str, list]) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(endpoint, role, path) for every GET page, and the endpoints that could not be filled."""
+    from web.policy import POLICY
+
+    pages, skipped = [], []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+                continue
+            roles = [r for r in ROLE_ORDER if r in POLICY.get(rule.endpoint, ())]
+            if not roles:
+                skipped.append(f"{rule.endpoint} (no role may see it)")
+                continue
+            # A page open to anyone is timed signed out; the others as their first role.
+            role = roles[0]
+            if set(rule.arguments) - set(values) or any(not values[a] for a in rule.arguments):
+                skipped.append(f"{rule.endpoint} (needs {', '.join(sorted(rule.arguments))})")
+                continue
+            combos = [{}]
+            for argument in sorted(rule.arguments):
+                combos = [dict(c, **{argument: v}) for c in combos for v in values[argument]]
+            for combo in combos:
+                pages.append((rule.endpoint, role, url_for(rule.endpoint, **combo)))
+    return pages, skipped
+
+
+def _time(client, path: str, repeat: int) -> tuple[int, list[float]]:
+    status = client.get(path).status_code  # a warm-up, which also fills the template cache
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)
+        response.get_data()
+        timings.append((time.perf_counter() - started) * 1000)
+        status = response.status_code
+    return status, timings
+
+
+def _p95(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=20, method="inclusive")[18] if len(timings) > 1 else timings[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="a database URL (default: a scratch SQLite file)")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per page (default 30)")
+    args = parser.parse_args()
+
+    from web import create_app
+
+    database, note = _database(args.db)
+    app = create_app({"DATABASE": database, "SECRET_KEY": "benchmark",
+                      "SIGN_IN_LIMIT_PER_ACCOUNT": "1000 per minute",
+                      "SIGN_IN_LIMIT_PER_ADDRESS": "1000 per minute"})
+    app.logger.disabled = True
+    clients = {role: _signed_in(app, SIGN_INS.get(role)) for role in ROLE_ORDER}
+    pages, skipped = _pages(app, _argument_values(database))
+
+    print(f"Pages of the demonstration bank ({note}; {database.dialect}; "
+          f"{args.repeat} requests each, after one warm-up; aim: under {AIM_MS} ms)\n")
+    print("| page | as | status | median ms | p95 ms | under aim |")
+    print("| --- | --- | ---: | ---: | ---: | :---: |")
+    slow = 0
+    for endpoint, role, path in pages:
+        status, timings = _time(clients[role], path, args.repeat)
+        median, p95 = statistics.median(timings), _p95(timings)
+        # A redirect (the home page sends each role to its own) is timed but is not a page.
+        ok = p95 < AIM_MS and (status == 200 or 300 <= status < 400)
+        slow += not ok
+        print(f"| `{path}` ({endpoint}) | {role} | {status} | {median:.1f} | {p95:.1f} | "
+              f"{'yes' if ok else '**no**'} |")
+    if skipped:
+        print(f"\nNot timed: {'; '.join(skipped)}")
+    print(f"\n{len(pages) - slow} of {len(pages)} pages answered (200, or a redirect) with a "
+          f"95th percentile under {AIM_MS} ms.")
+    database.dispose()
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
