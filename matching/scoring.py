@@ -12,7 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from matching.taxonomy import CATEGORIES
-from matching.text import read_text
+from matching.text import STOP_WORDS, read_text, tokens
 
 __all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "pair_scores", "proximity"]
 
@@ -23,6 +23,11 @@ MIN_SCORE = 0.55
 # A text's evidence for its categories is squashed against this much "don't know", so
 # one weak word does not make a confident category.
 _UNSURE = 0.8
+# Texts whose strongest term weighs less than this also get a guess by likeness.
+_FALLBACK_BELOW = 0.6
+_LIKENESS_CONFIDENCE = 0.7
+# Below this cosine of character n-grams two texts are not alike at all.
+_LIKENESS_FLOOR = 0.3
 # Buckets for candidate generation: the categories a text is at least this likely to be.
 BUCKET_MIN_PROBABILITY = 0.15
 # Remote help has no distance limit; nearer is still a little nicer, over this scale.
@@ -63,16 +68,77 @@ def _unique(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return list(position), inverse
 
 
+def _char_grams(text: str) -> dict[str, float]:
+    grams: dict[str, float] = {}
+    for word in tokens(text):
+        if word in STOP_WORDS or len(word) < 3:
+            continue
+        padded = f" {word} "
+        for n in (3, 4):
+            for i in range(len(padded) - n + 1):
+                grams[padded[i:i + n]] = 1.0
+    return grams
+
+
+def _gram_matrix(texts: list[str], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    indptr, indices = [0], []
+    for text in texts:
+        indices.extend(vocabulary[g] for g in _char_grams(text))
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
+                               shape=(len(texts), len(vocabulary)))
+    norms = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def _guess_by_likeness(unsure: list[str], known: list[str], known_labels: np.ndarray,
+                       n_labels: int) -> np.ndarray:
+    """Category rows for texts the taxonomy could not read, from the character n-grams
+    they share with the category descriptions and with texts it read confidently (so a
+    word it has never seen can still borrow the category of texts that use it)."""
+    documents = [" ".join([c.name, c.description] + [t.lstrip("~=").split("^")[0].replace("+", " ")
+                                                      for t in c.terms]) for c in CATEGORIES]
+    references = documents + known
+    labels = np.r_[np.arange(len(CATEGORIES)), known_labels]
+    vocabulary: dict[str, int] = {}
+    for text in references + unsure:
+        for gram in _char_grams(text):
+            vocabulary.setdefault(gram, len(vocabulary))
+    ref_matrix = _gram_matrix(references, vocabulary)
+    unsure_matrix = _gram_matrix(unsure, vocabulary)
+    likeness = (unsure_matrix @ ref_matrix.T).toarray()
+    best = np.zeros((len(unsure), n_labels))
+    for k in range(len(CATEGORIES)):
+        columns = np.flatnonzero(labels == k)
+        if len(columns):
+            best[:, k] = likeness[:, columns].max(axis=1)
+    # Only the strongest likeness counts, and never as much as a word the taxonomy knows.
+    top = best.max(axis=1, keepdims=True)
+    best[best < top * 0.85] = 0.0
+    squared = np.square(best)
+    sure = np.clip((top - _LIKENESS_FLOOR) / 0.25, 0.0, 1.0)
+    return _LIKENESS_CONFIDENCE * sure * squared / (squared.sum(axis=1, keepdims=True) + 1e-12)
+
+
 def _probabilities(texts: list[str], given: list[str | None], labels: list[str]) -> np.ndarray:
     index = {label: k for k, label in enumerate(labels)}
     distinct, inverse = _unique(texts)
     rows = np.zeros((len(distinct), len(labels)), dtype=np.float64)
+    evidence = np.zeros(len(distinct))
     for u, text in enumerate(distinct):
         weights = read_text(text).weights
         if weights:
             ks, ws = zip(*weights)
             squared = np.square(np.array(ws))
             rows[u, list(ks)] = squared / (squared.sum() + _UNSURE**2)
+            evidence[u] = max(ws)
+    unsure = np.flatnonzero(evidence < _FALLBACK_BELOW)
+    if len(unsure):
+        sure = np.flatnonzero((evidence >= 1.5) & (rows.max(axis=1) >= 0.6))
+        guessed = _guess_by_likeness([distinct[u] for u in unsure], [distinct[u] for u in sure],
+                                     np.argmax(rows[sure], axis=1), len(labels))
+        rows[unsure] = np.maximum(rows[unsure], guessed)
     prob = rows[inverse]
     for i, category in enumerate(given):
         if category is not None:

@@ -91,7 +91,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "ring me^2.2, ring for a chat^3, call me^2, calls^1.2, weekly call^2.5, regular call^2.5, "
                     "friendly call^2.5, friendly calls^2.5, check in call^2.5, wellbeing call^2.5, "
                     "phone friend^2.5, phone buddy^2.5, telephone friendship^3, friendly voice^2.5, "
-                    "on the phone^1.5, over the phone^1.5, by phone^0.6, ~phone, ~call, give call^2.5, call+chat^3, call+lonely^2.5, ring+chat^3, phone+lonely^2.5, phone+chat^3")),
+                    "on the phone^1.5, over the phone^1.5, by phone^0.6, ~phone, ~call, give call^2.5, call+chat^3, call+lonely^2.5, ring+chat^3, phone+lonely^2.5, phone+chat^3, phone me^2.5, phone+blether^3, phone+natter^3, phone+company^2.5, telephone+company^2.5")),
     Category("dementia_sitting", "Sitting with a person with dementia",
              "Sitting with a person living with dementia so that their carer can have a break.",
              _terms("dementia^3, alzheimer^3, alzheimers^3, memory loss^2.5, memory problems^2.5, "
@@ -113,7 +113,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "send photos^2.5, send pictures^2.5, tech^1.5, technology^1.5, techy^1.5, gadget^1.5, "
                     "gadgets^1.5, device^1.3, devices^1.3, it support^2.5, it professional^2, scam^1, "
                     "website^1.3, google^1.3, youtube^1.3, digital skills^2.5, keyboard^0.6, mouse^0.6, "
-                    "touchscreen^1.5, log in^1.2, ~phone, ~mobile, account^0.8, accounts^1, online account^2.5, set up+account^2.5, online shopping^1.5")),
+                    "touchscreen^1.5, log in^1.2, ~phone, ~mobile, account^0.8, accounts^1, online account^2.5, set up+account^2.5, online shopping^1.5, telly^1.5, tv^1.5, television^1.5, freeview^2.5, remote control^2.5, set top box^3, sky box^3, tv box^3, tv channels^2.5, retune^2.5")),
     Category("diy_repairs", "DIY and small household repairs",
              "Small jobs around the home: shelves, doors, curtain rails, leaky taps, bulbs and odd jobs.",
              _terms("diy^2, handyman^2, handy man^2, handywoman^2, odd jobs^2, odd job^2, fix^0.6, fixing^0.6, "
@@ -125,7 +125,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "draught^1.2, hang pictures^2.5, put up pictures^2.5, mirror^0.8, grab rail^2, "
                     "fence^0.8, around the house^1.2, about the house^1.2, fix things^1.5, bits and bobs^1, "
                     "household repairs^3, small repairs^2.5, home repairs^2.5, "
-                    "~flat, ~house")),
+                    "~flat, ~house, small jobs^2.5, wee jobs^2.5, little jobs^2.5, jobs around^2.5, plumbing jobs^3, washers^1.2, banister^2, wobbly^1, sticking door^2.5")),
     Category("appliance_repair", "Repairing small appliances and sewing machines",
              "Mending small electrical things: kettles, toasters, lamps, radios, vacuums, sewing machines.",
              _terms("appliance^2, appliances^2, small appliances^3, repair cafe^3, repair café^3, "
@@ -158,7 +158,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "removal^2, removals^2, sofa^1.2, settee^1.2, mattress^1.2, boxes^1, carry^0.6, "
                     "humph^1.5, lugging^1.5, strong^0.8, muscle^1, tip run^2.5, trip to the tip^2.5, "
                     "dump run^2.5, rearrange^1, another room^1.5, upstairs^0.6, downstairs^0.6, "
-                    "~lift, ~move, ~moving, ~shift")),
+                    "~lift, ~move, ~moving, ~shift, uplift^1.5, council uplift^3, bulky^1.5, bulky items^2.5, old wardrobe^2.5, get rid of^1, down the stairs^1.5")),
     Category("cleaning", "Cleaning and housework",
              "Housework: hoovering, dusting, mopping, windows, bathrooms and kitchens, a deep clean.",
              _terms("clean^1.3, cleaning^1.5, cleaner^1.3, housework^2, house work^2, hoover^1.5, "
@@ -210,7 +210,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "learner^1.8, learners permit^3, driving lessons^3, driving lesson^3, "
                     "provisional licence^3, provisional license^3, l plates^3, driving test^3, "
                     "supervise^1.2, supervising driver^3, accompanying driver^3, "
-                    "learning to drive^3.5, learn to drive^3.5, ~driving, driving instructor^3.5, instructor^1.2, new drivers^3, new driver^3, on the road^1.5, learn+drive^3, driving+test^3, driving+learner^3.5, road test^2.5")),
+                    "learning to drive^3.5, learn to drive^3.5, ~driving, driving instructor^3.5, instructor^1.2, new drivers^3, new driver^3, on the road^1.5, learn+drive^3, driving+test^3, driving+learner^3.5, road test^2.5, driver+practise^3.5, driver+practice^3.5, drive+practise^3.5, drive+practice^3.5, experienced driver^2")),
     Category("appointment_escort", "Going with someone to appointments",
              "Going along with someone to the doctor, hospital or other appointments, for support and notes.",
              _terms("accompany^2, accompanied^2, accompanying^1.5, escort^2, go with me^2.5, come with me^2.5, "
@@ -297,7 +297,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "make ends meet^3, reduce bills^3, cut bills^3, ~advice")),
     Category("cv_jobs", "CVs and job applications",
              "Writing a CV, finding and applying for jobs, cover letters and interview practice.",
-             _terms("cv^3, cvs^3, c.v^3, resume^2.5, job^1.8, jobs^1.8, job application^3, "
+             _terms("cv^3, cvs^3, c.v^3, resume^2.5, job^1.3, jobs^1.3, job application^3, "
                     "job applications^3, apply for jobs^3, applying for jobs^3, job search^3, "
                     "job hunting^3, interview^1.5, interviews^1.5, mock interview^3, mock interviews^3, "
                     "interview practice^3, cover letter^3, cover letters^3, employment^2, "

@@ -185,13 +185,15 @@ _KNOWN = frozenset(stem(w) for w in (
     "visit visiting vision cooker cookie booking looking hooking walker talker talking "
     "cards carts cars care card cart bake bike hike like lake make take wake cake "
     "shops shows stops chops tops sews news pews jobs mobs robs sobs "
-    "meals deals heals seals reals mails nails tails rails sails tales males".split()))
+    "meals deals heals seals reals mails nails tails rails sails tales males "
+    "cannae canna dinnae didnae couldnae wouldnae willnae isnae wasnae havenae "
+    "naebody somebody anybody".split()))
 
 
 @lru_cache(maxsize=200_000)
 def _correct(word_stem: str) -> str:
     """Map a misspelt stem to a taxonomy stem one slip away ("prescripton" -> "prescription")."""
-    if word_stem in _VOCABULARY or len(word_stem) < 5 or word_stem in STOP_WORDS or word_stem in _KNOWN:
+    if word_stem in _VOCABULARY or len(word_stem) < 6 or word_stem in STOP_WORDS or word_stem in _KNOWN:
         return word_stem
     found = set()
     for variant in _deletes(word_stem) | {word_stem}:
