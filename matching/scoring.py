@@ -97,10 +97,14 @@ def _guess_by_likeness(unsure: list[str], known: list[str], known_labels: np.nda
     """Category rows for texts the taxonomy could not read, from the character n-grams
     they share with the category descriptions and with texts it read confidently (so a
     word it has never seen can still borrow the category of texts that use it)."""
-    documents = [" ".join([c.name, c.description] + [t.lstrip("~=").split("^")[0].replace("+", " ")
-                                                      for t in c.terms]) for c in CATEGORIES]
+    documents, doc_labels = [], []
+    for k, category in enumerate(CATEGORIES):
+        for term in (category.name, *category.terms):
+            if not term.startswith("~"):
+                documents.append(term.lstrip("=").split("^")[0].replace("+", " "))
+                doc_labels.append(k)
     references = documents + known
-    labels = np.r_[np.arange(len(CATEGORIES)), known_labels]
+    labels = np.r_[np.array(doc_labels, dtype=np.int64), known_labels]
     vocabulary: dict[str, int] = {}
     for text in references + unsure:
         for gram in _char_grams(text):

@@ -34,7 +34,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("shopping", "Shopping and errands",
              "Doing someone's food shopping or small errands: the shops, the post office, carrying bags home.",
              _terms("shopping, shop^0.8, shops^0.8, shopper, groceries, grocery, supermarket, food shop^2, "
-                    "weekly shop^2, big shop^2, messages^0.7, get my messages^2.5, errand^1.5, errands^1.5, "
+                    "weekly shop^2, big shop^2, messages^1.2, get my messages^2.5, errand^1.5, errands^1.5, "
                     "message run^2, corner shop, tesco, asda, lidl, aldi, sainsbury, morrisons, co-op, "
                     "post office^1.2, post parcel^1.5, "
                     "shopping bags^2.2, carry shopping^2.2, heavy shopping^2.2, "
