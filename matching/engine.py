@@ -68,8 +68,8 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
     if progress is not None:
         progress(1)
 
-    n_labels = [features.top_category(row) for row in features.n_prob]
-    c_labels = [features.top_category(row) for row in features.c_prob]
+    n_labels = features.top_categories(features.n_prob)
+    c_labels = features.top_categories(features.c_prob)
     starts = np.searchsorted(pairs.need, np.arange(len(table.needs) + 1))
     # For needs left alone: how many offers of their category each rule removed.
     counts = {}
@@ -83,26 +83,30 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
 
     cap_ids = [table.capabilities[j].id for j in pairs.cap.tolist()] if top_k else []
     rounded = np.round(pairs.score, 4).tolist() if top_k else []
+    label_index = {label: k for k, label in enumerate(features.labels)}
+    where = np.full(len(table.needs), -1, dtype=np.int64)
+    hit = np.flatnonzero(pairs.cap == assigned[pairs.need])
+    where[pairs.need[hit]] = hit
+    starts_list, assigned_list, where_list = starts.tolist(), assigned.tolist(), where.tolist()
+    need_owner, cap_owner = table.need_owner.tolist(), table.cap_owner.tolist()
     results = []
     for i, need in enumerate(table.needs):
-        lo, hi = starts[i], starts[i + 1]
+        lo, hi = starts_list[i], starts_list[i + 1]
         label = n_labels[i]
-        k = features.labels.index(label) if label is not None else None
-        chosen = assigned[i]
-        asker = table.profiles[table.need_owner[i]]
+        chosen = assigned_list[i]
+        asker = table.profiles[need_owner[i]]
         if chosen >= 0:
-            where = lo + int(np.flatnonzero(pairs.cap[lo:hi] == chosen)[0])
+            at = where_list[i]
             cap = table.capabilities[chosen]
-            cap_label = c_labels[chosen]
-            shared_label = label if label == cap_label else cap_label
-            k_pair = features.labels.index(shared_label) if shared_label is not None else k
-            reasons = match_reasons(asker, need, table.profiles[table.cap_owner[chosen]], cap,
-                                    shared_label, k_pair if k_pair is not None and k_pair < len(CATEGORIES) else None,
-                                    float(pairs.distance_km[where]),
+            # The category the pair has most in common, for the words that carried it.
+            k_pair = int(np.argmax(features.n_root[i] * features.c_root[chosen]))
+            reasons = match_reasons(asker, need, table.profiles[cap_owner[chosen]], cap,
+                                    features.labels[k_pair], k_pair if k_pair < len(CATEGORIES) else None,
+                                    float(pairs.distance_km[at]),
                                     bool(features.n_given[i] or features.c_given[chosen]))
-            result_cap, result_score = cap.id, _round(pairs.score[where])
+            result_cap, result_score = cap.id, _round(pairs.score[at])
         else:
-            top_prob = float(features.n_prob[i].max()) if label is not None else 0.0
+            top_prob = float(features.n_prob[i, label_index[label]]) if label is not None else 0.0
             reasons = unassigned_reasons(table, i, label, top_prob, counts.get(i),
                                          pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels)
             result_cap, result_score = None, None

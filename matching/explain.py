@@ -15,6 +15,7 @@ __all__ = ["match_reasons", "unassigned_reasons", "category_name"]
 CHECK_WORDS = "the helper holds a current safeguarding check"
 
 
+@lru_cache(maxsize=1024)
 def category_name(label: str | None) -> str:
     """The display name of a category id (the id itself for a bank's own category)."""
     if label is None:

@@ -88,9 +88,9 @@ class Table:
         self.lat = np.array([p.location[0] if p.location else np.nan for p in people], dtype=np.float64)
         self.lon = np.array([p.location[1] if p.location else np.nan for p in people], dtype=np.float64)
         self.has_location = ~np.isnan(self.lat)
-        areas = sorted({p.area_key for p in people if p.area_key})
-        code = {a: i for i, a in enumerate(areas)}
-        self.area = np.array([code.get(p.area_key, -1) for p in people], dtype=np.int64)
+        keys = [p.area_key for p in people]
+        code = {a: i for i, a in enumerate(sorted(set(keys) - {""}))}
+        self.area = np.array([code.get(k, -1) for k in keys], dtype=np.int64)
         self.checked = np.array([p.checked for p in people], dtype=bool)
         self.slots = np.array([_slot_mask(p.availability) for p in people], dtype=np.int64)
         need_owner, cap_owner = [], []

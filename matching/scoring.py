@@ -7,6 +7,7 @@ whether the helper already does this, then how near they are.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +27,7 @@ _UNSURE = 0.8
 # Texts whose strongest term weighs less than this also get a guess by likeness.
 _FALLBACK_BELOW = 0.6
 _LIKENESS_CONFIDENCE = 0.7
+_LIKENESS_REFERENCES = 3000
 # Below this cosine of character n-grams two texts are not alike at all.
 _LIKENESS_FLOOR = 0.3
 # Buckets for candidate generation: the categories a text is at least this likely to be.
@@ -59,6 +61,12 @@ class Features:
         k = int(np.argmax(prob_row))
         return self.labels[k] if prob_row[k] > 0 else None
 
+    def top_categories(self, prob: np.ndarray) -> list[str | None]:
+        """:meth:`top_category` of every row."""
+        best = np.argmax(prob, axis=1)
+        known = prob[np.arange(len(prob)), best] > 0
+        return [self.labels[k] if ok else None for k, ok in zip(best.tolist(), known.tolist())]
+
 
 def _unique(texts: list[str]) -> tuple[list[str], np.ndarray]:
     """Distinct texts in first-seen order, and each text's position among them."""
@@ -68,6 +76,7 @@ def _unique(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return list(position), inverse
 
 
+@lru_cache(maxsize=100_000)
 def _char_grams(text: str) -> dict[str, float]:
     grams: dict[str, float] = {}
     for word in tokens(text):
@@ -139,7 +148,8 @@ def _probabilities(texts: list[str], given: list[str | None], labels: list[str])
             evidence[u] = max(ws)
     unsure = np.flatnonzero(evidence < _FALLBACK_BELOW)
     if len(unsure):
-        sure = np.flatnonzero((evidence >= 1.5) & (rows.max(axis=1) >= 0.6))
+        # A few thousand confidently read texts teach enough new words; more only cost time.
+        sure = np.flatnonzero((evidence >= 1.5) & (rows.max(axis=1) >= 0.6))[:_LIKENESS_REFERENCES]
         guessed = _guess_by_likeness([distinct[u] for u in unsure], [distinct[u] for u in sure],
                                      np.argmax(rows[sure], axis=1), len(labels))
         rows[unsure] = np.maximum(rows[unsure], guessed)
