@@ -135,15 +135,15 @@ CATEGORIES: tuple[Category, ...] = (
                     "fuse^1.5, rewire^1.5, wiring^1.3, microwave^1.5, hairdryer^1.5, hair dryer^2, "
                     "record player^2, stereo^1.5, hifi^1.5, heater^1.2, fan heater^2, clock^1, "
                     "washing machine^2, tumble dryer^1.5, iron broken^2.5, fix radio^3, repair radio^3, "
-                    "tinker^1.2, tinkering^1.2, gadget repair^3, mend^0.5")),
+                    "tinker^1.2, tinkering^1.2, gadget repair^3, mend^0.5, repair+vacuum^3.5, fix+vacuum^3.5, repair+hoover^3.5, fix+hoover^3.5, repair+kettle^3.5, repair+toaster^3.5, fix+lamp^3, repair+lamp^3")),
     Category("decorating", "Painting and decorating",
              "Painting walls, ceilings and woodwork, wallpapering, freshening up a room.",
              _terms("decorate^2, decorating^2, decorator^2, redecorate^2.5, redecorated^2.5, "
-                    "painting and decorating^3.5, painter and decorator^3.5, paint^0.8, painting^0.6, "
+                    "painting and decorating^3.5, painter and decorator^3.5, paint^1.2, painting^0.6, "
                     "painter^1, wallpaper^2, wallpapering^2, strip wallpaper^3, emulsion^2, gloss^1.5, "
                     "walls^1, wall^0.8, ceiling^1.5, ceilings^1.5, paint walls^3, paint room^3, "
                     "paint the walls^3, paint fence^2.5, skirting^1.5, skirting boards^2, magnolia^1.5, "
-                    "touch up^1, freshen up^1.2, undercoat^1.5")),
+                    "touch up^1, freshen up^1.2, undercoat^1.5, coat of paint^3.5, lick of paint^3.5, fresh coat^3, paint+room^3, paint+kitchen^3, paint+bedroom^3, paint+hall^3, paint+ceiling^3")),
     Category("flatpack", "Flat-pack furniture assembly",
              "Putting together flat-pack furniture: wardrobes, bookcases, beds, desks.",
              _terms("flat pack^3, flat-pack^3, flatpack^3, ikea^2.5, assemble^1.8, assembly^1.5, "
@@ -158,7 +158,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "removal^2, removals^2, sofa^1.2, settee^1.2, mattress^1.2, boxes^1, carry^0.6, "
                     "humph^1.5, lugging^1.5, strong^0.8, muscle^1, tip run^2.5, trip to the tip^2.5, "
                     "dump run^2.5, rearrange^1, another room^1.5, upstairs^0.6, downstairs^0.6, "
-                    "~lift, ~move, ~moving, ~shift, uplift^1.5, council uplift^3, bulky^1.5, bulky items^2.5, old wardrobe^2.5, get rid of^1, down the stairs^1.5")),
+                    "~lift, ~move, ~moving, ~shift, uplift^1.5, council uplift^3, bulky^1.5, bulky items^2.5, old wardrobe^2.5, get rid of^1, down the stairs^1.5, move+wardrobe^3, move+bed^2.5, move+sofa^3, move+settee^3, move+fridge^3, shift+wardrobe^3, shift+bed^2.5")),
     Category("cleaning", "Cleaning and housework",
              "Housework: hoovering, dusting, mopping, windows, bathrooms and kitchens, a deep clean.",
              _terms("clean^1.3, cleaning^1.5, cleaner^1.3, housework^2, house work^2, hoover^1.5, "
@@ -172,7 +172,7 @@ CATEGORIES: tuple[Category, ...] = (
              "Washing, drying and ironing clothes and bedding.",
              _terms("laundry^2.5, ironing^2.5, iron^1, iron shirts^3, washing^1, do my washing^3, "
                     "clothes washed^2.5, wash clothes^2.5, washing drying^3, drying^1, "
-                    "hang out washing^3, washing line^2.5, launderette^2.5, laundrette^2.5, bedding^1.5, "
+                    "hang out washing^3, washing line^2.5, launderette^2.5, laundrette^2.5, bedding^1, "
                     "sheets^1, change bed^2, change the bed^2.5, fold clothes^2.5, folding^1, pressing^1.2, "
                     "shirts^1, ~clothes")),
     Category("meals", "Cooking meals for someone",
@@ -203,14 +203,14 @@ CATEGORIES: tuple[Category, ...] = (
                     "driver^1.3, volunteer driver^3, transport^1.6, taxi^1.3, run me^2, drive me^2.5, "
                     "take me in car^3, pick me up^1.5, drop me off^2, ride^1, hospital transport^3, "
                     "no car^2, don't drive^2, dont drive^2, can't drive^2, cant drive^2, got a car^2, "
-                    "have a car^1, motor^1.2, ~appointment, ~hospital, ~gp")),
+                    "have a car^0.6, motor^1.2, ~appointment, ~hospital, ~gp, lift+shops^3, lift to the shops^3.5, lift+appointment^3, lift+hospital^3")),
     Category("driving_practice", "Supervised practice for learner drivers",
              "Sitting in as the experienced driver while a learner practises between lessons.",
              _terms("driving practice^3.5, practice driving^3.5, practise driving^3.5, learner driver^3.5, "
                     "learner^1.8, learners permit^3, driving lessons^3, driving lesson^3, "
                     "provisional licence^3, provisional license^3, l plates^3, driving test^3, "
                     "supervise^1.2, supervising driver^3, accompanying driver^3, "
-                    "learning to drive^3.5, learn to drive^3.5, ~driving, driving instructor^3.5, instructor^1.2, new drivers^3, new driver^3, on the road^1.5, learn+drive^3, driving+test^3, driving+learner^3.5, road test^2.5, driver+practise^3.5, driver+practice^3.5, drive+practise^3.5, drive+practice^3.5, experienced driver^2")),
+                    "learning to drive^3.5, learn to drive^3.5, ~driving, driving instructor^3.5, instructor^0.8, new drivers^3, new driver^3, on the road^1.5, learn+drive^3, driving+test^3, driving+learner^3.5, road test^2.5, driver+practise^3.5, driver+practice^3.5, drive+practise^3.5, drive+practice^3.5, experienced driver^2, qualified driver^2.5, practice+driving^3.5, practise+driving^3.5")),
     Category("appointment_escort", "Going with someone to appointments",
              "Going along with someone to the doctor, hospital or other appointments, for support and notes.",
              _terms("accompany^2, accompanied^2, accompanying^1.5, escort^2, go with me^2.5, come with me^2.5, "
@@ -232,7 +232,7 @@ CATEGORIES: tuple[Category, ...] = (
              _terms("walk^1.2, walks^1.2, walking^1.2, walker^1, walking buddy^3.5, walking companion^3.5, "
                     "walking partner^3.5, walking group^3, health walk^3, stroll^1.5, ramble^1.5, "
                     "rambling^1.5, hike^1.5, hillwalking^2, daily walk^2.5, park^0.8, "
-                    "exercise^0.8, fresh air^1.2, get out^0.6, build up walking^3, keep active^1.5, "
+                    "exercise^0.6, fresh air^1.2, get out^0.6, build up walking^3, keep active^1.5, "
                     "physical activity^1.5, fitness^1, jog^1.2, jogging^1.2, nordic walking^3, "
                     "countryside^1, wander^1.2, daunder^2, dander^2, amble^1.5, ~buddy, ~outdoors, walk with me^3, walk with someone^3, walk with people^3, go for walk^2.5, go for walks^2.5, walk daily^2.5, walking+company^2.5, walk+confidence^2.5, walk+alone^2.5, hillwalker^2, hill walker^2, walking+fitter^2.5, walking+fit^2")),
     Category("chair_yoga", "Chair yoga and seated exercise",
@@ -240,7 +240,7 @@ CATEGORIES: tuple[Category, ...] = (
              _terms("yoga^2.5, chair yoga^3.5, seated exercise^3.5, seated exercises^3.5, chair exercise^3.5, "
                     "chair exercises^3.5, chair-based^3, chair based^3, stretch^1.5, stretches^1.5, "
                     "stretching^1.5, gentle exercise^2.5, pilates^2.5, tai chi^2.5, keep fit^1.5, "
-                    "mobility exercises^2.5, balance^0.8, falls prevention^2.5, seated^1.5, ~class, ~classes")),
+                    "mobility exercises^2.5, balance^0.8, falls prevention^2.5, seated^1.5, ~class, ~classes, can't stand^2, cant stand^2, exercise+balance^3, exercise+sitting^3, exercise+chair^3.5, exercise+stand^2.5, exercise+seated^3.5, steady on my feet^2, exercise class^3, exercise classes^3, exercise+class^3, fitness instructor^3, fitness class^3, exercise+online^2.5")),
     Category("music_lessons", "Music lessons",
              "Learning to play an instrument, sing or read music.",
              _terms("music^2, musical^1.8, musician^2, piano^2.5, guitar^2.5, violin^2.5, fiddle^2, "
@@ -255,7 +255,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "darning^2, mend clothes^3, mending^1.2, patch^1, button^1.5, buttons^1.5, zip^1.5, "
                     "dressmaking^2.5, tailor^2, tailoring^2, quilt^2, quilting^2, embroidery^2, "
                     "cross stitch^2.5, needlework^2.5, tapestry^1.5, curtains^0.8, trousers^1.2, "
-                    "clothes^0.6, jumper^1")),
+                    "clothes^0.6, jumper^1, dress^1, take in dress^3, take in+dress^3, shorten^1.5, shortened^1.5, let out+dress^3, new zip^2.5")),
     Category("arts_crafts", "Arts and crafts",
              "Creative activities: drawing, painting pictures, pottery, card making and other crafts.",
              _terms("arts and crafts^3.5, art^1.8, arts^1.8, artist^1.8, craft^2, crafts^2, crafty^2, "
@@ -311,7 +311,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "improve english^3.5, speak english^2.5, spoken english^3, english language^2.5, "
                     "english learner^3, learners of english^3, pronunciation^2.5, conversation practice^3, "
                     "grammar^1.5, second language^2, new to the country^2, refugee^1, refugees^1, "
-                    "asylum^1, ")),
+                    "asylum^1, , esol tutor^4, esol teacher^4, english+learners^3")),
     Category("language_lessons", "Learning a foreign language",
              "Learning another language: French, Spanish, German, Gaelic and others.",
              _terms("french^2.5, spanish^2.5, italian^2.5, german^2.5, gaelic^2.5, mandarin^2.5, "
@@ -326,18 +326,18 @@ CATEGORIES: tuple[Category, ...] = (
              _terms("polish^1, polski^3, poland^2.5, polish speaker^3.5, speak polish^3.5, "
                     "polish translation^3.5, translate polish^3.5, translating polish^3.5, "
                     "polish interpreter^3.5, polish english^3, ~translate, ~translation, ~translating, "
-                    "~translator, ~interpret, ~interpreting, ~interpreter, ~bilingual, polski+translat^4, polski+interpret^4, polish+translat^3.5, polish+interpret^3.5, polski+letters^3.5")),
+                    "~translator, ~interpret, ~interpreting, ~interpreter, ~bilingual, polski+translat^4, polski+interpret^4, polish+translat^3.5, polish+interpret^3.5, polski+letters^3.5, first language+polish^3.5, first language+polski^3.5")),
     Category("translate_urdu", "Urdu translation and interpreting",
              "Translating letters and documents between Urdu and English, interpreting at appointments.",
              _terms("urdu^3.5, pakistan^2, pakistani^2, punjabi^1.5, hindi^1, speak urdu^3.5, urdu translation^3.5, "
                     "translate urdu^3.5, ~translate, ~translation, ~translating, ~translator, ~interpret, "
-                    "~interpreting, ~interpreter, ~bilingual, urdu+translat^4, urdu+interpret^4, urdu+letters^3.5")),
+                    "~interpreting, ~interpreter, ~bilingual, urdu+translat^4, urdu+interpret^4, urdu+letters^3.5, first language+urdu^4")),
     Category("translate_arabic", "Arabic translation and interpreting",
              "Translating letters and documents between Arabic and English, interpreting at appointments.",
              _terms("arabic^3.5, arab^2, syria^1.5, syrian^1.5, sudan^1.5, sudanese^1.5, iraq^1.5, iraqi^1.5, "
                     "yemen^1.5, speak arabic^3.5, arabic translation^3.5, translate arabic^3.5, ~translate, "
                     "~translation, ~translating, ~translator, ~interpret, ~interpreting, ~interpreter, "
-                    "~bilingual, arabic+translat^4, arabic+interpret^4, arabic+letters^3.5")),
+                    "~bilingual, arabic+translat^4, arabic+interpret^4, arabic+letters^3.5, first language+arabic^4")),
     Category("tutoring", "Homework help and tutoring",
              "Help with school or college work: homework, reading, maths, exams, for children or adults.",
              _terms("homework^3, tutor^2.5, tutoring^2.5, tuition^2.5, maths^2.5, math^2.5, mathematics^2.5, "
@@ -347,7 +347,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "biology^2, computer science^3.5, coursework^2.5, college course^2.5, studies^1.2, "
                     "study^1.2, studying^1.2, school work^2.5, schoolwork^2.5, essay^2, essays^2, "
                     "dissertation^2, adult learner^2, learn to read^2.5, phonics^2.5, times tables^3, "
-                    "school^0.6, ~teacher, ~college, ~learning")),
+                    "school^0.6, ~teacher, ~college, ~learning, gcse english^3.5, higher english^3.5, english homework^3.5, english essay^3, english+gcse^3.5, english+homework^3.5")),
     Category("childcare", "Childcare and babysitting",
              "Looking after children: babysitting, school runs, after-school care.",
              _terms("childcare^3, child care^3, babysit^3, babysitting^3, babysitter^3, baby sitter^3, "

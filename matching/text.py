@@ -193,14 +193,19 @@ _KNOWN = frozenset(stem(w) for w in (
 @lru_cache(maxsize=200_000)
 def _correct(word_stem: str) -> str:
     """Map a misspelt stem to a taxonomy stem one slip away ("prescripton" -> "prescription")."""
-    if word_stem in _VOCABULARY or len(word_stem) < 6 or word_stem in STOP_WORDS or word_stem in _KNOWN:
+    if word_stem in _VOCABULARY or len(word_stem) < 5 or word_stem in STOP_WORDS or word_stem in _KNOWN:
         return word_stem
     found = set()
     for variant in _deletes(word_stem) | {word_stem}:
         for candidate in _FUZZY.get(variant, ()):
             # Slips rarely hit the first letter; requiring it keeps "fitter" from becoming "litter".
-            if candidate[0] == word_stem[0] and _damerau1(word_stem, candidate):
-                found.add(candidate)
+            if candidate[0] != word_stem[0] or not _damerau1(word_stem, candidate):
+                continue
+            # In short words a changed letter is as likely another word ("canna", Scots for
+            # cannot, is not "canvas"); a letter dropped, added or swapped is a slip.
+            if len(word_stem) < 6 and len(candidate) == len(word_stem) and sorted(candidate) != sorted(word_stem):
+                continue
+            found.add(candidate)
     return min(found) if found else word_stem
 
 
