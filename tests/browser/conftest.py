@@ -45,12 +45,6 @@ WIDEST_ELEMENTS = """() => {
 }"""
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.browser)
-
-
 # ---------------------------------------------------------------- the server
 
 
