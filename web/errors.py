@@ -6,12 +6,15 @@ import logging
 from flask import Flask, render_template
 
 from timebank.domain import errors as domain
+from timebank.services.assessments import UnknownAssessment
+from timebank.services.matches import UnknownIntroduction, UnknownProposal
 
 log = logging.getLogger("timebank.web")
 
 # A record of another bank is answered as if it did not exist.
 NOT_FOUND = (domain.UnknownBank, domain.UnknownMember, domain.UnknownExchange,
-             domain.MemberOfAnotherBank, domain.UnknownRequest, domain.UnknownOffer)
+             domain.MemberOfAnotherBank, domain.UnknownRequest, domain.UnknownOffer,
+             UnknownAssessment, UnknownProposal, UnknownIntroduction)
 FORBIDDEN = (domain.NotAllowed, domain.NotYoursToConfirm)
 
 

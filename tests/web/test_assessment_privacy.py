@@ -42,7 +42,7 @@ def recorded(web_database, world):
         area=s["area"], location=(55.80, -3.40),
         needs=[{"text": f"{s['need']} sitting", "category": "dementia_sitting", "requires_checked": True}],
         capabilities=[{"text": s["capability"], "category": "gardening", "share": False}]))
-    # Not members: accepting their match links no request or offer (see the xfail below).
+    # Not members: accepting their match links no request or offer.
     carol = assessments.record_assessment(web_database, sam, person_name="Carol", content=content(needs=[
         {"text": "Help with my weekly shop", "category": "shopping"},
         {"text": "Someone to cut my grass", "category": "gardening"}]))
@@ -122,9 +122,6 @@ def test_every_view_of_an_assessment_is_written_to_the_access_log(app, web_datab
     assert "viewed by the social worker" in log and "listed the bank" in log
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "accept_proposal copies the need's words into a help request and the helper's name into "
-    "its notes, which the other members of the bank can browse: a decision for the service"))
 def test_accepting_a_match_does_not_show_the_assessment_to_other_members(app, web_database, world):
     sam = auth.get_user(web_database, world.social_worker.user_id)
     assessments.record_assessment(web_database, sam, person_name="Ann", member_id=world.ann.member_id,

@@ -9,7 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, ServiceCategory, utcnow
+from timebank.db.models import (
+    Bank,
+    HelpAnswer,
+    HelpRequest,
+    Introduction,
+    Member,
+    Offer,
+    ServiceCategory,
+    utcnow,
+)
 from timebank.domain.errors import InvalidInput, NotAllowed, UnknownCategory, UnknownOffer, UnknownRequest
 from timebank.services.banks import bank_row
 from timebank.services.members import member_row
@@ -176,8 +185,11 @@ def list_requests(
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
+        # A request made by an introduction came from an assessment: it is between the two
+        # people introduced, never on the bank's public list.
         query = (select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
-                 .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status))
+                 .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status,
+                        ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists()))
         if category:
             query = query.where(HelpRequest.category == category)
         if area:
@@ -290,7 +302,8 @@ def list_offers(database: Database, bank_slug: str, *, category: str | None = No
         session = uow.session
         bank = bank_row(session, bank_slug)
         query = (select(Offer, Member).join(Member, Member.id == Offer.member_id)
-                 .where(Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active"))
+                 .where(Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active",
+                        ~select(Introduction.id).where(Introduction.offer_id == Offer.id).exists()))
         if category:
             query = query.where(Offer.category == category)
         if area:

@@ -356,7 +356,7 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
         if members.get(proposal.need_assessment_id):
             request = HelpRequest(bank_id=bank.id, member_id=members[proposal.need_assessment_id],
                                   category=need.get("category"), what=need["text"],
-                                  helper_notes=f"Introduced to {helper} by a social worker.",
+                                  helper_notes="Introduced by a social worker.",
                                   status="open", created_at=now)
             session.add(request)
         if members.get(proposal.capability_assessment_id):

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
@@ -238,18 +238,16 @@ def members_without_exchanges(
     since = today - dt.timedelta(days=days)
     with UnitOfWork(database, readonly=True) as uow:
         bank = bank_row(uow.session, bank_slug)
+        # Every posted exchange has an entry on each member's account it touched, so the
+        # entries find group receivers too.
         last = (
             select(func.max(Exchange.given_on))
+            .join(Entry, Entry.exchange_id == Exchange.id)
+            .join(Account, Account.id == Entry.account_id)
             .where(
-                Exchange.bank_id == bank.id,
+                Account.member_id == Member.id,
                 Exchange.state == "posted",
                 Exchange.kind.in_(["exchange", "group"]),
-                or_(Exchange.provider_member_id == Member.id,
-                    Exchange.receiver_member_id == Member.id,
-                    Exchange.id.in_(
-                        select(Entry.exchange_id)
-                        .join(Account, Account.id == Entry.account_id)
-                        .where(Account.member_id == Member.id))),
             )
             .correlate(Member)
             .scalar_subquery()

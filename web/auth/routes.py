@@ -14,7 +14,7 @@ from web.current_user import SignedIn
 from web.extensions import database, limiter
 
 HOME_BY_ROLE = {"member": "member.home", "coordinator": "coordinator.home",
-                "social_worker": "auth.home"}
+                "social_worker": "social.home"}
 
 
 def _account_key() -> str:
@@ -33,10 +33,7 @@ def _safe_next(target: str | None) -> str | None:
 
 @blueprint.route("/", methods=["GET"])
 def home():
-    endpoint = HOME_BY_ROLE.get(current_user.role, "auth.sign_in")
-    if endpoint == "auth.home":
-        return render_template("auth/home.html")
-    return redirect(url_for(endpoint))
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])

@@ -295,6 +295,7 @@ def member(member_id: int):
 
 @blueprint.route("/members/<int:member_id>/status", methods=["POST"])
 def member_status(member_id: int):
+    members.get_member(database(), _slug(), member_id)  # another bank's member: 404, before the form
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -365,11 +366,11 @@ def member_limits(member_id: int):
 
 @blueprint.route("/members/<int:member_id>/sign-in", methods=["POST"])
 def member_sign_in(member_id: int):
+    db, slug = database(), _slug()
+    members.get_member(db, slug, member_id)  # another bank's member: 404, before the form
     form = SignInForm()
     if not form.validate_on_submit():
         abort(400)
-    db, slug = database(), _slug()
-    members.get_member(db, slug, member_id)  # another bank's member: 404
     user = auth.user_for_member(db, slug, member_id)
     if user is None:
         abort(404)
@@ -491,6 +492,7 @@ def pending():
 
 @blueprint.route("/pending/<int:exchange_id>", methods=["POST"])
 def settle(exchange_id: int):
+    ledger.get_exchange(database(), _slug(), exchange_id)  # another bank's exchange: 404, before the form
     form = SettleForm()
     if form.validate_on_submit():
         settle_with = ledger.confirm_exchange if form.choice.data == "confirm" else ledger.decline_exchange
@@ -519,6 +521,7 @@ def exchanges():
 
 @blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["POST"])
 def reverse(exchange_id: int):
+    ledger.get_exchange(database(), _slug(), exchange_id)  # another bank's exchange: 404, before the form
     form = ReverseForm()
     if form.validate_on_submit():
         try:
