@@ -103,7 +103,7 @@ def test_demo_has_safeguarding_checks_one_expiring_within_thirty_days(demo):
 
 
 def test_demo_has_a_few_members_quiet_for_more_than_ninety_days(demo, exchanges):
-    # Counted from the exchanges themselves: see the report on members_without_exchanges.
+    """The coordinator's list of people at risk of isolation, checked against the exchanges."""
     _, database, _ = demo
     since = dt.date.today() - dt.timedelta(days=90)
     last: dict[int, dt.date] = {}
@@ -115,6 +115,8 @@ def test_demo_has_a_few_members_quiet_for_more_than_ninety_days(demo, exchanges)
     quiet = [m for m in members.list_members(database, DEMO_BANK_SLUG, status="active")
              if m.joined_on <= since and last.get(m.id, dt.date.min) <= since]
     assert 3 <= len(quiet) <= 6
+    listed = members.members_without_exchanges(database, DEMO_BANK_SLUG, days=90)
+    assert sorted(q.member.name for q in listed) == sorted(m.name for m in quiet)
 
 
 @pytest.mark.parametrize("email, role", [
