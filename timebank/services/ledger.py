@@ -801,7 +801,18 @@ def list_exchanges(
         if state is not None:
             query = query.where(Exchange.state == state)
         query = query.order_by(Exchange.id.desc()).limit(limit)
-        return [_exchange_view(session, e) for e in session.scalars(query)]
+        exchanges = list(session.scalars(query))
+        # The entries of every listed exchange in one query, not one query each.
+        entries: dict[int, dict[str, int]] = {e.id: {} for e in exchanges}
+        if exchanges:
+            for exchange_id, member_id, kind, amount in session.execute(
+                select(Entry.exchange_id, Account.member_id, Account.kind, Entry.amount_minutes)
+                .join(Account, Account.id == Entry.account_id)
+                .where(Entry.exchange_id.in_(list(entries)))
+                .order_by(Entry.id)
+            ):
+                entries[exchange_id][str(member_id) if member_id is not None else kind] = amount
+        return [_exchange_view(session, e, entries=entries[e.id]) for e in exchanges]
 
 
 def _given_received(session: Session, account_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -887,28 +898,35 @@ def statement(database: Database, bank_slug: str, member_id: int) -> list[Statem
             .where(Entry.account_id == account_id)
             .order_by(Entry.id)
         )
-        lines, running = [], 0
-        for r in rows:
-            running += r.amount_minutes
+        # Plain tuples and positional fields: a statement can run to thousands of lines.
+        lines, running, me = [], 0, member.id
+        for (entry_id, exchange_id, amount, given_on, kind, state, category, description,
+             provider_id, _receiver_id, provider_name, receiver_name) in rows:
+            running += amount
             lines.append(StatementLine(
-                entry_id=r.id, exchange_id=r.exchange_id, given_on=r.given_on, kind=r.kind,
-                state=r.state, category=r.category, description=r.description,
-                counterparty=_counterparty(r, member.id), amount_minutes=r.amount_minutes,
-                balance_minutes=running,
+                entry_id, exchange_id, given_on, kind, state, category, description,
+                _counterparty(kind, provider_id == me, provider_name, receiver_name),
+                amount, running,
             ))
         return lines
 
 
-def _counterparty(row, member_id: int) -> str:
-    if row.kind == ExchangeKind.GROUP.value:
-        return "a group" if row.provider_member_id == member_id else (row.provider_name or "")
-    if row.kind == ExchangeKind.GRANT.value:
+_GROUP, _GRANT, _DONATION = (ExchangeKind.GROUP.value, ExchangeKind.GRANT.value,
+                             ExchangeKind.DONATION.value)
+
+
+def _counterparty(kind: str, i_provided: bool, provider_name: str | None,
+                  receiver_name: str | None) -> str:
+    """Who was on the other side of an entry, in the words a statement uses."""
+    if kind == _GROUP:
+        return "a group" if i_provided else (provider_name or "")
+    if kind == _GRANT:
         return "the bank"
-    if row.kind == ExchangeKind.DONATION.value:
+    if kind == _DONATION:
         return "the community pot"
-    if row.provider_member_id == member_id:
-        return row.receiver_name or "the bank"
-    return row.provider_name or "the bank"
+    if i_provided:
+        return receiver_name or "the bank"
+    return provider_name or "the bank"
 
 
 def account_balances(database: Database, bank_slug: str) -> dict[str, int]:
