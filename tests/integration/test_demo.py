@@ -17,7 +17,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from timebank.cli import main  # noqa: E402
 from timebank.db.engine import Database  # noqa: E402
-from timebank.services import auth, help, ledger, members  # noqa: E402
+from timebank.services import assessments, auth, help, ledger, matches, members  # noqa: E402
 from timebank.services.demo import (  # noqa: E402
     COORDINATOR_EMAIL,
     DEMO_BANK_SLUG,
@@ -152,3 +152,24 @@ def test_demo_if_empty_twice_adds_nothing_and_without_it_refuses(demo):
              len(members.list_members(database, DEMO_BANK_SLUG)))
     assert after == before
 
+
+
+def test_demo_assessments_give_a_match_with_reasons_and_an_unmatched_need(demo):
+    """The social worker's assessments: a match proposes helpers, and one need that asks for
+    a checked helper stays unmatched, saying why. The demonstration itself runs no match."""
+    _, database, _ = demo
+    worker = auth.get_user(database, auth.authenticate(database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD).id)
+    recorded = assessments.list_assessments(database, worker)
+    assert len(recorded) >= 10 and all(a.consent for a in recorded)
+    assert sum(1 for a in recorded if a.member_id is None) >= 2, "people not yet members"
+    assert matches.latest_run(database, worker) is None, "a person decides when to run a match"
+
+    run = matches.run_match(database, worker)
+    proposed = [p for p in run.proposals if p.status == "proposed"]
+    assert len(proposed) >= 5
+    assert all(p.reasons and p.capability_person for p in proposed)
+    assert any(any("km apart" in r for r in p.reasons) for p in proposed)
+    assert len({p.need_category for p in proposed}) >= 4
+    unmatched = run.unmatched
+    assert unmatched and all(p.reasons for p in unmatched)
+    assert any("checked" in " ".join(p.reasons) for p in unmatched), [p.reasons for p in unmatched]

@@ -21,7 +21,7 @@ from sqlalchemy import event
 
 from timebank.db.engine import Database
 from timebank.domain.errors import UnknownBank
-from timebank.services import auth, banks, help, ledger, members
+from timebank.services import assessments, auth, banks, help, ledger, members
 
 __all__ = [
     "DEMO_BANK_SLUG",
@@ -271,6 +271,81 @@ _REQUESTS = (
      "Gorgie City Farm", "Wear boots; gloves provided.", ("Fiona Campbell", "Ewan Mackenzie"), False),
 )
 
+# Needs and Capabilities Assessments the demonstration social worker has recorded, so that
+# a match can be run at once (none is run here: a person decides when). Each entry:
+# (name, member?, area, (latitude, longitude), consent days ago, availability or None,
+#  needs as (category, words, only a checked helper?),
+#  capabilities as (category, words, doing/could, capacity, km, remote?)).
+# The words of needs and capabilities differ, as people's own words do. Two needs ask for a
+# helper with a current safeguarding check: Margaret's has one in reach (Eilidh); Agnes's
+# only nearby sitter (Ann-Marie) holds no check and the checked one (Sophie) is too far, so
+# it stays unmatched, with that reason.
+_ASSESSMENTS = (
+    ("Margaret Wilson", True, "Corstorphine", (55.9405, -3.2800), 40, ("tue-pm", "wed-pm", "thu-pm"),
+     (("befriending", "Someone to pop in for a cuppa and a blether once a week. I hardly see "
+                      "anybody since my sister died.", True),),
+     (("sewing_alterations", "Was a dressmaker for forty years: could show someone how to take "
+                             "up a hem or let out a waistband.", "could", 1, 3, False),)),
+    ("Jean Paterson", True, "Leith", (55.9752, -3.1705), 35, None,
+     (("lifts", "My hip is sore and I cannot get the bus up to the Royal Infirmary for my physio.",
+       True),),
+     (("phone_befriending", "Rings a few folk every week just to check they are all right.",
+       "doing", 3, 1, True),)),
+    ("Eilidh Robertson", True, "Stockbridge", (55.9583, -3.2085), 30, None,
+     (("diy_repairs", "The shelves in the hall keep coming off the wall and need putting back up "
+                      "properly.", False),),
+     (("befriending", "Visits older neighbours for tea and company, has done for years.",
+       "doing", 2, 6, False),
+      ("music_lessons", "Teaches the piano to beginners, children or grown-ups.", "doing", 2, 5, False))),
+    ("Alasdair MacLeod", True, "Portobello", (55.9535, -3.1140), 28, None,
+     (("tech_help", "Cannot make sense of the new phone: the bank app keeps asking for codes.", False),),
+     (("diy_repairs", "Retired joiner, handy with a drill: fixes sticking doors and puts up shelves.",
+       "doing", 2, 8, False),
+      ("heavy_lifting", "Can shift a wardrobe or a sofa when someone is flitting.", "could", 1, 5, False))),
+    ("Priya Sharma", True, "Gorgie", (55.9385, -3.2350), 26, None,
+     (("gardening", "A hand in the back garden: the weeds are taking over.", False),),
+     (("tech_help", "Sorts out laptops and mobiles, sets up email and video calls.",
+       "doing", 2, 10, False),
+      ("cv_jobs", "Looks over CVs and practises interview questions, over a video call if easier.",
+       "doing", 2, 5, True),
+      ("tutoring", "Could help a teenager with maths homework.", "could", 1, 4, False))),
+    ("Fiona Campbell", True, "Corstorphine", (55.9420, -3.2760), 24, ("sat-am", "sun-am", "wed-pm"),
+     (("haircuts", "A trim at home: I do not like going into the hairdresser's now.", False),),
+     (("gardening", "Loves pottering outside: weeding, pruning, cutting the grass.", "doing", 2, 6, False),)),
+    ("Kirsty Muir", True, "Leith", (55.9740, -3.1750), 21, None,
+     (),
+     (("shopping", "Does her own big shop at Tesco on a Friday and could pick up a few things for "
+                   "someone.", "doing", 2, 3, False),
+      ("walking_buddy", "Takes the dog along the Water of Leith every morning and would like company.",
+       "doing", 1, 3, False))),
+    ("Hamish Grant", True, "Morningside", (55.9285, -3.2095), 20, None,
+     (("meals", "Hot dinners for a few weeks after my operation, while I cannot stand at the cooker.",
+       False),),
+     (("lifts", "Drives people to hospital and GP appointments in his own car.", "doing", 1, 10, False),)),
+    ("Ann-Marie Crawford", True, "Craigmillar", (55.9320, -3.1390), 18, None,
+     (("paperwork", "Filling in the council tax reduction form: the questions make no sense to me.",
+       False),),
+     (("dementia_sitting", "Looked after her mum with dementia for years; could sit with someone so "
+                           "the family gets a break.", "could", 1, 4, False),
+      ("laundry_ironing", "Happy to do a basket of ironing.", "doing", 2, 3, False))),
+    ("Sophie Thomson", True, "Leith", (55.9765, -3.1720), 15, None,
+     (("music_lessons", "Piano lessons for my son, who is nine and keen.", False),),
+     (("dementia_sitting", "Sits with people who have dementia so their carers can go out.",
+       "doing", 1, 2, False),)),
+    ("Brian Johnstone", True, "Corstorphine", (55.9430, -3.2830), 12, None,
+     (("gardening", "Someone to cut the hedge and tidy the front garden before winter.", False),),
+     (("paperwork", "Good with forms and letters: did the accounts at work for thirty years.",
+       "doing", 2, 5, True),)),
+    ("Agnes Bell", False, "Craigmillar", (55.9330, -3.1370), 8, ("mon-am", "wed-am", "fri-am"),
+     (("dementia_sitting", "Someone to stay with my husband Tam, who has dementia and cannot be left, "
+                           "while I go to my own appointments.", True),),
+     (("meals", "Makes soup and stovies and always cooks too much.", "could", 2, 5, False),)),
+    ("Daniel Kerr", False, "Abbeyhill", (55.9555, -3.1700), 5, None,
+     (("cv_jobs", "Someone to look over my CV before I apply for warehouse jobs.", False),),
+     (("bike_repair", "Fixes bikes: punctures, brakes and gears.", "doing", 2, 4, False),
+      ("heavy_lifting", "Could help carry boxes when someone is moving house.", "could", 1, 3, False))),
+)
+
 
 @dataclass(frozen=True)
 class DemoSummary:
@@ -369,6 +444,7 @@ class _Builder:
         offers = self._offers()
         requests = self._requests()
         sign_ins = self._sign_ins()
+        self._assessments()
         return DemoSummary(
             created=True, bank_slug=DEMO_BANK_SLUG,
             members=len(self.ids), organisations=sum(p.organisation for p in _PEOPLE),
@@ -663,3 +739,23 @@ class _Builder:
                          password=DEMO_PASSWORD, role="social_worker")
         return (("coordinator", COORDINATOR_EMAIL), ("member", MEMBER_EMAIL),
                 ("social worker", SOCIAL_WORKER_EMAIL))
+
+
+    def _assessments(self) -> int:
+        """The social worker's assessments, recorded with consent; no match is run."""
+        worker = auth.authenticate(self.db, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
+        for name, is_member, area, (lat, lon), days_ago, free, needs, capabilities in _ASSESSMENTS:
+            content = {
+                "consent": True, "consent_on": self.today - dt.timedelta(days=days_ago),
+                "area": area, "latitude": lat, "longitude": lon,
+                "availability": list(free) if free else None,
+                "needs": [{"category": self._category(c), "text": text, "requires_checked": checked}
+                          for c, text, checked in needs],
+                "capabilities": [{"category": self._category(c), "text": text, "status": status,
+                                  "share": True, "capacity": capacity, "max_km": km, "remote": remote}
+                                 for c, text, status, capacity, km, remote in capabilities],
+            }
+            assessments.record_assessment(self.db, worker, person_name=name, content=content,
+                                          member_id=self.ids[name] if is_member else None,
+                                          today=self.today)
+        return len(_ASSESSMENTS)
