@@ -97,6 +97,17 @@ def within_km(lat_a: np.ndarray, lon_a: np.ndarray, lat_b: np.ndarray, lon_b: np
     return a[near], b[near]
 
 
+def _equal_keys(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (a, b) index pairs whose keys are equal and not negative (an unknown area)."""
+    order = np.argsort(keys_b, kind="stable")
+    sorted_b = keys_b[order]
+    lo = np.searchsorted(sorted_b, keys_a, side="left")
+    counts = np.where(keys_a >= 0, np.searchsorted(sorted_b, keys_a, side="right") - lo, 0)
+    total = int(counts.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(np.arange(len(keys_a)), counts), order[np.repeat(lo, counts) + offsets]
+
+
 def _local_pairs(table: Table, needs: np.ndarray, caps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs with a non-remote capability that distance or area might allow."""
     out_n, out_c = [], []
@@ -113,17 +124,11 @@ def _local_pairs(table: Table, needs: np.ndarray, caps: np.ndarray) -> tuple[np.
         out_n.append(located_needs[found_n])
         out_c.append(located_caps[found_c])
     # Where either side lacks a location, rule 5 asks for the same area.
-    by_area: dict[int, list[int]] = {}
-    for c, area, located in zip(caps, table.area[cap_owner], cap_located):
-        if area >= 0:
-            by_area.setdefault(int(area), []).append((int(c), bool(located)))
-    for n, area, located in zip(needs, table.area[need_owner], need_located):
-        if area < 0 or int(area) not in by_area:
-            continue
-        partners = [c for c, c_located in by_area[int(area)] if not (located and c_located)]
-        if partners:
-            out_n.append(np.full(len(partners), n, dtype=np.int64))
-            out_c.append(np.array(partners, dtype=np.int64))
+    need_area, cap_area = table.area[need_owner], table.area[cap_owner]
+    for need_rows, cap_rows in ((~need_located, np.ones(len(caps), dtype=bool)), (need_located, ~cap_located)):
+        a, b = _equal_keys(need_area[need_rows], cap_area[cap_rows])
+        out_n.append(needs[need_rows][a])
+        out_c.append(caps[cap_rows][b])
     if not out_n:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate(out_n), np.concatenate(out_c)
@@ -173,11 +178,12 @@ def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.
             rows.append(np.repeat(np.arange(len(block)), len(caps)))
             cols.append(np.tile(np.arange(len(caps)), len(block)))
         if len(block) > keep_cap.max():
-            order = np.argsort(-score, axis=0, kind="stable")
-            ranks = np.arange(len(block))[:, None] < keep_cap[None, :]
-            r, c = np.nonzero(ranks)
-            rows.append(order[r, c])
-            cols.append(c)
+            # Each offer's best few needs of the block (a superset when its capacity is
+            # small; the final pruning keeps exactly the best).
+            most = int(keep_cap.max())
+            best = np.argpartition(-score, most - 1, axis=0)[:most]
+            rows.append(best.ravel())
+            cols.append(np.tile(np.arange(len(caps)), most))
         else:
             rows.append(np.repeat(np.arange(len(block)), len(caps)))
             cols.append(np.tile(np.arange(len(caps)), len(block)))

@@ -10,7 +10,7 @@ from matching.rules import RULE_CODES, RULES, Table, broken_rules
 from matching.taxonomy import CATEGORY_BY_ID
 from matching.text import read_text
 
-__all__ = ["match_reasons", "unassigned_reasons", "category_name"]
+__all__ = ["match_reasons", "unassigned_reasons", "rule_counts", "category_name", "CHECK_WORDS"]
 
 CHECK_WORDS = "the helper holds a current safeguarding check"
 
@@ -100,45 +100,51 @@ def rule_counts(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray) -> np.n
     return counts
 
 
+def _headline(removed: dict[str, int], total: int, name: str, requires_checked: bool) -> str:
+    """The one rule to name when every offer of the category was removed."""
+    blocking = set(removed) - {"same_person", "not_shared"}
+    if requires_checked and "not_checked" in removed:
+        return f"no checked helper within reach: none of the {total} offers of {name} is both checked and within reach"
+    if not blocking:
+        if set(removed) == {"same_person"}:
+            return f"the only offer of {name} is the person's own"
+        return f"the offers of {name} are not shared with others"
+    if blocking == {"no_common_time"}:
+        return f"no common free time with any of the {total} helpers offering {name}"
+    if blocking <= {"too_far", "other_area"}:
+        return f"no helper offering {name} within reach"
+    return f"no offer of {name} passes the rules for this need"
+
+
 def unassigned_reasons(table: Table, need_index: int, label: str | None, top_prob: float,
-                       counts: np.ndarray, feasible_caps: np.ndarray,
+                       counts: np.ndarray | None, feasible_caps: np.ndarray,
                        feasible_scores: np.ndarray, min_score: float,
                        cap_labels: list[str | None]) -> list[str]:
-    """Why a need stays unassigned, naming the rule that removed its candidates."""
-    need = table.needs[need_index]
+    """Why a need stays unassigned: its candidates went to other needs, no one offers the
+    service, a named rule removed every offer, or the best feasible offer scores too low.
+
+    ``counts`` holds, for the offers of the need's category, how many each rule removed
+    (see :func:`rule_counts`).
+    """
     if label is None:
         return ["could not tell which service this need is about: please choose a category"]
     name = category_name(label)
     reasons = []
     if top_prob < 0.5:
         reasons.append(f"the need most likely asks for {name}, but the text is unclear")
-    good = feasible_caps[feasible_scores >= min_score]
-    if len(good):
-        reasons.append(f"the {len(good)} suitable offer{'s' if len(good) > 1 else ''} within reach "
-                       f"went to other needs (their capacity is full)")
+    good = int((feasible_scores >= min_score).sum())
+    if good:
+        reasons.append(f"the {good} suitable offer{'s' if good > 1 else ''} within reach "
+                       "went to other needs (their capacity is full)")
         return reasons
-    total = int(counts.sum())
+    total = int(counts.sum()) if counts is not None else 0
     if not total:
-        reasons.append(f"no one offers {name} yet")
-        return reasons
+        return reasons + [f"no one offers {name} yet"]
     removed = {RULE_CODES[code]: int(counts[code]) for code in range(1, len(RULE_CODES)) if counts[code]}
-    if removed and sum(removed.values()) == total:
-        if need.requires_checked and removed.get("not_checked", 0):
-            reasons.append(f"no checked helper within reach: {total} offer{'s' if total > 1 else ''} of {name}, "
-                           "but none both checked and within reach")
-        if set(removed) <= {"same_person"}:
-            reasons.append(f"the only offer of {name} is the person's own")
-        elif set(removed) - {"same_person", "not_shared"} == {"no_common_time"}:
-            reasons.append(f"no common free time with any of the {total} helpers offering {name}")
-        elif set(removed) - {"same_person", "not_shared"} <= {"too_far", "other_area"} and removed.keys() - {"same_person", "not_shared"}:
-            reasons.append(f"no helper offering {name} within reach")
-        elif set(removed) <= {"not_shared", "same_person"}:
-            reasons.append(f"the offers of {name} are not shared with others")
-        if len(reasons) == (1 if top_prob < 0.5 else 0):
-            reasons.append(f"no offer of {name} passes the rules for this need")
+    if sum(removed.values()) == total:
         detail = "; ".join(f"{count} removed because {RULES[rule]}" for rule, count in sorted(removed.items()))
-        reasons.append(f"{total} offer{'s' if total > 1 else ''} of {name} exist: {detail}")
-        return reasons
+        return reasons + [_headline(removed, total, name, table.needs[need_index].requires_checked),
+                          f"{total} offer{'s' if total > 1 else ''} of {name} exist: {detail}"]
     if len(feasible_caps):
         best = int(np.argmax(feasible_scores))
         other = cap_labels[int(feasible_caps[best])]

@@ -27,7 +27,7 @@ _UNSURE = 0.8
 # Texts whose strongest term weighs less than this also get a guess by likeness.
 _FALLBACK_BELOW = 0.6
 _LIKENESS_CONFIDENCE = 0.7
-_LIKENESS_REFERENCES = 3000
+_LIKENESS_REFERENCES = 1000
 # Below this cosine of character n-grams two texts are not alike at all.
 _LIKENESS_FLOOR = 0.3
 # Buckets for candidate generation: the categories a text is at least this likely to be.
@@ -70,10 +70,9 @@ class Features:
 
 def _unique(texts: list[str]) -> tuple[list[str], np.ndarray]:
     """Distinct texts in first-seen order, and each text's position among them."""
-    position: dict[str, int] = {}
-    inverse = np.fromiter((position.setdefault(t, len(position)) for t in texts), dtype=np.int64,
-                          count=len(texts))
-    return list(position), inverse
+    distinct = list(dict.fromkeys(texts))
+    position = {text: u for u, text in enumerate(distinct)}
+    return distinct, np.array([position[t] for t in texts], dtype=np.int64)
 
 
 @lru_cache(maxsize=100_000)
@@ -148,7 +147,7 @@ def _probabilities(texts: list[str], given: list[str | None], labels: list[str])
             evidence[u] = max(ws)
     unsure = np.flatnonzero(evidence < _FALLBACK_BELOW)
     if len(unsure):
-        # A few thousand confidently read texts teach enough new words; more only cost time.
+        # A thousand confidently read texts teach enough new words; more only cost time.
         sure = np.flatnonzero((evidence >= 1.5) & (rows.max(axis=1) >= 0.6))[:_LIKENESS_REFERENCES]
         guessed = _guess_by_likeness([distinct[u] for u in unsure], [distinct[u] for u in sure],
                                      np.argmax(rows[sure], axis=1), len(labels))

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from matching.taxonomy import CATEGORIES
 
-__all__ = ["CategoryGuess", "read_text", "stem", "tokens", "content_stems"]
+__all__ = ["CategoryGuess", "STOP_WORDS", "read_text", "stem", "tokens"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE = re.compile(r"[.!?\n]+|\s[-–]\s")
@@ -316,8 +316,3 @@ def read_text(text: str) -> CategoryGuess:
         stems=tuple(sorted(content.items())),
         words=tuple(surface.items()),
     )
-
-
-def content_stems(text: str) -> dict[str, float]:
-    """The text's content stems with the weight of the sentence they came from."""
-    return dict(read_text(text).stems)
