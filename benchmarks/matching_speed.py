@@ -34,17 +34,18 @@ def ensure_set(shared: Path, data: Path, people: int) -> Path:
     return folder / "profiles.jsonl"
 
 
-def time_command(profiles: Path, runs: int) -> tuple[list[float], list[int]]:
-    walls, peaks = [], []
+def time_command(profiles: Path, runs: int) -> tuple[list[float], list[int], list[float]]:
+    walls, peaks, cpus = [], [], []
     out = profiles.parent / "matches.jsonl"
     for _ in range(runs):
-        done = subprocess.run(["/usr/bin/time", "-f", "%e %M", str(ROOT / ".venv" / "bin" / "timebank"), "match",
+        done = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", str(ROOT / ".venv" / "bin" / "timebank"), "match",
                                str(profiles), "--out", str(out), "--top", "5"],
                               check=True, capture_output=True, text=True)
-        wall, peak_kb = done.stderr.strip().splitlines()[-1].split()
+        wall, peak_kb, user_s, sys_s = done.stderr.strip().splitlines()[-1].split()
         walls.append(float(wall))
         peaks.append(int(peak_kb))
-    return walls, peaks
+        cpus.append(round(float(user_s) + float(sys_s), 2))
+    return walls, peaks, cpus
 
 
 def _engine_graph(profiles_path: Path):
@@ -129,9 +130,12 @@ def main() -> None:
     args = parser.parse_args()
     for people in args.people:
         path = ensure_set(args.shared, args.data, people)
-        walls, peaks = time_command(path, args.runs)
-        print(f"{people} people: timebank match --top 5, median {statistics.median(walls):.2f} s "
-              f"of {args.runs} runs {walls}, peak memory {max(peaks) / 1024:.0f} MiB")
+        walls, peaks, cpus = time_command(path, args.runs)
+        print(f"{people} people: timebank match --top 5, median {statistics.median(walls):.2f} s wall "
+              f"of {args.runs} runs {walls}, CPU (user+sys) median {statistics.median(cpus):.2f} s {cpus}, "
+              f"peak memory {max(peaks) / 1024:.0f} MiB")
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        print(f"load average while measuring (2 cores): {handle.read().split()[:3]}")
     if not args.skip_networkx:
         print("1000 people, the same feasible graph:")
         networkx_ratio(ensure_set(args.shared, args.data, 1000))
