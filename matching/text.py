@@ -38,7 +38,8 @@ STOP_WORDS = frozenset(
     "might must im ive id ill get got bit bits thing things thank thanks many week weekly day days "
     "time times someone anyone somebody anybody help helping need needs needed like would love happy "
     "able available please willing want wants looking person people who what which when where how "
-    "again now still one two three".split()
+    "again now still one two three after look make take give go come keep around round back new "
+    "also well really".split()
 )
 
 
