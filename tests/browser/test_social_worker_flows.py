@@ -1,0 +1,129 @@
+"""A social worker in a real browser: from a new assessment to an accepted, followed-up match."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import COORDINATOR_WIDTH, Person
+
+pytestmark = pytest.mark.browser
+
+PERSON = "Rose Mitchell"  # not yet a member; lives in Leith, near a demonstration shopper
+NEED = "Getting my bits of shopping in: I cannot manage the bags since my fall."
+
+
+def _social_worker() -> Person:
+    from timebank.services.demo import DEMO_PASSWORD, SOCIAL_WORKER_EMAIL
+
+    return Person("Ruth Baxter", SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
+
+
+def _category_name(database, slug: str) -> str:
+    from timebank.services import banks
+    from timebank.services.demo import DEMO_BANK_SLUG
+
+    return dict(banks.list_categories(database, DEMO_BANK_SLUG))[slug]
+
+
+def _view_form(page, side: str):
+    """The outcome form of one side ("The person helped" or "The helper")."""
+    return page.locator("form", has=page.get_by_role("heading", name=f"{side}: their view"))
+
+
+def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
+        open_browser, live_server):
+    from timebank.services import auth, matches
+    from timebank.services.demo import DEMO_BANK_SLUG
+
+    db = live_server.database
+    shopping = _category_name(db, "shopping")
+    browse = open_browser(width=COORDINATOR_WIDTH, check_width=320)
+    browse.sign_in(_social_worker())
+    assert urlsplit(browse.page.url).path == "/social/"
+
+    # Sent with a name and consent but no need or capability: refused, saying so.
+    page = browse.goto("/social/assessments/new")
+    page.get_by_label("Person's name").fill(PERSON)
+    page.get_by_label("The person has given consent to record and match this").check()
+    page.get_by_label("Area", exact=True).fill("Leith")
+    page = browse.submit("Save the assessment")
+    summary = page.get_by_role("alert")
+    assert "Record at least one need or one capability" in summary.inner_text()
+    assert page.get_by_label("Person's name").input_value() == PERSON, "input kept"
+    assert page.get_by_label("Area", exact=True).input_value() == "Leith"
+
+    page.get_by_label("Latitude (optional)").fill("55.9760")
+    page.get_by_label("Longitude (optional)").fill("-3.1690")
+    page.get_by_label("Tuesday morning").check()
+    page.get_by_label("Friday morning").check()
+    need = page.locator("#need-1")
+    need.get_by_label("Kind of help").select_option(label=shopping)
+    need.get_by_label("What they need, in their words").fill(NEED)
+    capability = page.locator("#capability-1")
+    capability.get_by_label("What they do or could do").fill(
+        "Used to run the church tea room: could bake for a coffee morning.")
+    capability.get_by_label("Could do it if encouraged").check()
+    browse.screenshot("assessment-form")
+    page = browse.submit("Save the assessment")
+    assert re.fullmatch(r"/social/assessments/\d+", urlsplit(page.url).path), page.url
+    assert f"Assessment of {PERSON} saved (version 1)" in page.get_by_role("status").first.inner_text()
+
+    # A match: the new need gets a proposed helper, with reasons a person can read.
+    page = browse.goto("/social/matches")
+    page = browse.submit("Run a match now")
+    assert re.fullmatch(r"/social/matches/\d+", urlsplit(page.url).path), page.url
+    assert page.get_by_role("status").first.inner_text().startswith("Match run:")
+    card = page.locator("ul.cards > li", has=page.get_by_role(
+        "heading", name=re.compile(f"^{PERSON} could be helped by ")))
+    assert card.count() == 1, "the new need has no proposed helper"
+    helper = card.get_by_role("heading", level=3).inner_text().split(" could be helped by ")[1]
+    reasons = card.locator("h4:has-text('Why this match') + ul > li").all_inner_texts()
+    assert any(re.search(r"\d km apart", r) for r in reasons), reasons
+    assert any(shopping.lower() in r.lower() for r in reasons), reasons
+    unmatched = page.locator("h2:has-text('Needs left unmatched') + ul.cards > li")
+    assert unmatched.count() >= 1
+    assert any("checked" in text for text in unmatched.all_inner_texts())
+    browse.screenshot("match-proposals")
+
+    # Accepted: an introduction, followed up from both sides, then closed.
+    page = browse.submit(button=card.get_by_role("button", name=f"Accept and introduce {PERSON}"))
+    assert re.fullmatch(r"/social/introductions/\d+", urlsplit(page.url).path), page.url
+    introduction_id = int(urlsplit(page.url).path.rsplit("/", 1)[1])
+    assert f"{PERSON} is introduced to {helper}" in page.get_by_role("status").first.inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Introduction of {PERSON} to {helper}"
+
+    # The person helped: sent without an answer first, then answered.
+    helped = _view_form(page, "The person helped")
+    page = browse.submit(button=helped.get_by_role("button", name=re.compile("^Record their view")))
+    assert "Say whether the help happened" in page.get_by_role("alert").inner_text()
+    helped = _view_form(page, "The person helped")
+    helped.locator("fieldset", has_text="Did the help happen?").get_by_label("Yes").check()
+    helped.get_by_label("A lot").check()
+    helped.get_by_label("In their words (optional)").fill("The bags come up the stair every Friday now.")
+    page = browse.submit(button=helped.get_by_role("button", name=re.compile("^Record their view")))
+    assert "The person helped: their view is recorded" in page.get_by_role("status").first.inner_text()
+
+    helper_form = _view_form(page, "The helper")
+    helper_form.locator("fieldset", has_text="Did the help happen?").get_by_label("Yes").check()
+    helper_form.get_by_label("A little").check()
+    page = browse.submit(button=helper_form.get_by_role("button", name=re.compile("^Record their view")))
+    views = page.locator("h2:has-text('What each side says') + ul.cards > li")
+    assert views.count() == 2
+    browse.screenshot("introduction")
+
+    page = browse.submit("Close the introduction")
+    assert "The introduction is closed" in page.get_by_role("status").first.inner_text()
+    status = page.locator("dl.summary dt", has_text="Status").locator("xpath=following-sibling::dd[1]")
+    assert status.inner_text().strip() == "Closed"
+
+    # What the browser did is what the bank holds.
+    worker = _social_worker()
+    actor = auth.authenticate(db, worker.email, worker.password)
+    assert actor.bank_slug == DEMO_BANK_SLUG
+    recorded = next(i for i in matches.list_introductions(db, actor) if i.id == introduction_id)
+    assert recorded.status == "closed" and recorded.need_person == PERSON
+    assert recorded.helper_person == helper and recorded.offer_id is not None
+    assert sorted((o.side, o.help_happened, o.difference) for o in recorded.outcomes) == [
+        ("helped", True, "a_lot"), ("helper", True, "a_little")]
