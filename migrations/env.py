@@ -34,8 +34,15 @@ def run_migrations_online() -> None:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        if connection.in_transaction():  # SQLAlchemy began one on the first statement
+            connection.commit()
         if sqlite:
+            # The connection goes back to the pool: it must leave with its keys enforced.
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            enforced = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+            connection.rollback()
+            if enforced != 1:
+                raise RuntimeError("foreign keys could not be switched back on after the migration")
 
 
 if context.is_offline_mode():
