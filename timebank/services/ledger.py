@@ -320,10 +320,17 @@ def _exchange_view(
 
 
 def _new_exchange(session: Session, bank: Bank, **fields) -> Exchange:
-    exchange = Exchange(bank_id=bank.id, created_at=utcnow(), **fields)
-    session.add(exchange)
-    session.flush()
-    return exchange
+    """Insert an exchange row and return it as a plain (unattached) object.
+
+    A single INSERT ... RETURNING: the ORM's unit-of-work flush costs more than the
+    database's own work on this path, which every exchange takes.
+    """
+    fields = {"bank_id": bank.id, "created_at": utcnow(), "reverses_exchange_id": None,
+              "reason": None, "initiated_by_member_id": None, "idempotency_key": None,
+              "details_fingerprint": None, "settled_at": None, "settled_by": None, **fields}
+    table = Exchange.__table__
+    new_id = session.execute(table.insert().values(**fields).returning(table.c.id)).scalar_one()
+    return Exchange(id=new_id, **fields)
 
 
 def _two_member_legs(
