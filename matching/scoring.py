@@ -89,32 +89,41 @@ def _char_grams(text: str) -> dict[str, float]:
 
 
 def _gram_matrix(texts: list[str], vocabulary: dict[str, int]) -> sparse.csr_matrix:
-    indptr, indices = [0], []
+    """L2-normalised character n-gram rows; n-grams outside the vocabulary still count
+    in the norm (they can only make two texts less alike)."""
+    indptr, indices, norms = [0], [], []
     for text in texts:
-        indices.extend(vocabulary[g] for g in _char_grams(text))
+        grams = _char_grams(text)
+        indices.extend(vocabulary[g] for g in grams if g in vocabulary)
         indptr.append(len(indices))
+        norms.append(np.sqrt(len(grams)) or 1.0)
     matrix = sparse.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
                                shape=(len(texts), len(vocabulary)))
-    norms = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    return sparse.csr_matrix(sparse.diags(1.0 / np.array(norms)) @ matrix)
+
+
+@lru_cache(maxsize=1)
+def _term_documents() -> tuple[tuple[str, ...], np.ndarray]:
+    """Every taxonomy term (and category name) as a tiny document, with its category."""
+    documents, labels = [], []
+    for k, category in enumerate(CATEGORIES):
+        for term in (category.name, *category.terms):
+            if not term.startswith("~"):
+                documents.append(term.lstrip("=").split("^")[0].replace("+", " "))
+                labels.append(k)
+    return tuple(documents), np.array(labels, dtype=np.int64)
 
 
 def _guess_by_likeness(unsure: list[str], known: list[str], known_labels: np.ndarray,
                        n_labels: int) -> np.ndarray:
     """Category rows for texts the taxonomy could not read, from the character n-grams
-    they share with the category descriptions and with texts it read confidently (so a
-    word it has never seen can still borrow the category of texts that use it)."""
-    documents, doc_labels = [], []
-    for k, category in enumerate(CATEGORIES):
-        for term in (category.name, *category.terms):
-            if not term.startswith("~"):
-                documents.append(term.lstrip("=").split("^")[0].replace("+", " "))
-                doc_labels.append(k)
-    references = documents + known
-    labels = np.r_[np.array(doc_labels, dtype=np.int64), known_labels]
+    they share with single taxonomy terms and with texts it read confidently (so a word
+    it has never seen can still borrow the category of texts that use it)."""
+    documents, doc_labels = _term_documents()
+    references = list(documents) + known
+    labels = np.r_[doc_labels, known_labels]
     vocabulary: dict[str, int] = {}
-    for text in references + unsure:
+    for text in references:
         for gram in _char_grams(text):
             vocabulary.setdefault(gram, len(vocabulary))
     ref_matrix = _gram_matrix(references, vocabulary)
@@ -187,8 +196,10 @@ def build_features(needs, capabilities) -> Features:
     for item in list(needs) + list(capabilities):
         if item.category is not None and item.category not in labels:
             labels.append(item.category)
-    n_prob = _probabilities([n.text for n in needs], [n.category for n in needs], labels)
-    c_prob = _probabilities([c.text for c in capabilities], [c.category for c in capabilities], labels)
+    # Needs and capabilities are read together: each side teaches the fallback words.
+    prob = _probabilities([n.text for n in needs] + [c.text for c in capabilities],
+                          [n.category for n in needs] + [c.category for c in capabilities], labels)
+    n_prob, c_prob = prob[:len(needs)], prob[len(needs):]
     n_words, c_words = _word_vectors([n.text for n in needs], [c.text for c in capabilities])
     return Features(
         labels=labels,
