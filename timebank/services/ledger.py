@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -155,34 +156,52 @@ def _lock_accounts(session: Session, account_ids: set[int]) -> dict[int, Account
     return {a.id: a for a in rows}
 
 
-def _lock_member_accounts(
-    session: Session, bank_slug: str, member_ids: list[int]
-) -> tuple[Bank, dict[int, Member], dict[int, Account]]:
+def _lock_member_accounts(session: Session, bank_slug: str, member_ids: list[int]):
     """The bank, the members and their accounts (locked, in id order), in one query.
 
-    The hot path of the ledger: a query per table would cost a round trip each. When
-    something is missing or foreign, the slower lookups below find the precise error.
+    The hot path of the ledger: a query per table would cost a round trip each, and
+    loading ORM objects costs more than the query, so plain rows come back as simple
+    objects (`_Plain`). When something is missing or foreign, the slower lookups below
+    find the precise error.
     """
     rows = session.execute(
-        select(Account, Member, Bank)
+        select(
+            Account.id.label("account_id"), Account.kind.label("account_kind"),
+            Account.balance_minutes,
+            Member.id.label("member_id"), Member.name, Member.status,
+            Member.floor_minutes.label("member_floor"), Member.ceiling_minutes.label("member_ceiling"),
+            Bank.id.label("bank_id"), Bank.slug, Bank.floor_minutes.label("bank_floor"),
+            Bank.ceiling_minutes.label("bank_ceiling"), Bank.member_exchanges_need_confirmation,
+        )
         .join(Member, Member.id == Account.member_id)
         .join(Bank, Bank.id == Member.bank_id)
         .where(Account.member_id.in_(member_ids))
         .order_by(Account.id)
-        .with_for_update(of=Account)
-        .execution_options(populate_existing=True)
+        .with_for_update(of=Account.__table__)
     ).all()
-    if len(rows) != len(set(member_ids)) or any(r.Bank.slug != bank_slug for r in rows):
+    if len(rows) != len(set(member_ids)) or any(r.slug != bank_slug for r in rows):
         bank = bank_row(session, bank_slug)
         _active_members(session, bank, member_ids)  # raises the precise error
         raise AssertionError("unreachable: every member was found in this bank")  # pragma: no cover
-    bank = rows[0].Bank
-    members = {r.Member.id: r.Member for r in rows}
+    first = rows[0]
+    bank = _Plain(id=first.bank_id, slug=first.slug, floor_minutes=first.bank_floor,
+                  ceiling_minutes=first.bank_ceiling,
+                  member_exchanges_need_confirmation=first.member_exchanges_need_confirmation)
+    members, accounts = {}, {}
+    for r in rows:
+        members[r.member_id] = _Plain(id=r.member_id, name=r.name, status=r.status,
+                                      floor_minutes=r.member_floor, ceiling_minutes=r.member_ceiling)
+        accounts[r.member_id] = _Plain(id=r.account_id, kind=r.account_kind, member_id=r.member_id,
+                                       balance_minutes=r.balance_minutes)
     for member_id in member_ids:
         member = members[member_id]
         if member.status != "active":
             raise MemberNotActive(f"{member.name} (member {member.id}) is {member.status}.")
-    return bank, members, {r.Member.id: r.Account for r in rows}
+    return bank, members, accounts
+
+
+class _Plain(SimpleNamespace):
+    """A row read for one write: attributes only, no ORM bookkeeping."""
 
 
 def _member_accounts(session: Session, member_ids: list[int]) -> dict[int, int]:
@@ -254,7 +273,11 @@ def _write_legs(session: Session, bank: Bank, exchange: Exchange, legs: list[_Le
     )
     for leg in legs:
         # Keep the loaded row in step without marking it dirty: the UPDATE above wrote it.
-        set_committed_value(leg.account, "balance_minutes", leg.account.balance_minutes + leg.delta_minutes)
+        if isinstance(leg.account, Account):
+            set_committed_value(leg.account, "balance_minutes",
+                                leg.account.balance_minutes + leg.delta_minutes)
+        else:
+            leg.account.balance_minutes += leg.delta_minutes
 
 
 def _write(database: Database, attempt):
