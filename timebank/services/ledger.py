@@ -280,6 +280,38 @@ def _write_legs(session: Session, bank: Bank, exchange: Exchange, legs: list[_Le
             leg.account.balance_minutes += leg.delta_minutes
 
 
+@dataclass(frozen=True)
+class _Locked:
+    """What a posting reads under its locks: the bank, its members and their accounts."""
+
+    bank: Bank
+    members: dict[int, Member]
+    accounts: dict[int, Account]  # by member id
+    system_account: Account | None  # the bank's own account or its pot, when asked for
+
+
+def _lock_for_posting(
+    session: Session, bank_slug: str, member_ids: list[int], system_kind: AccountKind | None = None
+) -> _Locked:
+    """The bank, its active members, and their accounts (with one of the bank's own) locked
+    in id order, so that postings of every kind take their locks in the same order."""
+    bank = bank_row(session, bank_slug)
+    members = _active_members(session, bank, member_ids)
+    account_of = _member_accounts(session, member_ids)
+    system_id = _system_account_id(session, bank, system_kind) if system_kind else None
+    accounts = _lock_accounts(session, {*account_of.values(), *([system_id] if system_id else [])})
+    return _Locked(bank, members, {m: accounts[a] for m, a in account_of.items()},
+                   accounts.get(system_id))
+
+
+def _post(session: Session, bank: Bank, legs: list[_Leg], **exchange_fields) -> ExchangeView:
+    """Check the legs against their limits, then write the exchange and its entries."""
+    _check_legs(legs)
+    exchange = _new_exchange(session, bank, state=ExchangeState.POSTED.value, **exchange_fields)
+    _write_legs(session, bank, exchange, legs)
+    return _exchange_view(session, exchange, entries=_entries_of(legs))
+
+
 def _write(database: Database, attempt):
     """Run one write; a unique-key race (same key, two writers) is settled by re-running.
 
@@ -449,26 +481,21 @@ def exchange_attempt(
         earlier = _replay(session, bank, key, details)
         if earlier is not None:
             return _exchange_view(session, earlier, replayed=True)
-        pending = initiated_by is not None and bank.member_exchanges_need_confirmation
-        legs = []
-        if not pending:
-            provider, receiver = members[provider_id], members[receiver_id]
-            legs = [
-                _Leg(account_of[provider_id], minutes, provider.name, _member_limits(bank, provider)),
-                _Leg(account_of[receiver_id], -minutes, receiver.name, _member_limits(bank, receiver)),
-            ]
-            _check_legs(legs)
-        exchange = _new_exchange(
-            session, bank, kind=ExchangeKind.EXCHANGE.value,
-            state=(ExchangeState.PENDING if pending else ExchangeState.POSTED).value,
-            provider_member_id=provider_id, receiver_member_id=receiver_id,
-            amount_minutes=minutes, category=slug, description=description, given_on=day,
-            recorded_by=recorded_by, initiated_by_member_id=initiated_by,
-            idempotency_key=key, details_fingerprint=details,
+        fields = dict(
+            kind=ExchangeKind.EXCHANGE.value, provider_member_id=provider_id,
+            receiver_member_id=receiver_id, amount_minutes=minutes, category=slug,
+            description=description, given_on=day, recorded_by=recorded_by,
+            initiated_by_member_id=initiated_by, idempotency_key=key, details_fingerprint=details,
         )
-        if legs:
-            _write_legs(session, bank, exchange, legs)
-        return _exchange_view(session, exchange, entries=_entries_of(legs))
+        if initiated_by is not None and bank.member_exchanges_need_confirmation:
+            pending = _new_exchange(session, bank, state=ExchangeState.PENDING.value, **fields)
+            return _exchange_view(session, pending, entries={})
+        provider, receiver = members[provider_id], members[receiver_id]
+        legs = [
+            _Leg(account_of[provider_id], minutes, provider.name, _member_limits(bank, provider)),
+            _Leg(account_of[receiver_id], -minutes, receiver.name, _member_limits(bank, receiver)),
+        ]
+        return _post(session, bank, legs, **fields)
 
     return attempt
 
@@ -571,36 +598,31 @@ def log_group_exchange(
     key = _clean_key(idempotency_key)
 
     def attempt(session: Session) -> ExchangeView:
-        bank = bank_row(session, bank_slug)
-        members = _active_members(session, bank, [provider_id, *receiver_ids])
+        locked = _lock_for_posting(session, bank_slug, [provider_id, *receiver_ids],
+                                   AccountKind.COMMUNITY_POT)
+        bank, members = locked.bank, locked.members
         slug = _check_category(session, bank, category)
         details = fingerprint({
             "kind": "group", "provider": provider_id, "receivers": sorted(receiver_ids),
             "minutes": minutes, "category": slug, "description": description, "given_on": day,
         })
-        account_of = _member_accounts(session, [provider_id, *receiver_ids])
-        pot_id = _system_account_id(session, bank, AccountKind.COMMUNITY_POT)
-        accounts = _lock_accounts(session, {*account_of.values(), pot_id})
         earlier = _replay(session, bank, key, details)
         if earlier is not None:
             return _exchange_view(session, earlier, replayed=True)
-        exchange = _new_exchange(
-            session, bank, kind=ExchangeKind.GROUP.value, state=ExchangeState.POSTED.value,
-            provider_member_id=provider_id, receiver_member_id=None, amount_minutes=minutes,
-            category=slug, description=description, given_on=day, recorded_by=recorded_by,
-            idempotency_key=key, details_fingerprint=details,
-        )
-        provider = members[provider_id]
-        legs = [_Leg(accounts[account_of[provider_id]], minutes, provider.name,
-                     _member_limits(bank, provider))]
+        legs = [_Leg(locked.accounts[provider_id], minutes, members[provider_id].name,
+                     _member_limits(bank, members[provider_id]))]
         for receiver_id in receiver_ids:
             receiver = members[receiver_id]
-            legs.append(_Leg(accounts[account_of[receiver_id]], -share, receiver.name,
+            legs.append(_Leg(locked.accounts[receiver_id], -share, receiver.name,
                              _member_limits(bank, receiver)))
         if remainder:
-            legs.append(_Leg(accounts[pot_id], -remainder, "The community pot", None))
-        _apply_legs(session, bank, exchange, legs)
-        return _exchange_view(session, exchange)
+            legs.append(_Leg(locked.system_account, -remainder, "The community pot", None))
+        return _post(
+            session, bank, legs, kind=ExchangeKind.GROUP.value, provider_member_id=provider_id,
+            receiver_member_id=None, amount_minutes=minutes, category=slug,
+            description=description, given_on=day, recorded_by=recorded_by,
+            idempotency_key=key, details_fingerprint=details,
+        )
 
     return _write(database, attempt)
 
@@ -624,35 +646,29 @@ def grant(
     day = today or dt.date.today()
 
     def attempt(session: Session) -> ExchangeView:
-        bank = bank_row(session, bank_slug)
-        members = _active_members(session, bank, [member_id])
         source = AccountKind.COMMUNITY_POT if from_community_pot else AccountKind.BANK
+        locked = _lock_for_posting(session, bank_slug, [member_id], source)
+        bank, member, pot = locked.bank, locked.members[member_id], locked.system_account
         details = fingerprint({"kind": "grant", "member": member_id, "minutes": minutes,
                                "reason": reason, "source": source.value})
-        account_of = _member_accounts(session, [member_id])
-        source_id = _system_account_id(session, bank, source)
-        accounts = _lock_accounts(session, {account_of[member_id], source_id})
         earlier = _replay(session, bank, key, details)
         if earlier is not None:
             return _exchange_view(session, earlier, replayed=True)
-        if from_community_pot and accounts[source_id].balance_minutes < minutes:
+        if from_community_pot and pot.balance_minutes < minutes:
             raise CommunityPotTooLow(
-                f"The community pot holds {accounts[source_id].balance_minutes} minutes, "
+                f"The community pot holds {pot.balance_minutes} minutes, "
                 f"fewer than the {minutes} this grant needs."
             )
-        exchange = _new_exchange(
-            session, bank, kind=ExchangeKind.GRANT.value, state=ExchangeState.POSTED.value,
-            provider_member_id=None, receiver_member_id=member_id, amount_minutes=minutes,
-            category=None, description=None, given_on=day, recorded_by=recorded_by,
-            idempotency_key=key, details_fingerprint=details, reason=reason,
-        )
-        member = members[member_id]
         legs = [
-            _Leg(accounts[account_of[member_id]], minutes, member.name, _member_limits(bank, member)),
-            _Leg(accounts[source_id], -minutes, "The bank", None),
+            _Leg(locked.accounts[member_id], minutes, member.name, _member_limits(bank, member)),
+            _Leg(locked.system_account, -minutes, "The bank", None),
         ]
-        _apply_legs(session, bank, exchange, legs)
-        return _exchange_view(session, exchange)
+        return _post(
+            session, bank, legs, kind=ExchangeKind.GRANT.value, provider_member_id=None,
+            receiver_member_id=member_id, amount_minutes=minutes, category=None,
+            description=None, given_on=day, recorded_by=recorded_by, idempotency_key=key,
+            details_fingerprint=details, reason=reason,
+        )
 
     return _write(database, attempt)
 
@@ -673,28 +689,22 @@ def donate(
     day = today or dt.date.today()
 
     def attempt(session: Session) -> ExchangeView:
-        bank = bank_row(session, bank_slug)
-        members = _active_members(session, bank, [member_id])
+        locked = _lock_for_posting(session, bank_slug, [member_id], AccountKind.COMMUNITY_POT)
+        bank, member = locked.bank, locked.members[member_id]
         details = fingerprint({"kind": "donation", "member": member_id, "minutes": minutes})
-        account_of = _member_accounts(session, [member_id])
-        pot_id = _system_account_id(session, bank, AccountKind.COMMUNITY_POT)
-        accounts = _lock_accounts(session, {account_of[member_id], pot_id})
         earlier = _replay(session, bank, key, details)
         if earlier is not None:
             return _exchange_view(session, earlier, replayed=True)
-        exchange = _new_exchange(
-            session, bank, kind=ExchangeKind.DONATION.value, state=ExchangeState.POSTED.value,
-            provider_member_id=member_id, receiver_member_id=None, amount_minutes=minutes,
-            category=None, description=None, given_on=day, recorded_by=recorded_by,
-            idempotency_key=key, details_fingerprint=details,
-        )
-        member = members[member_id]
         legs = [
-            _Leg(accounts[account_of[member_id]], -minutes, member.name, _member_limits(bank, member)),
-            _Leg(accounts[pot_id], minutes, "The community pot", None),
+            _Leg(locked.accounts[member_id], -minutes, member.name, _member_limits(bank, member)),
+            _Leg(locked.system_account, minutes, "The community pot", None),
         ]
-        _apply_legs(session, bank, exchange, legs)
-        return _exchange_view(session, exchange)
+        return _post(
+            session, bank, legs, kind=ExchangeKind.DONATION.value, provider_member_id=member_id,
+            receiver_member_id=None, amount_minutes=minutes, category=None, description=None,
+            given_on=day, recorded_by=recorded_by, idempotency_key=key,
+            details_fingerprint=details,
+        )
 
     return _write(database, attempt)
 
