@@ -5,7 +5,6 @@ what candidate generation uses. Both must agree: tests check one against the oth
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

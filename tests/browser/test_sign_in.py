@@ -52,7 +52,7 @@ def test_sign_in_form_can_be_completed_and_sent_with_the_keyboard_alone(open_bro
 def test_the_sign_in_button_shows_its_focus_too(open_browser):
     browse = open_browser(width=390)
     page = browse.goto("/sign-in")
-    stops = _tab_to(page, "password")
+    _tab_to(page, "password")
     page.keyboard.press("Tab")
     button = page.evaluate(FOCUS_STYLE)
     assert button["tag"] == "button" and button["text"] == "Sign in"

@@ -161,4 +161,4 @@ def test_check_names_each_broken_invariant(backend, database_factory):
     report = check_ledger(database)
     assert not report.ok
     assert {p.invariant for p in report.problems} == {"balance_equals_sum_of_entries", "bank_sums_to_zero"}
-    assert any(f"account" in p.detail and "37" in p.detail for p in report.problems)
+    assert any("account" in p.detail and "37" in p.detail for p in report.problems)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, Member, ServiceCategory, utcnow
+from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, ServiceCategory, utcnow
 from timebank.domain.assessments import validate_content
 from timebank.domain.errors import InvalidInput, NotAllowed, TimebankError
 from timebank.services.auth import UserView
@@ -238,7 +238,3 @@ def count_accesses(database: Database, bank_slug: str) -> int:
         bank = bank_row(uow.session, bank_slug)
         return uow.session.scalar(select(func.count()).select_from(AssessmentAccess)
                                   .where(AssessmentAccess.bank_id == bank.id))
-
-
-def member_names(session: Session, bank: Bank) -> dict[int, str]:
-    return dict(session.execute(select(Member.id, Member.name).where(Member.bank_id == bank.id)).all())

@@ -40,7 +40,6 @@ __all__ = [
     "user_for_member",
     "request_password_reset",
     "reset_password",
-    "change_password",
 ]
 
 ROLES = ("member", "coordinator", "social_worker")
@@ -297,13 +296,3 @@ def reset_password(database: Database, token: str, new_password: str) -> UserVie
         view = _view(user, session.get(Bank, user.bank_id))
         uow.commit()
     return view
-
-
-def change_password(database: Database, user_id: int, current: str, new_password: str) -> None:
-    with UnitOfWork(database) as uow:
-        user = uow.session.get(User, user_id)
-        if user is None or not _safe_verify(user.password_hash, current or ""):
-            raise SignInRefused("Your current password is not right.")
-        check_password_rules(new_password, email=user.email, name=user.name)
-        user.password_hash = _hasher.hash(new_password)
-        uow.commit()

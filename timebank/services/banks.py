@@ -22,7 +22,6 @@ from timebank.services.views import BankView
 __all__ = [
     "create_bank",
     "get_bank",
-    "list_banks",
     "set_bank_limits",
     "set_confirmation_mode",
     "list_categories",
@@ -104,11 +103,6 @@ def create_bank(
 def get_bank(database: Database, slug: str) -> BankView:
     with UnitOfWork(database, readonly=True) as uow:
         return bank_view(bank_row(uow.session, slug))
-
-
-def list_banks(database: Database) -> list[BankView]:
-    with UnitOfWork(database, readonly=True) as uow:
-        return [bank_view(b) for b in uow.session.scalars(select(Bank).order_by(Bank.slug))]
 
 
 def set_bank_limits(

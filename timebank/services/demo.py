@@ -487,8 +487,8 @@ class _Builder:
         due: list[str] = []
         for days_ago in range(365, 0, -1):
             day = self.today - dt.timedelta(days=days_ago)
-            for event in events.get(day, ()):
-                event(day)
+            for happening in events.get(day, ()):
+                happening(day)
             if day in group_days:
                 self._group_session(day)
             for _ in range(self._poisson(0.9)):

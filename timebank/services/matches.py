@@ -45,7 +45,6 @@ __all__ = [
     "run_match",
     "latest_run",
     "get_run",
-    "decide",
     "accept_proposal",
     "reject_proposal",
     "list_introductions",
@@ -400,11 +399,6 @@ def reject_proposal(database: Database, actor: UserView, proposal_id: int, *, re
         uow.commit()
 
 
-def decide(database: Database, actor: UserView, proposal_id: int, *, accept: bool,
-           reason: str | None = None, capability: str | None = None):
-    if accept:
-        return accept_proposal(database, actor, proposal_id, capability=capability)
-    return reject_proposal(database, actor, proposal_id, reason=reason or "")
 
 
 # ---------------------------------------------------------------- follow-up

@@ -17,7 +17,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 
 from timebank.domain import errors as domain
-from timebank.domain.assessments import DAYS, PARTS, AssessmentInvalid
+from timebank.domain.assessments import DAYS, AssessmentInvalid
 from timebank.services import assessments, banks, matches, members
 from web.extensions import database
 from web.social import blueprint
