@@ -169,3 +169,247 @@ HELD_OUT = [
     ("Chain keeps slipping on my bike", "bike_repair"),
     ("Want to find out about my great-grandparents who came from Ireland", "family_history"),
 ]
+
+# A wider set, written later and at arm's length from the taxonomy: Scots and northern
+# English, social workers' shorthand, misspellings, words the taxonomy does not list,
+# and look-alikes. Half of it (``WIDER_TUNING``) may guide changes to the engine; the
+# other half (``WIDER_LOCKED``) is only measured, so that its figure says how the engine
+# does on wording nobody tuned for.
+WIDER = [
+    # shopping
+    ("SU unable to mobilise to shops, POC doesn't cover shopping", "shopping"),
+    ("Cud sumbody fetch ma messages fae the Spar, ah'm no fit", "shopping"),
+    ("Our lass used to do the big shop, now I can't manage the bus to Morrisons", "shopping"),
+    ("Happy to grab a few bits from the supermarket for an older neighbour", "shopping"),
+    ("Pt req x1 wkly grocery collection, has own list and money", "shopping"),
+    ("I go to Asda every Friday anyway so can get someone's shoping", "shopping"),
+    # prescriptions
+    ("Pt's repeat meds need collecting from the chemist on the high street, pt can't walk that far", "prescriptions"),
+    ("Can anybody pick up me tablets from the pharmacy? Ta", "prescriptions"),
+    ("Drop-off of blister packs weekly, SU lives alone", "prescriptions"),
+    ("I can collect precriptions for folk on my way home from work", "prescriptions"),
+    ("The chemist has stopped delivering my medecine", "prescriptions"),
+    # gardening
+    ("Back garden's like a jungle, grass up to me knees", "gardening"),
+    ("Can do a bit of weedin and cut the grass for someone who cannae", "gardening"),
+    ("SU garden overgrown, neighbours complaining, SU unable to maintain", "gardening"),
+    ("Got my own mower and strimmer, glad to tidy folks' gardens", "gardening"),
+    ("Hedges want trimming before they block the path", "gardening"),
+    # garden advice
+    ("What can I plant in a north-facing garden that gets no sun?", "garden_advice"),
+    ("Keen allotmenteer, can advise on growing your own veg and fruit", "garden_advice"),
+    ("Would like ideas for making my wee garden better for birds and bees", "garden_advice"),
+    ("I'd like to start growing tomatoes and herbs but don't know where to begin", "garden_advice"),
+    # snow
+    ("Worried about the path when it's icy, can't risk another fall", "snow_clearing"),
+    ("Wi the snaw, I cannae get oot the door, need the steps cleared", "snow_clearing"),
+    ("Will shovel snow and put grit down for neighbours in winter", "snow_clearing"),
+    ("In the frost the stairs to my flat are lethal, need gritting", "snow_clearing"),
+    # befriending
+    ("SU socially isolated, would benefit from 1:1 befriending visits", "befriending"),
+    ("Nae visitors since ma sister passed, would like somebody tae come in for a cuppa", "befriending"),
+    ("Just want someone to sit and have a brew and a chinwag with", "befriending"),
+    ("I can visit an older person once a week for a chat and a cup of tea", "befriending"),
+    ("Lonley since I moved here, dont know anyone", "befriending"),
+    ("Would visit someone in a care home who gets no visitors", "befriending"),
+    # phone befriending
+    ("Could someone phone me for a natter now and again, I'm housebound", "phone_befriending"),
+    ("Happy to do weekly welfare calls to isolated people from home", "phone_befriending"),
+    ("SU declines home visits but would accept a regular telephone call", "phone_befriending"),
+    ("Would like a ring once a week, just to hear a friendly voice", "phone_befriending"),
+    ("Can chat to lonely folk on the phone in the evenings", "phone_befriending"),
+    # dementia sitting
+    ("Wife has Alzheimers, I need a couple of hours to get to my own appointments", "dementia_sitting"),
+    ("Carer stress: husband dx dementia, carer requests sitting service", "dementia_sitting"),
+    ("Former care assistant, can sit with someone with memory problems", "dementia_sitting"),
+    ("Me dad gets confused and can't be left, need someone to stop with him while I go out", "dementia_sitting"),
+    ("Experienced with demenshia, happy to give a carer a break", "dementia_sitting"),
+    # tech help
+    ("Cannae work the new phone the grandweans got me, it's aw touchscreen", "tech_help"),
+    ("Help with my phone please, it keeps saying storage is full", "tech_help"),
+    ("SU digitally excluded, needs support to get online and use email", "tech_help"),
+    ("Can help older folk with their tablets, apps and video calls", "tech_help"),
+    ("My laptop wont connect to the wifi", "tech_help"),
+    ("Want to learn how to do online banking safely", "tech_help"),
+    ("Retired IT bloke, will sort out computer problems", "tech_help"),
+    # diy repairs
+    ("Curtain rail's come off the wall and a cupboard door won't shut", "diy_repairs"),
+    ("Handy with a drill, can put up shelves and fix dripping taps", "diy_repairs"),
+    ("SU needs grab rail fitted and door handle repaired", "diy_repairs"),
+    ("Need summat fixing round the house, the back door sticks", "diy_repairs"),
+    ("Retired joiner, any odd jobs", "diy_repairs"),
+    # appliance repair
+    ("Me toaster's stopped working and the kettle trips the fuse", "appliance_repair"),
+    ("My sewing machine is jammed and the needle won't go down", "appliance_repair"),
+    ("Can fix lamps, radios and small electricals", "appliance_repair"),
+    ("Old hoover's broken, can anyone have a look before I chuck it?", "appliance_repair"),
+    ("Iron's packed up, it doesn't heat any more", "appliance_repair"),
+    # decorating
+    ("Hall and stairs need painting, I can't get up the ladder", "decorating"),
+    ("Kitchen walls need a lick of paint, pt can't manage", "decorating"),
+    ("Can paint and paper a room, done it for years", "decorating"),
+    ("Bedroom ceiling is stained and needs repainting", "decorating"),
+    ("Wud like the living room decoraited before my family visit", "decorating"),
+    # flatpack
+    ("Got a chest of drawers from IKEA still in the box", "flatpack"),
+    ("Can build flatpack furniture, wardrobes, beds, desks", "flatpack"),
+    ("Bought a bookcase online, instructions make no sense to me", "flatpack"),
+    ("Need a flat pack bed put together for my grandson", "flatpack"),
+    # heavy lifting
+    ("Need a hand shifting the sofa to the other room", "heavy_lifting"),
+    ("Strong lad, can help move furniture or take stuff to the tip", "heavy_lifting"),
+    ("SU moving to ground floor flat, requires help with heavy items", "heavy_lifting"),
+    ("Old mattress needs taking down three flights of stairs", "heavy_lifting"),
+    ("Can help with lifting and carrying when folk are flitting", "heavy_lifting"),
+    # cleaning
+    ("Hoose is clarty and I cannae keep on top of it", "cleaning"),
+    ("Can do a bit of hoovering, dusting and mopping for someone", "cleaning"),
+    ("SU requires domestic support, home is cluttered and unhygienic", "cleaning"),
+    ("I'm happy to polish the brass and clean the windows", "cleaning"),
+    ("Need someone to give the bathroom a proper clean", "cleaning"),
+    # laundry and ironing
+    ("Basket of ironing piling up, can't stand long enough to do it", "laundry_ironing"),
+    ("Can take in washing and bring it back dried and folded", "laundry_ironing"),
+    ("SU requires support with laundry, no washing machine", "laundry_ironing"),
+    ("Will iron shirts for anyone who needs it", "laundry_ironing"),
+    # meals
+    ("Not been eating right since the wife died, would love a home-cooked dinner now and then", "meals"),
+    ("Can cook an extra plate of tea for a neighbour a couple of nights a week", "meals"),
+    ("SU not managing to prepare meals, weight loss noted", "meals"),
+    ("Could someone make me a pot of soup, I can heat it up myself", "meals"),
+    ("I batch cook and can drop off frozen meals", "meals"),
+    # cooking lessons
+    ("Teach me to cook something other than toast", "cooking_lessons"),
+    ("Young person leaving care, needs to learn basic cooking skills", "cooking_lessons"),
+    ("Can show folk how to cook cheap healthy meals", "cooking_lessons"),
+    ("Would like to lern some easy recipies", "cooking_lessons"),
+    # baking
+    ("Can bake scones and tray bakes for the church coffee morning", "baking"),
+    ("Need someone to make a birthday cake for the lunch club", "baking"),
+    ("Love baking, can make cakes for fundraisers", "baking"),
+    ("Our toddler group wants home baking for the summer fair", "baking"),
+    # lifts
+    ("No car, need a lift to the hospital for my eye appointment", "lifts"),
+    ("Can drive folk to the GP or the shops, got my own car", "lifts"),
+    ("Buses don't go near the clinic, could someone run me there?", "lifts"),
+    ("SU requires transport to day centre, cannot use public transport", "lifts"),
+    ("Need a lift to visit my sister in the care home, there's no buses on a Sunday", "lifts"),
+    # driving practice
+    ("Passed my theory test, need someone to sit in while I practise driving", "driving_practice"),
+    ("Can be the supervising driver for a learner, clean licence 30 years", "driving_practice"),
+    ("Daughter has her provisional, needs practice hours before the test", "driving_practice"),
+    ("Would go out with learner drivers in their own car", "driving_practice"),
+    # appointment escort
+    ("Would like someone to come with me to the hospital and help me understand what the doctor says", "appointment_escort"),
+    ("SU anxious attending appts, requires someone to accompany", "appointment_escort"),
+    ("Can go along with people to appointments for moral support", "appointment_escort"),
+    ("Scared of going to the dentist alone", "appointment_escort"),
+    # pet care
+    ("Could somebody walk the dog while I'm recovering from my hip op?", "pet_care"),
+    ("Need someone to feed the cat when I'm in hospital", "pet_care"),
+    ("Happy to take dogs out, love animals", "pet_care"),
+    ("Ma dug needs walkin, ah cannae manage the stairs", "pet_care"),
+    ("Can look in on pets while owners are away", "pet_care"),
+    ("Walking the dog is too much for me now", "pet_care"),
+    # walking buddy
+    ("Would like someone to go for a walk with me, I've lost my confidence since my fall", "walking_buddy"),
+    ("Physio says I need to walk more but I don't like going out alone", "walking_buddy"),
+    ("Enjoy a daily stroll, happy to have company", "walking_buddy"),
+    ("Can be a walking buddy for someone getting back on their feet", "walking_buddy"),
+    ("Want to get out for a dander along the river with somebody", "walking_buddy"),
+    # chair yoga
+    ("Can lead gentle chair-based exercise for older people", "chair_yoga"),
+    ("OT recommends seated exercises to improve strength and balance", "chair_yoga"),
+    ("Wheelchair user, would like to try some yoga", "chair_yoga"),
+    ("Qualified yoga teacher, can do chair yoga in people's homes", "chair_yoga"),
+    # music lessons
+    ("Always fancied learning the ukulele", "music_lessons"),
+    ("Can teach piano to beginners of any age", "music_lessons"),
+    ("Would like to join in with singing, used to be in a choir", "music_lessons"),
+    ("Plays the accordion, could teach some tunes", "music_lessons"),
+    # sewing and alterations
+    ("Need my trousers taking up, they're too long", "sewing_alterations"),
+    ("Can sew buttons on and mend ripped clothes", "sewing_alterations"),
+    ("Would like to learn to knit for my new grandchild", "sewing_alterations"),
+    ("Curtains need shortening, anyone handy with a needle?", "sewing_alterations"),
+    # arts and crafts
+    ("Would like to try painting pictures, never done it before", "arts_crafts"),
+    ("Can run a craft group making cards and decorations", "arts_crafts"),
+    ("Retired art teacher, happy to teach drawing and watercolour", "arts_crafts"),
+    ("SU enjoys creative activities, would benefit from art sessions", "arts_crafts"),
+    # photography
+    ("Would like to learn to take better photos with my camera", "photography"),
+    ("Can scan and restore old photographs", "photography"),
+    ("Need someone to help sort and digitise boxes of old photos", "photography"),
+    ("Keen amateur photographer, can teach camera basics", "photography"),
+    # paperwork
+    ("SU needs support completing PIP application and UC journal", "paperwork"),
+    ("Canny make heid nor tail of the letters from the council", "paperwork"),
+    ("Can help fill in forms and write letters", "paperwork"),
+    ("Need help with the blue badge renewal form", "paperwork"),
+    ("Would like help sorting out my post and paperwork", "paperwork"),
+    # budgeting
+    ("Struggling with money, the bills keep piling up", "budgeting"),
+    ("Can help people make a budget and sort out their finances", "budgeting"),
+    ("SU in rent arrears, would benefit from budgeting support", "budgeting"),
+    ("Skint every month before pay day, need help managing money", "budgeting"),
+    # CV and jobs
+    ("Need help writing a CV, haven't worked in years", "cv_jobs"),
+    ("Can help with job applications and interview prep", "cv_jobs"),
+    ("Looking for work, need help applying online for jobs", "cv_jobs"),
+    ("HR manager, happy to do mock interviews", "cv_jobs"),
+    # English practice
+    ("Want to practise my English speaking, I understand but I'm shy to talk", "english_practice"),
+    ("Can help new arrivals practise conversational English", "english_practice"),
+    ("Refugee family, mum would like to improve her English", "english_practice"),
+    ("Native speaker, happy to chat in English with learners", "english_practice"),
+    # language lessons
+    ("Would like to learn some Italian before going on holiday", "language_lessons"),
+    ("Can teach Spanish, lived in Madrid for years", "language_lessons"),
+    ("Want to learn British Sign Language to talk to my deaf grandson", "language_lessons"),
+    ("Fluent in German, happy to teach beginners", "language_lessons"),
+    # Polish
+    ("Polish speaker needed to interpret at the GP", "translate_polish"),
+    ("I speak Polish and English, can translate letters", "translate_polish"),
+    ("Pt's first language Polish, limited English, needs interpreter", "translate_polish"),
+    ("Can translate documents from Polish into English", "translate_polish"),
+    # Urdu
+    ("My mum speaks only Urdu, she needs someone at her appointments", "translate_urdu"),
+    ("Can translate Urdu letters into English", "translate_urdu"),
+    ("Need an Urdu speaker to help with a form", "translate_urdu"),
+    ("Fluent in Urdu and Punjabi, can interpret", "translate_urdu"),
+    # Arabic
+    ("Family recently arrived from Syria, need an Arabic interpreter", "translate_arabic"),
+    ("I can translate Arabic to English for letters and forms", "translate_arabic"),
+    ("Need someone who speaks Arabic to help at the school meeting", "translate_arabic"),
+    ("Arabic speaker, happy to interpret at appointments", "translate_arabic"),
+    # tutoring
+    ("My boy is struggling with maths, he's got his exams next year", "tutoring"),
+    ("Retired teacher, can help kids with homework", "tutoring"),
+    ("Need help with my English homework for college", "tutoring"),
+    ("Adult learner, wants help with reading and writing", "tutoring"),
+    ("Can tutor science up to Higher level", "tutoring"),
+    # childcare
+    ("Single mum, need someone to watch the kids for an hour after school", "childcare"),
+    ("Can babysit in the evenings, have PVG", "childcare"),
+    ("Need someone to mind the bairns while I go to a job interview", "childcare"),
+    ("Can do the school run in the morning", "childcare"),
+    # haircuts
+    ("Can't get to the barber, my hair is over my ears", "haircuts"),
+    ("Qualified hairdresser, can do cuts at home for housebound people", "haircuts"),
+    ("SU requests home haircut, unable to attend salon", "haircuts"),
+    ("Would love a wash and set, can't get to the hairdressers", "haircuts"),
+    # bike repair
+    ("My bike has a puncture and the gears are stuck", "bike_repair"),
+    ("Can fix bikes, brakes, chains and punctures", "bike_repair"),
+    ("Kid's bicycle needs a service before summer", "bike_repair"),
+    ("Need someone to sort the brakes on my bike", "bike_repair"),
+    # family history
+    ("Want to find out about my grandad's side, they came over from Ireland", "family_history"),
+    ("Can help people trace their family tree using old records", "family_history"),
+    ("Would like help researching my ancestors", "family_history"),
+    ("Interested in genealogy, can show people how to use the census", "family_history"),
+]
+
+WIDER_TUNING = WIDER[0::2]
+WIDER_LOCKED = WIDER[1::2]
