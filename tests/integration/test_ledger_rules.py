@@ -319,3 +319,92 @@ def test_a_bank_edits_its_own_category_list(database, bank, make_bank):
     assert len(banks.list_categories(database, make_bank().slug)) == 42  # other banks untouched
     with pytest.raises(errors.InvalidInput):
         banks.save_category(database, bank.slug, category="Bad Slug!", name="x")
+
+
+# ---------------------------------------------------------------- the quick path and the complete one
+# A plain exchange between two members takes the driver-level path of
+# `timebank.db.postings`; every other case (a retried key, a refusal) and every batch line
+# takes the complete path through the ORM. Both must write the same rows.
+
+
+def _raw_rows(database, table, where_id_column, ids):
+    placeholders = ", ".join(str(int(i)) for i in ids)
+    with database.engine.connect() as connection:
+        cursor = connection.connection.cursor()
+        cursor.execute(f"SELECT * FROM {table} WHERE {where_id_column} IN ({placeholders}) "
+                       f"ORDER BY {where_id_column}, id")
+        columns = [d[0] for d in cursor.description]
+        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        cursor.close()
+    return rows
+
+
+def _shape(value):
+    """The type of a stored value and, for text, its pattern of digits: a date or a
+    timestamp stored as text in two formats would read back differently."""
+    import re
+    return (type(value).__name__, re.sub(r"\d", "9", value) if isinstance(value, str) else None)
+
+
+def test_the_quick_path_writes_the_rows_the_complete_path_writes(database, three):
+    from timebank.services import batch
+
+    bank, ann, bob, _ = three
+    quick = log(database, bank, ann, bob, 30, category="gardening", description="Weeding",
+                given_on=TODAY - dt.timedelta(days=2), idempotency_key="quick")
+    [complete] = batch.log_exchange_batch(
+        database, bank.slug,
+        [batch.BatchLine(line=2, provider_id=ann.id, receiver_id=bob.id, minutes=30,
+                         category="gardening", description="Weeding",
+                         given_on=(TODAY - dt.timedelta(days=2)).isoformat())],
+        recorded_by="test", batch_key="complete")
+    exchanges = _raw_rows(database, "exchanges", "id", [quick.id, complete.id])
+    entries = _raw_rows(database, "entries", "exchange_id", [quick.id, complete.id])
+    assert len(exchanges) == 2 and len(entries) == 4
+    for column in exchanges[0]:
+        if column != "idempotency_key":  # "quick" and "complete:2": text of other lengths
+            assert _shape(exchanges[0][column]) == _shape(exchanges[1][column]), column
+    for column in ("id", "idempotency_key", "details_fingerprint", "created_at"):
+        exchanges[0].pop(column), exchanges[1].pop(column)
+    assert exchanges[0] == exchanges[1]
+    for quick_entry, complete_entry in zip(entries[:2], entries[2:]):
+        for column in quick_entry:
+            assert _shape(quick_entry[column]) == _shape(complete_entry[column]), column
+        assert (quick_entry["account_id"], quick_entry["amount_minutes"]) == (
+            complete_entry["account_id"], complete_entry["amount_minutes"])
+    assert _as_read(quick) == _as_read(ledger.get_exchange(database, bank.slug, quick.id))
+    assert check_ledger(database).ok
+
+
+def _as_read(view):
+    """A view with its timestamp as naive UTC: SQLite keeps no time zone with a timestamp."""
+    import dataclasses
+    created_at = view.created_at
+    if created_at.tzinfo is not None:
+        created_at = created_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return dataclasses.replace(view, created_at=created_at)
+
+
+def test_a_retry_after_the_first_exchange_reached_the_floor_returns_the_first(
+        database, make_bank, make_member, ledger_state):
+    # The retry would break the floor if it were new; it is not new, so it is answered.
+    bank = make_bank(floor_minutes=-60, ceiling_minutes=600)
+    ann, bob = make_member(bank, "Ann"), make_member(bank, "Bob")
+    first = log(database, bank, ann, bob, 60, idempotency_key="to-the-floor")
+    state = ledger_state(bank)
+    again = log(database, bank, ann, bob, 60, idempotency_key="to-the-floor")
+    assert again.id == first.id and again.replayed
+    assert ledger_state(bank) == state
+
+
+def test_a_member_proposal_waits_on_the_quick_path_and_posts_on_confirmation(database, three):
+    bank, ann, bob, _ = three
+    pending = ledger.propose_exchange(database, bank.slug, member_id=bob.id, provider_id=ann.id,
+                                      receiver_id=bob.id, minutes=40)
+    assert pending.state == "pending" and pending.entries == {}
+    assert _as_read(ledger.get_exchange(database, bank.slug, pending.id)) == _as_read(pending)
+    assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 0
+    posted = ledger.confirm_exchange(database, bank.slug, pending.id, member_id=ann.id,
+                                     settled_by=f"member:{ann.id}")
+    assert posted.state == "posted"
+    assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 40

@@ -90,6 +90,14 @@ class Database:
             )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._readonly_sessions = sessionmaker(readonly, expire_on_commit=False, autoflush=False)
+        self._prepared: dict[type, object] = {}
+
+    def prepared(self, kind: type):
+        """The one `kind(self)` of this database: statements prepared for it, built once."""
+        found = self._prepared.get(kind)
+        if found is None:
+            found = self._prepared.setdefault(kind, kind(self))
+        return found
 
     def session(self, *, readonly: bool = False) -> Session:
         return (self._readonly_sessions if readonly else self._sessions)()

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, Entry, Exchange, Member, ServiceCategory, utcnow
+from timebank.db.postings import statements_for
 from timebank.domain.errors import (
     AlreadyReversed,
     CommunityPotTooLow,
@@ -30,6 +31,7 @@ from timebank.domain.errors import (
     InvalidHours,
     MemberNotActive,
     NotYoursToConfirm,
+    TimebankError,
     UnknownCategory,
     UnknownExchange,
 )
@@ -454,50 +456,142 @@ def propose_exchange(
 
 
 def _record_exchange(database: Database, bank_slug: str, **details) -> ExchangeView:
-    return _write(database, exchange_attempt(bank_slug, **details))
+    asked = _ExchangeAsked.check(**details)
+    return _post_plain_exchange(database, bank_slug, asked) or _write(database, asked.attempt(bank_slug))
 
 
-def exchange_attempt(
-    bank_slug: str, *, provider_id: int, receiver_id: int, minutes: int,
-    recorded_by: str, category: str | None, description: str | None,
-    given_on: str | dt.date | None, idempotency_key: str | None, today: dt.date | None,
-    initiated_by: int | None,
-):
-    """Check what can be checked without the database; return the write to run in a session."""
-    _check_minutes(minutes)
-    day = parse_day(given_on, today or dt.date.today())
-    description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
-    key = _clean_key(idempotency_key)
-    check_distinct_members(provider_id, [receiver_id])
+@dataclass(frozen=True)
+class _ExchangeAsked:
+    """An exchange between two members as asked for, checked as far as it can be without
+    the database."""
 
-    def attempt(session: Session) -> ExchangeView:
-        bank, members, account_of = _lock_member_accounts(session, bank_slug, [provider_id, receiver_id])
-        slug = _check_category(session, bank, category)
+    provider_id: int
+    receiver_id: int
+    minutes: int
+    recorded_by: str
+    category: str | None
+    description: str | None
+    day: dt.date
+    key: str | None
+    initiated_by: int | None
+
+    @classmethod
+    def check(
+        cls, *, provider_id: int, receiver_id: int, minutes: int, recorded_by: str,
+        category: str | None, description: str | None, given_on: str | dt.date | None,
+        idempotency_key: str | None, today: dt.date | None, initiated_by: int | None,
+    ) -> "_ExchangeAsked":
+        _check_minutes(minutes)
+        day = parse_day(given_on, today or dt.date.today())
+        description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
+        key = _clean_key(idempotency_key)
+        check_distinct_members(provider_id, [receiver_id])
+        return cls(provider_id, receiver_id, minutes, recorded_by,
+                   (category or "").strip() or None, description, day, key, initiated_by)
+
+    def fields(self) -> dict:
+        """The exchange row's own fields, with the fingerprint a retry is compared by."""
         details = fingerprint({
-            "kind": "exchange", "provider": provider_id, "receiver": receiver_id,
-            "minutes": minutes, "category": slug, "description": description,
-            "given_on": day, "initiated_by": initiated_by,
+            "kind": "exchange", "provider": self.provider_id, "receiver": self.receiver_id,
+            "minutes": self.minutes, "category": self.category, "description": self.description,
+            "given_on": self.day, "initiated_by": self.initiated_by,
         })
-        earlier = _replay(session, bank, key, details)
-        if earlier is not None:
-            return _exchange_view(session, earlier, replayed=True)
-        fields = dict(
-            kind=ExchangeKind.EXCHANGE.value, provider_member_id=provider_id,
-            receiver_member_id=receiver_id, amount_minutes=minutes, category=slug,
-            description=description, given_on=day, recorded_by=recorded_by,
-            initiated_by_member_id=initiated_by, idempotency_key=key, details_fingerprint=details,
+        return dict(
+            kind=ExchangeKind.EXCHANGE.value, provider_member_id=self.provider_id,
+            receiver_member_id=self.receiver_id, amount_minutes=self.minutes,
+            category=self.category, description=self.description, given_on=self.day,
+            recorded_by=self.recorded_by, initiated_by_member_id=self.initiated_by,
+            idempotency_key=self.key, details_fingerprint=details,
         )
-        if initiated_by is not None and bank.member_exchanges_need_confirmation:
-            pending = _new_exchange(session, bank, state=ExchangeState.PENDING.value, **fields)
-            return _exchange_view(session, pending, entries={})
-        provider, receiver = members[provider_id], members[receiver_id]
-        legs = [
-            _Leg(account_of[provider_id], minutes, provider.name, _member_limits(bank, provider)),
-            _Leg(account_of[receiver_id], -minutes, receiver.name, _member_limits(bank, receiver)),
-        ]
-        return _post(session, bank, legs, **fields)
 
-    return attempt
+    def attempt(self, bank_slug: str):
+        """The complete write, to run in a unit of work: every refusal with its precise
+        error, and a retried key answered with the exchange it first recorded."""
+
+        def attempt(session: Session) -> ExchangeView:
+            members_ids = [self.provider_id, self.receiver_id]
+            bank, members, account_of = _lock_member_accounts(session, bank_slug, members_ids)
+            _check_category(session, bank, self.category)
+            fields = self.fields()
+            earlier = _replay(session, bank, self.key, fields["details_fingerprint"])
+            if earlier is not None:
+                return _exchange_view(session, earlier, replayed=True)
+            if self.initiated_by is not None and bank.member_exchanges_need_confirmation:
+                pending = _new_exchange(session, bank, state=ExchangeState.PENDING.value, **fields)
+                return _exchange_view(session, pending, entries={})
+            provider, receiver = members[self.provider_id], members[self.receiver_id]
+            legs = [
+                _Leg(account_of[self.provider_id], self.minutes, provider.name,
+                     _member_limits(bank, provider)),
+                _Leg(account_of[self.receiver_id], -self.minutes, receiver.name,
+                     _member_limits(bank, receiver)),
+            ]
+            return _post(session, bank, legs, **fields)
+
+        return attempt
+
+
+def exchange_attempt(bank_slug: str, **details):
+    """Check what can be checked without the database; return the write to run in a session."""
+    return _ExchangeAsked.check(**details).attempt(bank_slug)
+
+
+class _NotPlain(Exception):
+    """The exchange needs the complete path: a retried key, a refusal, a member not found."""
+
+
+def _post_plain_exchange(database: Database, bank_slug: str, asked: _ExchangeAsked) -> ExchangeView | None:
+    """The common case (both members active in the bank, a new key, within limits) in one
+    lock query and one write on the driver (`timebank.db.postings`). Returns None for
+    anything else, which the complete path then settles with its precise answer, in a
+    transaction of its own: a refusal, or a key used before (a refusal comes before the
+    key's uniqueness is tested, so a retry refused here may still be answered there)."""
+    sql = statements_for(database)
+    provider_id, receiver_id, minutes = asked.provider_id, asked.receiver_id, asked.minutes
+    try:
+        with sql.transaction() as cursor:
+            locked = sql.lock(cursor, bank_slug, provider_id, receiver_id, asked.category)
+            if (locked is None or len(locked.members) != 2
+                    or (asked.category is not None and not locked.category_known)):
+                raise _NotPlain
+            provider, receiver = locked.members[provider_id], locked.members[receiver_id]
+            if provider.status != "active" or receiver.status != "active":
+                raise _NotPlain
+            fields = asked.fields()
+            created_at = fields["created_at"] = utcnow()
+            fields["bank_id"] = locked.bank_id
+            if asked.initiated_by is not None and locked.member_exchanges_need_confirmation:
+                state, legs, entries = ExchangeState.PENDING.value, None, {}
+            else:
+                for who, delta in ((provider, minutes), (receiver, -minutes)):
+                    limits = Limits(
+                        floor_minutes=(locked.bank_floor_minutes if who.floor_minutes is None
+                                       else who.floor_minutes),
+                        ceiling_minutes=(locked.bank_ceiling_minutes if who.ceiling_minutes is None
+                                         else who.ceiling_minutes),
+                    )
+                    try:
+                        check_balance_move(who.name, who.balance_minutes, delta, limits)
+                    except TimebankError:
+                        raise _NotPlain from None
+                state = ExchangeState.POSTED.value
+                legs = ((provider.account_id, minutes), (receiver.account_id, -minutes))
+                entries = {str(provider_id): minutes, str(receiver_id): -minutes}
+            fields["state"] = state
+            exchange_id = sql.insert(cursor, fields, legs)
+    except _NotPlain:
+        return None
+    except sql.integrity_error:
+        # The key was used before (a retry, or another writer just now): the complete path
+        # answers with the first exchange or refuses the key.
+        return None
+    return ExchangeView(
+        id=exchange_id, bank_id=locked.bank_id, kind=fields["kind"], state=state,
+        provider_member_id=provider_id, receiver_member_id=receiver_id, amount_minutes=minutes,
+        category=asked.category, description=asked.description, given_on=asked.day,
+        recorded_by=asked.recorded_by, initiated_by_member_id=asked.initiated_by,
+        reverses_exchange_id=None, reason=None, created_at=created_at, entries=entries,
+    )
 
 
 def _pending_for(session: Session, bank: Bank, exchange_id: int, member_id: int | None) -> Exchange:
