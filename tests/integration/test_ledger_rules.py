@@ -323,7 +323,7 @@ def test_a_bank_edits_its_own_category_list(database, bank, make_bank):
 
 # ---------------------------------------------------------------- the quick path and the complete one
 # A plain exchange between two members takes the driver-level path of
-# `timebank.db.postings`; every other case (a retried key, a refusal) and every batch line
+# `timebank.db.hot_path`; every other case (a retried key, a refusal) and every batch line
 # takes the complete path through the ORM. Both must write the same rows.
 
 
@@ -408,3 +408,21 @@ def test_a_member_proposal_waits_on_the_quick_path_and_posts_on_confirmation(dat
                                      settled_by=f"member:{ann.id}")
     assert posted.state == "posted"
     assert ledger.balance(database, bank.slug, ann.id).balance_minutes == 40
+
+
+def test_a_balance_alone_is_read_in_one_statement_and_refuses_what_the_full_read_refuses(
+        database, three, make_bank, make_member):
+    bank, ann, bob, _ = three
+    log(database, bank, ann, bob, 75)
+    alone = ledger.balance(database, bank.slug, bob.id, with_totals=False)
+    full = ledger.balance(database, bank.slug, bob.id)
+    assert (alone.member_id, alone.name, alone.balance_minutes) == (bob.id, "Bob", -75)
+    assert (alone.given_minutes, alone.received_minutes) == (None, None)
+    assert (full.balance_minutes, full.received_minutes) == (-75, 75)
+    stranger = make_member(make_bank(), "Stranger")
+    for member_id, error in ((stranger.id, errors.MemberOfAnotherBank), (10**8, errors.UnknownMember)):
+        for with_totals in (False, True):
+            with pytest.raises(error):
+                ledger.balance(database, bank.slug, member_id, with_totals=with_totals)
+    with pytest.raises(errors.UnknownBank):
+        ledger.balance(database, "no-such-bank", bob.id, with_totals=False)

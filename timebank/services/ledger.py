@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, Entry, Exchange, Member, ServiceCategory, utcnow
-from timebank.db.postings import statements_for
+from timebank.db.hot_path import hot_path
 from timebank.domain.errors import (
     AlreadyReversed,
     CommunityPotTooLow,
@@ -542,11 +542,11 @@ class _NotPlain(Exception):
 
 def _post_plain_exchange(database: Database, bank_slug: str, asked: _ExchangeAsked) -> ExchangeView | None:
     """The common case (both members active in the bank, a new key, within limits) in one
-    lock query and one write on the driver (`timebank.db.postings`). Returns None for
+    lock query and one write on the driver (`timebank.db.hot_path`). Returns None for
     anything else, which the complete path then settles with its precise answer, in a
     transaction of its own: a refusal, or a key used before (a refusal comes before the
     key's uniqueness is tested, so a retry refused here may still be answered there)."""
-    sql = statements_for(database)
+    sql = hot_path(database)
     provider_id, receiver_id, minutes = asked.provider_id, asked.receiver_id, asked.minutes
     try:
         with sql.transaction() as cursor:
@@ -973,8 +973,13 @@ def balance(
     """One member's balance, and the hours they have given and received.
 
     The balance is one cached row; the totals add up the member's history, so callers
-    that need only the balance (the CLI, scripts) pass `with_totals=False`.
+    that need only the balance (the CLI, scripts) pass `with_totals=False`, and get it
+    from one statement.
     """
+    if not with_totals and isinstance(member_id, int):
+        found = hot_path(database).balance(member_id)
+        if found is not None and found.bank_slug == bank_slug:
+            return BalanceView(found.member_id, found.name, found.balance_minutes, None, None)
     with UnitOfWork(database, readonly=True) as uow:
         row = uow.session.execute(
             select(Member.id, Member.name, Account.id.label("account_id"), Account.balance_minutes,

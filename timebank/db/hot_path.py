@@ -1,4 +1,5 @@
-"""The ledger's hot path: one exchange between two members in the fewest statements.
+"""The ledger's hot path: a plain exchange between two members, and one balance, in the
+fewest statements.
 
 Almost every write to a time bank is a coordinator or a member logging help one member
 gave another. Through the ORM that costs several times what the database itself spends,
@@ -27,7 +28,7 @@ from typing import Iterator
 from timebank.db.engine import Database
 from timebank.db.models import Entry, Exchange
 
-__all__ = ["MemberAccount", "LockedPair", "PostingStatements", "statements_for"]
+__all__ = ["MemberAccount", "LockedPair", "MemberBalance", "LedgerHotPath", "hot_path"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,22 @@ JOIN members m ON m.id = a.member_id
 JOIN banks b ON b.id = m.bank_id
 WHERE a.member_id IN (:first, :second) AND b.slug = :bank_slug
 ORDER BY a.id
+"""
+
+@dataclass(frozen=True)
+class MemberBalance:
+    """A member's cached balance, with the slug of their bank."""
+
+    member_id: int
+    name: str
+    balance_minutes: int
+    bank_slug: str
+
+
+_BALANCE = """
+SELECT m.id, m.name, a.balance_minutes, b.slug
+FROM members m JOIN accounts a ON a.member_id = m.id JOIN banks b ON b.id = m.bank_id
+WHERE m.id = :member_id
 """
 
 _EXCHANGE_COLUMNS = (
@@ -116,7 +133,7 @@ def _pyformat(sql: str) -> str:
     return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
-class PostingStatements:
+class LedgerHotPath:
     """The hot path's statements and value converters for one database."""
 
     def __init__(self, database: Database):
@@ -131,6 +148,7 @@ class PostingStatements:
         self._date = converter(Exchange.__table__.c.given_on)
         # The exchange and its entries share one timestamp column type.
         self._timestamp = converter(Entry.__table__.c.created_at)
+        self._balance = _pyformat(_BALANCE) if self.postgresql else _BALANCE
         if self.postgresql:
             self._lock = _pyformat(_LOCK + "FOR UPDATE OF a")
             self._insert_pending = _pyformat(_INSERT_EXCHANGE + " RETURNING id")
@@ -152,6 +170,20 @@ class PostingStatements:
                 yield cursor
             finally:
                 cursor.close()
+
+    def balance(self, member_id: int) -> MemberBalance | None:
+        """One member's cached balance, read by one statement outside any transaction:
+        a single row needs no snapshot, and BEGIN and ROLLBACK would double its round trips."""
+        with self.database.engine.connect() as connection:
+            if self.postgresql:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(self._balance, {"member_id": member_id})
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        return MemberBalance(*row) if row is not None else None
 
     def lock(self, cursor, bank_slug: str, first: int, second: int,
              category: str | None) -> LockedPair | None:
@@ -192,6 +224,6 @@ class PostingStatements:
         return exchange_id
 
 
-def statements_for(database: Database) -> PostingStatements:
-    """The statements for this database, built once."""
-    return database.prepared(PostingStatements)
+def hot_path(database: Database) -> LedgerHotPath:
+    """The hot path of this database, its statements built once."""
+    return database.prepared(LedgerHotPath)
