@@ -9,6 +9,7 @@ from matching.profiles import SLOTS, Capability, Need, Profile
 from matching.rules import RULE_CODES, RULES, Table, broken_rules
 from matching.taxonomy import CATEGORY_BY_ID
 from matching.text import read_text
+from matching.vectors import alike_words
 
 __all__ = ["match_reasons", "unassigned_reasons", "rule_counts", "category_name", "CHECK_WORDS"]
 
@@ -34,10 +35,15 @@ def _stem_set(text: str) -> frozenset:
     return frozenset(s for s, _ in read_text(text).stems)
 
 
-def _evidence(text: str, k: int | None) -> list[str]:
+def _evidence(text: str, k: int | None, likeness_words: dict) -> list[str]:
+    """The words of a text that carried category ``k``: the taxonomy's terms found in
+    it, or, for a text placed by likeness alone, the words most like the category's."""
     if k is None:
         return []
-    return list(_evidence_map(text).get(k, ()))
+    found = list(_evidence_map(text).get(k, ()))
+    if not found and likeness_words.get(text, (None,))[0] == k:
+        found = [f"{word} (alike in spelling)" for word in likeness_words[text][1]]
+    return found
 
 
 @lru_cache(maxsize=200_000)
@@ -52,17 +58,26 @@ def _slots_words(slots: list[str]) -> str:
 
 
 def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capability,
-                  label: str | None, k: int | None, distance_km: float, given: bool) -> list[str]:
-    """Why this capability fits this need: service, words, distance, times, check, status."""
+                  label: str | None, k: int | None, distance_km: float, given: bool,
+                  likeness_words: dict | None = None) -> list[str]:
+    """Why this capability fits this need: service, words, distance, times, check, status.
+
+    ``likeness_words`` maps a text placed in its category by likeness alone to that
+    category and the words that carried it (``Features.likeness_words``).
+    """
+    likeness_words = likeness_words or {}
     how = "as recorded by the assessor" if given else "read from both texts"
     reasons = [f"both about {category_name(label)} ({how})"]
-    need_words, cap_words = _evidence(need.text, k), _evidence(capability.text, k)
+    need_words, cap_words = _evidence(need.text, k, likeness_words), _evidence(capability.text, k, likeness_words)
     if need_words or cap_words:
         reasons.append(f"the need says \u201c{'; '.join(need_words[:3]) or '-'}\u201d, "
                        f"the offer says \u201c{'; '.join(cap_words[:3]) or '-'}\u201d")
     shared = _shared_words(need.text, capability.text)
     if shared:
         reasons.append("both mention: " + ", ".join(shared))
+    alike = alike_words(need.text, capability.text)
+    if alike:
+        reasons.append("alike in spelling: " + ", ".join(f"{a} / {b}" for a, b in alike[:3]))
     if capability.remote:
         reasons.append("by phone or online")
     elif not np.isnan(distance_km):

@@ -1,0 +1,202 @@
+"""Texts as vectors, by scikit-learn: TF-IDF over words and over character n-grams.
+
+The taxonomy reader (:mod:`matching.text`) finds the words it lists. These vectors reach
+what it does not list: a misspelt or dialect word keeps most of its letter sequences
+("perscripshun", "shoping", "hoose"), so a text with no listed word can still be placed
+near a category's reference document (its name, description and words), and two texts
+of one category rank by how much of their wording they share.
+
+scikit-learn is imported here only, and only its two submodules in use, when vectors
+are first built: ``import matching`` and the taxonomy stay light. Importing them costs
+about 0.9 s on this machine (most of it scipy.stats, which scikit-learn loads itself).
+
+Latent semantic analysis (``lsa_components``) is kept as an option because it was tried:
+on our held-out wording it placed texts worse than the TF-IDF vectors themselves (see
+the README), so the engine does not use it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+from matching.taxonomy import CATEGORIES
+from matching.text import STOP_WORDS, read_text, tokens
+
+__all__ = ["TextSpace", "reference_documents", "content_words", "alike_words", "CHAR_NGRAMS"]
+
+#: Letter sequences of these lengths, within words (scikit-learn's ``char_wb``).
+CHAR_NGRAMS = (3, 5)
+
+
+@lru_cache(maxsize=200_000)
+def content_words(text: str) -> str:
+    """The text's content words, lower case, in order: what the letter sequences are
+    taken from (filler words would make every text a little alike)."""
+    return " ".join(w for w in tokens(text) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit())
+
+
+def _stems(text: str) -> list[str]:
+    # The same spelling-corrected stems as the taxonomy reader and the explanations,
+    # so "both mention" names exactly the word features two texts share.
+    return [s for s, _ in read_text(text).stems]
+
+
+def _clean_term(raw: str) -> str:
+    return raw.lstrip("~=").split("^")[0].replace("+", " ")
+
+
+@lru_cache(maxsize=1)
+def reference_documents() -> tuple[str, ...]:
+    """One document per taxonomy category: its name, its description and its words."""
+    return tuple(". ".join([c.name, c.description, ", ".join(_clean_term(t) for t in c.terms)])
+                 for c in CATEGORIES)
+
+
+@lru_cache(maxsize=1)
+def _term_documents() -> tuple[tuple[str, ...], np.ndarray]:
+    """Every category name and strong term as a tiny document of its own, with its category."""
+    documents, labels = [], []
+    for k, category in enumerate(CATEGORIES):
+        for term in (category.name, *category.terms):
+            if not term.startswith("~"):
+                documents.append(_clean_term(term))
+                labels.append(k)
+    return tuple(documents), np.array(labels, dtype=np.int64)
+
+
+class TextSpace:
+    """Word and character n-gram TF-IDF vectors of texts and of the category references.
+
+    Fitted on the reference documents together with the texts to be matched, so that
+    the inverse document frequencies say which words and letter sequences are common in
+    this input. Rows are L2-normalised: a dot product is a cosine in [0, 1].
+
+    Args:
+        word_share: how much of a vector's weight is words (the rest is letter sequences).
+        lsa_components: when given, vectors are reduced to this many dimensions by
+            truncated SVD (latent semantic analysis). Measured, not used by the engine.
+        random_state: seed of the SVD, so the same input gives the same vectors.
+    """
+
+    def __init__(self, word_share: float = 0.5, lsa_components: int | None = None, random_state: int = 0):
+        self.word_share = word_share
+        self.lsa_components = lsa_components
+        self.random_state = random_state
+
+    def fit_transform(self, texts: list[str]):
+        """Fit on the references and ``texts``; return the texts' vectors (one row each).
+
+        Sets ``references_`` (one row per taxonomy category), ``terms_`` (one row per
+        category name or term, its category in ``term_labels_``), ``words_`` and
+        ``chars_`` (the fitted vectorizers) and ``svd_`` (None unless ``lsa_components``).
+        """
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        documents = list(reference_documents()) + list(texts)
+        self.words_ = TfidfVectorizer(analyzer=_stems, sublinear_tf=True, dtype=np.float64)
+        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, preprocessor=content_words,
+                                      sublinear_tf=True, dtype=np.float64)
+        words = self.words_.fit_transform(documents)
+        chars = self.chars_.fit_transform(documents)
+        matrix = _normalise(sparse.hstack([words * np.sqrt(self.word_share),
+                                           chars * np.sqrt(1.0 - self.word_share)], format="csr"))
+        self.svd_ = None
+        if self.lsa_components:
+            from sklearn.decomposition import TruncatedSVD
+
+            k = min(self.lsa_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
+            if k >= 2:
+                self.svd_ = TruncatedSVD(k, algorithm="randomized", random_state=self.random_state)
+                matrix = _normalise(self.svd_.fit_transform(matrix))
+        n_refs = len(CATEGORIES)
+        self.references_ = matrix[:n_refs]
+        terms, self.term_labels_ = _term_documents()
+        self.terms_ = self.transform(list(terms))
+        return matrix[n_refs:]
+
+    def transform(self, texts: list[str]):
+        """Vectors of more texts in the fitted space."""
+        matrix = _normalise(sparse.hstack([self.words_.transform(texts) * np.sqrt(self.word_share),
+                                           self.chars_.transform(texts) * np.sqrt(1.0 - self.word_share)],
+                                          format="csr"))
+        return _normalise(self.svd_.transform(matrix)) if self.svd_ is not None else matrix
+
+    def reference_similarity(self, vectors) -> np.ndarray:
+        """Each text's likeness to each category (texts x categories): the cosine with the
+        nearest of the category's references (its whole document, or one of its words)."""
+        product = vectors @ self.references_.T
+        similarity = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        # A short text is only a little like a long document; its nearest single word
+        # or phrase of the category says more.
+        by_term = vectors @ self.terms_.T
+        by_term = by_term.toarray() if sparse.issparse(by_term) else np.asarray(by_term)
+        for k in range(len(CATEGORIES)):
+            similarity[:, k] = np.maximum(similarity[:, k], by_term[:, self.term_labels_ == k].max(axis=1))
+        return similarity
+
+    def carrying_words(self, text: str, vector, k: int, most: int = 3) -> tuple[str, ...]:
+        """The text's words that carry most of its likeness to category ``k``'s reference,
+        as written: each shared word or letter sequence is credited to the words it is in."""
+        if self.svd_ is not None:
+            return ()
+        contribution = vector.multiply(self.references_[k]).tocsr()
+        n_words = len(self.words_.vocabulary_)
+        word_names = self.words_.get_feature_names_out()
+        char_names = self.chars_.get_feature_names_out()
+        written = dict((s, w) for s, w in read_text(text).words)
+        credit: dict[str, float] = {}
+        for column, value in zip(contribution.indices.tolist(), contribution.data.tolist()):
+            if column < n_words:
+                word = written.get(word_names[column])
+                if word:
+                    credit[word] = credit.get(word, 0.0) + value
+                continue
+            gram = char_names[column - n_words]
+            holders = [w for w in content_words(text).split() if gram.strip() in f" {w} "]
+            for word in holders:
+                credit[word] = credit.get(word, 0.0) + value / len(holders)
+        ranked = sorted(credit.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(w for w, v in ranked[:most] if v > 0)
+
+
+def _normalise(matrix):
+    if sparse.issparse(matrix):
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+@lru_cache(maxsize=200_000)
+def _grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i:i + n] for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1)
+                     for i in range(len(padded) - n + 1))
+
+
+@lru_cache(maxsize=200_000)
+def alike_words(need_text: str, cap_text: str, floor: float = 0.45) -> tuple[tuple[str, str], ...]:
+    """Pairs of words, one from each text, that are not the same word but share most of
+    their letter sequences ("perscription" and "prescriptions"): what the letter part of
+    the score credits beyond the words both texts use."""
+    need_words = list(dict.fromkeys(content_words(need_text).split()))
+    cap_words = list(dict.fromkeys(content_words(cap_text).split()))
+    same = {s for s, _ in read_text(need_text).stems} & {s for s, _ in read_text(cap_text).stems}
+    written = {w: s for s, w in read_text(need_text).words} | {w: s for s, w in read_text(cap_text).words}
+    found = []
+    for a in need_words:
+        if len(a) < 4 or written.get(a) in same:
+            continue
+        ga = _grams(a)
+        for b in cap_words:
+            if len(b) < 4 or written.get(b) in same:
+                continue
+            gb = _grams(b)
+            if len(ga & gb) / np.sqrt(len(ga) * len(gb)) >= floor:
+                found.append((a, b))
+                break
+    return tuple(found)
