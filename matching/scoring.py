@@ -88,7 +88,7 @@ def _guess_by_likeness(space: TextSpace, vectors, unsure: np.ndarray, sure: np.n
     likeness = np.zeros((len(unsure), n_labels))
     likeness[:, :len(CATEGORIES)] = space.reference_similarity(vectors[unsure])
     if len(sure):
-        by_text = (vectors[unsure] @ vectors[sure].T).toarray()
+        by_text = space.likeness(vectors[unsure], vectors[sure])
         for k in np.unique(sure_labels).tolist():
             likeness[:, k] = np.maximum(likeness[:, k], by_text[:, sure_labels == k].max(axis=1))
     # Only the strongest likeness counts, and never as much as a word the taxonomy knows.
@@ -149,8 +149,6 @@ def build_features(needs, capabilities, lsa_components: int | None = None) -> Fe
             prob[i] = 0.0
             prob[i, index[category]] = 1.0  # an assessor's choice is trusted
     n_prob, c_prob = prob[:len(needs)], prob[len(needs):]
-    if sparse.issparse(vectors):
-        vectors = sparse.csr_matrix(vectors)
     return Features(
         labels=labels,
         n_prob=n_prob,

@@ -75,8 +75,9 @@ class TextSpace:
 
     Args:
         word_share: how much of a vector's weight is words (the rest is letter sequences).
-        lsa_components: when given, vectors are reduced to this many dimensions by
-            truncated SVD (latent semantic analysis). Measured, not used by the engine.
+        lsa_components: when given, likeness (placing a text by its references) is
+            measured after truncated SVD to this many dimensions (latent semantic
+            analysis); the vectors themselves stay TF-IDF. Measured, not used by the engine.
         random_state: seed of the SVD, so the same input gives the same vectors.
     """
 
@@ -108,8 +109,7 @@ class TextSpace:
 
             k = min(self.lsa_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
             if k >= 2:
-                self.svd_ = TruncatedSVD(k, algorithm="randomized", random_state=self.random_state)
-                matrix = _normalise(self.svd_.fit_transform(matrix))
+                self.svd_ = TruncatedSVD(k, algorithm="randomized", random_state=self.random_state).fit(matrix)
         n_refs = len(CATEGORIES)
         self.references_ = matrix[:n_refs]
         terms, self.term_labels_ = _term_documents()
@@ -117,30 +117,33 @@ class TextSpace:
         return matrix[n_refs:]
 
     def transform(self, texts: list[str]):
-        """Vectors of more texts in the fitted space."""
-        matrix = _normalise(sparse.hstack([self.words_.transform(texts) * np.sqrt(self.word_share),
-                                           self.chars_.transform(texts) * np.sqrt(1.0 - self.word_share)],
-                                          format="csr"))
-        return _normalise(self.svd_.transform(matrix)) if self.svd_ is not None else matrix
+        """TF-IDF vectors of more texts in the fitted space."""
+        return _normalise(sparse.hstack([self.words_.transform(texts) * np.sqrt(self.word_share),
+                                         self.chars_.transform(texts) * np.sqrt(1.0 - self.word_share)],
+                                        format="csr"))
+
+    def likeness(self, a, b) -> np.ndarray:
+        """Cosines between the rows of ``a`` and of ``b`` (dense, ``len(a)`` x ``len(b)``),
+        in the LSA space when there is one."""
+        if self.svd_ is not None:
+            return _normalise(self.svd_.transform(a)) @ _normalise(self.svd_.transform(b)).T
+        return (a @ b.T).toarray()
 
     def reference_similarity(self, vectors) -> np.ndarray:
         """Each text's likeness to each category (texts x categories): the cosine with the
         nearest of the category's references (its whole document, or one of its words)."""
-        product = vectors @ self.references_.T
-        similarity = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        similarity = self.likeness(vectors, self.references_)
         # A short text is only a little like a long document; its nearest single word
         # or phrase of the category says more.
-        by_term = vectors @ self.terms_.T
-        by_term = by_term.toarray() if sparse.issparse(by_term) else np.asarray(by_term)
+        by_term = self.likeness(vectors, self.terms_)
         for k in range(len(CATEGORIES)):
             similarity[:, k] = np.maximum(similarity[:, k], by_term[:, self.term_labels_ == k].max(axis=1))
         return similarity
 
     def carrying_words(self, text: str, vector, k: int, most: int = 3) -> tuple[str, ...]:
-        """The text's words that carry most of its likeness to category ``k``'s reference,
-        as written: each shared word or letter sequence is credited to the words it is in."""
-        if self.svd_ is not None:
-            return ()
+        """The text's words that carry most of its TF-IDF likeness to category ``k``'s
+        reference, as written: each shared word or letter sequence is credited to the
+        words it is in."""
         contribution = vector.multiply(self.references_[k]).tocsr()
         n_words = len(self.words_.vocabulary_)
         word_names = self.words_.get_feature_names_out()
