@@ -397,7 +397,7 @@ def test_a_retry_after_the_first_exchange_reached_the_floor_returns_the_first(
     assert ledger_state(bank) == state
 
 
-def test_a_member_proposal_waits_on_the_quick_path_and_posts_on_confirmation(database, three):
+def test_a_member_proposal_waits_and_posts_on_confirmation(database, three):
     bank, ann, bob, _ = three
     pending = ledger.propose_exchange(database, bank.slug, member_id=bob.id, provider_id=ann.id,
                                       receiver_id=bob.id, minutes=40)

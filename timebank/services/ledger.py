@@ -19,9 +19,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, Entry, Exchange, Member, ServiceCategory, utcnow
-from timebank.db.hot_path import hot_path
+from timebank.db.hot_path import LockedPair, hot_path
 from timebank.domain.errors import (
     AlreadyReversed,
+    BalanceAboveCeiling,
+    BalanceBelowFloor,
     CommunityPotTooLow,
     ExchangeNotPending,
     ExchangeNotPosted,
@@ -31,7 +33,6 @@ from timebank.domain.errors import (
     InvalidHours,
     MemberNotActive,
     NotYoursToConfirm,
-    TimebankError,
     UnknownCategory,
     UnknownExchange,
 )
@@ -536,61 +537,45 @@ def exchange_attempt(bank_slug: str, **details):
     return _ExchangeAsked.check(**details).attempt(bank_slug)
 
 
-class _NotPlain(Exception):
-    """The exchange needs the complete path: a retried key, a refusal, a member not found."""
-
-
 def _post_plain_exchange(database: Database, bank_slug: str, asked: _ExchangeAsked) -> ExchangeView | None:
-    """The common case (both members active in the bank, a new key, within limits) in one
-    lock query and one write on the driver (`timebank.db.hot_path`). Returns None for
-    anything else, which the complete path then settles with its precise answer, in a
-    transaction of its own: a refusal, or a key used before (a refusal comes before the
-    key's uniqueness is tested, so a retry refused here may still be answered there)."""
-    sql = hot_path(database)
-    provider_id, receiver_id, minutes = asked.provider_id, asked.receiver_id, asked.minutes
+    """The common case (both members active in the bank, posted at once, a new key,
+    within limits) on the driver, in the fewest statements (`timebank.db.hot_path`).
+
+    Returns None for anything else, which the complete path then settles with its
+    precise answer, in a transaction of its own: a refusal, a proposal waiting for
+    confirmation, or a key used before (a refusal here may be a retry, which the complete
+    path answers with the first exchange).
+    """
+    minutes = asked.minutes
+    fields = asked.fields()
+    created_at = fields["created_at"] = utcnow()
+
+    def check(locked: LockedPair) -> None:
+        for member, delta in ((locked.members[asked.provider_id], minutes),
+                              (locked.members[asked.receiver_id], -minutes)):
+            limits = Limits(
+                floor_minutes=(locked.bank_floor_minutes if member.floor_minutes is None
+                               else member.floor_minutes),
+                ceiling_minutes=(locked.bank_ceiling_minutes if member.ceiling_minutes is None
+                                 else member.ceiling_minutes),
+            )
+            check_balance_move(member.name, member.balance_minutes, delta, limits)
+
     try:
-        with sql.transaction() as cursor:
-            locked = sql.lock(cursor, bank_slug, provider_id, receiver_id, asked.category)
-            if (locked is None or len(locked.members) != 2
-                    or (asked.category is not None and not locked.category_known)):
-                raise _NotPlain
-            provider, receiver = locked.members[provider_id], locked.members[receiver_id]
-            if provider.status != "active" or receiver.status != "active":
-                raise _NotPlain
-            fields = asked.fields()
-            created_at = fields["created_at"] = utcnow()
-            fields["bank_id"] = locked.bank_id
-            if asked.initiated_by is not None and locked.member_exchanges_need_confirmation:
-                state, legs, entries = ExchangeState.PENDING.value, None, {}
-            else:
-                for who, delta in ((provider, minutes), (receiver, -minutes)):
-                    limits = Limits(
-                        floor_minutes=(locked.bank_floor_minutes if who.floor_minutes is None
-                                       else who.floor_minutes),
-                        ceiling_minutes=(locked.bank_ceiling_minutes if who.ceiling_minutes is None
-                                         else who.ceiling_minutes),
-                    )
-                    try:
-                        check_balance_move(who.name, who.balance_minutes, delta, limits)
-                    except TimebankError:
-                        raise _NotPlain from None
-                state = ExchangeState.POSTED.value
-                legs = ((provider.account_id, minutes), (receiver.account_id, -minutes))
-                entries = {str(provider_id): minutes, str(receiver_id): -minutes}
-            fields["state"] = state
-            exchange_id = sql.insert(cursor, fields, legs)
-    except _NotPlain:
+        posted = hot_path(database).post_exchange(
+            bank_slug, fields, member_started=asked.initiated_by is not None, check=check)
+    except (BalanceBelowFloor, BalanceAboveCeiling):
         return None
-    except sql.integrity_error:
-        # The key was used before (a retry, or another writer just now): the complete path
-        # answers with the first exchange or refuses the key.
+    if posted is None:
         return None
+    exchange_id, locked = posted
     return ExchangeView(
-        id=exchange_id, bank_id=locked.bank_id, kind=fields["kind"], state=state,
-        provider_member_id=provider_id, receiver_member_id=receiver_id, amount_minutes=minutes,
-        category=asked.category, description=asked.description, given_on=asked.day,
-        recorded_by=asked.recorded_by, initiated_by_member_id=asked.initiated_by,
-        reverses_exchange_id=None, reason=None, created_at=created_at, entries=entries,
+        id=exchange_id, bank_id=locked.bank_id, kind=fields["kind"], state=ExchangeState.POSTED.value,
+        provider_member_id=asked.provider_id, receiver_member_id=asked.receiver_id,
+        amount_minutes=minutes, category=asked.category, description=asked.description,
+        given_on=asked.day, recorded_by=asked.recorded_by,
+        initiated_by_member_id=asked.initiated_by, reverses_exchange_id=None, reason=None,
+        created_at=created_at, entries={str(asked.provider_id): minutes, str(asked.receiver_id): -minutes},
     )
 
 
