@@ -1,10 +1,15 @@
 """The ledger's use cases: logging, confirming, reversing, granting, donating, reading.
 
-Every write follows one path (`_post`): lock the accounts it touches in id order, check
-the idempotency key, check every balance against its limits, then insert the entries
-and move the cached balances, all in one transaction. On PostgreSQL the lock is
+Every write follows the same steps: lock the accounts it touches in id order, check the
+idempotency key, check every balance against its limits, then insert the entries and
+move the cached balances, all in one transaction. On PostgreSQL the lock is
 `SELECT ... FOR UPDATE`; on SQLite the whole transaction already holds the write lock
 from `BEGIN IMMEDIATE`, and SQLAlchemy leaves FOR UPDATE out.
+
+A plain exchange between two members, the write a time bank makes most, first tries the
+driver-level hot path of `timebank.db.hot_path` (`_post_plain_exchange`); anything
+unusual there writes nothing and comes back here, to the complete path through the ORM
+(`_ExchangeAsked.attempt`, then `_post`), which gives the precise answer.
 """
 from __future__ import annotations
 
@@ -391,17 +396,6 @@ def _new_exchange(session: Session, bank: Bank, **fields) -> Exchange:
     return Exchange(id=new_id, **fields)
 
 
-def _two_member_legs(
-    bank: Bank, members: dict[int, Member], accounts: dict[int, Account],
-    account_of: dict[int, int], provider_id: int, receiver_id: int, minutes: int,
-) -> list[_Leg]:
-    provider, receiver = members[provider_id], members[receiver_id]
-    return [
-        _Leg(accounts[account_of[provider_id]], minutes, provider.name, _member_limits(bank, provider)),
-        _Leg(accounts[account_of[receiver_id]], -minutes, receiver.name, _member_limits(bank, receiver)),
-    ]
-
-
 # ---------------------------------------------------------------- exchanges between members
 
 
@@ -612,12 +606,13 @@ def confirm_exchange(
         bank = bank_row(session, bank_slug)
         exchange = _pending_for(session, bank, exchange_id, member_id)
         provider_id, receiver_id = exchange.provider_member_id, exchange.receiver_member_id
-        members = _active_members(session, bank, [provider_id, receiver_id])
-        account_of = _member_accounts(session, [provider_id, receiver_id])
-        accounts = _lock_accounts(session, set(account_of.values()))
-        legs = _two_member_legs(bank, members, accounts, account_of, provider_id, receiver_id,
-                                exchange.amount_minutes)
-        _apply_legs(session, bank, exchange, legs)
+        locked = _lock_for_posting(session, bank_slug, [provider_id, receiver_id])
+        provider, receiver = locked.members[provider_id], locked.members[receiver_id]
+        minutes = exchange.amount_minutes
+        _apply_legs(session, bank, exchange, [
+            _Leg(locked.accounts[provider_id], minutes, provider.name, _member_limits(bank, provider)),
+            _Leg(locked.accounts[receiver_id], -minutes, receiver.name, _member_limits(bank, receiver)),
+        ])
         exchange.state = ExchangeState.POSTED.value
         exchange.settled_at = utcnow()
         exchange.settled_by = settled_by
