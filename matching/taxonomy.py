@@ -33,7 +33,7 @@ def _terms(text: str) -> tuple[str, ...]:
 CATEGORIES: tuple[Category, ...] = (
     Category("shopping", "Shopping and errands",
              "Doing someone's food shopping or small errands: the shops, the post office, carrying bags home.",
-             _terms("shopping, shop^0.8, shops^0.8, shopper, groceries, grocery, supermarket, food shop^2, "
+             _terms("shopping, shop^0.8, shops^0.8, shopper, groceries^1.5, grocery^1.5, grocery collection^2.5, supermarket, food shop^2, "
                     "weekly shop^2, big shop^2, messages^1.2, get my messages^2.5, errand^1.5, errands^1.5, "
                     "message run^2, corner shop, tesco, asda, lidl, aldi, sainsbury, morrisons, co-op, "
                     "post office^1.2, post parcel^1.5, "
@@ -61,7 +61,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "garden layout^2.5, landscaping^1.5, grow^1.3, growing^1.3, grow vegetables^3, "
                     "grow veg^3, vegetable patch^2.5, veg patch^2.5, allotment^1.8, seeds^1.2, seedlings^1.5, "
                     "compost^1.2, composting^1.2, wildlife garden^3, wildlife friendly^2.5, pollinator^1.5, "
-                    "bee friendly^2, plants^1, which plants^2.5, what plant^2.5, plant advice^2.5, "
+                    "bee friendly^2, birds+bees^2.5, ideas+garden^2.5, plants^1, which plants^2.5, what plant^2.5, plant advice^2.5, "
                     "garden advice^3, advice on garden^3, gardening advice^3, gardening tips^3, "
                     "horticulture^2, horticultural^2, herb garden^2, herbs^1, raised beds^2, raised bed^2, "
                     "shady^1.2, houseplants^1.5, greenhouse^1.2, ~advice, ~advise, "
@@ -80,7 +80,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "friendship^1, pal^0.8, conversation^1, play cards^2, cards^1, board games^2, dominoes^1.5, "
                     "scrabble^1.5, jigsaw^1, reminisce^1.5, keep company^2, keep me company^2, "
                     "someone to talk to^2, sit and talk^2, lives alone^0.6, on my own^0.4, "
-                    "social^0.6, coffee^0.6, face to face^1.2, in person^1.2, ~talk, ~visiting")),
+                    "social^0.6, coffee^0.6, face to face^1.2, in person^1.2, ~talk, ~visiting, chinwag^1.2, have a brew^1.5")),
     Category("phone_befriending", "Phone befriending",
              "A regular friendly telephone call for someone who is lonely or isolated.",
              _terms("phone befriending^3.5, telephone befriending^3.5, phone befriender^3.5, "
@@ -91,7 +91,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "ring me^2.2, ring for a chat^3, call me^2, calls^1.2, weekly call^2.5, regular call^2.5, "
                     "friendly call^2.5, friendly calls^2.5, check in call^2.5, wellbeing call^2.5, "
                     "phone friend^2.5, phone buddy^2.5, telephone friendship^3, friendly voice^2.5, "
-                    "on the phone^1.5, over the phone^1.5, by phone^0.6, ~phone, ~call, give call^2.5, call+chat^3, call+lonely^2.5, ring+chat^3, phone+lonely^2.5, phone+chat^3, phone me^2.5, phone+blether^3, phone+natter^3, phone+company^2.5, telephone+company^2.5")),
+                    "on the phone^1.5, over the phone^1.5, by phone^0.6, ~phone, ~call, give call^2.5, call+chat^3, call+lonely^2.5, ring+chat^3, phone+lonely^2.5, phone+chat^3, =phone me^2.5, phone+blether^3, phone+natter^3, phone+company^2.5, telephone+company^2.5")),
     Category("dementia_sitting", "Sitting with a person with dementia",
              "Sitting with a person living with dementia so that their carer can have a break.",
              _terms("dementia^3, alzheimer^3, alzheimers^3, memory loss^2.5, memory problems^2.5, "
@@ -135,7 +135,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "fuse^1.5, rewire^1.5, wiring^1.3, microwave^1.5, hairdryer^1.5, hair dryer^2, "
                     "record player^2, stereo^1.5, hifi^1.5, heater^1.2, fan heater^2, clock^1, "
                     "washing machine^2, tumble dryer^1.5, iron broken^2.5, fix radio^3, repair radio^3, "
-                    "tinker^1.2, tinkering^1.2, gadget repair^3, mend^0.5, repair+vacuum^3.5, fix+vacuum^3.5, repair+hoover^3.5, fix+hoover^3.5, repair+kettle^3.5, repair+toaster^3.5, fix+lamp^3, repair+lamp^3")),
+                    "tinker^1.2, tinkering^1.2, gadget repair^3, mend^0.5, iron+packed^3.5, iron+heat^3.5, iron+fix^3.5, iron+repair^3.5, repair+vacuum^3.5, fix+vacuum^3.5, repair+hoover^3.5, fix+hoover^3.5, repair+kettle^3.5, repair+toaster^3.5, fix+lamp^3, repair+lamp^3")),
     Category("decorating", "Painting and decorating",
              "Painting walls, ceilings and woodwork, wallpapering, freshening up a room.",
              _terms("decorate^2, decorating^2, decorator^2, redecorate^2.5, redecorated^2.5, "
