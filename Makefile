@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.sqlite3
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 # Every test, on SQLite and on PostgreSQL (the local server; a throwaway database per run).
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+# The README's pictures of the web pages, as the browser tests see them.
+screenshots: $(STAMP)
+	TIMEBANK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -q tests/browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ledger.py

@@ -28,7 +28,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Pictures for the README are written only when asked (`make screenshots`), so that a
+# test run leaves the working tree as it found it.
+SCREENSHOTS = Path(os.environ["TIMEBANK_SCREENSHOTS"]) if os.environ.get("TIMEBANK_SCREENSHOTS") else None
 MEMBER_WIDTH, COORDINATOR_WIDTH = 390, 1280
 EXTRA_PASSWORD = "browser tests only"
 # The page's width and the innermost elements that reach past the right edge, to name them.
@@ -207,13 +209,17 @@ class Browse:
             f"reaching past the edge: {culprits}")
 
     def screenshot(self, name: str, *, width: int | None = None) -> None:
-        """A full-page picture for docs/screenshots/, at `width` if it differs from the test's."""
+        """A full-page picture, at `width` if it differs from the test's: written to
+        `TIMEBANK_SCREENSHOTS` when set, else taken and checked only."""
         page = self.page
         page.wait_for_load_state("load")
         if width and width != self.width:
             page.set_viewport_size({"width": width, "height": 800})
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        if SCREENSHOTS is not None:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        else:
+            assert page.screenshot(full_page=True).startswith(b"\x89PNG"), name
         if width and width != self.width:
             page.set_viewport_size({"width": self.width, "height": 800})
 
