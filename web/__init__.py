@@ -48,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["timebank_database"] = (
         app.config.get("DATABASE") or Database(app.config["DATABASE_URL"])
     )
+    # The role check first: a refused role is told the page is not theirs (403), whatever
+    # its form token; then CSRF, for the roles that may post.
+    security.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -57,7 +60,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_blueprint)
     app.register_blueprint(social_blueprint)
     app.register_blueprint(categories_blueprint)
-    security.init_app(app)
     errors.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)
     return app

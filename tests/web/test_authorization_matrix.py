@@ -231,3 +231,25 @@ def test_a_member_cannot_act_on_another_members_objects(matrix, clients):
         assert database_fingerprint(database) == before, f"{url} wrote to the database"
         tried += 1
     assert tried >= 1
+
+
+def test_a_refused_role_is_told_so_before_its_missing_form_token_is(matrix, matrix_app, clients):
+    # The role is checked before the form token: a member posting to a coordinator's page
+    # without a token is told it is not theirs (403), not that the form expired (400).
+    database = matrix["database"]
+    refused = allowed_without_token = 0
+    for rule, method in endpoints(matrix_app):
+        if method != "POST" or rule.endpoint == "auth.sign_out":
+            continue
+        url = build_url(rule, matrix["values"]["own"])
+        for role in ROLES[1:]:
+            before = database_fingerprint(database)
+            response = clients[role].post(url, data={})
+            if role in POLICY.get(rule.endpoint, frozenset()):
+                assert response.status_code == 400, f"{url} as {role}: {response.status_code}"
+                allowed_without_token += 1
+            else:
+                assert response.status_code == 403, f"{url} as {role}: {response.status_code}"
+                refused += 1
+            assert database_fingerprint(database) == before, f"{url} as {role} wrote"
+    assert refused > 20 and allowed_without_token > 10
