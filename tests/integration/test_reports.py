@@ -283,3 +283,19 @@ def test_an_unknown_bank_is_refused(database):
 
     with pytest.raises(UnknownBank):
         reports.activity_report(database, "no-such-bank", PERIOD)
+
+
+def test_the_network_chart_names_only_the_most_connected_members():
+    import networkx as nx
+
+    # A hub joined to 20 members, and two of them also to each other.
+    graph = nx.Graph()
+    graph.add_node(0, name="Hub")
+    for n in range(1, 21):
+        graph.add_node(n, name=f"Member {n:02d}")
+        graph.add_edge(0, n, minutes=30)
+    graph.add_edge(5, 6, minutes=30)
+    named = reports.network_chart_names(graph)
+    assert len(named) == reports.NAMES_ON_NETWORK < graph.number_of_nodes()
+    assert list(named.values())[:3] == ["Hub", "Member 05", "Member 06"]
+    assert "Member 20" not in named.values()

@@ -76,7 +76,9 @@ MAX_PERIOD_DAYS = 3660  # ten years: a chart of more months than that says nothi
 MAX_HOURLY_VALUE_PENCE = 100_000  # £1,000 an hour: anything above is a typing mistake
 NO_CATEGORY = "No category"
 TOP_CONNECTED = 5
-NAMES_ON_NETWORK_BELOW = 60  # more names than that on one drawing cannot be read
+# More names than this on one drawing overlap and cannot be read; the most connected
+# members are named, and the table beside the chart names everyone.
+NAMES_ON_NETWORK = 12
 DIFFERENCES = ("a_lot", "a_little", "none", "not_sure")
 HELP_KINDS = (ExchangeKind.EXCHANGE.value, ExchangeKind.GROUP.value)
 
@@ -632,6 +634,13 @@ def activity_chart_svg(report: ActivityReport) -> bytes:
     return _svg(figure)
 
 
+def network_chart_names(graph: nx.Graph) -> dict:
+    """The members named on the chart: the most connected, by how many others they
+    exchanged with, then by name."""
+    ranked = sorted(graph.nodes(data=True), key=lambda item: (-graph.degree(item[0]), item[1]["name"]))
+    return {node: data["name"] for node, data in ranked[:NAMES_ON_NETWORK]}
+
+
 def network_chart_svg(report: NetworkReport, seed: int = 7) -> bytes:
     """Who helped whom: members as dots, a line for each pair who exchanged (SVG)."""
     graph = report.graph
@@ -647,11 +656,10 @@ def network_chart_svg(report: NetworkReport, seed: int = 7) -> bytes:
                                width=[0.8 + 3 * d["minutes"] / heaviest for _, _, d in graph.edges(data=True)])
         nx.draw_networkx_nodes(graph, position, ax=axes, node_size=120,
                                node_color=["#1d70b8" if graph.degree(n) else "#d4351c" for n in graph.nodes])
-        if graph.number_of_nodes() < NAMES_ON_NETWORK_BELOW:
-            above = {n: (x, y + 0.06) for n, (x, y) in position.items()}
-            nx.draw_networkx_labels(graph, above, ax=axes, font_size=10,
-                                    labels={n: d["name"] for n, d in graph.nodes(data=True)},
-                                    verticalalignment="bottom")
+        named = network_chart_names(graph)
+        above = {n: (x, y + 0.06) for n, (x, y) in position.items() if n in named}
+        nx.draw_networkx_labels(graph, above, ax=axes, font_size=10, labels=named,
+                                verticalalignment="bottom")
         axes.margins(0.12)
     return _svg(figure)
 
