@@ -47,6 +47,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _key_once_per(table: str, scope: str) -> Index:
+    """Each idempotency key at most once per `scope` (NULL, no key, as often as needed).
+
+    A unique index rather than a unique constraint: SQLite adds an index in place, where
+    a constraint would rebuild the table, and rebuilding `assessment_versions` would drop
+    its append-only triggers.
+    """
+    return Index(f"uq_{table}_{scope}_idempotency_key", scope, "idempotency_key", unique=True)
+
+
 class Bank(Base):
     """A time bank: a tenant. Every other row belongs to exactly one bank."""
 
@@ -101,6 +111,7 @@ class Member(Base):
             "ceiling_minutes IS NULL OR ceiling_minutes >= 0", name="ceiling_not_negative"
         ),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        _key_once_per("members", "bank_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -119,6 +130,9 @@ class Member(Base):
     safeguarding_checked_on: Mapped[dt.date | None] = mapped_column(Date)
     safeguarding_expires_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The new-member form's key: the same form sent twice takes the member on once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class Account(Base):
@@ -375,6 +389,7 @@ class Assessment(Base):
         UniqueConstraint("id", "bank_id"),
         CheckConstraint("length(person_name) > 0", name="person_name_not_empty"),
         CheckConstraint("status IN ('active', 'closed')", name="status_known"),
+        _key_once_per("assessments", "bank_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -385,6 +400,9 @@ class Assessment(Base):
     current_version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The new-assessment form's key: the same form sent twice records one assessment.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class AssessmentVersion(Base):
@@ -394,6 +412,9 @@ class AssessmentVersion(Base):
     __table_args__ = (
         UniqueConstraint("assessment_id", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
+        # Versions carry no bank: a key is held once per assessment here, and the service
+        # refuses it on another assessment of the same bank.
+        _key_once_per("assessment_versions", "assessment_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -404,12 +425,18 @@ class AssessmentVersion(Base):
     content: Mapped[dict] = mapped_column(JSON)
     recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The edit form's key: the same form sent twice records one new version.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class MatchRun(Base):
     """One run of the matching engine over a bank's current assessments."""
 
     __tablename__ = "match_runs"
+    __table_args__ = (
+        _key_once_per("match_runs", "bank_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
@@ -417,6 +444,9 @@ class MatchRun(Base):
     needs_count: Mapped[int] = mapped_column(Integer)
     proposed_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The run form's key: the same form sent twice runs the match once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class MatchProposal(Base):
