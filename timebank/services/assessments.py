@@ -7,7 +7,7 @@ row in the access log: who, role, bank, which record, when and why.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,8 +16,10 @@ from timebank.db.engine import Database
 from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, ServiceCategory, utcnow
 from timebank.domain.assessments import validate_content
 from timebank.domain.errors import InvalidInput, NotAllowed, TimebankError
+from timebank.domain.ledger import fingerprint
 from timebank.services.auth import UserView
 from timebank.services.banks import bank_row
+from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.members import member_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -51,6 +53,7 @@ class AssessmentView:
     content: dict
     recorded_at: dt.datetime
     versions: tuple[tuple[int, dt.datetime, str], ...]  # (version, when, by whom)
+    replayed: bool = False  # True when an idempotency key returned what was recorded before
 
 
 @dataclass(frozen=True)
@@ -104,42 +107,77 @@ def _clean_name(name: str | None) -> str:
 
 def record_assessment(
     database: Database, actor: UserView, *, person_name: str, content: dict,
-    member_id: int | None = None, today: dt.date | None = None,
+    member_id: int | None = None, today: dt.date | None = None, idempotency_key: str | None = None,
 ) -> AssessmentView:
-    """A new assessment (version 1) for a person, member or not yet a member."""
+    """A new assessment (version 1) for a person, member or not yet a member.
+
+    With an `idempotency_key`, the same key and details return the assessment recorded
+    first (`replayed=True`); the same key with other details is refused.
+    """
     name = _clean_name(person_name)
-    with UnitOfWork(database) as uow:
-        session = uow.session
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"recorded_by": actor.id, "person_name": name, "member_id": member_id,
+                         "content": content})
+
+    def attempt(session: Session) -> AssessmentView:
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
+        if key is not None:
+            earlier = session.scalars(select(Assessment).where(
+                Assessment.bank_id == bank.id, Assessment.idempotency_key == key)).one_or_none()
+            if earlier is not None:
+                refuse_other_details(key, earlier.details_fingerprint, asked, f"assessment {earlier.id}")
+                return _replayed(session, bank, actor, earlier, 1)
         if member_id is not None:
             member_row(session, bank.id, member_id)
         clean = validate_content(content, categories=category_slugs(session, bank),
                                  today=today or dt.date.today())
         assessment = Assessment(bank_id=bank.id, member_id=member_id, person_name=name,
                                 status="active", current_version=1, created_by_user_id=actor.id,
-                                created_at=utcnow())
+                                created_at=utcnow(), idempotency_key=key,
+                                details_fingerprint=asked if key is not None else None)
         session.add(assessment)
         session.flush()
         session.add(AssessmentVersion(assessment_id=assessment.id, version=1, content=clean,
                                       recorded_by_user_id=actor.id, recorded_at=utcnow()))
         log_access(session, bank, actor, assessment.id, "create", "recorded a new assessment")
         session.flush()
-        view = _view(session, assessment)
-        uow.commit()
-    return view
+        return _view(session, assessment)
+
+    return write_once(database, attempt)
 
 
 def update_assessment(
     database: Database, actor: UserView, assessment_id: int, *, content: dict,
-    person_name: str | None = None, today: dt.date | None = None,
+    person_name: str | None = None, today: dt.date | None = None, idempotency_key: str | None = None,
 ) -> AssessmentView:
-    """A new version; the earlier ones stay as they were."""
-    with UnitOfWork(database) as uow:
-        session = uow.session
+    """A new version; the earlier ones stay as they were.
+
+    With an `idempotency_key`, the same key and details return the version recorded
+    first (`replayed=True`); the same key with other details, or for another assessment
+    of the bank, is refused.
+    """
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"assessment_id": assessment_id, "recorded_by": actor.id,
+                         "person_name": None if person_name is None else person_name.strip(),
+                         "content": content})
+
+    def attempt(session: Session) -> AssessmentView:
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
+        # Locked first: a second version with the same key waits here, then finds the first.
         assessment = assessment_row(session, bank, assessment_id, lock=True)
+        if key is not None:
+            earlier = session.execute(
+                select(AssessmentVersion.assessment_id, AssessmentVersion.version,
+                       AssessmentVersion.details_fingerprint)
+                .join(Assessment, Assessment.id == AssessmentVersion.assessment_id)
+                .where(Assessment.bank_id == bank.id, AssessmentVersion.idempotency_key == key)
+            ).first()
+            if earlier is not None:
+                refuse_other_details(key, earlier.details_fingerprint, asked,
+                                     f"version {earlier.version} of assessment {earlier.assessment_id}")
+                return _replayed(session, bank, actor, assessment, earlier.version)
         clean = validate_content(content, categories=category_slugs(session, bank),
                                  today=today or dt.date.today())
         if person_name is not None:
@@ -147,13 +185,21 @@ def update_assessment(
         assessment.current_version += 1
         session.add(AssessmentVersion(assessment_id=assessment.id, version=assessment.current_version,
                                       content=clean, recorded_by_user_id=actor.id,
-                                      recorded_at=utcnow()))
+                                      recorded_at=utcnow(), idempotency_key=key,
+                                      details_fingerprint=asked if key is not None else None))
         log_access(session, bank, actor, assessment.id, "edit",
                    f"recorded version {assessment.current_version}")
         session.flush()
-        view = _view(session, assessment)
-        uow.commit()
-    return view
+        return _view(session, assessment)
+
+    return write_once(database, attempt)
+
+
+def _replayed(session: Session, bank: Bank, actor: UserView, assessment: Assessment,
+              version: int) -> AssessmentView:
+    """What a form sent twice recorded the first time; showing it again is an access too."""
+    log_access(session, bank, actor, assessment.id, "view", f"the same form sent again (version {version})")
+    return replace(_view(session, assessment, version), replayed=True)
 
 
 def _view(session: Session, assessment: Assessment, version: int | None = None) -> AssessmentView:

@@ -9,7 +9,7 @@ that the exchange can be logged against them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,9 +30,11 @@ from timebank.db.models import (
 )
 from timebank.domain.assessments import DIFFERENCES
 from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired, TimebankError
+from timebank.domain.ledger import fingerprint
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.banks import bank_row
+from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -95,6 +97,7 @@ class RunView:
     needs_count: int
     proposed_count: int
     proposals: tuple[ProposalView, ...]
+    replayed: bool = False  # True when an idempotency key returned the run made before
 
     @property
     def unmatched(self) -> tuple[ProposalView, ...]:
@@ -201,19 +204,35 @@ def _split(key: str) -> tuple[int, str]:
     return int(assessment_id), item
 
 
-def run_match(database: Database, actor: UserView, *, today: dt.date | None = None) -> RunView:
-    """Run the engine on the bank's current assessments and store its proposals."""
+def run_match(database: Database, actor: UserView, *, today: dt.date | None = None,
+              idempotency_key: str | None = None) -> RunView:
+    """Run the engine on the bank's current assessments and store its proposals.
+
+    With an `idempotency_key`, the same key and details return the run made first
+    (`replayed=True`), not a second run; the same key with other details is refused.
+    """
     import matching
 
+    key = clean_key(idempotency_key)
+    # `today` as asked (None for "today"), so a retry after midnight is the same request.
+    asked = fingerprint({"run_by": actor.id, "today": today})
     today = today or dt.date.today()
-    with UnitOfWork(database) as uow:
-        session = uow.session
+
+    def attempt(session: Session) -> RunView:
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
+        if key is not None:
+            earlier = session.scalars(select(MatchRun).where(
+                MatchRun.bank_id == bank.id, MatchRun.idempotency_key == key)).one_or_none()
+            if earlier is not None:
+                refuse_other_details(key, earlier.details_fingerprint, asked, f"match run {earlier.id}")
+                log_access(session, bank, actor, None, "view", f"reviewed match run {earlier.id}")
+                return replace(_run_view(session, bank, earlier), replayed=True)
         profiles = bank_profiles(session, bank, today)
         results = matching.match(profiles, top_k=TOP_CANDIDATES)
         run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
-                       proposed_count=sum(1 for r in results if r.capability), created_at=utcnow())
+                       proposed_count=sum(1 for r in results if r.capability), created_at=utcnow(),
+                       idempotency_key=key, details_fingerprint=asked if key is not None else None)
         session.add(run)
         session.flush()
         for result in results:
@@ -231,9 +250,9 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
         for profile in profiles:
             log_access(session, bank, actor, int(profile.person[1:]), "match", f"match run {run.id}")
         session.flush()
-        view = _run_view(session, bank, run)
-        uow.commit()
-    return view
+        return _run_view(session, bank, run)
+
+    return write_once(database, attempt)
 
 
 def _contents(session: Session, assessment_ids: set[int]) -> dict[int, tuple[str, dict]]:

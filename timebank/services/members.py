@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
@@ -16,8 +16,9 @@ from timebank.domain.errors import (
     MemberOfAnotherBank,
     UnknownMember,
 )
-from timebank.domain.ledger import AccountKind, check_limits_are_sane
+from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
 from timebank.services.banks import bank_row
+from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import MemberView
 
@@ -92,8 +93,13 @@ def add_member(
     phone: str | None = None,
     area: str | None = None,
     joined_on: dt.date | None = None,
+    idempotency_key: str | None = None,
 ) -> MemberView:
-    """A new member with an hours account at zero. Email is optional."""
+    """A new member with an hours account at zero. Email is optional.
+
+    With an `idempotency_key`, the same key and details return the member taken on first
+    (`replayed=True`); the same key with other details is refused.
+    """
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput("A member needs a name of 1 to 200 characters.")
@@ -104,22 +110,39 @@ def add_member(
         raise InvalidInput("A phone number can be at most 50 characters.")
     if area and len(area) > 120:
         raise InvalidInput("An area can be at most 120 characters.")
-    with UnitOfWork(database) as uow:
-        session = uow.session
+    key = clean_key(idempotency_key)
+    kind = "organisation" if organisation else "person"
+    # joined_on as asked (None for "today"), so a retry after midnight is the same request.
+    asked = fingerprint({"name": name, "email": email, "kind": kind, "phone": phone, "area": area,
+                         "joined_on": joined_on})
+
+    def attempt(session: Session) -> MemberView:
         bank = bank_row(session, bank_slug)
-        if email and session.scalars(
-            select(Member.id).where(Member.bank_id == bank.id, Member.email == email)
-        ).first():
+        # The key and the email in one query, so both are read at one moment: a writer with
+        # this key committing in between must not look like another member with this email.
+        wanted = ([Member.idempotency_key == key] if key is not None else []) + (
+            [Member.email == email] if email else [])
+        found = session.scalars(
+            select(Member).where(Member.bank_id == bank.id, or_(*wanted))
+        ).all() if wanted else []
+        earlier = next((m for m in found if key is not None and m.idempotency_key == key), None)
+        if earlier is not None:
+            refuse_other_details(key, earlier.details_fingerprint, asked,
+                                 f"member {earlier.id} ({earlier.name})")
+            return replace(member_view(earlier), replayed=True)
+        if email and any(m.email == email for m in found):
             raise EmailTaken(f"Another member of this bank already uses {email}.")
         member = Member(
             bank_id=bank.id,
             name=name,
-            kind="organisation" if organisation else "person",
+            kind=kind,
             email=email,
             phone=phone,
             area=area,
             status="active",
             joined_on=joined_on or dt.date.today(),
+            idempotency_key=key,
+            details_fingerprint=asked if key is not None else None,
         )
         session.add(member)
         session.flush()
@@ -127,9 +150,9 @@ def add_member(
             Account(bank_id=bank.id, kind=AccountKind.MEMBER.value, member_id=member.id,
                     balance_minutes=0)
         )
-        view = member_view(member)
-        uow.commit()
-    return view
+        return member_view(member)
+
+    return write_once(database, attempt)
 
 
 def get_member(database: Database, bank_slug: str, member_id: int) -> MemberView:

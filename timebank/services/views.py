@@ -42,6 +42,7 @@ class MemberView:
     joined_on: dt.date
     safeguarding_checked_on: dt.date | None = None
     safeguarding_expires_on: dt.date | None = None
+    replayed: bool = False  # True when an idempotency key returned a member taken on before
 
     def safeguarding_current(self, today: dt.date) -> bool:
         return self.safeguarding_expires_on is not None and self.safeguarding_expires_on >= today
