@@ -452,6 +452,34 @@ def test_taking_a_member_on_with_welcome_hours_a_check_and_a_sign_in(cora, world
     assert balance(web_database, world, eve[0].id) == 120
 
 
+def test_a_new_member_form_sent_twice_at_once_takes_one_member_on(signed_in, world, web_database):
+    """Two submits in flight together each carry the session as it was before either, so
+    nothing the first one remembers in the session can stop the second: modelled here by
+    two sessions of the same coordinator sending the same form (one hidden key)."""
+    first, second = signed_in(world.coordinator), signed_in(world.coordinator)
+    token, key = form_page(first, "/coordinator/members/new")
+    other_token, _ = form_page(second, "/coordinator/members/new")
+    data = new_member_data(token, key, email="eve-twice@example.org", welcome_hours="2",
+                           create_sign_in="y", password="a long enough password")
+    taken_on = first.post("/coordinator/members/new", data=data)
+    again = second.post("/coordinator/members/new", data={**data, "csrf_token": other_token})
+    assert taken_on.status_code == again.status_code == 302
+    assert again.location == taken_on.location
+    eve = [m for m in members.list_members(web_database, world.bank.slug) if m.name == "Eve"]
+    assert len(eve) == 1
+    assert balance(web_database, world, eve[0].id) == 120  # welcome hours given once
+    assert auth.user_for_member(web_database, world.bank.slug, eve[0].id) is not None
+    page = second.get(again.location).text
+    assert "Already taken on: Eve." in page and "was not created" not in page
+    # The same key with other details is refused, writes nothing, and gets a fresh key.
+    before = snapshot(web_database, world)
+    other = second.post("/coordinator/members/new",
+                        data=new_member_data(other_token, key, name="Eva", email="eva@example.org"))
+    assert other.status_code == 400 and "already sent with other details" in other.text
+    assert KEY.search(other.text).group(1) != key
+    assert snapshot(web_database, world) == before
+
+
 def test_a_bad_new_member_is_refused_and_nobody_is_added(cora, world, web_database):
     token, key = form_page(cora, "/coordinator/members/new")
     before = snapshot(web_database, world)

@@ -284,6 +284,67 @@ def test_an_assessment_recorded_then_edited_shows_both_versions(signed_in, world
     assert client.get(f"/social/assessments/{summary.id}?version=9").status_code == 404
 
 
+def _two_sessions(signed_in, world, url: str) -> tuple:
+    """Two sessions of one social worker on the same page, and the CSRF token of the second.
+
+    Two submits in flight together each carry the session as it was before either, so
+    nothing the first remembers in the session can stop the second: two sessions sending
+    one form (one hidden key) model a double click that fast.
+    """
+    first, second = signed_in(world.social_worker), signed_in(world.social_worker)
+    page = first.get(url).text
+    return first, second, page, csrf_from(second.get(url).text)
+
+
+def test_an_assessment_sent_twice_at_once_is_recorded_once(signed_in, world, web_database, sam):
+    first, second, page, other_token = _two_sessions(signed_in, world, "/social/assessments/new")
+    data = assessment_form(page, **{"needs-0-text": "Help with my weekly shop"})
+    recorded = first.post("/social/assessments/new", data=data)
+    again = second.post("/social/assessments/new", data={**data, "csrf_token": other_token})
+    assert recorded.status_code == again.status_code == 302 and again.location == recorded.location
+    assert [s.person_name for s in assessments.list_assessments(web_database, sam)] == ["Mary"]
+    assert "Assessment of Mary already saved (version 1)." in second.get(again.location).text
+    # The same key with other details is refused, writes nothing, and gets a fresh key.
+    before = counts(web_database)
+    other = second.post("/social/assessments/new", data={**data, "csrf_token": other_token,
+                                                          "person_name": "Maria"})
+    assert other.status_code == 400 and "already sent with other details" in other.text
+    assert hidden(other.text, "key") != data["key"]
+    assert counts(web_database) == before
+
+
+def test_a_new_version_sent_twice_at_once_is_recorded_once(signed_in, world, web_database, sam):
+    mary = assessments.record_assessment(web_database, sam, person_name="Mary", content=content(
+        needs=[{"text": "Help with my weekly shop"}]))
+    url = f"/social/assessments/{mary.id}/edit"
+    first, second, page, other_token = _two_sessions(signed_in, world, url)
+    data = assessment_form(page, **{"needs-0-key": hidden(page, "needs-0-key"),
+                                    "needs-0-text": "Help with the weekly shop on Fridays"})
+    recorded = first.post(url, data=data)
+    again = second.post(url, data={**data, "csrf_token": other_token})
+    assert recorded.status_code == again.status_code == 302 and again.location == recorded.location
+    current = assessments.get_assessment(web_database, sam, mary.id)
+    assert current.version == 2 and [v[0] for v in current.versions] == [1, 2]
+    assert "already saved (version 2)" in second.get(again.location).text
+
+
+def test_a_match_run_sent_twice_at_once_runs_once(signed_in, world, web_database, matched):
+    from timebank.db.models import MatchRun
+
+    first, second, page, other_token = _two_sessions(signed_in, world, "/social/matches")
+    data = {"csrf_token": csrf_from(page), "key": hidden(page, "key")}
+    before = counts(web_database)["match_runs"]
+    ran = first.post("/social/matches/run", data=data)
+    again = second.post("/social/matches/run", data={**data, "csrf_token": other_token})
+    assert ran.status_code == again.status_code == 302 and again.location == ran.location
+    assert counts(web_database)["match_runs"] == before + 1
+    with web_database.engine.connect() as connection:
+        runs = connection.scalar(sa.select(sa.func.count()).select_from(MatchRun)
+                                 .where(MatchRun.bank_id == world.bank.id))
+    assert runs == 2  # the fixture's run and this one
+    assert "Already run: 1 of 1 needs have a proposed helper." in second.get(again.location).text
+
+
 def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_database):
     client = signed_in(world.social_worker)
     for name, fields in (

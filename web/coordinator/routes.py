@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -65,7 +65,6 @@ NEW_MEMBER_ERROR_FIELDS = (
 KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
               "recorded. Check the details and send it again to record this as well.")
 STATUS_WORDS = {"active": "reactivated", "suspended": "suspended", "closed": "closed"}
-RECENT_KEYS = 20  # new-member keys remembered per session, to spot a form sent twice
 
 
 # ---------------------------------------------------------------- helpers
@@ -219,10 +218,6 @@ def new_member():
     if request.method == "GET":
         form.key.data = _new_key()
     elif form.validate_on_submit():
-        earlier = session.get("new_member_keys", {}).get(form.key.data)
-        if earlier:
-            # The same form sent twice (a double click, or back and send): one member.
-            return redirect(url_for("coordinator.member", member_id=earlier))
         return _take_on(form)
     return _render("coordinator/new_member.html", _status(form), form=form)
 
@@ -232,13 +227,15 @@ def _take_on(form: NewMemberForm):
     try:
         member = members.add_member(
             db, slug, form.name.data, email=form.email.data, organisation=form.kind.data == "organisation",
-            phone=form.phone.data, area=form.area.data)
+            phone=form.phone.data, area=form.area.data, idempotency_key=form.key.data)
     except domain.TimebankError as error:
         _refuse(form, error, NEW_MEMBER_ERROR_FIELDS)
         return _render("coordinator/new_member.html", 400, form=form)
-    keys = dict(list(session.get("new_member_keys", {}).items())[-(RECENT_KEYS - 1):])
-    keys[form.key.data] = member.id
-    session["new_member_keys"] = keys
+    if member.replayed:
+        # The same form sent twice (a double click, or back and send): the request that
+        # took the member on does the further steps, so they are not tried twice.
+        flash(f"Already taken on: {member.name}.", "success")
+        return redirect(url_for("coordinator.member", member_id=member.id))
     # The member exists now; what follows are further steps, each reported if refused.
     problems = []
     try:

@@ -5,8 +5,11 @@ signed-in social worker's bank, and every read is written to the access log); vi
 `current_user.user` as the actor, parse a form, call one service, then redirect with a
 flash or show the form again with its errors (HTTP 400).
 
-A form that records something carries a hidden key; keys already used are remembered in
-the session with the page their result is on, so a form sent twice records once.
+A form that records something carries a hidden key, so a form sent twice records once.
+Assessments, their versions and match runs pass it to the service as its idempotency
+key, held once in the database, so even two submits at the same instant record one; for
+the other forms, keys already used are remembered in the session with the page their
+result is on.
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ SIDE_WORDS = {"helped": "The person helped", "helper": "The helper"}
 RECENT_KEYS = 30  # form keys remembered per session, to spot a form sent twice
 VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
+KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
+              "recorded. Check the details and send it again to record this as well.")
 NOT_FOUND = (assessments.UnknownAssessment, matches.UnknownProposal, matches.UnknownIntroduction,
              domain.UnknownMember)
 
@@ -203,12 +208,17 @@ def _save(form: AssessmentForm, assessment_id: int | None):
             member = form.member.data
             view = assessments.record_assessment(
                 database(), _actor(), person_name=form.person_name.data, content=_content(form),
-                member_id=int(member) if member and member.isdigit() else None)
+                member_id=int(member) if member and member.isdigit() else None,
+                idempotency_key=form.key.data)
         else:
             view = _call(assessments.update_assessment, assessment_id, content=_content(form),
-                         person_name=form.person_name.data)
+                         person_name=form.person_name.data, idempotency_key=form.key.data)
     except AssessmentInvalid as error:
         _place(form, error.problems)
+        return None
+    except domain.IdempotencyKeyReusedWithOtherDetails:
+        form.form_errors.append(KEY_REUSED)
+        form.key.data = _new_key()
         return None
     except domain.InvalidInput as error:
         _add_error(form.person_name, error.message)
@@ -217,8 +227,9 @@ def _save(form: AssessmentForm, assessment_id: int | None):
         target = url_for("social.edit_assessment", assessment_id=view.id, more=1)
     else:
         target = url_for("social.assessment", assessment_id=view.id)
-    flash(f"Assessment of {view.person_name} saved (version {view.version}).", "success")
-    return _remember(form, target)
+    saved = "already saved" if view.replayed else "saved"
+    flash(f"Assessment of {view.person_name} {saved} (version {view.version}).", "success")
+    return target
 
 
 @blueprint.route("/assessments/new", methods=["GET", "POST"])
@@ -229,9 +240,6 @@ def new_assessment():
         form.key.data = _new_key()
         form.consent_on.data = dt.date.today().isoformat()
     elif form.validate_on_submit():
-        replayed = _replayed(form)
-        if replayed:
-            return replayed
         target = _save(form, None)
         if target:
             return redirect(target)
@@ -251,9 +259,6 @@ def edit_assessment(assessment_id: int):
     else:
         _setup(form)
         if form.validate_on_submit():
-            replayed = _replayed(form)
-            if replayed:
-                return replayed
             target = _save(form, assessment_id)
             if target:
                 return redirect(target)
@@ -324,12 +329,14 @@ def run_match():
     if not form.validate_on_submit():
         flash(EXPIRED_RUN, "error")
         return _run_page(_call(matches.latest_run), 400)
-    replayed = _replayed(form)
-    if replayed:
-        return replayed
-    view = _call(matches.run_match)
-    flash(f"Match run: {view.proposed_count} of {view.needs_count} needs have a proposed helper.", "success")
-    return redirect(_remember(form, url_for("social.run", run_id=view.id)))
+    try:
+        view = _call(matches.run_match, idempotency_key=form.key.data)
+    except domain.IdempotencyKeyReusedWithOtherDetails:
+        flash(KEY_REUSED, "error")
+        return _run_page(_call(matches.latest_run), 400)
+    ran = "Already run" if view.replayed else "Match run"
+    flash(f"{ran}: {view.proposed_count} of {view.needs_count} needs have a proposed helper.", "success")
+    return redirect(url_for("social.run", run_id=view.id))
 
 
 @blueprint.route("/matches/<int:run_id>/proposals/<int:proposal_id>/accept", methods=["POST"])
