@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from timebank.db.engine import Database
-from timebank.db.models import Account, Bank, Entry, Exchange, Member, ServiceCategory, utcnow
 from timebank.db.hot_path import LockedPair, hot_path
+from timebank.db.models import Account, Bank, Entry, Exchange, Member, ServiceCategory, utcnow
 from timebank.domain.errors import (
     AlreadyReversed,
     BalanceAboveCeiling,
@@ -545,15 +545,12 @@ def _post_plain_exchange(database: Database, bank_slug: str, asked: _ExchangeAsk
     created_at = fields["created_at"] = utcnow()
 
     def check(locked: LockedPair) -> None:
+        bank = _Plain(floor_minutes=locked.bank_floor_minutes,
+                      ceiling_minutes=locked.bank_ceiling_minutes)
         for member, delta in ((locked.members[asked.provider_id], minutes),
                               (locked.members[asked.receiver_id], -minutes)):
-            limits = Limits(
-                floor_minutes=(locked.bank_floor_minutes if member.floor_minutes is None
-                               else member.floor_minutes),
-                ceiling_minutes=(locked.bank_ceiling_minutes if member.ceiling_minutes is None
-                                 else member.ceiling_minutes),
-            )
-            check_balance_move(member.name, member.balance_minutes, delta, limits)
+            check_balance_move(member.name, member.balance_minutes, delta,
+                               _member_limits(bank, member))
 
     try:
         posted = hot_path(database).post_exchange(
