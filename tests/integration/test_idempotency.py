@@ -164,6 +164,15 @@ def test_eight_writers_taking_one_member_on_with_one_key_make_one_member(databas
     assert (after["members"], after["accounts"]) == (before["members"] + 1, before["accounts"] + 1)
 
 
+def test_eight_writers_taking_on_one_email_without_a_key_get_one_member_and_clear_refusals(database, bank):
+    """The loser of the race on the email's unique key is run again and told why."""
+    outcomes = _run_together(WRITERS, lambda i: members.add_member(
+        database, bank.slug, f"Eve {i}", email="eve@example.org"))
+    taken_on = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(taken_on) == 1
+    assert {type(o).__name__ for o in outcomes if isinstance(o, Exception)} == {"EmailTaken"}
+
+
 # ---------------------------------------------------------------- recording an assessment
 
 
