@@ -53,6 +53,16 @@ def test_member_add_prints_the_id_alone_on_its_line(run, leith):
     assert result.stdout.strip().isdigit() and result.stdout.count("\n") == 1
 
 
+def test_member_add_with_a_retried_key_takes_one_member_on(run, leith):
+    first = run("member", "add", "--bank", "leith", "Dot", "--key", "take-on-dot")
+    again = run("member", "add", "--bank", "leith", "Dot", "--key", "take-on-dot")
+    assert first.exit_code == again.exit_code == 0 and first.stdout == again.stdout
+    other = run("member", "add", "--bank", "leith", "Dorothy", "--key", "take-on-dot")
+    assert other.exit_code == 1 and "key" in other.stderr and other.stdout == ""
+    listed = json.loads(run("balance", "--bank", "leith", "--json").stdout)
+    assert [m["name"] for m in listed].count("Dot") == 1 and "Dorothy" not in str(listed)
+
+
 def test_log_records_an_exchange_and_a_retried_key_prints_the_same_id(run, leith):
     ann, bob, _ = leith
     first = run("log", "--bank", "leith", "--provider", ann, "--receiver", bob, "--hours", "1h30m",

@@ -74,14 +74,15 @@ def member() -> None:
 @click.option("--organisation", is_flag=True, help="The member is an organisation.")
 @click.option("--phone", default=None)
 @click.option("--area", default=None, help="Neighbourhood.")
+@click.option("--key", default=None, metavar="KEY", help="Idempotency key: a retry takes one member on.")
 @pass_database
 @refusals_exit_1
-def member_add(database, bank_slug, name, email, organisation, phone, area) -> None:
+def member_add(database, bank_slug, name, email, organisation, phone, area, key) -> None:
     """A new member NAME with an hours account; prints the member's id."""
     from timebank.services.members import add_member
 
     view = add_member(database, bank_slug, name, email=email, organisation=organisation,
-                      phone=phone, area=area)
+                      phone=phone, area=area, idempotency_key=key)
     click.echo(view.id)
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -55,6 +54,7 @@ from timebank.domain.ledger import (
     split_group,
 )
 from timebank.services.banks import bank_row
+from timebank.services.idempotency import clean_key, write_once
 from timebank.services.members import member_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BalanceView, ExchangeView, StatementLine
@@ -77,7 +77,6 @@ __all__ = [
 ]
 
 MAX_DESCRIPTION_CHARS = 2000
-MAX_KEY_CHARS = 200
 
 
 # ---------------------------------------------------------------- inputs
@@ -97,13 +96,6 @@ def _clean_text(text: str | None, what: str, limit: int) -> str | None:
     if len(text) > limit:
         raise InvalidInput(f"The {what} can be at most {limit} characters.")
     return text or None
-
-
-def _clean_key(key: str | None) -> str | None:
-    key = (key or "").strip()
-    if len(key) > MAX_KEY_CHARS:
-        raise InvalidInput(f"An idempotency key can be at most {MAX_KEY_CHARS} characters.")
-    return key or None
 
 
 def _check_category(session: Session, bank: Bank, category: str | None) -> str | None:
@@ -320,24 +312,6 @@ def _post(session: Session, bank: Bank, legs: list[_Leg], **exchange_fields) -> 
     return _exchange_view(session, exchange, entries=_entries_of(legs))
 
 
-def _write(database: Database, attempt):
-    """Run one write; a unique-key race (same key, two writers) is settled by re-running.
-
-    The second run finds the first writer's exchange and returns it or refuses the key,
-    so no caller ever sees a raw database error for a retried key.
-    """
-    for tries_left in (1, 0):
-        try:
-            with UnitOfWork(database) as uow:
-                result = attempt(uow.session)
-                uow.commit()
-                return result
-        except IntegrityError as error:
-            if tries_left and "idempotency_key" in str(error.orig):
-                continue
-            raise
-
-
 def _entries_of(legs: list[_Leg]) -> dict[str, int]:
     return {
         (str(leg.account.member_id) if leg.account.member_id is not None else leg.account.kind):
@@ -452,7 +426,7 @@ def propose_exchange(
 
 def _record_exchange(database: Database, bank_slug: str, **details) -> ExchangeView:
     asked = _ExchangeAsked.check(**details)
-    return _post_plain_exchange(database, bank_slug, asked) or _write(database, asked.attempt(bank_slug))
+    return _post_plain_exchange(database, bank_slug, asked) or write_once(database, asked.attempt(bank_slug))
 
 
 @dataclass(frozen=True)
@@ -479,7 +453,7 @@ class _ExchangeAsked:
         _check_minutes(minutes)
         day = parse_day(given_on, today or dt.date.today())
         description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
-        key = _clean_key(idempotency_key)
+        key = clean_key(idempotency_key)
         check_distinct_members(provider_id, [receiver_id])
         return cls(provider_id, receiver_id, minutes, recorded_by,
                    (category or "").strip() or None, description, day, key, initiated_by)
@@ -616,7 +590,7 @@ def confirm_exchange(
         session.flush()
         return _exchange_view(session, exchange)
 
-    return _write(database, attempt)
+    return write_once(database, attempt)
 
 
 def decline_exchange(
@@ -633,7 +607,7 @@ def decline_exchange(
         session.flush()
         return _exchange_view(session, exchange)
 
-    return _write(database, attempt)
+    return write_once(database, attempt)
 
 
 # ---------------------------------------------------------------- groups, grants, donations
@@ -666,7 +640,7 @@ def log_group_exchange(
     share, remainder = split_group(minutes, len(receiver_ids))
     day = parse_day(given_on, today or dt.date.today())
     description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)
-    key = _clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
 
     def attempt(session: Session) -> ExchangeView:
         locked = _lock_for_posting(session, bank_slug, [provider_id, *receiver_ids],
@@ -695,7 +669,7 @@ def log_group_exchange(
             idempotency_key=key, details_fingerprint=details,
         )
 
-    return _write(database, attempt)
+    return write_once(database, attempt)
 
 
 def grant(
@@ -713,7 +687,7 @@ def grant(
     """Hours to a member from the bank's own account (welcome hours) or its community pot."""
     _check_minutes(minutes)
     reason = require_reason(reason, "grant")
-    key = _clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
     day = today or dt.date.today()
 
     def attempt(session: Session) -> ExchangeView:
@@ -741,7 +715,7 @@ def grant(
             details_fingerprint=details, reason=reason,
         )
 
-    return _write(database, attempt)
+    return write_once(database, attempt)
 
 
 def donate(
@@ -756,7 +730,7 @@ def donate(
 ) -> ExchangeView:
     """A member gives hours to the community pot, from which grants can be made."""
     _check_minutes(minutes)
-    key = _clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
     day = today or dt.date.today()
 
     def attempt(session: Session) -> ExchangeView:
@@ -777,7 +751,7 @@ def donate(
             details_fingerprint=details,
         )
 
-    return _write(database, attempt)
+    return write_once(database, attempt)
 
 
 # ---------------------------------------------------------------- reversals
@@ -814,7 +788,7 @@ def reverse_exchange(
     member who has already spent hours they are losing needs a grant or new limits first.
     """
     reason = require_reason(reason, "reversal")
-    key = _clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
     day = today or dt.date.today()
 
     def attempt(session: Session) -> ExchangeView:
@@ -875,7 +849,7 @@ def reverse_exchange(
         session.flush()
         return _exchange_view(session, reversal)
 
-    return _write(database, attempt)
+    return write_once(database, attempt)
 
 
 # ---------------------------------------------------------------- reading
