@@ -18,16 +18,52 @@ __all__ = ["Category", "CATEGORIES", "CATEGORY_BY_ID"]
 
 @dataclass(frozen=True)
 class Category:
-    """A service category: stable ``id``, display ``name``, plain ``description``, ``terms``."""
+    """A service category: stable ``id``, display ``name``, plain ``description``, ``terms``.
+
+    ``learned_in`` names the sibling category that teaches this service, for a text that
+    asks to learn it rather than have it done ("learn to make meals" is cooking lessons,
+    not meals).
+    """
 
     id: str
     name: str
     description: str = ""
     terms: tuple[str, ...] = field(default=())
+    learned_in: str | None = None
 
 
 def _terms(text: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in text.split(",") if t.strip())
+
+
+def _together(things: str, words: str, weight: float) -> tuple[str, ...]:
+    """Terms for each thing said anywhere in one sentence with each word."""
+    return tuple(f"{a}+{b}^{weight}" for a in _terms(things) for b in _terms(words))
+
+
+# Small appliances a repair cafe mends (not white goods, which need an engineer), and the
+# words people use when one stops working: an appliance named with a fault is a repair
+# ("the kettle's packed up"), named alone it may only be owned ("my own sewing machine").
+_SMALL_APPLIANCES = ("kettle, toaster, lamp, hoover, vacuum, radio, iron, microwave, hairdryer, hair dryer, "
+                     "heater, clock, sewing machine, blender, food mixer, dehumidifier, record player, stereo, "
+                     "cd player, dvd player, electric blanket, electric fire, shaver, extractor fan")
+_FAULTS = ("broken, broke, bust, jammed, jams, packed up, packed in, stopped working, not working, doesnt work, "
+           "wont work, playing up, on the blink, conked out, faulty, fault, fix, fixing, repair, repairing, "
+           "service, servicing, tripping, trips, sparking, wont turn on, wont switch on")
+# Languages taught in a time bank. "Polish" written with a capital inside a sentence is
+# read as "polski" (see matching.text), so both spellings are listed.
+_LANGUAGES = ("french, spanish, italian, german, gaelic, polish, polski, urdu, arabic, mandarin, chinese, "
+              "japanese, portuguese, russian, dutch, welsh, latin, greek, punjabi, hindi, turkish")
+
+
+def _learning_languages() -> tuple[str, ...]:
+    """"learn Polish", "Spanish lessons", "teach French", in that order with small gaps."""
+    out = []
+    for language in _terms(_LANGUAGES):
+        out += [f"learn {language}^3.5", f"learning {language}^3.5", f"teach {language}^3.5",
+                f"{language} lessons^3.5", f"{language} classes^3.5", f"{language} conversation^3",
+                f"brush up {language}^3.5", f"practise {language}^3.5", f"practice {language}^3.5"]
+    return tuple(out)
 
 
 CATEGORIES: tuple[Category, ...] = (
@@ -39,7 +75,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "post office^1.2, post parcel^1.5, "
                     "shopping bags^2.2, carry shopping^2.2, heavy shopping^2.2, "
                     "bread and milk^2, pint of milk^2, newsagent, paper shop^1.5, online shop^2, "
-                    "click and collect^2, food bank, foodbank, top up shop^2, ~bags, ~milk, ~bread")),
+                    "click and collect^2, food bank, foodbank, top up shop^2, ~bags, ~milk, ~bread, fetch and carry^2, run errands^2.5, nip to the shops^2.5, pick up my messages^2.5")),
     Category("prescriptions", "Collecting prescriptions",
              "Picking up medicines from the pharmacy or chemist and bringing them to the person's door.",
              _terms("prescription^2, prescriptions^2, repeat prescription^3, scrip, script^0.7, medication^1.5, "
@@ -70,7 +106,7 @@ CATEGORIES: tuple[Category, ...] = (
              "Shovelling snow and spreading grit or salt on paths, steps and drives in winter.",
              _terms("snow^2, snaw^2, snowy^2, shovel^1.5, shovelling^1.5, clear snow^3, grit^2, gritting^2, "
                     "gritter^2, grit bin^2, salt^1.2, salt path^2.5, ice^1.5, icy^1.8, frost^1, frosty^1, "
-                    "frozen^1, slippy^1.5, slippery^1.5, de-ice^2, winter paths^2")),
+                    "frozen^1, slippy^1.5, slippery^1.5, de-ice^2, winter paths^2, snowed in^3, snowed up^3, dig out^2, dig path^2.5, blizzard^2, snowfall^2, sleet^1.5, black ice^3, drifts^1.5, thaw^1, snow shovel^3, salt the path^3, grit the path^3")),
     Category("befriending", "Befriending visits in person",
              "Regular visits in person to someone who is lonely or isolated: company, a chat, a cuppa.",
              _terms("befriend^1.3, befriending^1.3, befriender^1.3, company^1.2, companionship^1.5, "
@@ -131,11 +167,13 @@ CATEGORIES: tuple[Category, ...] = (
              _terms("appliance^2, appliances^2, small appliances^3, repair cafe^3, repair café^3, "
                     "fix it^1, toaster^2, kettle^1.8, vacuum^0.8, vacuum cleaner^1, fix hoover^3, "
                     "repair hoover^3, hoover broken^3, radio^2, radios^2, lamp^1.5, lamps^1.5, "
-                    "sewing machine^3.5, sewing machines^3.5, electrical^1.5, electrics^1.2, plug^1.2, "
+                    "sewing machine^2.5, sewing machines^2.5, electrical^1.5, electrics^1.2, plug^1.2, "
                     "fuse^1.5, rewire^1.5, wiring^1.3, microwave^1.5, hairdryer^1.5, hair dryer^2, "
                     "record player^2, stereo^1.5, hifi^1.5, heater^1.2, fan heater^2, clock^1, "
                     "washing machine^2, tumble dryer^1.5, iron broken^2.5, fix radio^3, repair radio^3, "
-                    "tinker^1.2, tinkering^1.2, gadget repair^3, mend^0.5, iron+packed^3.5, iron+heat^3.5, iron+fix^3.5, iron+repair^3.5, repair+vacuum^3.5, fix+vacuum^3.5, repair+hoover^3.5, fix+hoover^3.5, repair+kettle^3.5, repair+toaster^3.5, fix+lamp^3, repair+lamp^3")),
+                    "tinker^1.2, tinkering^1.2, gadget repair^3, mend^0.5, iron+packed^3.5, iron+heat^3.5, iron+fix^3.5, iron+repair^3.5, repair+vacuum^3.5, fix+vacuum^3.5, repair+hoover^3.5, fix+hoover^3.5, repair+kettle^3.5, repair+toaster^3.5, fix+lamp^3, repair+lamp^3, blender^1.5, food mixer^2, electric blanket^2, dehumidifier^1.5, shaver^1.2, dvd player^2, cd player^2, bedside lamp^2, standard lamp^2, table lamp^2, electric fire^1.5, extractor fan^1.5, fuse box^1, trips the fuse^3") + _together(_SMALL_APPLIANCES, _FAULTS, 3.5)
+             # Mending is what a sewing machine does, not what is wrong with it.
+             + _together(_SMALL_APPLIANCES.replace("sewing machine, ", ""), "mend, mending", 3.5)),
     Category("decorating", "Painting and decorating",
              "Painting walls, ceilings and woodwork, wallpapering, freshening up a room.",
              _terms("decorate^2, decorating^2, decorator^2, redecorate^2.5, redecorated^2.5, "
@@ -158,7 +196,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "removal^2, removals^2, sofa^1.2, settee^1.2, mattress^1.2, boxes^1, carry^0.6, "
                     "humph^1.5, lugging^1.5, strong^0.8, muscle^1, tip run^2.5, trip to the tip^2.5, "
                     "dump run^2.5, rearrange^1, another room^1.5, upstairs^0.6, downstairs^0.6, "
-                    "~lift, ~move, ~moving, ~shift, uplift^1.5, council uplift^3, bulky^1.5, bulky items^2.5, old wardrobe^2.5, get rid of^1, down the stairs^1.5, move+wardrobe^3, move+bed^2.5, move+sofa^3, move+settee^3, move+fridge^3, shift+wardrobe^3, shift+bed^2.5")),
+                    "~lift, ~move, ~moving, ~shift, uplift^1.5, council uplift^3, bulky^1.5, bulky items^2.5, old wardrobe^2.5, get rid of^1, down the stairs^1.5, move+wardrobe^3, move+bed^2.5, move+sofa^3, move+settee^3, move+fridge^3, shift+wardrobe^3, shift+bed^2.5, to the tip^2.5, =the tip^2, recycling centre^2.5, van^1.2, no van^2.5, man with a van^3, house clearance^3, bulky waste^3, take away^0.8, clear out^1")),
     Category("cleaning", "Cleaning and housework",
              "Housework: hoovering, dusting, mopping, windows, bathrooms and kitchens, a deep clean.",
              _terms("clean^1.3, cleaning^1.5, cleaner^1.3, housework^2, house work^2, hoover^1.5, "
@@ -182,7 +220,8 @@ CATEGORIES: tuple[Category, ...] = (
                     "home-cooked^2.5, batch cook^3, batch cooking^3, cook extra^3, food^0.7, soup^1.2, "
                     "casserole^1.5, stew^1.2, meal prep^2.5, meal preparation^2.5, nutrition^1.5, "
                     "eating^1, eat^0.8, ready meals^2, meals on wheels^3, bring food^2, "
-                    "stovies^1.5, mince and tatties^2.5, cooking^0.8, cook^0.8, hot food^2")),
+                    "stovies^1.5, mince and tatties^2.5, cooking^0.8, cook^0.8, hot food^2, hot dinner^2.5, hot dinners^2.5, cooked dinner^2.5, roast dinner^2.5, plate of food^2.5, something hot^2, cooker^1.2, oven^1, hob^1.2, scran^1.2, tea brought^2"),
+             learned_in="cooking_lessons"),
     Category("cooking_lessons", "Teaching someone to cook",
              "Teaching cooking skills: simple recipes, cooking on a budget, kitchen confidence.",
              _terms("cooking lessons^3.5, cookery lessons^3.5, cooking class^3.5, cookery class^3.5, "
@@ -196,21 +235,23 @@ CATEGORIES: tuple[Category, ...] = (
              _terms("bake^2, baking^2, baker^2, baked^1.5, cake^1.8, cakes^1.8, scones^2, scone^2, "
                     "biscuits^1.5, traybake^2, traybakes^2, tray bakes^2, bake sale^3, cupcakes^2, "
                     "birthday cake^2.5, shortbread^2, pastry^1.3, pies^1, fundraiser^1.5, fundraising^1.5, "
-                    "coffee morning^1.5, lunch club^1.5, event^0.8, events^0.8, party^0.6, tablet^0.3")),
+                    "coffee morning^1.5, lunch club^1.5, event^0.8, events^0.8, party^0.6, tablet^0.3"),
+             learned_in="cooking_lessons"),
     Category("lifts", "Lifts to appointments",
              "Driving someone in a car to appointments, the shops or visits when they have no transport.",
              _terms("lift^1.5, lifts^1.5, give a lift^3, give me a lift^3, lift to^2, car^1.2, drive^1.2, "
                     "driver^1.3, volunteer driver^3, transport^1.6, taxi^1.3, run me^2, drive me^2.5, "
                     "take me in car^3, pick me up^1.5, drop me off^2, ride^1, hospital transport^3, "
                     "no car^2, don't drive^2, dont drive^2, can't drive^2, cant drive^2, got a car^2, "
-                    "have a car^0.6, motor^1.2, ~appointment, ~hospital, ~gp, lift+shops^3, lift to the shops^3.5, lift+appointment^3, lift+hospital^3")),
+                    "have a car^0.6, motor^1.2, ~appointment, ~hospital, ~gp, lift+shops^3, lift to the shops^3.5, lift+appointment^3, lift+hospital^3"),
+             learned_in="driving_practice"),
     Category("driving_practice", "Supervised practice for learner drivers",
              "Sitting in as the experienced driver while a learner practises between lessons.",
              _terms("driving practice^3.5, practice driving^3.5, practise driving^3.5, learner driver^3.5, "
                     "learner^1.8, learners permit^3, driving lessons^3, driving lesson^3, "
                     "provisional licence^3, provisional license^3, l plates^3, driving test^3, "
                     "supervise^1.2, supervising driver^3, accompanying driver^3, "
-                    "learning to drive^3.5, learn to drive^3.5, ~driving, driving instructor^3.5, instructor^0.8, new drivers^3, new driver^3, on the road^1.5, learn+drive^3, driving+test^3, driving+learner^3.5, road test^2.5, driver+practise^3.5, driver+practice^3.5, drive+practise^3.5, drive+practice^3.5, experienced driver^2, qualified driver^2.5, practice+driving^3.5, practise+driving^3.5")),
+                    "learning to drive^3.5, learn to drive^3.5, ~driving, driving instructor^3.5, instructor^0.8, new drivers^3, new driver^3, on the road^1.5, learn+drive^3, driving+test^3, driving+learner^3.5, road test^2.5, driver+practise^3.5, driver+practice^3.5, drive+practise^3.5, drive+practice^3.5, experienced driver^2, qualified driver^2.5, practice+driving^3.5, practise+driving^3.5, full licence^2, full driving licence^2.5, held licence^2.5, held a licence^2.5, over 21^1.5, named driver^2.5, learner insurance^3, insured^1, sit in while I drive^3, practice hours^2.5")),
     Category("appointment_escort", "Going with someone to appointments",
              "Going along with someone to the doctor, hospital or other appointments, for support and notes.",
              _terms("accompany^2, accompanied^2, accompanying^1.5, escort^2, go with me^2.5, come with me^2.5, "
@@ -226,7 +267,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "walk dogs^3.5, dog walker^3.5, walkies^3, feed cat^3, pet sitting^3, pet sit^3, vet^2, "
                     "vets^2, litter^1.2, litter tray^2.5, groom^1, grooming^1.5, budgie^2, rabbit^2, "
                     "hamster^2, guinea pig^2.5, fish tank^2, tortoise^2, animal^1.5, animals^1.5, "
-                    "kennel^1.5, lead^0.5, walk+dog^3.5, dog+walk^3.5, walk+dogs^3.5")),
+                    "kennel^1.5, lead^0.5, walk+dog^3.5, dog+walk^3.5, walk+dogs^3.5, pooch^3, doggy^3, mutt^2.5, kitty^2.5, labrador^3, retriever^3, collie^3, border collie^3.5, spaniel^3, cocker spaniel^3.5, terrier^3, westie^3, staffie^3, staffy^3, greyhound^3, whippet^3, lurcher^3, jack russell^3.5, poodle^3, cockapoo^3, cavapoo^3, labradoodle^3, dachshund^3, sausage dog^3.5, pug^3, bulldog^3, frenchie^2.5, chihuahua^3, yorkie^3, shih tzu^3.5, husky^2.5, alsatian^3, german shepherd^3.5, schnauzer^3, beagle^3, cavalier^2, parrot^2.5, canary^2.5, cockatiel^2.5, parakeet^2.5, guinea pigs^2.5, gerbil^2.5, gerbils^2.5, ferret^2.5, bunny^2.5, rabbits^2, goldfish^2.5, lizard^2, bearded dragon^3, snake^1.5, chickens^1.5, hens^1.5, cat flap^3, bird cage^3, feed my cat^3.5, feed the cat^3.5, cat sitting^3.5, dog sitting^3.5, house sit+cat^3, looking after+cat^3, looking after+dog^3")),
     Category("walking_buddy", "Walking buddy and exercise company",
              "Company for a regular walk or gentle exercise outdoors, to build up confidence and fitness.",
              _terms("walk^1.2, walks^1.2, walking^1.2, walker^1, walking buddy^3.5, walking companion^3.5, "
@@ -234,7 +275,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "rambling^1.5, hike^1.5, hillwalking^2, daily walk^2.5, park^0.8, "
                     "exercise^0.6, fresh air^1.2, get out^0.6, build up walking^3, keep active^1.5, "
                     "physical activity^1.5, fitness^1, jog^1.2, jogging^1.2, nordic walking^3, "
-                    "countryside^1, wander^1.2, daunder^2, dander^2, amble^1.5, ~buddy, ~outdoors, walk with me^3, walk with someone^3, walk with people^3, go for walk^2.5, go for walks^2.5, walk daily^2.5, walking+company^2.5, walk+confidence^2.5, walk+alone^2.5, hillwalker^2, hill walker^2, walking+fitter^2.5, walking+fit^2")),
+                    "countryside^1, wander^1.2, daunder^2, dander^2, amble^1.5, ~buddy, ~outdoors, walk with me^3, walk with someone^3, walk with people^3, go for walk^2.5, go for walks^2.5, walk daily^2.5, walking+company^2.5, walk+confidence^2.5, walk+alone^2.5, hillwalker^2, hill walker^2, walking+fitter^2.5, walking+fit^2, reservoir^1.2, canal^1, towpath^1.5, promenade^1.5, prom^1, seafront^1.2, riverside^1.2, round the block^2, round the park^2.5, woods^1, nature reserve^1.5, at my pace^2, my pace^1.5, slow pace^2, slow walker^2.5, walk+join me^3")),
     Category("chair_yoga", "Chair yoga and seated exercise",
              "Gentle exercise sitting down: chair yoga, stretches, seated classes for balance and mobility.",
              _terms("yoga^2.5, chair yoga^3.5, seated exercise^3.5, seated exercises^3.5, chair exercise^3.5, "
@@ -255,7 +296,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "darning^2, mend clothes^3, mending^1.2, patch^1, button^1.5, buttons^1.5, zip^1.5, "
                     "dressmaking^2.5, tailor^2, tailoring^2, quilt^2, quilting^2, embroidery^2, "
                     "cross stitch^2.5, needlework^2.5, tapestry^1.5, curtains^0.8, trousers^1.2, "
-                    "clothes^0.6, jumper^1, dress^1, take in dress^3, take in+dress^3, shorten^1.5, shortened^1.5, let out+dress^3, new zip^2.5")),
+                    "clothes^0.6, jumper^1, dress^1, take in dress^3, take in+dress^3, shorten^1.5, shortened^1.5, let out+dress^3, new zip^2.5, sewing machine^2, own sewing machine^3")),
     Category("arts_crafts", "Arts and crafts",
              "Creative activities: drawing, painting pictures, pottery, card making and other crafts.",
              _terms("arts and crafts^3.5, art^1.8, arts^1.8, artist^1.8, craft^2, crafts^2, crafty^2, "
@@ -284,7 +325,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "housing application^3, housing benefit^2, admin^1.5, filing^1.5, complaint^1.2, "
                     "appeal^1.2, passport^1.5, tv licence^2, small print^1.5, bills^0.5, "
                     "official^1, documents^1, application^0.6, applications^0.6, power of attorney^2.5, "
-                    "~read, ~write")),
+                    "~read, ~write, brown envelope^3, brown envelopes^3, envelope^2, envelopes^2, open my post^3, open post^3, opening post^3, opening letters^3, official post^3, post piling up^3, letters piling up^3, reply to letters^3, read my post^3, read my letters^3, hmrc^2, tax return^2.5, renewal^1.2, the social^1.2, council letters^3, letters from the council^3")),
     Category("budgeting", "Budgeting and money advice",
              "Help to make a budget, manage money and debts, compare tariffs and cut bills.",
              _terms("budget^2, budgeting^2.5, budgets^2, money^1.8, money advice^3, manage money^3, "
@@ -294,7 +335,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "financial difficulties^3, benefits check^3, benefit check^3, entitlement^1.5, "
                     "spending^1.5, arrears^2, rent arrears^3, overdraft^2, loan^1.5, loans^1.5, "
                     "credit card^1.5, cost of living^2, fuel poverty^3, skint^2, broke^1, "
-                    "make ends meet^3, reduce bills^3, cut bills^3, ~advice")),
+                    "make ends meet^3, reduce bills^3, cut bills^3, ~advice, behind with the gas^3, behind with the electric^3, behind on rent^3, behind with rent^3, behind with bills^3, behind+gas^2.5, behind+electric^2.5, behind+rent^2.5, behind+bills^2.5, behind+payments^2.5, gas and electric^1.5, meter^1.2, prepayment meter^3, key meter^3, card meter^3, top up+meter^3, emergency credit^3, bailiff^3, bailiffs^3, debt collector^3, debt collectors^3, final demand^3, final reminder^2.5, red letter^2, payday loan^3, loan shark^3, catalogue debt^3, credit union^2.5, money left^2.5, run out of money^3, short of money^3, struggling+money^3, pay the bills^2.5, pay my bills^2.5, giro^1.5")),
     Category("cv_jobs", "CVs and job applications",
              "Writing a CV, finding and applying for jobs, cover letters and interview practice.",
              _terms("cv^3, cvs^3, c.v^3, resume^2.5, job^1.3, jobs^1.3, job application^3, "
@@ -303,7 +344,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "interview practice^3, cover letter^3, cover letters^3, employment^2, "
                     "find work^2.5, back to work^2.5, looking for work^2.5, career^2, careers^2, "
                     "careers advice^3, linkedin^2.5, job centre^2.5, jobcentre^2.5, recruitment^1.5, "
-                    "hr professional^2, hr^1, personal statement^2")),
+                    "hr professional^2, hr^1, personal statement^2, interview+practise^3, interview+practice^3, job interview^3, interviewer^2, interview nerves^3, interview+nervous^2.5, interview+terrified^2.5")),
     Category("english_practice", "English conversation practice",
              "Practising spoken English with someone learning it: conversation, pronunciation, confidence.",
              _terms("english^1.3, esol^3, eal^2.5, english conversation^3.5, practise english^3.5, "
@@ -311,7 +352,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "improve english^3.5, speak english^2.5, spoken english^3, english language^2.5, "
                     "english learner^3, learners of english^3, pronunciation^2.5, conversation practice^3, "
                     "grammar^1.5, second language^2, new to the country^2, refugee^1, refugees^1, "
-                    "asylum^1, , esol tutor^4, esol teacher^4, english+learners^3")),
+                    "asylum^1, , esol tutor^4, esol teacher^4, english+learners^3, learn english^3.5, learning english^3.5, english lessons^3.5, english classes^3.5, teach english^3.5, better english^3")),
     Category("language_lessons", "Learning a foreign language",
              "Learning another language: French, Spanish, German, Gaelic and others.",
              _terms("french^2.5, spanish^2.5, italian^2.5, german^2.5, gaelic^2.5, mandarin^2.5, "
@@ -320,7 +361,7 @@ CATEGORIES: tuple[Category, ...] = (
                     "language lessons^3, language^1, languages^1.2, learn a language^3, "
                     "learn polish^3.5, learn urdu^3.5, learn arabic^3.5, polish lessons^3.5, "
                     "urdu lessons^3.5, arabic lessons^3.5, fluent^0.8, native speaker^1, "
-                    "lessons^0.5, teach^0.4, learn^0.4, beginners^0.5")),
+                    "lessons^0.5, teach^0.4, learn^0.4, beginners^0.5") + _learning_languages()),
     Category("translate_polish", "Polish translation and interpreting",
              "Translating letters and documents between Polish and English, interpreting at appointments.",
              _terms("polish^1, polski^3, poland^2.5, polish speaker^3.5, speak polish^3.5, "

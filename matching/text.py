@@ -15,8 +15,13 @@ __all__ = ["CategoryGuess", "STOP_WORDS", "read_text", "stem", "tokens"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE = re.compile(r"[.!?\n]+|\s[-–]\s")
+# Within a sentence, a comma, semicolon, colon or bracket closes a clause: the reach of
+# a "not" or a "so I can".
+_CLAUSE = re.compile(r"[,;:()]+")
+# "I'll" is an offer ("I'll fetch your messages"), not the word "ill".
 _CONTRACTIONS = {"can't": "cant", "won't": "wont", "don't": "dont", "i'm": "im", "i've": "ive", "i'd": "id",
-                 "i'll": "ill", "couldn't": "couldnt", "isn't": "isnt", "doesn't": "doesnt", "it's": "its"}
+                 "i'll": "will", "we'll": "will", "couldn't": "couldnt", "isn't": "isnt", "doesn't": "doesnt",
+                 "it's": "its"}
 
 # Words that say "this sentence is the request or the offer" rather than background
 # about the person ("Retired nurse.", "I used to walk the dog every day ...").
@@ -24,7 +29,7 @@ _INTENT = frozenset(
     "need needs needed help helping helper someone anyone somebody anybody like love want wants wanted "
     "looking request requests requested require requires required would could can able happy glad "
     "available offer offering willing please enjoy interested benefit support assist keen fancy "
-    "wish hoping hope let teach give do".split()
+    "wish wishes hoping hope let teach give do will".split()
 )
 _REMOTE_NOTE = re.compile(r"\b(also|too|as well|remotely)\b")
 _REMOTE_WORDS = re.compile(r"\b(phone|video|online|remote|remotely|zoom|skype|call|calls)\b")
@@ -79,6 +84,10 @@ def tokens(text: str) -> list[str]:
 
 
 _POLISH_INSIDE = re.compile(r"(?<=\S)(\s+)Polish\b")
+# Everyday sayings whose words belong to a service: "fit as a fiddle" is no music lesson,
+# "on the mend" no repair, "snowed under" no snow. They are read as if not written.
+_IDIOMS = re.compile(r"\b(?:(?:as )?fit as a (?:fiddle|flea)|piece of cake|icing on the cake|"
+                     r"not my cup of tea|on the mend|on the cards|snowed under)\b", re.IGNORECASE)
 
 
 def _sentence_weight(words: list[str]) -> float:
@@ -188,7 +197,7 @@ _KNOWN = frozenset(stem(w) for w in (
     "shops shows stops chops tops sews news pews jobs mobs robs sobs "
     "meals deals heals seals reals mails nails tails rails sails tales males "
     "cannae canna dinnae didnae couldnae wouldnae willnae isnae wasnae havenae "
-    "naebody somebody anybody".split()))
+    "naebody somebody anybody single singles".split()))
 
 
 @lru_cache(maxsize=200_000)
@@ -255,25 +264,152 @@ def _find(key, stems: list[str], used: list[bool]) -> list[int] | None:
     return None
 
 
+# ----------------------------------------------------------------------------------------
+# Clauses: what the text says it does not want, what it stresses, and what it is for.
+# ----------------------------------------------------------------------------------------
+
+def _phrases(text: str) -> dict[str, list[tuple[str, ...]]]:
+    """Comma-separated phrases, indexed by their first word, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted((tuple(p.split()) for p in text.split(",")), key=len, reverse=True):
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
+# Phrases that open a clause the person does not want ("not after a lift", "I don't need
+# help around the house", "rather than a visit"): its terms do not vote. Saying what one
+# cannot do ("can't cook", "not managing", "not fit to") is a need, so it opens nothing.
+_NEGATORS = _phrases(
+    "not after,not looking,not wanting,not want,not needing,not need,not asking,not interested,"
+    "not bothered,not fussed,not for,not about,not so much,not a,not an,not the,not my,not any,"
+    "dont need,dont want,dont really need,dont really want,do not need,do not want,doesnt need,"
+    "doesnt want,didnt want,didnt need,dont require,no need for,no need of,rather than,instead of")
+# "not a great walker", "not the best with computers": the person, not what they refuse.
+_NOT_REFUSED_AFTER_ARTICLE = frozenset(
+    "good great bad big best very confident strong fit natural bit lot problem same most least only first".split())
+# "I don't want to be alone", "not wanting to go out on my own": a state they fear, not
+# a service they refuse.
+_STATE_VERBS = frozenset(
+    "be feel get end lose become burden bother trouble rely depend worry fall stay sit spend miss go".split())
+# Phrases that stress the clause after them: "I just want", "really what I need is".
+_STRESS = _phrases(
+    "just want,just need,just like,just looking,just wanting,just needing,really need,really want,"
+    "really like,all i need,all i want,what i need,only want,only need")
+# Phrases that open a purpose or a time clause: "sit with him so I can get to the
+# hairdresser", "mind the bairns while I go to an interview". What follows is why the
+# help is wanted, not the help itself.
+_PURPOSE = _phrases(
+    ",".join(f"{a} {p}" for a in ("while", "whilst", "when") for p in ("i", "im", "we", "she", "he", "they"))
+    + "," + ",".join(f"so {p} {v}" for p in ("i", "we", "she", "he", "they") for v in ("can", "could", "am"))
+    + ",so that,in order to")
+# Words that close a clause opened above.
+_CLAUSE_ENDS = frozenset("but though although however just only so because cos coz yet except i we".split())
+_NEGATED, _STRESSED, _PURPOSE_CLAUSE = 0.0, 1.5, 0.3
+# Words that say the person wants to learn it rather than have it done. "Practice" after
+# "the" or "GP" is the surgery; "confidence" counts only when it is being built.
+_LEARNING = frozenset(
+    "learn learning learnt learned teach teaching taught lesson lessons learner coach coaching tuition "
+    "practise practises practising skills".split())
+_SURGERY = frozenset("the gp doctor doctors dental dentist my our surgery medical".split())
+_BUILDING = frozenset("build building builds boost boosting gain gaining regain grow growing give giving".split())
+_TRANSLATING = frozenset(
+    "translate translated translating translation translations translator interpret interpreted interpreting "
+    "interpreter".split())
+
+
+def _starts(words: list[str], i: int, phrases) -> int:
+    """The length of the longest phrase that starts at ``words[i]``, or 0."""
+    for phrase in phrases.get(words[i], ()):
+        if tuple(words[i:i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _refuses(words: list[str], i: int, length: int) -> bool:
+    """Whether the negating phrase at ``i`` refuses a service (see _NEGATORS)."""
+    after = words[i + length: i + length + 2]
+    if words[i + length - 1] in ("a", "an", "the", "my", "any"):
+        return not after or after[0] not in _NOT_REFUSED_AFTER_ARTICLE
+    if after[:1] == ["to"]:
+        return len(after) < 2 or after[1] not in _STATE_VERBS
+    return True
+
+
+def _clause_factors(words: list[str], clause_ends: set[int]) -> list[float]:
+    """How much each word's terms count: 0 in a refused clause, 1.5 in a stressed one,
+    0.3 in a purpose clause (applied only when the rest of the sentence names a service),
+    1 elsewhere. A refused or purpose clause ends at a comma or a word that opens another
+    clause; a stressed one runs to the end of the sentence unless something is refused."""
+    factors = [1.0] * len(words)
+    scope, i = None, 0
+    while i < len(words):
+        if i in clause_ends or (words[i] in _CLAUSE_ENDS and scope in (_NEGATED, _PURPOSE_CLAUSE)):
+            scope = None if scope != _STRESSED or i in clause_ends else scope
+        length = _starts(words, i, _NEGATORS)
+        if length and _refuses(words, i, length):
+            scope, i = _NEGATED, i + length
+            continue
+        for phrases, kind in ((_STRESS, _STRESSED), (_PURPOSE, _PURPOSE_CLAUSE)):
+            length = _starts(words, i, phrases)
+            if length:
+                scope, i = kind, i + length
+                break
+        else:
+            if scope is not None:
+                factors[i] = scope
+            i += 1
+    return factors
+
+
+def _learning_cue(words: list[str], factors: list[float]) -> str | None:
+    """The word saying the person wants to learn (outside a refused clause), if any."""
+    for i, w in enumerate(words):
+        if factors[i] == _NEGATED:
+            continue
+        before = words[i - 1] if i else ""
+        if (w in _LEARNING or (w == "practice" and before not in _SURGERY)
+                or (w == "confidence" and not _BUILDING.isdisjoint(words[max(i - 3, 0):i]))
+                or (w == "show" and words[i + 1: i + 3] in (["me", "how"], ["how", "to"], ["them", "how"]))):
+            return w
+    return None
+
+
+def _sentence_words(raw: str) -> tuple[list[str], set[int]]:
+    """A sentence's words, and the positions where a clause starts after a comma."""
+    raw = _IDIOMS.sub(" ", raw)
+    # "Polish" with a capital inside a sentence is the language, not furniture polish.
+    if "Polish" in raw:
+        raw = _POLISH_INSIDE.sub(r"\1polski", raw)
+    words: list[str] = []
+    clause_ends: set[int] = set()
+    for piece in _CLAUSE.split(raw):
+        if words:
+            clause_ends.add(len(words))
+        words.extend(tokens(piece))
+    return words, clause_ends
+
+
 @lru_cache(maxsize=400_000)
 def _read_sentence(raw: str):
-    """One sentence's weight, term scores, evidence and content words (cached: filler
-    sentences repeat across many texts)."""
-    # "Polish" with a capital inside a sentence is the language, not furniture polish.
-    words = tokens(_POLISH_INSIDE.sub(r"\1polski", raw)) if "Polish" in raw else tokens(raw)
+    """One sentence's weight, term scores, evidence, content words and whether it asks
+    for translation (cached: filler sentences repeat across many texts)."""
+    words, clause_ends = _sentence_words(raw)
     if not words:
         return None
+    factors = _clause_factors(words, clause_ends)
     stems = [_correct(stem(w)) for w in words]
     content = {}
-    for w, s in zip(words, stems):
-        if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS:
+    for w, s, f in zip(words, stems, factors):
+        if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS and f != _NEGATED:
             content.setdefault(s, w.replace("polski", "Polish"))
     present = set(stems)
     candidates = [key for st in present for key in _BY_FIRST.get(st, ()) if present.issuperset(key[0])]
     # Longest and strongest phrases claim their words first.
     candidates.sort(key=lambda key: (-len(key[0]), -max(_PHRASES[key].values()), key))
     used = [False] * len(stems)
-    scores: dict[int, float] = {}
+    main: dict[int, float] = {}
+    purpose: dict[int, float] = {}
+    named_a_service = False
     evidence: list[tuple[int, str]] = []
     for key in candidates:
         positions = _find(key, stems, used)
@@ -281,31 +417,94 @@ def _read_sentence(raw: str):
             continue
         for j in positions:
             used[j] = True
+        # A refused word silences the term; a term reaching out of a purpose clause
+        # ("a driver ... while she practises") is not only about the purpose.
+        outside = [factors[j] for j in positions if factors[j] != _PURPOSE_CLAUSE]
+        factor = min(outside) if outside else _PURPOSE_CLAUSE
+        if factor == _NEGATED:
+            # Words outside the refused clause stay free for shorter terms.
+            for j in positions:
+                used[j] = factors[j] == _NEGATED
+            continue
         positions.sort()
         span = words[positions[0]: positions[-1] + 1]
         said = " ".join(span if len(span) <= 4 else [words[j] for j in positions]).replace("polski", "Polish")
+        into = purpose if factor == _PURPOSE_CLAUSE else main
         for k, weight in _PHRASES[key].items():
-            scores[k] = scores.get(k, 0.0) + weight
+            into[k] = into.get(k, 0.0) + weight * (1.0 if into is purpose else factor)
+            named_a_service |= into is main and weight >= 1.0
             if weight >= 0.5:
                 evidence.append((k, said))
-    return _sentence_weight(words), scores, evidence, content
+    scores = main
+    for k, v in purpose.items():
+        scores[k] = scores.get(k, 0.0) + v * (_PURPOSE_CLAUSE if named_a_service else 1.0)
+    cue = _learning_cue(words, factors)
+    if cue:
+        scores, evidence = _to_learning(scores, evidence, cue)
+    translating = any(w in _TRANSLATING and f != _NEGATED for w, f in zip(words, factors))
+    return _sentence_weight(words), scores, evidence, content, translating
+
+
+_LEARNED_IN = {k: [c.id for c in CATEGORIES].index(c.learned_in)
+               for k, c in enumerate(CATEGORIES) if c.learned_in}
+# What stays with the service itself when the person asks to learn it.
+_KEPT_WHEN_LEARNING = 0.2
+
+
+def _to_learning(scores: dict[int, float], evidence: list[tuple[int, str]], cue: str):
+    """Move most of the evidence for a service done for someone to the sibling that
+    teaches it, with the words that carried it and the word asking to learn."""
+    scores = dict(scores)
+    moved = False
+    for k, sibling in _LEARNED_IN.items():
+        if scores.get(k, 0.0) > 0.0:
+            scores[sibling] = scores.get(sibling, 0.0) + scores[k] * (1.0 - _KEPT_WHEN_LEARNING)
+            scores[k] *= _KEPT_WHEN_LEARNING
+            evidence = evidence + [(sibling, said) for kk, said in evidence if kk == k]
+            moved = True
+    if moved:
+        evidence = evidence + [(sibling, cue) for sibling in set(_LEARNED_IN.values()) if sibling in scores]
+    return scores, evidence
+
+
+_TRANSLATE_IDS = [k for k, c in enumerate(CATEGORIES) if c.id.startswith("translate_")]
+# Letters to be translated are translation; "into English" names the language wanted.
+_MOVED_BY_TRANSLATING = [k for k, c in enumerate(CATEGORIES) if c.id in ("paperwork", "english_practice")]
+
+
+def _language_named(sentences) -> int | None:
+    """The translation category whose language the text names most strongly, if any;
+    the weak "translate" cue alone names none."""
+    totals = {k: sum(r[1].get(k, 0.0) * r[0] for r in sentences) for k in _TRANSLATE_IDS}
+    best = max(totals, key=lambda k: (totals[k], -k))
+    others = [v for k, v in totals.items() if k != best]
+    return best if totals[best] > max(others) else None
 
 
 @lru_cache(maxsize=400_000)
 def read_text(text: str) -> CategoryGuess:
-    """Find the taxonomy terms in a text and the evidence they give for each category."""
+    """Find the taxonomy terms in a text and the evidence they give for each category.
+
+    Terms in a clause the person refuses ("not after a lift") do not count, a stressed
+    clause ("I just want ...") counts more, a purpose clause ("so I can get to the
+    hairdresser") less; a sentence asking to learn moves a service to the sibling that
+    teaches it, and one asking for translation moves letters to the language named.
+    """
     sentences = [r for r in (_read_sentence(raw) for raw in _SENTENCE.split(text)) if r is not None]
     top = max((r[0] for r in sentences), default=1.0)
     scores: dict[int, float] = {}
     evidence: dict[int, list[str]] = {}
     content: dict[str, float] = {}
     surface: dict[str, str] = {}
-    for base, sentence_scores, sentence_evidence, sentence_content in sentences:
+    language = _language_named(sentences)
+    for base, sentence_scores, sentence_evidence, sentence_content, translating in sentences:
         weight = base / top
+        moved = _MOVED_BY_TRANSLATING if translating and language is not None else ()
         for k, v in sentence_scores.items():
-            scores[k] = scores.get(k, 0.0) + v * weight
+            into = language if k in moved else k
+            scores[into] = scores.get(into, 0.0) + v * weight
         for k, said in sentence_evidence:
-            said_list = evidence.setdefault(k, [])
+            said_list = evidence.setdefault(language if k in moved else k, [])
             if said not in said_list:
                 said_list.append(said)
         for s, w in sentence_content.items():
