@@ -71,17 +71,10 @@ def held_out_accuracy(texts: list[tuple[str, str]]) -> str:
 
 
 def blind_accuracy(rows: list[tuple[str, str, str]]) -> str:
-    """The same, for ``(text, category, side)`` rows read as the engine reads an input:
-    needs and capabilities together."""
-    from matching.profiles import Capability, Need
-    from matching.scoring import build_features
+    """The same, for ``(text, category, side)`` rows read as the engine reads an input."""
+    from tests.matching.blind_texts import hits
 
-    needs = [(t, c) for t, c, side in rows if side == "need"]
-    caps = [(t, c) for t, c, side in rows if side == "capability"]
-    features = build_features([Need(str(i), t) for i, (t, _) in enumerate(needs)],
-                              [Capability(str(i), t) for i, (t, _) in enumerate(caps)])
-    right = sum(features.top_category(row) == want for row, (_, want) in zip(features.n_prob, needs))
-    right += sum(features.top_category(row) == want for row, (_, want) in zip(features.c_prob, caps))
+    right = hits(rows)
     return f"{right}/{len(rows)} = {right / len(rows):.3f}"
 
 

@@ -559,3 +559,24 @@ def run_bank_test(database_url: str, *, writer=service_writer, writers: int = 16
         raw_error_samples=([s for o in outs for s in o["raw_error_samples"]]
                            + snapshots.raw_error_samples)[:SAMPLES],
     )
+
+
+def run_together(count: int, work) -> list:
+    """Run `work(i)` in `count` threads released at the same instant; return outcomes."""
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = work(i)
+        except Exception as error:  # kept, so the test can say which error and how often
+            outcomes[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "writers still waiting after 120 s: a deadlock"
+    return outcomes

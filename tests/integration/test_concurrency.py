@@ -12,12 +12,11 @@ import itertools
 import random
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.integration.bank_harness import naive_writer, run_bank_test, service_writer
+from tests.integration.bank_harness import naive_writer, run_bank_test, run_together, service_writer
 from timebank.domain.errors import BalanceBelowFloor
 from timebank.services import ledger
 from timebank.services.audit import check_ledger
@@ -97,27 +96,6 @@ def test_bank_test_catches_a_naive_read_modify_write_writer(backend, database_fa
     assert "balance_equals_sum_of_entries" in checked.stdout + checked.stderr
 
 
-def _run_together(count: int, work) -> list:
-    """Run `work(i)` in `count` threads released at the same instant; return outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[i] = work(i)
-        except Exception as error:  # kept, so the test can say which error and how often
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "writers still waiting after 120 s: a deadlock"
-    return outcomes
-
-
 def test_only_two_of_32_concurrent_spends_fit_above_the_floor(backend, database):
     from timebank.services.banks import create_bank
     from timebank.services.members import add_member
@@ -130,7 +108,7 @@ def test_only_two_of_32_concurrent_spends_fit_above_the_floor(backend, database)
     ledger.log_exchange(database, slug, provider_id=helper.id, receiver_id=spender.id,
                         minutes=50, recorded_by="test", idempotency_key="setup")
 
-    outcomes = _run_together(32, lambda i: ledger.log_exchange(
+    outcomes = run_together(32, lambda i: ledger.log_exchange(
         database, slug, provider_id=helper.id, receiver_id=spender.id, minutes=5,
         recorded_by="test", idempotency_key=f"spend-{i}"))
 
@@ -171,7 +149,7 @@ def test_exchanges_in_opposite_directions_all_complete_without_deadlock(backend,
             net += minutes if provider is first else -minutes
         return net
 
-    outcomes = _run_together(threads, work)
+    outcomes = run_together(threads, work)
 
     errors = [repr(o) for o in outcomes if isinstance(o, Exception)]
     assert errors == []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 import uuid
 
 import pytest
@@ -30,33 +29,13 @@ from timebank.db.models import (  # noqa: E402
 )
 from timebank.domain.errors import IdempotencyKeyReusedWithOtherDetails, InvalidInput  # noqa: E402
 from timebank.services import assessments, auth, matches, members  # noqa: E402
+from tests.integration.bank_harness import run_together  # noqa: E402
 
 TODAY = dt.date.today()
 WRITERS = 8
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _run_together(count: int, work) -> list:
-    """Run `work(i)` in `count` threads released at the same instant; return outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[i] = work(i)
-        except Exception as error:  # kept, so the test can say which error and how often
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "writers still waiting after 120 s"
-    return outcomes
 
 
 def _count(database, model, *where) -> int:
@@ -155,7 +134,7 @@ def test_a_key_too_long_is_refused_before_anything_is_written(database, bank):
 
 def test_eight_writers_taking_one_member_on_with_one_key_make_one_member(database, bank):
     before = _rows(database, bank)
-    outcomes = _run_together(WRITERS, lambda i: members.add_member(
+    outcomes = run_together(WRITERS, lambda i: members.add_member(
         database, bank.slug, "Eve", email="eve@example.org", idempotency_key="race"))
     assert _errors(outcomes) == []
     assert len({o.id for o in outcomes}) == 1
@@ -166,7 +145,7 @@ def test_eight_writers_taking_one_member_on_with_one_key_make_one_member(databas
 
 def test_eight_writers_taking_on_one_email_without_a_key_get_one_member_and_clear_refusals(database, bank):
     """The loser of the race on the email's unique key is run again and told why."""
-    outcomes = _run_together(WRITERS, lambda i: members.add_member(
+    outcomes = run_together(WRITERS, lambda i: members.add_member(
         database, bank.slug, f"Eve {i}", email="eve@example.org"))
     taken_on = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(taken_on) == 1
@@ -208,7 +187,7 @@ def test_an_assessment_key_used_with_other_details_is_refused_and_nothing_is_wri
 
 def test_eight_writers_recording_one_assessment_with_one_key_record_one(database, bank, social_worker):
     before = _rows(database, bank)
-    outcomes = _run_together(WRITERS, lambda i: assessments.record_assessment(
+    outcomes = run_together(WRITERS, lambda i: assessments.record_assessment(
         database, social_worker, person_name="Mary", content=SHOPPING, idempotency_key="race"))
     assert _errors(outcomes) == []
     assert len({o.id for o in outcomes}) == 1 and {o.version for o in outcomes} == {1}
@@ -250,7 +229,7 @@ def test_a_version_key_used_with_other_details_or_another_assessment_is_refused(
 def test_eight_writers_recording_one_version_with_one_key_record_one(database, bank, social_worker):
     recorded = assessments.record_assessment(database, social_worker, person_name="Mary", content=SHOPPING)
     before = _rows(database, bank)
-    outcomes = _run_together(WRITERS, lambda i: assessments.update_assessment(
+    outcomes = run_together(WRITERS, lambda i: assessments.update_assessment(
         database, social_worker, recorded.id, content=SHOPPING, idempotency_key="race"))
     assert _errors(outcomes) == []
     assert {o.version for o in outcomes} == {2}
@@ -285,7 +264,7 @@ def test_a_match_run_key_used_with_other_details_is_refused_and_nothing_is_writt
 
 def test_eight_writers_running_one_match_with_one_key_make_one_run(database, bank, social_worker, matchable):
     before = _rows(database, bank)
-    outcomes = _run_together(WRITERS, lambda i: matches.run_match(
+    outcomes = run_together(WRITERS, lambda i: matches.run_match(
         database, social_worker, today=TODAY, idempotency_key="race"))
     assert _errors(outcomes) == []
     assert len({o.id for o in outcomes}) == 1

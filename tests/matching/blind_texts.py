@@ -14,6 +14,21 @@ nearest thing we have to the unseen wording the engine will meet.
 Each row is ``(text, category_id, side)``, side being ``"need"`` or ``"capability"``.
 """
 
+def hits(rows: list[tuple[str, str, str]]) -> int:
+    """How many rows the engine reads as the category they were written for, needs and
+    offers read together, as the engine reads an input."""
+    from matching.profiles import Capability, Need
+    from matching.scoring import build_features
+
+    needs = [(t, c) for t, c, side in rows if side == "need"]
+    caps = [(t, c) for t, c, side in rows if side == "capability"]
+    features = build_features([Need(str(i), t) for i, (t, _) in enumerate(needs)],
+                              [Capability(str(i), t) for i, (t, _) in enumerate(caps)])
+    right = sum(features.top_category(row) == want for row, (_, want) in zip(features.n_prob, needs))
+    return right + sum(features.top_category(row) == want
+                       for row, (_, want) in zip(features.c_prob, caps))
+
+
 BLIND_TUNING = [
     ('my knees are bad and I cant get to the shops anymore, could someone get my bits in once a week', 'shopping', 'need'),
     ('SU housebound following hip #, requires weekly food shop. Has list & cash, lives 3rd floor no lift.', 'shopping', 'need'),
