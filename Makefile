@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.sqlite3
 
-.PHONY: run test test-fast bench screenshots clean
+.PHONY: run check lint test provision bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,21 @@ run: $(STAMP)
 	$(BIN)/timebank --db $(DEMO_DB) demo --if-empty
 	$(BIN)/timebank --db $(DEMO_DB) serve --host 127.0.0.1 --port 5000
 
-# Every test, on SQLite and on PostgreSQL (the local server; a throwaway database per run).
-test: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider
+# The fast loop (under a minute): lint, then the unit and matching tests.
+check: lint
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/unit tests/matching
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+
+# What the tests need from the machine: PostgreSQL running, Debian's Chromium installed.
+provision:
+	bash scripts/provision
+
+# Every test, on SQLite and on PostgreSQL (the local server; a throwaway database per run):
+# the fast loop first, then the rest.
+test: provision check
+	$(BIN)/python -m pytest -p no:cacheprovider tests --ignore=tests/unit --ignore=tests/matching
 
 # The README's pictures of the web pages, as the browser tests see them.
 screenshots: $(STAMP)

@@ -184,7 +184,7 @@ def _seed_statement_member(database: Database, slug: str) -> int:
     reader = members.add_member(database, slug, "Statement reader").id
     other = members.add_member(database, slug, "Statement partner").id
     today = dt.date.today()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with database.session() as session:
         bank_id = session.scalar(sa.select(Bank.id).where(Bank.slug == slug))
         accounts = dict(session.execute(

@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=5)
     args = parser.parse_args()
     scores = dev_scores(args.shared, args.top)
-    print("dev set (timebank match --top %d, score_matches.py):" % args.top)
+    print(f"dev set (timebank match --top {args.top}, score_matches.py):")
     for key in ("needs", "capabilities", "assigned", "precision", "recall", "f1", "top1",
                 "unmatchable_left_alone", "violations", "seconds"):
         print(f"  {key:24} {scores[key]}")

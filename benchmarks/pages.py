@@ -93,7 +93,7 @@ def _argument_values(database: Database) -> dict[str, list]:
 
 def _pages(app, values: dict[str, list]) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(endpoint, role, path) for every GET page, and the endpoints that could not be filled."""
-    from web.policy import POLICY
+    from timebank.web.policy import POLICY
 
     pages, skipped = [], []
     with app.test_request_context():
@@ -141,7 +141,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30, help="requests per page (default 30)")
     args = parser.parse_args()
 
-    from web import create_app
+    from timebank.web import create_app
 
     database, note = _database(args.db)
     app = create_app({"DATABASE": database, "SECRET_KEY": "benchmark",

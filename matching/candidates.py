@@ -3,7 +3,8 @@
 Hard rules first: within each category bucket, a spatial index finds helpers within
 reach (a grid of cells as wide as the longest distance any helper travels; tests check it
 finds exactly what scikit-learn's haversine BallTree finds, without the 2.4 s that
-importing scikit-learn, or the 1.4 s that importing scipy.spatial, costs on this machine), an area join covers people without a location, and remote
+importing scikit-learn, or the 1.4 s that importing scipy.spatial, costs on this machine),
+an area join covers people without a location, and remote
 offers are joined by category alone; every pair then passes the five rules. Only the
 union of each need's best and each capability's best pairs is kept.
 """
@@ -220,7 +221,7 @@ def candidate_pairs(table: Table, features: Features, per_need: int = KEEP_PER_N
     c_members = bucket_members(features.c_prob)
     shared = table.share
     keys = []
-    for k, (needs, caps) in enumerate(zip(n_members, c_members)):
+    for _k, (needs, caps) in enumerate(zip(n_members, c_members)):
         caps = caps[shared[caps]]
         if len(needs) and len(caps):
             remote = table.remote[caps]

@@ -52,9 +52,9 @@ def why_infeasible(asker: Profile, need: Need, helper: Profile, capability: Capa
         return "not_shared"
     if need.requires_checked and not helper.checked:
         return "not_checked"
-    if asker.availability is not None and helper.availability is not None:
-        if not set(asker.availability) & set(helper.availability):
-            return "no_common_time"
+    if (asker.availability is not None and helper.availability is not None
+            and not set(asker.availability) & set(helper.availability)):
+        return "no_common_time"
     if not capability.remote:
         if asker.location is not None and helper.location is not None:
             distance_km = float(haversine_km(*asker.location, *helper.location))
@@ -107,7 +107,7 @@ class Table:
         self.doing = np.array([c.status == "doing" for c in caps], dtype=bool)
 
     @classmethod
-    def from_profiles(cls, profiles: list[Profile]) -> "Table":
+    def from_profiles(cls, profiles: list[Profile]) -> Table:
         """Flatten profiles into arrays, needs and capabilities in input order."""
         needs = [n for p in profiles for n in p.needs]
         caps = [c for p in profiles for c in p.capabilities]

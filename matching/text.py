@@ -26,25 +26,14 @@ _CONTRACTIONS = {"can't": "cant", "won't": "wont", "don't": "dont", "i'm": "im",
 # Words that say "this sentence is the request or the offer" rather than background
 # about the person ("Retired nurse.", "I used to walk the dog every day ...").
 _INTENT = frozenset(
-    "need needs needed help helping helper someone anyone somebody anybody like love want wants wanted "
-    "looking request requests requested require requires required would could can able happy glad "
-    "available offer offering willing please enjoy interested benefit support assist keen fancy "
-    "wish wishes hoping hope let teach give do will".split()
+    ["need", "needs", "needed", "help", "helping", "helper", "someone", "anyone", "somebody", "anybody", "like", "love", "want", "wants", "wanted", "looking", "request", "requests", "requested", "require", "requires", "required", "would", "could", "can", "able", "happy", "glad", "available", "offer", "offering", "willing", "please", "enjoy", "interested", "benefit", "support", "assist", "keen", "fancy", "wish", "wishes", "hoping", "hope", "let", "teach", "give", "do", "will"]
 )
 _REMOTE_NOTE = re.compile(r"\b(also|too|as well|remotely)\b")
 _REMOTE_WORDS = re.compile(r"\b(phone|video|online|remote|remotely|zoom|skype|call|calls)\b")
 _BACKGROUND = re.compile(r"\bused to\b")
 
 STOP_WORDS = frozenset(
-    "a an the and or but if of to in on at by for with from into about over as is are was were be been being "
-    "am i me my mine we our us you your he him his she her they them their it its this that these those "
-    "there here have has had having do does did so such than too very just also some any all each per "
-    "not no nor own same other only once more most much many few can could would should will shall may "
-    "might must im ive id ill get got bit bits thing things thank thanks many week weekly day days "
-    "time times someone anyone somebody anybody help helping need needs needed like would love happy "
-    "able available please willing want wants looking person people who what which when where how "
-    "again now still one two three after look make take give go come keep around round back new "
-    "also well really".split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "about", "over", "as", "is", "are", "was", "were", "be", "been", "being", "am", "i", "me", "my", "mine", "we", "our", "us", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "it", "its", "this", "that", "these", "those", "there", "here", "have", "has", "had", "having", "do", "does", "did", "so", "such", "than", "too", "very", "just", "also", "some", "any", "all", "each", "per", "not", "no", "nor", "own", "same", "other", "only", "once", "more", "most", "much", "many", "few", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "im", "ive", "id", "ill", "get", "got", "bit", "bits", "thing", "things", "thank", "thanks", "many", "week", "weekly", "day", "days", "time", "times", "someone", "anyone", "somebody", "anybody", "help", "helping", "need", "needs", "needed", "like", "would", "love", "happy", "able", "available", "please", "willing", "want", "wants", "looking", "person", "people", "who", "what", "which", "when", "where", "how", "again", "now", "still", "one", "two", "three", "after", "look", "make", "take", "give", "go", "come", "keep", "around", "round", "back", "new", "also", "well", "really"]
 )
 
 
@@ -185,19 +174,7 @@ def _damerau1(a: str, b: str) -> bool:
 
 # Everyday words one letter away from a taxonomy word, which must not be "corrected".
 _KNOWN = frozenset(stem(w) for w in (
-    "physio physics fitter filter litter letter later latter sitter setter bitter better butter batter "
-    "matter hatter hotter potter clatter chatter shatter dinner winner thinner sinner spinner diner "
-    "carer career caring carrying cater water waiter waters later lately lovely lonely only "
-    "ready reading heading leading beading bedding wedding sheets shoots sweets streets "
-    "polite police policy posted poster poster pastor plaster planter painter printer pointer "
-    "drive drove driven dive diver river rover cover covers lover lower power tower mower mowers "
-    "hearing heating healing sealing ceiling dealing feeling peeling wheeling "
-    "visit visiting vision cooker cookie booking looking hooking walker talker talking "
-    "cards carts cars care card cart bake bike hike like lake make take wake cake "
-    "shops shows stops chops tops sews news pews jobs mobs robs sobs "
-    "meals deals heals seals reals mails nails tails rails sails tales males "
-    "cannae canna dinnae didnae couldnae wouldnae willnae isnae wasnae havenae "
-    "naebody somebody anybody single singles".split()))
+    ["physio", "physics", "fitter", "filter", "litter", "letter", "later", "latter", "sitter", "setter", "bitter", "better", "butter", "batter", "matter", "hatter", "hotter", "potter", "clatter", "chatter", "shatter", "dinner", "winner", "thinner", "sinner", "spinner", "diner", "carer", "career", "caring", "carrying", "cater", "water", "waiter", "waters", "later", "lately", "lovely", "lonely", "only", "ready", "reading", "heading", "leading", "beading", "bedding", "wedding", "sheets", "shoots", "sweets", "streets", "polite", "police", "policy", "posted", "poster", "poster", "pastor", "plaster", "planter", "painter", "printer", "pointer", "drive", "drove", "driven", "dive", "diver", "river", "rover", "cover", "covers", "lover", "lower", "power", "tower", "mower", "mowers", "hearing", "heating", "healing", "sealing", "ceiling", "dealing", "feeling", "peeling", "wheeling", "visit", "visiting", "vision", "cooker", "cookie", "booking", "looking", "hooking", "walker", "talker", "talking", "cards", "carts", "cars", "care", "card", "cart", "bake", "bike", "hike", "like", "lake", "make", "take", "wake", "cake", "shops", "shows", "stops", "chops", "tops", "sews", "news", "pews", "jobs", "mobs", "robs", "sobs", "meals", "deals", "heals", "seals", "reals", "mails", "nails", "tails", "rails", "sails", "tales", "males", "cannae", "canna", "dinnae", "didnae", "couldnae", "wouldnae", "willnae", "isnae", "wasnae", "havenae", "naebody", "somebody", "anybody", "single", "singles"]))
 
 
 @lru_cache(maxsize=200_000)
@@ -286,11 +263,11 @@ _NEGATORS = _phrases(
     "doesnt want,didnt want,didnt need,dont require,no need for,no need of,rather than,instead of")
 # "not a great walker", "not the best with computers": the person, not what they refuse.
 _NOT_REFUSED_AFTER_ARTICLE = frozenset(
-    "good great bad big best very confident strong fit natural bit lot problem same most least only first".split())
+    ["good", "great", "bad", "big", "best", "very", "confident", "strong", "fit", "natural", "bit", "lot", "problem", "same", "most", "least", "only", "first"])
 # "I don't want to be alone", "not wanting to go out on my own": a state they fear, not
 # a service they refuse.
 _STATE_VERBS = frozenset(
-    "be feel get end lose become burden bother trouble rely depend worry fall stay sit spend miss go".split())
+    ["be", "feel", "get", "end", "lose", "become", "burden", "bother", "trouble", "rely", "depend", "worry", "fall", "stay", "sit", "spend", "miss", "go"])
 # Phrases that stress the clause after them: "I just want", "really what I need is".
 _STRESS = _phrases(
     "just want,just need,just like,just looking,just wanting,just needing,really need,really want,"
@@ -303,18 +280,16 @@ _PURPOSE = _phrases(
     + "," + ",".join(f"so {p} {v}" for p in ("i", "we", "she", "he", "they") for v in ("can", "could", "am"))
     + ",so that,in order to")
 # Words that close a clause opened above.
-_CLAUSE_ENDS = frozenset("but though although however just only so because cos coz yet except i we".split())
+_CLAUSE_ENDS = frozenset(["but", "though", "although", "however", "just", "only", "so", "because", "cos", "coz", "yet", "except", "i", "we"])
 _NEGATED, _STRESSED, _PURPOSE_CLAUSE = 0.0, 1.5, 0.3
 # Words that say the person wants to learn it rather than have it done. "Practice" after
 # "the" or "GP" is the surgery; "confidence" counts only when it is being built.
 _LEARNING = frozenset(
-    "learn learning learnt learned teach teaching taught lesson lessons learner coach coaching tuition "
-    "practise practises practising skills".split())
-_SURGERY = frozenset("the gp doctor doctors dental dentist my our surgery medical".split())
-_BUILDING = frozenset("build building builds boost boosting gain gaining regain grow growing give giving".split())
+    ["learn", "learning", "learnt", "learned", "teach", "teaching", "taught", "lesson", "lessons", "learner", "coach", "coaching", "tuition", "practise", "practises", "practising", "skills"])
+_SURGERY = frozenset(["the", "gp", "doctor", "doctors", "dental", "dentist", "my", "our", "surgery", "medical"])
+_BUILDING = frozenset(["build", "building", "builds", "boost", "boosting", "gain", "gaining", "regain", "grow", "growing", "give", "giving"])
 _TRANSLATING = frozenset(
-    "translate translated translating translation translations translator interpret interpreted interpreting "
-    "interpreter".split())
+    ["translate", "translated", "translating", "translation", "translations", "translator", "interpret", "interpreted", "interpreting", "interpreter"])
 
 
 def _starts(words: list[str], i: int, phrases) -> int:

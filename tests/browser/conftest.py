@@ -57,7 +57,7 @@ class Demo:
     database: object
     url: str
     password: str
-    people: dict[str, "Person"] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ class Person:
 @pytest.fixture(scope="session")
 def demo(database_factory):
     from timebank.services import auth, members
-    from timebank.services.demo import (
-        COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, create_demo_bank)
+    from timebank.services.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, create_demo_bank
 
     database = database_factory.migrated("sqlite")
     create_demo_bank(database)
@@ -95,7 +94,7 @@ def demo(database_factory):
 def live_server(demo, tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from web import create_app
+    from timebank.web import create_app
 
     app = create_app({
         "DATABASE": demo.database,

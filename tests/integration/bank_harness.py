@@ -125,7 +125,7 @@ def _naive_orm(database, bank_slug, provider_id, receiver_id, minutes, category,
         time.sleep(NAIVE_PAUSE_S)
         provider.balance_minutes = provider.balance_minutes + minutes
         receiver.balance_minutes = receiver.balance_minutes - minutes
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         exchange = Exchange(
             bank_id=bank.id, kind="exchange", state="posted", provider_member_id=provider_id,
             receiver_member_id=receiver_id, amount_minutes=minutes, category=category,
@@ -180,7 +180,7 @@ def _naive_sqlite(database, bank_slug, provider_id, receiver_id, minutes, catego
         if earlier_id is not None:
             return earlier_id
         time.sleep(NAIVE_PAUSE_S)
-        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         cursor = connection.execute(
             "INSERT INTO exchanges (bank_id, kind, state, provider_member_id, receiver_member_id,"
             " amount_minutes, category, given_on, recorded_by, idempotency_key,"

@@ -38,7 +38,8 @@ def content(needs=(), capabilities=(), location=LEITH, availability=None, consen
 def test_an_assessment_keeps_every_version_and_logs_every_access(database, bank, staff):
     sw = staff["social_worker"]
     first = assessments.record_assessment(
-        database, sw, person_name="Mary", content=content(needs=[{"text": "Help with my weekly shop", "category": "shopping"}]))
+        database, sw, person_name="Mary",
+        content=content(needs=[{"text": "Help with my weekly shop", "category": "shopping"}]))
     key = first.content["needs"][0]["key"]
     second = assessments.update_assessment(database, sw, first.id, content=content(
         needs=[{"key": key, "text": "Help with the weekly shop on Fridays", "category": "shopping"}]))
@@ -70,12 +71,10 @@ def test_the_access_log_cannot_be_edited_or_deleted(database, bank, staff):
     assessments.record_assessment(database, staff["social_worker"], person_name="Mary",
                                   content=content(needs=[{"text": "Shopping"}]))
     for model in (AssessmentAccess, AssessmentVersion):
-        with pytest.raises(sa.exc.DBAPIError):
-            with database.engine.begin() as connection:
-                connection.execute(sa.delete(model))
-        with pytest.raises(sa.exc.DBAPIError):
-            with database.engine.begin() as connection:
-                connection.execute(sa.update(model).values(id=model.id))
+        with pytest.raises(sa.exc.DBAPIError), database.engine.begin() as connection:
+            connection.execute(sa.delete(model))
+        with pytest.raises(sa.exc.DBAPIError), database.engine.begin() as connection:
+            connection.execute(sa.update(model).values(id=model.id))
 
 
 @pytest.mark.parametrize("bad, field", [
@@ -123,7 +122,8 @@ def test_a_match_run_proposes_the_helper_with_reasons(database, bank, staff, mak
     assert proposal.reasons and any("km" in r for r in proposal.reasons)
 
 
-def test_an_expired_safeguarding_check_removes_the_helper_from_needs_that_require_one(database, bank, staff, make_member):
+def test_an_expired_safeguarding_check_removes_the_helper_from_needs_that_require_one(
+        database, bank, staff, make_member):
     sw = staff["social_worker"]
     _two_people(database, bank, sw, make_member, helper_checked_until=TODAY - dt.timedelta(days=1),
                 requires_checked=True)

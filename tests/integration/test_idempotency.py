@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
 
+from tests.integration.bank_harness import run_together  # noqa: E402
 from timebank.db import migrate  # noqa: E402
 from timebank.db.models import (  # noqa: E402
     Account,
@@ -29,7 +30,6 @@ from timebank.db.models import (  # noqa: E402
 )
 from timebank.domain.errors import IdempotencyKeyReusedWithOtherDetails, InvalidInput  # noqa: E402
 from timebank.services import assessments, auth, matches, members  # noqa: E402
-from tests.integration.bank_harness import run_together  # noqa: E402
 
 TODAY = dt.date.today()
 WRITERS = 8
@@ -297,8 +297,7 @@ def test_the_key_migration_goes_down_and_up_and_versions_stay_append_only(backen
 
     assert _rows(database, bank) == before
     for statement in ("UPDATE assessment_versions SET version = version", "DELETE FROM assessment_versions"):
-        with pytest.raises(sa.exc.DBAPIError):
-            with database.engine.begin() as connection:
-                connection.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DBAPIError), database.engine.begin() as connection:
+            connection.execute(sa.text(statement))
     # The keys went with the columns: the same key now takes a new member on.
     assert members.add_member(database, bank.slug, "Eve", idempotency_key="k").id != member.id

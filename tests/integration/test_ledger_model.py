@@ -178,7 +178,7 @@ class LedgerModel(RuleBasedStateMachine):
         assert all(FLOOR <= b <= CEILING for b in self.balance.values())
 
     def teardown(self):
-        statement_totals = {m: sum(l.amount_minutes for l in ledger.statement(self.database, self.slug, m))
+        statement_totals = {m: sum(line.amount_minutes for line in ledger.statement(self.database, self.slug, m))
                             for m in self.ids}
         assert statement_totals == self.balance
         assert check_ledger(self.database).ok

@@ -304,7 +304,7 @@ def test_a_statement_runs_oldest_first_with_the_running_balance(database, three)
     log(database, bank, cat, ann, 15)
     ledger.grant(database, bank.slug, member_id=ann.id, minutes=30, reason="welcome", recorded_by="t")
     lines = ledger.statement(database, bank.slug, ann.id)
-    assert [(l.amount_minutes, l.balance_minutes, l.counterparty) for l in lines] == [
+    assert [(line.amount_minutes, line.balance_minutes, line.counterparty) for line in lines] == [
         (60, 60, "Bob"), (-15, 45, "Cat"), (30, 75, "the bank")]
 
 
@@ -381,7 +381,7 @@ def _as_read(view):
     import dataclasses
     created_at = view.created_at
     if created_at.tzinfo is not None:
-        created_at = created_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        created_at = created_at.astimezone(dt.UTC).replace(tzinfo=None)
     return dataclasses.replace(view, created_at=created_at)
 
 

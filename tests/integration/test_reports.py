@@ -212,7 +212,7 @@ def test_matches_made_and_their_outcomes(database, fixed_bank):
             session.flush()
             introduction = Introduction(
                 bank_id=bank_id, proposal_id=proposal.id,
-                created_at=dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.timezone.utc))
+                created_at=dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.UTC))
             session.add(introduction)
             session.flush()
             made.append(introduction.id)

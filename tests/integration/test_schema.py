@@ -74,9 +74,8 @@ def posted(database, bank, make_member):
 
 
 def _refused_by_database(database, statement, **params):
-    with pytest.raises(sa.exc.DBAPIError):
-        with database.engine.begin() as connection:
-            connection.execute(sa.text(statement), params)
+    with pytest.raises(sa.exc.DBAPIError), database.engine.begin() as connection:
+        connection.execute(sa.text(statement), params)
 
 
 def test_the_database_refuses_to_update_or_delete_entries(database, posted):
@@ -99,7 +98,7 @@ def test_the_database_refuses_to_edit_an_exchange_or_move_its_state_backwards(da
 
 def test_the_database_refuses_zero_negative_and_self_exchanges(database, bank, make_member):
     ann, bob = make_member(bank), make_member(bank)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     base = dict(bank_id=bank.id, kind="exchange", state="posted", given_on=dt.date.today(),
                 recorded_by="t", created_at=now)
     for bad in ({"amount_minutes": 0, "provider_member_id": ann.id, "receiver_member_id": bob.id},
@@ -107,9 +106,8 @@ def test_the_database_refuses_zero_negative_and_self_exchanges(database, bank, m
                 {"amount_minutes": 5, "provider_member_id": ann.id, "receiver_member_id": ann.id},
                 {"amount_minutes": 5, "provider_member_id": ann.id, "receiver_member_id": bob.id,
                  "state": "lost"}):
-        with pytest.raises(sa.exc.IntegrityError):
-            with database.engine.begin() as connection:
-                connection.execute(sa.insert(Exchange), {**base, **bad})
+        with pytest.raises(sa.exc.IntegrityError), database.engine.begin() as connection:
+            connection.execute(sa.insert(Exchange), {**base, **bad})
 
 
 def test_the_database_refuses_an_entry_on_another_banks_account(database, posted, make_bank, make_member):
@@ -117,11 +115,10 @@ def test_the_database_refuses_an_entry_on_another_banks_account(database, posted
     stranger = make_member(other)
     with database.session() as session:
         account_id = session.scalar(sa.select(Account.id).where(Account.member_id == stranger.id))
-    with pytest.raises(sa.exc.IntegrityError):
-        with database.engine.begin() as connection:
-            connection.execute(sa.insert(Entry), {
-                "bank_id": posted.bank_id, "exchange_id": posted.id, "account_id": account_id,
-                "amount_minutes": 5, "created_at": dt.datetime.now(dt.timezone.utc)})
+    with pytest.raises(sa.exc.IntegrityError), database.engine.begin() as connection:
+        connection.execute(sa.insert(Entry), {
+            "bank_id": posted.bank_id, "exchange_id": posted.id, "account_id": account_id,
+            "amount_minutes": 5, "created_at": dt.datetime.now(dt.UTC)})
 
 
 def test_the_database_refuses_a_second_use_of_a_key_and_a_second_reversal(database, bank, make_member):
@@ -129,17 +126,15 @@ def test_the_database_refuses_a_second_use_of_a_key_and_a_second_reversal(databa
     first = ledger.log_exchange(database, bank.slug, provider_id=ann.id, receiver_id=bob.id,
                                 minutes=30, recorded_by="t", idempotency_key="k")
     reversal = ledger.reverse_exchange(database, first.id, reason="x", recorded_by="t")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     row = dict(bank_id=bank.id, kind="exchange", state="posted", given_on=dt.date.today(),
                recorded_by="t", created_at=now, amount_minutes=5, provider_member_id=ann.id,
                receiver_member_id=bob.id)
-    with pytest.raises(sa.exc.IntegrityError):
-        with database.engine.begin() as connection:
-            connection.execute(sa.insert(Exchange), {**row, "idempotency_key": "k"})
-    with pytest.raises(sa.exc.IntegrityError):
-        with database.engine.begin() as connection:
-            connection.execute(sa.insert(Exchange), {**row, "kind": "reversal", "reason": "again",
-                                                     "reverses_exchange_id": first.id})
+    with pytest.raises(sa.exc.IntegrityError), database.engine.begin() as connection:
+        connection.execute(sa.insert(Exchange), {**row, "idempotency_key": "k"})
+    with pytest.raises(sa.exc.IntegrityError), database.engine.begin() as connection:
+        connection.execute(sa.insert(Exchange), {**row, "kind": "reversal", "reason": "again",
+                                                 "reverses_exchange_id": first.id})
     assert reversal.reverses_exchange_id == first.id
 
 

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from matching import ProfileError, read_profiles
-from timebank.cli.match import match_command
 from tests.matching.conftest import need, offer, person
+from timebank.cli.match import match_command
 
 
 def test_absent_fields_take_the_specs_defaults(write_jsonl):

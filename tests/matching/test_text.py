@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from matching.scoring import build_features
 from matching.profiles import Need
-from matching.text import read_text, stem
+from matching.scoring import build_features
 from matching.taxonomy import CATEGORIES, CATEGORY_BY_ID
+from matching.text import read_text, stem
 from tests.matching.heldout_texts import HELD_OUT
 
 

@@ -25,8 +25,8 @@ def web_database(database_factory):
 
 @pytest.fixture
 def app(web_database, tmp_path):
-    from web import create_app
-    from web.extensions import limiter
+    from timebank.web import create_app
+    from timebank.web.extensions import limiter
 
     app = create_app({
         "DATABASE": web_database,

@@ -58,7 +58,7 @@ def test_an_idle_session_ends(client, world, web_database):
     sign_in(client, world.ann)
     with web_database.engine.begin() as connection:
         connection.execute(sa.update(SignInSession).where(SignInSession.user_id == world.ann.user_id)
-                           .values(last_seen_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)))
+                           .values(last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)))
     assert client.get("/member/").status_code == 302
 
 

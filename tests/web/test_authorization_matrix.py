@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from tests.web.conftest import csrf_from, sign_in
 from timebank.db.models import Base
-from web.policy import POLICY
+from timebank.web.policy import POLICY
 
 ROLES = ("anonymous", "member", "coordinator", "social_worker")
 # A table's rows that change on a read (a session being touched) are not a write.
@@ -100,7 +100,7 @@ def matrix(database_factory):
 
 @pytest.fixture(scope="module")
 def matrix_app(matrix):
-    from web import create_app
+    from timebank.web import create_app
 
     return create_app({"DATABASE": matrix["database"], "SECRET_KEY": "matrix", "TESTING": True,
                        "SIGN_IN_LIMIT_PER_ACCOUNT": "10000 per minute",

@@ -45,8 +45,8 @@ def town(web_database) -> World:
 
 @pytest.fixture(scope="module")
 def member_app(web_database):
-    from web import create_app
-    from web.extensions import limiter
+    from timebank.web import create_app
+    from timebank.web.extensions import limiter
 
     app = create_app({"DATABASE": web_database, "SECRET_KEY": "test-secret", "TESTING": True,
                       "SERVER_NAME": "localhost"})
@@ -164,7 +164,8 @@ def test_the_home_page_shows_balance_hours_given_and_received(signed_in, world, 
     ledger.log_exchange(web_database, world.bank.slug, provider_id=world.bob.member_id,
                         receiver_id=world.ann.member_id, minutes=30, recorded_by="test")
     html = signed_in(world.ann).get("/member/").text
-    figures = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.search(r'<dl class="balance">.*?</dl>', html, re.S).group(0))
+    balance = re.search(r'<dl class="balance">.*?</dl>', html, re.S).group(0)
+    figures = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", balance)
     assert figures == [("My balance", "+2h"), ("Hours I have given", "2h 30m"),
                        ("Hours I have received", "30m")]
 
@@ -190,13 +191,16 @@ def _csrf_cases():
         "offer": lambda db, w: ("/member/offer", {"description": "Baking"}),
         "log": lambda db, w: ("/member/log", log_data(w)),
         "answer": lambda db, w: (
-            f"/member/requests/{help.ask_for_help(db, w.bank.slug, member_id=w.bob.member_id, what='Shopping').id}/answer",
+            f"/member/requests/"
+            f"{help.ask_for_help(db, w.bank.slug, member_id=w.bob.member_id, what='Shopping').id}/answer",
             {}),
         "close": lambda db, w: (
-            f"/member/requests/{help.ask_for_help(db, w.bank.slug, member_id=w.ann.member_id, what='Shopping').id}/close",
+            f"/member/requests/"
+            f"{help.ask_for_help(db, w.bank.slug, member_id=w.ann.member_id, what='Shopping').id}/close",
             {}),
         "withdraw": lambda db, w: (
-            f"/member/offers/{help.offer_skill(db, w.bank.slug, member_id=w.ann.member_id, description='Baking').id}/withdraw",
+            f"/member/offers/"
+            f"{help.offer_skill(db, w.bank.slug, member_id=w.ann.member_id, description='Baking').id}/withdraw",
             {}),
         "confirm": lambda db, w: (f"/member/exchanges/{propose(db, w, by=w.bob, to=w.ann).id}/confirm", {}),
         "decline": lambda db, w: (f"/member/exchanges/{propose(db, w, by=w.bob, to=w.ann).id}/decline", {}),
@@ -490,7 +494,8 @@ def test_a_confirmation_refused_by_a_balance_limit_is_told_and_writes_nothing(si
     banks.set_bank_limits(web_database, world.bank.slug, floor_minutes=0, ceiling_minutes=6000)
     bob = signed_in(world.bob)
     before = written(web_database, world)
-    response = bob.post(f"/member/exchanges/{exchange.id}/confirm", data={"csrf_token": csrf_from(bob.get("/member/").text)})
+    response = bob.post(f"/member/exchanges/{exchange.id}/confirm",
+                        data={"csrf_token": csrf_from(bob.get("/member/").text)})
     assert response.status_code == 302 and response.location.endswith("/member/")
     assert "would go below the lowest balance allowed" in bob.get("/member/").text
     assert written(web_database, world) == before

@@ -140,7 +140,7 @@ def test_a_name_that_looks_like_a_formula_is_quoted_in_a_download(cora, bank, we
     ledger.log_exchange(web_database, bank.bank.slug, provider_id=evil.id, receiver_id=bank.ann.member_id,
                         minutes=15, given_on=dt.date(2025, 2, 1), recorded_by="test")
     rows = _csv(cora.get(f"/coordinator/reports/activity.csv{QUERY}&table=members"))
-    assert ["'=HYPERLINK(\"http://x\")", "15"] == rows[1][1:3]
+    assert rows[1][1:3] == ["'=HYPERLINK(\"http://x\")", "15"]
 
 
 @pytest.mark.parametrize("start, end, message", [
@@ -170,7 +170,7 @@ def test_without_a_period_a_report_covers_the_last_12_months(cora):
 
 
 def test_a_chart_is_svg_and_drawn_once(cora):
-    from web.reports.routes import charts
+    from timebank.web.reports.routes import charts
 
     charts.clear()
     before = charts.renders
@@ -184,7 +184,7 @@ def test_a_chart_is_svg_and_drawn_once(cora):
 
 
 def test_a_new_exchange_changes_the_charts_key(cora, bank, web_database):
-    from web.reports.routes import charts
+    from timebank.web.reports.routes import charts
 
     charts.clear()
     url = "/coordinator/reports/network.svg" + QUERY

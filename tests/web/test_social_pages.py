@@ -427,10 +427,10 @@ def test_coordinators_and_members_get_403_on_every_social_url(app, signed_in, cl
     for person, home in ((world.coordinator, "/coordinator/"), (world.ann, "/member/")):
         other = signed_in(person)
         token = csrf_from(other.get(home).text)  # a real token: the refusal must be the role's
-        for endpoint, (method, url) in urls(ids).items():
+        for _endpoint, (method, url) in urls(ids).items():
             response = other.get(url) if method == "GET" else other.post(url, data={"csrf_token": token})
             assert response.status_code == 403, (person.role, url)
-    for endpoint, (method, url) in urls(ids).items():
+    for _endpoint, (method, url) in urls(ids).items():
         if method == "GET":
             response = client.get(url)
             assert response.status_code == 302 and "/sign-in" in response.location, url
@@ -452,7 +452,7 @@ def test_a_social_worker_of_another_bank_gets_404_on_this_banks_records(app, sig
               "side": "helped", "helped-key": "k", "helped-help_happened": "yes", "helped-difference": "a_lot",
               "person_name": "Mary", "needs-0-text": "Shopping"}
     before = counts(web_database)
-    for endpoint, (method, url) in urls(ids).items():
+    for _endpoint, (method, url) in urls(ids).items():
         if not re.search(r"/\d+", url):
             continue
         response = client.get(url) if method == "GET" else client.post(url, data=filled)

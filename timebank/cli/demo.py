@@ -45,7 +45,7 @@ def serve_command(obj, host: str, port: int, threads: int) -> None:
     """Serve the web application with waitress, a production WSGI server."""
     import waitress
 
-    from web import create_app
+    from timebank.web import create_app
 
     # The schema is checked first: a server on a database without tables fails every page.
     database = obj.database()

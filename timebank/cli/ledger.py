@@ -214,9 +214,9 @@ def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
     lines = member_statement(database, bank_slug, member_id)
     columns = ["entry", "exchange", "day", "kind", "state", "category", "description",
                "with", "minutes", "balance_minutes"]
-    rows = [[l.entry_id, l.exchange_id, l.given_on.isoformat(), l.kind, l.state,
-             l.category or "", l.description or "", l.counterparty, l.amount_minutes,
-             l.balance_minutes] for l in lines]
+    rows = [[line.entry_id, line.exchange_id, line.given_on.isoformat(), line.kind, line.state,
+             line.category or "", line.description or "", line.counterparty, line.amount_minutes,
+             line.balance_minutes] for line in lines]
     if as_json:
         echo_json([dict(zip(columns, row)) for row in rows])
     elif as_csv:
@@ -224,9 +224,9 @@ def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        for l in lines:
-            click.echo(f"{l.given_on}  #{l.exchange_id:<6} {l.kind:<9} {l.counterparty[:24]:<24} "
-                       f"{format_minutes(l.amount_minutes):>9}  {format_minutes(l.balance_minutes):>10}")
+        for line in lines:
+            click.echo(f"{line.given_on}  #{line.exchange_id:<6} {line.kind:<9} {line.counterparty[:24]:<24} "
+                       f"{format_minutes(line.amount_minutes):>9}  {format_minutes(line.balance_minutes):>10}")
 
 
 @click.command()

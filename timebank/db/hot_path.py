@@ -28,9 +28,9 @@ converter, and a test compares the two paths' rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from timebank.db.engine import Database
 from timebank.db.models import Entry, Exchange

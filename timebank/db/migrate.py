@@ -1,7 +1,7 @@
 """Schema upgrades through Alembic: the only way the schema is made."""
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import as_file, files
 
 from alembic import command
 from alembic.config import Config
@@ -12,12 +12,15 @@ from timebank.db.engine import Database
 
 __all__ = ["alembic_config", "upgrade", "downgrade", "current_revision", "head_revision"]
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+# The migrations ship inside the package; a wheel installed as files (as pip does) gives a
+# real folder, which Alembic needs in order to read the revision scripts.
+MIGRATIONS = files("timebank.migrations")
 
 
 def alembic_config(database: Database) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with as_file(MIGRATIONS) as folder:
+        config.set_main_option("script_location", str(folder))
     # ConfigParser would read % as interpolation.
     config.set_main_option("sqlalchemy.url", database.url.replace("%", "%%"))
     config.attributes["database"] = database

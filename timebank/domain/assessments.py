@@ -65,7 +65,8 @@ def validate_content(content: dict, *, categories: set[str], today: dt.date) -> 
     consent_on = content.get("consent_on")
     if consent:
         try:
-            day = consent_on if isinstance(consent_on, dt.date) else dt.date.fromisoformat(str(consent_on or "").strip())
+            day = (consent_on if isinstance(consent_on, dt.date)
+                   else dt.date.fromisoformat(str(consent_on or "").strip()))
             if day > today:
                 problems["consent_on"] = "The day consent was given cannot be in the future."
             clean["consent_on"] = day.isoformat()

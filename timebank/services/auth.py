@@ -77,7 +77,7 @@ def _digest(token: str) -> str:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; every one we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _view(user: User, bank: Bank) -> UserView:

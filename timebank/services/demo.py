@@ -476,9 +476,7 @@ class _Builder:
             return False
         if name in _QUIET and (self.today - day).days < 120:
             return False
-        if name == _CLOSED and (self.today - day).days < 200:
-            return False
-        return True
+        return not (name == _CLOSED and (self.today - day).days < 200)
 
     def _run_the_year(self) -> None:
         """Day by day, oldest first, so that statements read in date order."""

@@ -33,8 +33,8 @@ from timebank.domain.errors import (
     ExchangeNotPosted,
     HoursNotPositive,
     IdempotencyKeyReusedWithOtherDetails,
-    InvalidInput,
     InvalidHours,
+    InvalidInput,
     MemberNotActive,
     NotYoursToConfirm,
     UnknownCategory,
@@ -449,7 +449,7 @@ class _ExchangeAsked:
         cls, *, provider_id: int, receiver_id: int, minutes: int, recorded_by: str,
         category: str | None, description: str | None, given_on: str | dt.date | None,
         idempotency_key: str | None, today: dt.date | None, initiated_by: int | None,
-    ) -> "_ExchangeAsked":
+    ) -> _ExchangeAsked:
         _check_minutes(minutes)
         day = parse_day(given_on, today or dt.date.today())
         description = _clean_text(description, "description", MAX_DESCRIPTION_CHARS)

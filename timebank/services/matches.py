@@ -273,7 +273,8 @@ def _item(contents, assessment_id: int | None, key: str | None, kind: str) -> tu
 
 
 def _proposal_views(session: Session, proposals: list[MatchProposal]) -> tuple[ProposalView, ...]:
-    ids = {p.need_assessment_id for p in proposals} | {p.capability_assessment_id for p in proposals if p.capability_assessment_id}
+    ids = {p.need_assessment_id for p in proposals}
+    ids |= {p.capability_assessment_id for p in proposals if p.capability_assessment_id}
     ids |= {_split(a["capability"])[0] for p in proposals for a in p.alternatives}
     contents = _contents(session, ids) if ids else {}
     views = []

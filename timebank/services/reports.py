@@ -437,8 +437,8 @@ def funders_report(database: Database, bank_slug: str, period: Period) -> Funder
     """Hours, members, matches made and their outcomes, and the social value of the hours."""
     period = _check_period(period)
     # Introductions carry a moment, not a day: the period's days in UTC.
-    since = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.timezone.utc)
-    until = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+    since = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
+    until = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)

@@ -16,7 +16,7 @@ class UnitOfWork:
         self.readonly = readonly
         self.session: Session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self.database.session(readonly=self.readonly)
         self.session.begin()
         self._committed = False

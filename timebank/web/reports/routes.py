@@ -22,10 +22,9 @@ from werkzeug.datastructures import MultiDict
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes
 from timebank.services import reports
-from web.extensions import database
-from web.reports import blueprint
-from web.reports.forms import HourlyValueForm, PeriodForm
-
+from timebank.web.extensions import database
+from timebank.web.reports import blueprint
+from timebank.web.reports.forms import HourlyValueForm, PeriodForm
 
 # ---------------------------------------------------------------- the chart cache
 

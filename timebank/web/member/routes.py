@@ -15,10 +15,10 @@ from flask_login import current_user
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, parse_hours
 from timebank.services import banks, help, ledger, members
-from web.errors import status_for
-from web.extensions import database
-from web.member import blueprint
-from web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm, options
+from timebank.web.errors import status_for
+from timebank.web.extensions import database
+from timebank.web.member import blueprint
+from timebank.web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm, options
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
 LOG_FIELDS = {

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_login import UserMixin
 
 from timebank.services import auth
-from web.extensions import database, login_manager
+from timebank.web.extensions import database, login_manager
 
 __all__ = ["SignedIn"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
-from web import policy
+from timebank.web import policy
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

@@ -8,10 +8,10 @@ from flask_login import current_user, login_user, logout_user
 
 from timebank.domain.errors import ResetTokenInvalid, SignInRefused, WeakPassword
 from timebank.services import auth
-from web.auth import blueprint
-from web.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
-from web.current_user import SignedIn
-from web.extensions import database, limiter
+from timebank.web.auth import blueprint
+from timebank.web.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
+from timebank.web.current_user import SignedIn
+from timebank.web.extensions import database, limiter
 
 HOME_BY_ROLE = {"member": "member.home", "coordinator": "coordinator.home",
                 "social_worker": "social.home"}
@@ -92,4 +92,5 @@ def reset_password(token: str):
         else:
             flash("Your password has been changed. Please sign in.", "success")
             return redirect(url_for("auth.sign_in"))
-    return render_template("auth/reset_password.html", form=form), (200 if not form.errors and not form.form_errors else 400)
+    status = 200 if not form.errors and not form.form_errors else 400
+    return render_template("auth/reset_password.html", form=form), status

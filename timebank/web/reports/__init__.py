@@ -2,4 +2,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("reports", __name__, url_prefix="/coordinator/reports")
 
-from web.reports import routes  # noqa: E402,F401  (registers the views)
+from timebank.web.reports import routes  # noqa: E402,F401  (registers the views)

@@ -4,14 +4,13 @@ Triggers on both databases keep entries append-only and let an exchange change o
 its state, along the allowed transitions.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 18:29:12.479259
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None

@@ -22,9 +22,9 @@ from flask_login import current_user
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS, AssessmentInvalid
 from timebank.services import assessments, banks, matches, members
-from web.extensions import database
-from web.social import blueprint
-from web.social.forms import (
+from timebank.web.extensions import database
+from timebank.web.social import blueprint
+from timebank.web.social.forms import (
     DIFFERENCE_WORDS,
     STATUS_WORDS,
     AcceptForm,

@@ -13,9 +13,9 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.services import banks
-from web.categories import blueprint
-from web.categories.forms import CategoryForm
-from web.extensions import database
+from timebank.web.categories import blueprint
+from timebank.web.categories.forms import CategoryForm
+from timebank.web.extensions import database
 
 RECENT_KEYS = 20  # form keys remembered per session, to spot a form sent twice
 

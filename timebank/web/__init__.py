@@ -16,14 +16,14 @@ __all__ = ["create_app"]
 
 def create_app(config: dict | None = None) -> Flask:
     from timebank.services import Database
-    from web import errors, security
-    from web.auth import blueprint as auth_blueprint
-    from web.categories import blueprint as categories_blueprint
-    from web.coordinator import blueprint as coordinator_blueprint
-    from web.extensions import csrf, limiter, login_manager
-    from web.member import blueprint as member_blueprint
-    from web.reports import blueprint as reports_blueprint
-    from web.social import blueprint as social_blueprint
+    from timebank.web import errors, security
+    from timebank.web.auth import blueprint as auth_blueprint
+    from timebank.web.categories import blueprint as categories_blueprint
+    from timebank.web.coordinator import blueprint as coordinator_blueprint
+    from timebank.web.extensions import csrf, limiter, login_manager
+    from timebank.web.member import blueprint as member_blueprint
+    from timebank.web.reports import blueprint as reports_blueprint
+    from timebank.web.social import blueprint as social_blueprint
 
     app = Flask(__name__, instance_path=str(Path(os.environ.get("TIMEBANK_INSTANCE", "instance")).resolve()))
     app.config.update(

@@ -18,8 +18,8 @@ from wtforms import SelectChoice
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
 from timebank.services import auth, banks, batch, ledger, members
-from web.coordinator import blueprint
-from web.coordinator.forms import (
+from timebank.web.coordinator import blueprint
+from timebank.web.coordinator.forms import (
     ExchangeForm,
     GrantForm,
     GroupExchangeForm,
@@ -33,8 +33,8 @@ from web.coordinator.forms import (
     StatusForm,
     UploadForm,
 )
-from web.errors import status_for
-from web.extensions import database
+from timebank.web.errors import status_for
+from timebank.web.extensions import database
 
 # Where each refusal of the ledger is shown: the field the person has to change.
 EXCHANGE_ERROR_FIELDS = (

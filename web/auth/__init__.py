@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-blueprint = Blueprint("auth", __name__)
-
-from web.auth import routes  # noqa: E402,F401  (registers the views)
