@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.rules import EARTH_RADIUS_KM, Table, feasible_mask, haversine_km
-from matching.scoring import BUCKET_MIN_PROBABILITY, WEIGHTS, Features, pair_scores, proximity
+from matching.scoring import BUCKET_MIN_PROBABILITY, Features, combine, pair_scores, proximity
 
 __all__ = ["Pairs", "candidate_pairs", "bucket_members", "unit_vectors", "within_km"]
 
@@ -149,7 +149,7 @@ def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.
     c_owner = table.cap_owner[caps]
     c_root = features.c_root[caps].T
     c_words = features.c_words[caps].T.tocsr()
-    doing = WEIGHTS["doing"] * table.doing[caps]
+    doing = table.doing[caps].astype(np.float64)
     keep_cap = KEEP_PER_CAPABILITY + table.capacity[caps]
     need_points = unit_vectors(table.lat[table.need_owner[needs]], table.lon[table.need_owner[needs]])
     cap_points = unit_vectors(table.lat[c_owner], table.lon[c_owner])
@@ -157,18 +157,12 @@ def _remote_pairs(table: Table, features: Features, needs: np.ndarray, caps: np.
     step = max(1, _BLOCK_PAIRS // len(caps))
     for start in range(0, len(needs), step):
         block = needs[start:start + step]
-        a = table.need_owner[block]
-        ok = a[:, None] != c_owner[None, :]
-        ok &= ~table.requires_checked[block][:, None] | table.checked[c_owner][None, :]
-        sa, sb = table.slots[a][:, None], table.slots[c_owner][None, :]
-        ok &= (sa == -1) | (sb == -1) | ((sa & sb) != 0)
         # Nearness only (remote help has no distance rule): chords from one matrix product.
         chord = np.sqrt(np.maximum(2.0 - 2.0 * (need_points[start:start + step] @ cap_points.T), 0.0))
         distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2, 1.0))
-        score = (WEIGHTS["category"] * np.minimum(features.n_root[block] @ c_root, 1.0)
-                 + WEIGHTS["words"] * np.minimum((features.n_words[block] @ c_words).toarray(), 1.0)
-                 + doing[None, :]
-                 + WEIGHTS["nearness"] * proximity(distance, table.max_km[caps][None, :], True))
+        ok = feasible_mask(table, block[:, None], caps[None, :], distance_km=distance)
+        score = combine(features.n_root[block] @ c_root, (features.n_words[block] @ c_words).toarray(),
+                        doing[None, :], proximity(distance, table.max_km[caps][None, :], True))
         score = np.where(ok, score, -1.0)
         rows, cols = [], []
         if len(caps) > per_need:

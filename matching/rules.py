@@ -1,10 +1,13 @@
 """The five hard rules of matching-io.md, one pair at a time and over whole arrays.
 
-The scalar form names the broken rule (for explanations and tests); the array form is
-what candidate generation uses. Both must agree: tests check one against the other.
+The scalar form (:func:`why_infeasible`) names the broken rule for one pair; the array
+forms (:func:`feasible_mask` for candidate generation, :func:`broken_rules` for the
+explanations) share one vectorised statement of the rules. Tests check the scalar form
+against every array form the engine uses.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,22 +122,39 @@ class Table:
         return haversine_km(self.lat[a], self.lon[a], self.lat[b], self.lon[b])
 
 
-def feasible_mask(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray,
-                  distance_km: np.ndarray | None = None) -> np.ndarray:
-    """For arrays of (need, capability) pairs, True where all five hard rules hold."""
+def _broken(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray,
+            distance_km: np.ndarray | None = None) -> list[np.ndarray]:
+    """For arrays of (need, capability) pairs, one mask per rule in :data:`RULES` order:
+    True where the pair breaks it. The arrays broadcast."""
     a, b = table.need_owner[need_idx], table.cap_owner[cap_idx]
-    ok = (a != b) & table.share[cap_idx]
-    ok &= ~table.requires_checked[need_idx] | table.checked[b]
-    sa, sb = table.slots[a], table.slots[b]
-    ok &= (sa == -1) | (sb == -1) | ((sa & sb) != 0)
     if distance_km is None:
         distance_km = table.distance_km(need_idx, cap_idx)
     both_located = table.has_location[a] & table.has_location[b]
     with np.errstate(invalid="ignore"):
         near = distance_km <= table.max_km[cap_idx] + DISTANCE_SLACK_KM
     same_area = (table.area[a] >= 0) & (table.area[a] == table.area[b])
-    ok &= table.remote[cap_idx] | np.where(both_located, near, same_area)
-    return ok
+    sa, sb = table.slots[a], table.slots[b]
+    remote = table.remote[cap_idx]
+    return [
+        a == b,
+        ~table.share[cap_idx],
+        table.requires_checked[need_idx] & ~table.checked[b],
+        (sa != -1) & (sb != -1) & ((sa & sb) == 0),
+        ~remote & both_located & ~near,
+        ~remote & ~both_located & ~same_area,
+    ]
+
+
+def feasible_mask(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray,
+                  distance_km: np.ndarray | None = None) -> np.ndarray:
+    """For arrays of (need, capability) pairs, True where all five hard rules hold.
+
+    The arrays broadcast (a column of needs against a row of capabilities gives a
+    matrix). ``distance_km``, when given, is the pairs' distance already computed; it
+    matters only for capabilities that are not remote.
+    """
+    broken = _broken(table, need_idx, cap_idx, distance_km)
+    return ~functools.reduce(np.logical_or, broken)
 
 
 RULE_CODES = ("", *RULES)
@@ -144,23 +164,8 @@ def broken_rules(table: Table, need_idx: np.ndarray, cap_idx: np.ndarray) -> np.
     """For each pair, the index in :data:`RULE_CODES` of the first hard rule it breaks
     (0 when the pair is feasible). Arrays broadcast: a column of needs against a row of
     capabilities gives a matrix."""
-    a, b = table.need_owner[need_idx], table.cap_owner[cap_idx]
-    distance_km = haversine_km(table.lat[a], table.lon[a], table.lat[b], table.lon[b])
-    both_located = table.has_location[a] & table.has_location[b]
-    with np.errstate(invalid="ignore"):
-        near = distance_km <= table.max_km[cap_idx] + DISTANCE_SLACK_KM
-    same_area = (table.area[a] >= 0) & (table.area[a] == table.area[b])
-    sa, sb = table.slots[a], table.slots[b]
-    remote = table.remote[cap_idx]
-    checks = [
-        a == b,
-        ~table.share[cap_idx],
-        table.requires_checked[need_idx] & ~table.checked[b],
-        (sa != -1) & (sb != -1) & ((sa & sb) == 0),
-        ~remote & both_located & ~near,
-        ~remote & ~both_located & ~same_area,
-    ]
-    out = np.zeros(np.broadcast(a, b).shape, dtype=np.int8)
+    checks = _broken(table, need_idx, cap_idx)
+    out = np.zeros(np.broadcast_shapes(*(np.shape(c) for c in checks)), dtype=np.int8)
     for code in range(len(checks), 0, -1):
         out[np.broadcast_to(checks[code - 1], out.shape)] = code
     return out

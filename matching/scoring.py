@@ -15,9 +15,9 @@ from matching.taxonomy import CATEGORIES
 from matching.text import read_text
 from matching.vectors import TextSpace
 
-__all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "pair_scores", "proximity"]
+__all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "combine", "pair_scores", "proximity"]
 
-#: How much each part contributes to a score; they sum to 1.
+#: How much each part contributes to a score (:func:`combine`); they sum to 1, so a score is at most 1.
 WEIGHTS = {"category": 0.72, "words": 0.16, "doing": 0.06, "nearness": 0.06}
 #: Below this a need stays unassigned: a poor match is worse than none.
 MIN_SCORE = 0.55
@@ -171,6 +171,20 @@ def proximity(distance_km: np.ndarray, max_km: np.ndarray, remote: np.ndarray) -
     return np.where(np.isnan(distance_km), 0.5, near)
 
 
+def combine(category: np.ndarray, words: np.ndarray, doing: np.ndarray, nearness: np.ndarray) -> np.ndarray:
+    """The score formula, written once: the parts of a score weighed by :data:`WEIGHTS`.
+
+    ``category`` is the overlap of two category distributions, ``words`` the cosine of
+    two texts' vectors (each capped at 1), ``doing`` 1 when the helper already does
+    this, ``nearness`` from :func:`proximity`. Arrays broadcast, so pairs can come as
+    parallel arrays or as a block of needs against a row of capabilities.
+    """
+    return (WEIGHTS["category"] * np.minimum(category, 1.0)
+            + WEIGHTS["words"] * np.minimum(words, 1.0)
+            + WEIGHTS["doing"] * doing
+            + WEIGHTS["nearness"] * nearness)
+
+
 def pair_scores(features: Features, need_idx: np.ndarray, cap_idx: np.ndarray, doing: np.ndarray,
                 nearness: np.ndarray, chunk: int = 200_000) -> np.ndarray:
     """Scores of (need, capability) pairs given as parallel index arrays."""
@@ -180,10 +194,5 @@ def pair_scores(features: Features, need_idx: np.ndarray, cap_idx: np.ndarray, d
         j = cap_idx[start:start + chunk]
         category = np.einsum("ij,ij->i", features.n_root[i], features.c_root[j])
         words = np.asarray(features.n_words[i].multiply(features.c_words[j]).sum(axis=1)).ravel()
-        out[start:start + chunk] = (
-            WEIGHTS["category"] * np.minimum(category, 1.0)
-            + WEIGHTS["words"] * np.minimum(words, 1.0)
-            + WEIGHTS["doing"] * doing[j]
-            + WEIGHTS["nearness"] * nearness[start:start + chunk]
-        )
+        out[start:start + chunk] = combine(category, words, doing[j], nearness[start:start + chunk])
     return np.clip(out, 0.0, 1.0)

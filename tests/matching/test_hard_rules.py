@@ -9,7 +9,7 @@ import pytest
 from matching import match
 from matching.candidates import within_km
 from matching.profiles import SLOTS
-from matching.rules import Table, feasible_mask, haversine_km, why_infeasible
+from matching.rules import RULE_CODES, Table, broken_rules, feasible_mask, haversine_km, why_infeasible
 from tests.matching.conftest import LEITH, LINLITHGOW, NEW_TOWN, need, offer, person, profiles
 
 DOG = "Could someone walk my dog while my hip heals?"
@@ -124,13 +124,27 @@ def _random_people(seed: int, count: int = 40):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_array_rules_agree_with_the_rules_one_pair_at_a_time(seed):
+    """Every vectorised form the engine uses: pairs as parallel arrays (local offers), a
+    block of needs against a row of remote offers with the distance given (remote
+    offers; the distance must not matter to them), and the first broken rule (the
+    explanations)."""
     table = Table.from_profiles(_random_people(seed))
-    n_idx, c_idx = np.divmod(np.arange(len(table.needs) * len(table.capabilities)), len(table.capabilities))
+    needs, caps = np.arange(len(table.needs)), np.arange(len(table.capabilities))
+    n_idx, c_idx = np.divmod(np.arange(len(needs) * len(caps)), len(caps))
     fast = feasible_mask(table, n_idx, c_idx)
-    for i, j, ok in zip(n_idx, c_idx, fast):
+    remote = caps[table.remote]
+    assert len(remote) and len(remote) < len(caps)
+    by_block = feasible_mask(table, needs[:, None], remote[None, :],
+                             distance_km=np.full((len(needs), len(remote)), np.nan))
+    remote_column = {j: r for r, j in enumerate(remote.tolist())}
+    codes = broken_rules(table, needs[:, None], caps[None, :])
+    for i, j, ok in zip(n_idx.tolist(), c_idx.tolist(), fast.tolist()):
         slow = why_infeasible(table.profiles[table.need_owner[i]], table.needs[i],
                               table.profiles[table.cap_owner[j]], table.capabilities[j])
         assert ok == (slow is None), slow
+        assert RULE_CODES[codes[i, j]] == (slow or ""), slow
+        if j in remote_column:
+            assert by_block[i, remote_column[j]] == ok, slow
 
 
 @pytest.mark.parametrize("seed", range(5))
