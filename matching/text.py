@@ -96,35 +96,15 @@ def _sentence_weight(words: list[str]) -> float:
 # The term index, built once from the taxonomy.
 # ----------------------------------------------------------------------------------------
 
-def _parse_term(raw: str) -> tuple[tuple[str, ...], str, float]:
-    """A term's stems, how they must appear (``ordered`` with small gaps, ``adjacent``,
-    or ``together`` anywhere in one sentence, written "a+b") and its weight."""
-    weak = raw.startswith("~")
-    raw = raw.lstrip("~")
-    weight = None
-    if "^" in raw:
-        raw, w = raw.rsplit("^", 1)
-        weight = float(w)
-    mode = "ordered"
-    if raw.startswith("="):
-        mode, raw = "adjacent", raw[1:]
-    elif "+" in raw:
-        mode, raw = "together", raw.replace("+", " ")
-    stems = tuple(stem(t) for t in tokens(raw))
-    if weight is None:
-        weight = 0.4 if weak else (1.0, 1.6, 2.0)[min(len(stems), 3) - 1]
-    return stems, mode, weight
-
-
 def _build_index():
     phrases: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
     for k, cat in enumerate(CATEGORIES):
-        for raw in cat.terms:
-            stems, mode, weight = _parse_term(raw)
+        for term in cat.parsed_terms:
+            stems = tuple(stem(t) for t in tokens(term.text))
             if not stems:
                 continue
-            slot = phrases.setdefault((stems, mode), {})
-            slot[k] = max(slot.get(k, 0.0), weight)
+            slot = phrases.setdefault((stems, term.mode), {})
+            slot[k] = max(slot.get(k, 0.0), term.weight_for(len(stems)))
     by_stem: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for key in phrases:
         by_stem.setdefault(min(key[0]), []).append(key)

@@ -43,14 +43,10 @@ def _stems(text: str) -> list[str]:
     return [s for s, _ in read_text(text).stems]
 
 
-def _clean_term(raw: str) -> str:
-    return raw.lstrip("~=").split("^")[0].replace("+", " ")
-
-
 @lru_cache(maxsize=1)
 def reference_documents() -> tuple[str, ...]:
     """One document per taxonomy category: its name, its description and its words."""
-    return tuple(". ".join([c.name, c.description, ", ".join(_clean_term(t) for t in c.terms)])
+    return tuple(". ".join([c.name, c.description, ", ".join(t.text for t in c.parsed_terms)])
                  for c in CATEGORIES)
 
 
@@ -59,10 +55,9 @@ def _term_documents() -> tuple[tuple[str, ...], np.ndarray]:
     """Every category name and strong term as a tiny document of its own, with its category."""
     documents, labels = [], []
     for k, category in enumerate(CATEGORIES):
-        for term in (category.name, *category.terms):
-            if not term.startswith("~"):
-                documents.append(_clean_term(term))
-                labels.append(k)
+        strong = [t.text for t in category.parsed_terms if not t.weak]
+        documents.extend([category.name, *strong])
+        labels.extend([k] * (1 + len(strong)))
     return tuple(documents), np.array(labels, dtype=np.int64)
 
 

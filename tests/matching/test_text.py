@@ -5,7 +5,7 @@ import pytest
 
 from matching.profiles import Need
 from matching.scoring import build_features
-from matching.taxonomy import CATEGORIES, CATEGORY_BY_ID
+from matching.taxonomy import CATEGORIES, CATEGORY_BY_ID, Term
 from matching.text import read_text, stem
 from tests.matching.heldout_texts import HELD_OUT
 
@@ -19,6 +19,19 @@ def test_every_category_has_a_description_and_words():
     assert len(CATEGORIES) == 42
     for category in CATEGORIES:
         assert category.description and len(category.terms) >= 10, category.id
+
+
+@pytest.mark.parametrize("raw, term, weight", [
+    ("walk dog", Term("walk dog"), 1.6),
+    ("~advice", Term("advice", weak=True), 0.4),
+    ("=phone me^2.5", Term("phone me", mode="adjacent", weight=2.5), 2.5),
+    ("sewing machine+packed up^3", Term("sewing machine packed up", mode="together", weight=3.0), 3.0),
+    ("~walk+dog^0.3", Term("walk dog", mode="together", weak=True, weight=0.3), 0.3),
+    ("bread and milk", Term("bread and milk"), 2.0),
+])
+def test_a_term_is_parsed_from_the_taxonomy_mini_language(raw, term, weight):
+    assert Term.parse(raw) == term
+    assert term.weight_for(len(term.text.split())) == weight
 
 
 def test_our_own_held_out_wording_is_read_right():
