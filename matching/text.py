@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from matching.taxonomy import CATEGORIES
 
@@ -344,10 +345,23 @@ def _sentence_words(raw: str) -> tuple[list[str], set[int]]:
     return words, clause_ends
 
 
+class _Sentence(NamedTuple):
+    """What one sentence says: ``weight``, how central it is (see ``_sentence_weight``);
+    ``scores``, the evidence for each category index; ``evidence``, (category index,
+    words as written) pairs; ``content``, each content stem with its word as written;
+    ``translating``, whether it asks for translation."""
+
+    weight: float
+    scores: dict[int, float]
+    evidence: list[tuple[int, str]]
+    content: dict[str, str]
+    translating: bool
+
+
 @lru_cache(maxsize=400_000)
-def _read_sentence(raw: str):
-    """One sentence's weight, term scores, evidence, content words and whether it asks
-    for translation (cached: filler sentences repeat across many texts)."""
+def _read_sentence(raw: str) -> _Sentence | None:
+    """What one sentence says, or None when it has no words (cached: filler sentences
+    repeat across many texts)."""
     words, clause_ends = _sentence_words(raw)
     if not words:
         return None
@@ -397,7 +411,7 @@ def _read_sentence(raw: str):
     if cue:
         scores, evidence = _to_learning(scores, evidence, cue)
     translating = any(w in _TRANSLATING and f != _NEGATED for w, f in zip(words, factors))
-    return _sentence_weight(words), scores, evidence, content, translating
+    return _Sentence(_sentence_weight(words), scores, evidence, content, translating)
 
 
 _LEARNED_IN = {k: [c.id for c in CATEGORIES].index(c.learned_in)
@@ -427,10 +441,10 @@ _TRANSLATE_IDS = [k for k, c in enumerate(CATEGORIES) if c.id.startswith("transl
 _MOVED_BY_TRANSLATING = [k for k, c in enumerate(CATEGORIES) if c.id in ("paperwork", "english_practice")]
 
 
-def _language_named(sentences) -> int | None:
+def _language_named(sentences: list[_Sentence]) -> int | None:
     """The translation category whose language the text names most strongly, if any;
     the weak "translate" cue alone names none."""
-    totals = {k: sum(r[1].get(k, 0.0) * r[0] for r in sentences) for k in _TRANSLATE_IDS}
+    totals = {k: sum(r.scores.get(k, 0.0) * r.weight for r in sentences) for k in _TRANSLATE_IDS}
     best = max(totals, key=lambda k: (totals[k], -k))
     others = [v for k, v in totals.items() if k != best]
     return best if totals[best] > max(others) else None
@@ -446,23 +460,23 @@ def read_text(text: str) -> CategoryGuess:
     teaches it, and one asking for translation moves letters to the language named.
     """
     sentences = [r for r in (_read_sentence(raw) for raw in _SENTENCE.split(text)) if r is not None]
-    top = max((r[0] for r in sentences), default=1.0)
+    top = max((r.weight for r in sentences), default=1.0)
     scores: dict[int, float] = {}
     evidence: dict[int, list[str]] = {}
     content: dict[str, float] = {}
     surface: dict[str, str] = {}
     language = _language_named(sentences)
-    for base, sentence_scores, sentence_evidence, sentence_content, translating in sentences:
-        weight = base / top
-        moved = _MOVED_BY_TRANSLATING if translating and language is not None else ()
-        for k, v in sentence_scores.items():
+    for sentence in sentences:
+        weight = sentence.weight / top
+        moved = _MOVED_BY_TRANSLATING if sentence.translating and language is not None else ()
+        for k, v in sentence.scores.items():
             into = language if k in moved else k
             scores[into] = scores.get(into, 0.0) + v * weight
-        for k, said in sentence_evidence:
+        for k, said in sentence.evidence:
             said_list = evidence.setdefault(language if k in moved else k, [])
             if said not in said_list:
                 said_list.append(said)
-        for s, w in sentence_content.items():
+        for s, w in sentence.content.items():
             content[s] = max(content.get(s, 0.0), weight)
             surface.setdefault(s, w)
     return CategoryGuess(
