@@ -127,12 +127,8 @@ def _probabilities(distinct: list[str], space: TextSpace, vectors, n_labels: int
     return rows, likeness_words
 
 
-def build_features(needs, capabilities, lsa_components: int | None = None) -> Features:
-    """Category probabilities and word vectors for every need and capability.
-
-    ``lsa_components`` reduces the vectors by latent semantic analysis; it was measured
-    and is not used by the engine (see :mod:`matching.vectors`).
-    """
+def build_features(needs, capabilities) -> Features:
+    """Category probabilities and word vectors for every need and capability."""
     labels = [c.id for c in CATEGORIES]
     for item in list(needs) + list(capabilities):
         if item.category is not None and item.category not in labels:
@@ -140,7 +136,7 @@ def build_features(needs, capabilities, lsa_components: int | None = None) -> Fe
     index = {label: k for k, label in enumerate(labels)}
     # Needs and capabilities are read together: each side teaches the other new words.
     distinct, inverse = _unique([n.text for n in needs] + [c.text for c in capabilities])
-    space = TextSpace(lsa_components=lsa_components)
+    space = TextSpace()
     vectors = space.fit_transform(distinct)
     rows, likeness_words = _probabilities(distinct, space, vectors, len(labels))
     prob = rows[inverse]

@@ -10,9 +10,8 @@ scikit-learn is imported here only, and only its two submodules in use, when vec
 are first built: ``import matching`` and the taxonomy stay light. Importing them costs
 about 0.9 s on this machine (most of it scipy.stats, which scikit-learn loads itself).
 
-Latent semantic analysis (``lsa_components``) is kept as an option because it was tried:
-on our held-out wording it placed texts worse than the TF-IDF vectors themselves (see
-the README), so the engine does not use it.
+Latent semantic analysis was measured and left out: on our held-out wording it placed
+texts worse than the TF-IDF vectors themselves (see the README).
 """
 from __future__ import annotations
 
@@ -70,23 +69,17 @@ class TextSpace:
 
     Args:
         word_share: how much of a vector's weight is words (the rest is letter sequences).
-        lsa_components: when given, likeness (placing a text by its references) is
-            measured after truncated SVD to this many dimensions (latent semantic
-            analysis); the vectors themselves stay TF-IDF. Measured, not used by the engine.
-        random_state: seed of the SVD, so the same input gives the same vectors.
     """
 
-    def __init__(self, word_share: float = 0.5, lsa_components: int | None = None, random_state: int = 0):
+    def __init__(self, word_share: float = 0.5):
         self.word_share = word_share
-        self.lsa_components = lsa_components
-        self.random_state = random_state
 
     def fit_transform(self, texts: list[str]):
         """Fit on the references and ``texts``; return the texts' vectors (one row each).
 
         Sets ``references_`` (one row per taxonomy category), ``terms_`` (one row per
         category name or term, its category in ``term_labels_``), ``words_`` and
-        ``chars_`` (the fitted vectorizers) and ``svd_`` (None unless ``lsa_components``).
+        ``chars_`` (the fitted vectorizers).
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -98,13 +91,6 @@ class TextSpace:
         chars = self.chars_.fit_transform(documents)
         matrix = _normalise(sparse.hstack([words * np.sqrt(self.word_share),
                                            chars * np.sqrt(1.0 - self.word_share)], format="csr"))
-        self.svd_ = None
-        if self.lsa_components:
-            from sklearn.decomposition import TruncatedSVD
-
-            k = min(self.lsa_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
-            if k >= 2:
-                self.svd_ = TruncatedSVD(k, algorithm="randomized", random_state=self.random_state).fit(matrix)
         n_refs = len(CATEGORIES)
         self.references_ = matrix[:n_refs]
         terms, self.term_labels_ = _term_documents()
@@ -118,10 +104,7 @@ class TextSpace:
                                         format="csr"))
 
     def likeness(self, a, b) -> np.ndarray:
-        """Cosines between the rows of ``a`` and of ``b`` (dense, ``len(a)`` x ``len(b)``),
-        in the LSA space when there is one."""
-        if self.svd_ is not None:
-            return _normalise(self.svd_.transform(a)) @ _normalise(self.svd_.transform(b)).T
+        """Cosines between the rows of ``a`` and of ``b`` (dense, ``len(a)`` x ``len(b)``)."""
         return (a @ b.T).toarray()
 
     def reference_similarity(self, vectors) -> np.ndarray:
@@ -160,13 +143,10 @@ class TextSpace:
 
 
 def _normalise(matrix):
-    if sparse.issparse(matrix):
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    """Rows of a sparse matrix scaled to unit length (empty rows stay empty)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return matrix / norms
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
 @lru_cache(maxsize=200_000)

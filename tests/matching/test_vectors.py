@@ -84,14 +84,6 @@ def test_vectors_are_unit_length_and_the_same_every_time():
     assert np.allclose(first[0].toarray(), first[2].toarray())
 
 
-def test_latent_semantic_analysis_is_seeded_and_scores_stay_in_range():
-    texts = [t for t, _ in WIDER_TUNING[:40]]
-    one = build_features([Need(str(i), t) for i, t in enumerate(texts)], [], lsa_components=20)
-    two = build_features([Need(str(i), t) for i, t in enumerate(texts)], [], lsa_components=20)
-    assert np.array_equal(one.n_prob, two.n_prob)
-    assert one.n_prob.min() >= 0.0 and one.n_prob.sum(axis=1).max() <= 1.0 + 1e-9
-
-
 def test_scikit_learn_loads_only_when_matching_runs_and_only_its_text_part():
     assert not any(m.startswith("sklearn") for m in _modules_after("import matching; from matching import match"))
     loaded = _modules_after("from matching import match; match([])")
