@@ -2,13 +2,13 @@
 
 Each need takes at most one capability, each capability at most ``capacity`` needs, and a
 pair below the minimum score is never used. At scale this is a min-cost flow on arrays
-(OR-Tools); networkx gives the same answer exactly on small inputs, for tests.
+(OR-Tools); the tests check it against networkx's exact matching on small inputs.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["assign", "candidate_graph", "exact_total_score", "SCORE_UNITS"]
+__all__ = ["assign", "SCORE_UNITS"]
 
 #: Scores become integer costs in millionths.
 SCORE_UNITS = 1_000_000
@@ -47,26 +47,3 @@ def assign(n_needs: int, capacity: np.ndarray, need: np.ndarray, cap: np.ndarray
     used = flow.flows(np.arange(len(need))) > 0
     assigned[need[used]] = cap[used]
     return assigned
-
-
-def candidate_graph(need: np.ndarray, cap: np.ndarray, score: np.ndarray):
-    """The bipartite candidate graph as networkx: nodes ("need", i) and ("cap", j)."""
-    import networkx as nx
-
-    graph = nx.Graph()
-    for i, j, s in zip(need.tolist(), cap.tolist(), score.tolist()):
-        graph.add_edge(("need", i), ("cap", j), weight=s)
-    return graph
-
-
-def exact_total_score(capacity: np.ndarray, need: np.ndarray, cap: np.ndarray, score: np.ndarray) -> float:
-    """The best total score, by networkx's exact ``max_weight_matching`` on a graph where
-    each capability is copied ``capacity`` times. Cubic time: small inputs only."""
-    import networkx as nx
-
-    graph = nx.Graph()
-    for i, j, s in zip(need.tolist(), cap.tolist(), score.tolist()):
-        for copy in range(int(capacity[j])):
-            graph.add_edge(("need", i), ("cap", j, copy), weight=round(s * SCORE_UNITS))
-    matching = nx.max_weight_matching(graph)
-    return sum(graph.edges[u, v]["weight"] for u, v in matching) / SCORE_UNITS
