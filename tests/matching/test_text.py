@@ -1,6 +1,8 @@
 """Category inference: paraphrase, dialect, shorthand, misspelling and look-alikes."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from matching.profiles import Need
@@ -15,10 +17,16 @@ def top_category(text: str) -> str | None:
     return CATEGORIES[max(weights, key=lambda kw: (kw[1], -kw[0]))[0]].id if weights else None
 
 
-def test_every_category_has_a_description_and_words():
-    assert len(CATEGORIES) == 42
+def test_every_category_has_a_unique_id_a_name_a_description_and_words():
+    ids = [c.id for c in CATEGORIES]
+    assert len(set(ids)) == len(ids), "two categories share an id"
+    assert len({c.name for c in CATEGORIES}) == len(CATEGORIES), "two categories share a name"
     for category in CATEGORIES:
-        assert category.description and len(category.terms) >= 10, category.id
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", category.id), category.id
+        assert category.name.strip() and category.description.strip(), category.id
+        assert len(category.terms) >= 10, category.id
+        assert all(term.text.split() for term in category.parsed_terms), category.id
+        assert category.learned_in is None or category.learned_in in ids, category.id
 
 
 @pytest.mark.parametrize("raw, term, weight", [
