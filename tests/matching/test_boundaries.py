@@ -1,8 +1,10 @@
 """What the matching package may import, and edge cases of input size."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 from matching import match
 from tests.matching.conftest import need, person, profiles
@@ -24,6 +26,26 @@ def test_the_taxonomy_stays_light_for_the_ledger():
     loaded = _modules_after("from matching.taxonomy import CATEGORIES")
     roots = {name.split(".")[0] for name in loaded}
     assert not roots & {"numpy", "scipy", "sklearn", "ortools", "networkx"}
+
+
+# An import of benchmarks/data/locked.py, however it is written.
+_LOCKED = re.compile(r"benchmarks[./]data[./]locked|from\s+benchmarks\.data\s+import\s+[^\n]*\blocked\b|\w+_LOCKED\b")
+
+
+def _reads_a_locked_set(source: str) -> bool:
+    return bool(_LOCKED.search(source))
+
+
+def test_no_test_reads_a_locked_set():
+    """The locked wording is measured by benchmarks/matching_quality.py and reported:
+    a test that gated on it would be the first thing the next engineer tuned against."""
+    assert _reads_a_locked_set("from benchmarks.data.locked import BLIND_LOCKED")
+    assert _reads_a_locked_set("from benchmarks.data import locked, tuned")
+    assert not _reads_a_locked_set("from benchmarks.data.tuned import BLIND_TUNING")
+    tests = Path(__file__).resolve().parents[1]
+    readers = [str(path.relative_to(tests)) for path in sorted(tests.rglob("*.py"))
+               if path != Path(__file__).resolve() and _reads_a_locked_set(path.read_text(encoding="utf-8"))]
+    assert readers == []
 
 
 def test_no_profiles_give_no_results():

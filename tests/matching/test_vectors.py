@@ -1,30 +1,32 @@
 """The scikit-learn part: TF-IDF over words and letter sequences, placement by likeness,
-ranking within a category, and our held-out wording as a floor."""
+ranking within a category, and the wording the engine was tuned on as a regression floor."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from benchmarks.data import hits, needs_read_right
+from benchmarks.data.tuned import BLIND_TUNING, FIRST_TUNING, WIDER_TUNING
 from matching import match
 from matching.profiles import Need
 from matching.scoring import build_features
 from matching.text import read_text
 from matching.vectors import TextSpace, alike_words
 from tests.matching.conftest import need, offer, person, profiles
-from tests.matching.heldout_texts import HELD_OUT, WIDER_LOCKED, WIDER_TUNING
 
 from .test_boundaries import _modules_after
 
 
-def _accuracy(texts: list[tuple[str, str]]) -> float:
-    features = build_features([Need(str(i), text) for i, (text, _) in enumerate(texts)], [])
-    return float(np.mean([features.top_category(row) == want for row, (_, want) in zip(features.n_prob, texts)]))
-
-
-@pytest.mark.parametrize("name, texts", [("HELD_OUT", HELD_OUT), ("WIDER_TUNING", WIDER_TUNING),
-                                         ("WIDER_LOCKED", WIDER_LOCKED)])
-def test_our_held_out_wording_is_placed_right_at_least_nine_times_in_ten(name, texts):
-    assert _accuracy(texts) >= 0.90, name
+@pytest.mark.parametrize("rows, count, floor", [
+    # 146/146, 96/96 and 214/214 when these floors were set; all three were tuned on.
+    pytest.param(FIRST_TUNING, needs_read_right, 0.97, id="FIRST_TUNING"),
+    pytest.param(WIDER_TUNING, needs_read_right, 0.90, id="WIDER_TUNING"),
+    pytest.param(BLIND_TUNING, hits, 0.97, id="BLIND_TUNING"),
+])
+def test_the_wording_the_engine_was_tuned_on_is_still_read_right(rows, count, floor):
+    """A regression floor, one per tuned set. The locked sets are not here: they are
+    measured by benchmarks/matching_quality.py and reported, never gated."""
+    assert count(rows) / len(rows) >= floor
 
 
 @pytest.mark.parametrize("text, category", [
@@ -89,19 +91,3 @@ def test_scikit_learn_loads_only_when_matching_runs_and_only_its_text_part():
     loaded = _modules_after("from matching import match; match([])")
     assert "sklearn.feature_extraction.text" in loaded
     assert not {"sklearn.decomposition", "sklearn.neighbors", "sklearn.linear_model"} & loaded
-
-
-def test_the_blind_tuning_half_is_read_right_at_least_97_times_in_100():
-    """Texts by an author who saw only the category names and descriptions, read as the
-    engine reads them: needs and offers together (214/214 when the floor was set)."""
-    from tests.matching.blind_texts import BLIND_TUNING, hits
-
-    assert hits(BLIND_TUNING) / len(BLIND_TUNING) >= 0.97
-
-
-def test_the_blind_locked_half_is_read_right_at_least_92_times_in_100():
-    """The half nothing was tuned on (196/210 = 0.933 when the floor was set): a change
-    that costs it more than a couple of texts is a change that does not generalise."""
-    from tests.matching.blind_texts import BLIND_LOCKED, hits
-
-    assert hits(BLIND_LOCKED) / len(BLIND_LOCKED) >= 0.92
