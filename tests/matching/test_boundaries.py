@@ -28,8 +28,10 @@ def test_the_taxonomy_stays_light_for_the_ledger():
     assert not roots & {"numpy", "scipy", "sklearn", "ortools", "networkx"}
 
 
-# An import of benchmarks/data/locked.py, however it is written.
-_LOCKED = re.compile(r"benchmarks[./]data[./]locked|from\s+benchmarks\.data\s+import\s+[^\n]*\blocked\b|\w+_LOCKED\b")
+# An import of benchmarks/data/locked.py, however it is written, or a locked set's name.
+_LOCKED = re.compile(r"benchmarks[./]data[./]locked"
+                     r"|from\s+benchmarks\.data\s+import\s+[^\n]*\blocked\b"
+                     r"|\b(?:WIDER|BLIND)_LOCKED\b")
 
 
 def _reads_a_locked_set(source: str) -> bool:
