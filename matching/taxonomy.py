@@ -31,6 +31,7 @@ weights of the terms found in it (scaled by how central their sentence is, see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 __all__ = ["Category", "CATEGORIES", "CATEGORY_BY_ID", "Term"]
 
@@ -52,7 +53,7 @@ class Term:
     """
 
     text: str
-    mode: str = "ordered"
+    mode: Literal["ordered", "adjacent", "together"] = "ordered"
     weak: bool = False
     weight: float | None = None
 
@@ -65,7 +66,7 @@ class Term:
         if "^" in raw:
             raw, written = raw.rsplit("^", 1)
             weight = float(written)
-        mode = "ordered"
+        mode: Literal["ordered", "adjacent", "together"] = "ordered"
         if raw.startswith("="):
             mode, raw = "adjacent", raw[1:]
         elif "+" in raw:
