@@ -16,7 +16,6 @@ report, and never change the engine to move them.
     then 196/210 = 0.933. It is the nearest thing we have to the unseen wording the
     engine will meet.
 """
-# ruff: noqa: E501
 
 WIDER_LOCKED = [
     # shopping

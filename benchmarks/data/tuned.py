@@ -22,7 +22,6 @@ read; it does not say the engine generalises. The sets nothing was tuned on are 
     sayings, whole word families) and fixed as rules and families, not by adding each
     missed word.
 """
-# ruff: noqa: E501
 
 FIRST_TUNING = [
     # shopping
