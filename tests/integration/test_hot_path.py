@@ -11,7 +11,7 @@ import pytest
 
 from timebank.db.hot_path import hot_path
 from timebank.db.models import utcnow
-from timebank.domain.errors import BalanceBelowFloor
+from timebank.domain.errors import BalanceBelowFloor, MemberNotActive
 from timebank.services import banks, members
 
 
@@ -87,9 +87,25 @@ def test_an_exchange_that_is_not_plain_is_left_to_the_complete_path(
     for case, (slug, fields, member_started) in not_plain.items():
         assert path.post_exchange(slug, fields, member_started=member_started,
                                   check=_no_check) is None, case
+    assert ledger_state(bank) == before
+
+
+def test_whether_a_member_may_take_part_is_the_checks_to_say(database, pair, ledger_state):
+    """The hot path decides only whether an exchange is plain: a suspended member is
+    handed to the check (the ledger's posting checks), which refuses."""
+    bank, ann, bob = pair
     members.set_member_status(database, bank.slug, bob.id, "suspended")
-    assert path.post_exchange(bank.slug, _fields(ann, bob), member_started=False,
-                              check=_no_check) is None
+    before = ledger_state(bank)
+    seen = []
+
+    def refuse(locked):
+        seen.append({m: a.status for m, a in locked.members.items()})
+        raise MemberNotActive("no")
+
+    with pytest.raises(MemberNotActive):
+        hot_path(database).post_exchange(bank.slug, _fields(ann, bob), member_started=False,
+                                         check=refuse)
+    assert seen == [{ann.id: "active", bob.id: "suspended"}]
     assert ledger_state(bank) == before
 
 

@@ -3,13 +3,19 @@ import datetime as dt
 import pytest
 
 from timebank.domain import errors
+from timebank.domain import ledger as ledger_rules
 from timebank.domain.ledger import (
+    ExchangeKind,
     Limits,
+    PlannedEntry,
+    PostingRequest,
     check_balance_move,
     check_distinct_members,
     check_exchange_length,
     fingerprint,
     parse_day,
+    run_posting_checks,
+    run_request_checks,
     split_group,
 )
 
@@ -92,3 +98,100 @@ def test_every_error_has_a_distinct_stable_code():
     codes = [getattr(errors, name).code for name in errors.__all__]
     assert len(codes) == len(set(codes))
     assert all(code and code.islower() for code in codes)
+
+
+# ---------------------------------------------------------------- the two ordered lists
+
+
+def test_the_request_checks_are_in_the_documented_order():
+    assert [check.__name__ for check in ledger_rules.REQUEST_CHECKS] == [
+        "amount_is_whole_minutes",
+        "amount_is_positive",
+        "amount_fits_one_day",
+        "day_is_a_day_help_was_given",
+        "description_fits",
+        "reason_is_given",
+        "group_has_receivers",
+        "members_are_distinct",
+        "share_is_whole_minutes",
+    ]
+
+
+def test_the_posting_checks_are_in_the_documented_order():
+    assert [check.__name__ for check in ledger_rules.POSTING_CHECKS] == [
+        "members_are_active",
+        "community_pot_holds_enough",
+        "balances_stay_within_limits",
+    ]
+
+
+def test_every_check_names_the_codes_it_refuses_with():
+    """The first line of each check's docstring starts with its codes: the README's list."""
+    for check in (*ledger_rules.REQUEST_CHECKS, *ledger_rules.POSTING_CHECKS):
+        codes = check.__doc__.split(":")[0].split(", ")
+        known = {getattr(errors, name).code for name in errors.__all__}
+        assert set(codes) <= known, check.__name__
+
+
+def _request(**changes):
+    asked = dict(kind=ExchangeKind.EXCHANGE, amount_minutes=30, provider_id=1, receiver_ids=(2,),
+                 given_on=None, today=TODAY, description=None)
+    return PostingRequest(**{**asked, **changes})
+
+
+def test_the_first_broken_request_rule_is_the_one_named():
+    # Too long, in the future and to oneself: the length comes first in the list.
+    with pytest.raises(errors.ExchangeTooLong):
+        run_request_checks(_request(amount_minutes=25 * 60, given_on="2026-03-15", receiver_ids=(1,)))
+    with pytest.raises(errors.DayInFuture):
+        run_request_checks(_request(given_on="2026-03-15", receiver_ids=(1,)))
+    with pytest.raises(errors.SameMemberOnBothSides):
+        run_request_checks(_request(receiver_ids=(1,)))
+    run_request_checks(_request())
+
+
+@pytest.mark.parametrize("kind, changes, refusal", [
+    (ExchangeKind.GRANT, {"reason": " "}, errors.ReasonRequired),
+    (ExchangeKind.REVERSAL, {"reason": None}, errors.ReasonRequired),
+    (ExchangeKind.GROUP, {"receiver_ids": ()}, errors.InvalidInput),
+    (ExchangeKind.GROUP, {"amount_minutes": 3, "receiver_ids": (2, 3, 4, 5)}, errors.ExchangeTooLong),
+    (ExchangeKind.DONATION, {"amount_minutes": True}, errors.InvalidHours),
+    (ExchangeKind.DONATION, {"amount_minutes": 0}, errors.HoursNotPositive),
+    (ExchangeKind.EXCHANGE, {"description": "x" * 2001}, errors.InvalidInput),
+])
+def test_every_kind_of_posting_is_asked_through_the_one_list(kind, changes, refusal):
+    with pytest.raises(refusal):
+        run_request_checks(_request(kind=kind, **changes))
+
+
+def _entry(member_id, amount, balance=0, *, status="active", kind="member", limits=LIMITS):
+    return PlannedEntry(account_id=member_id or 99, member_id=member_id, account_kind=kind,
+                        who=f"M{member_id}", member_status=status, balance_minutes=balance,
+                        amount_minutes=amount, limits=limits)
+
+
+def test_the_first_broken_posting_rule_is_the_one_named():
+    over_ceiling, below_floor = _entry(1, 60, balance=6000), _entry(2, -60, balance=-600)
+    with pytest.raises(errors.MemberNotActive):
+        run_posting_checks("exchange", [over_ceiling, _entry(2, -60, balance=-600, status="suspended")])
+    # Entry by entry, in the order planned: the provider's ceiling before the receiver's floor.
+    with pytest.raises(errors.BalanceAboveCeiling):
+        run_posting_checks("exchange", [over_ceiling, below_floor])
+    with pytest.raises(errors.BalanceBelowFloor):
+        run_posting_checks("exchange", [_entry(1, 60), below_floor])
+    run_posting_checks("exchange", [_entry(1, 60), _entry(2, -60)])
+
+
+def test_a_grant_from_the_pot_needs_the_hours_in_it_but_a_group_remainder_does_not():
+    pot_short = _entry(None, -30, balance=20, status=None, kind="community_pot",
+                       limits=Limits(floor_minutes=0, ceiling_minutes=None))
+    with pytest.raises(errors.CommunityPotTooLow):
+        run_posting_checks("grant", [_entry(1, 30, balance=6000), pot_short])
+    run_posting_checks("group", [_entry(1, 31), _entry(2, -30),
+                                 _entry(None, -1, status=None, kind="community_pot", limits=None)])
+
+
+def test_a_reversal_may_move_the_balance_of_a_member_who_has_left():
+    run_posting_checks("reversal", [_entry(1, -60, balance=60, status="closed"), _entry(2, 60, balance=-60)])
+    with pytest.raises(errors.MemberNotActive):
+        run_posting_checks("exchange", [_entry(1, 60, status="closed"), _entry(2, -60)])

@@ -5,13 +5,14 @@ Almost every write to a time bank is a coordinator or a member logging help one 
 gave another. Through the ORM that costs several times what the database itself spends,
 so this path speaks to the driver directly, with statements written once per dialect.
 
-It handles only the plain case: both members active in the bank, the category (if any)
+It handles only the plain case: both members found in the bank, the category (if any)
 one of the bank's, the exchange posted at once (not a member's proposal waiting for
-confirmation), a key not used before, and every balance within its limits. For anything
-else it writes nothing and answers None, and the service layer takes its complete path,
-which gives the precise answer: a refusal named after its rule, or the exchange a
-retried key first recorded. The limits are the service layer's to check: it is handed
-the balances read under the locks, and refuses by raising.
+confirmation), and a key not used before. For anything else it writes nothing and
+answers None, and the service layer takes its complete path, which gives the precise
+answer: a refusal named after its rule, or the exchange a retried key first recorded.
+It decides only whether an exchange is plain, never whether it is allowed: the service
+layer is handed what was read under the locks (balances, limits, the members' status)
+and runs the ledger's posting checks on it, refusing by raising.
 
 - SQLite: `BEGIN IMMEDIATE` holds the write lock for the whole transaction; one query
   reads the bank, the members and their accounts, the limits are checked, then three
@@ -44,6 +45,7 @@ class MemberAccount:
 
     member_id: int
     name: str
+    status: str
     floor_minutes: int | None
     ceiling_minutes: int | None
     account_id: int
@@ -121,7 +123,7 @@ def _postgresql_post(casts: dict[str, str]) -> str:
 WITH locked AS ({_LOCKED} FOR UPDATE OF a),
 plain AS (
     SELECT min(bank_id) AS bank_id FROM locked
-    HAVING count(*) = 2 AND bool_and(status = 'active')
+    HAVING count(*) = 2
        AND (CAST(:category AS text) IS NULL OR bool_and(category_known))
        AND NOT (:member_started AND bool_and(need_confirmation))
 ),
@@ -273,7 +275,6 @@ def _sqlite_plain(rows: list, values: dict) -> bool:
     """What the PostgreSQL statement's `plain` decides, for SQLite's rows."""
     return (
         len(rows) == 2
-        and all(row[4] == "active" for row in rows)
         and (values["category"] is None or all(row[11] for row in rows))
         and not (values["member_started"] and all(row[10] for row in rows))
     )
@@ -283,7 +284,7 @@ def _locked_pair(rows: list) -> LockedPair:
     first = rows[0]
     return LockedPair(
         bank_id=first[7], bank_floor_minutes=first[8], bank_ceiling_minutes=first[9],
-        members={r[2]: MemberAccount(r[2], r[3], r[5], r[6], r[0], r[1]) for r in rows},
+        members={r[2]: MemberAccount(r[2], r[3], r[4], r[5], r[6], r[0], r[1]) for r in rows},
     )
 
 

@@ -1,7 +1,16 @@
 """Rules of the ledger, as pure functions over plain values.
 
-The service layer calls them inside the writing transaction, after it has locked the
-accounts, and stores rows only once every rule has passed.
+Every refusal of a write is in one of two ordered lists, and the order of each list is
+the order of the reasons a write is refused for (the first rule broken is the one named):
+
+- `REQUEST_CHECKS`, over what was asked (`PostingRequest`), before the database is read;
+- `POSTING_CHECKS`, over the entries a posting would write (`PlannedEntry`), with the
+  balances read under the accounts' locks, just before anything is written.
+
+Both paths that post, the service layer's through the ORM and the driver-level hot path
+of `timebank.db.hot_path`, call `run_posting_checks`; the hot path only decides whether
+an exchange is plain, never whether it is allowed. A new rule is one small function
+added to one of the lists, and one error class in `timebank.domain.errors`.
 """
 from __future__ import annotations
 
@@ -9,27 +18,43 @@ import datetime as dt
 import enum
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from timebank.domain.errors import (
     BalanceAboveCeiling,
     BalanceBelowFloor,
+    CommunityPotTooLow,
     DayInFuture,
     ExchangeTooLong,
+    HoursNotPositive,
     InvalidDay,
+    InvalidHours,
+    InvalidInput,
     InvalidLimits,
+    MemberNotActive,
     ReasonRequired,
     SameMemberOnBothSides,
 )
+from timebank.domain.text import clean_text
 
 __all__ = [
     "MAX_EXCHANGE_MINUTES",
+    "MAX_DESCRIPTION_CHARS",
     "DEFAULT_FLOOR_MINUTES",
     "DEFAULT_CEILING_MINUTES",
     "ExchangeKind",
     "ExchangeState",
     "AccountKind",
     "Limits",
+    "member_limits",
+    "entries_key",
+    "PostingRequest",
+    "PlannedEntry",
+    "REQUEST_CHECKS",
+    "POSTING_CHECKS",
+    "run_request_checks",
+    "run_posting_checks",
     "check_exchange_length",
     "check_distinct_members",
     "check_balance_move",
@@ -43,6 +68,7 @@ __all__ = [
 
 #: One exchange records at most a day of help: more is almost always a typing slip.
 MAX_EXCHANGE_MINUTES = 24 * 60
+MAX_DESCRIPTION_CHARS = 2000
 DEFAULT_FLOOR_MINUTES = -10 * 60
 DEFAULT_CEILING_MINUTES = 100 * 60
 
@@ -74,6 +100,20 @@ class Limits:
 
     floor_minutes: int | None
     ceiling_minutes: int | None
+
+
+def member_limits(bank_floor_minutes: int | None, bank_ceiling_minutes: int | None,
+                  floor_minutes: int | None, ceiling_minutes: int | None) -> Limits:
+    """A member's own limits where they have them, else their bank's."""
+    return Limits(
+        floor_minutes=bank_floor_minutes if floor_minutes is None else floor_minutes,
+        ceiling_minutes=bank_ceiling_minutes if ceiling_minutes is None else ceiling_minutes,
+    )
+
+
+def entries_key(member_id: int | None, account_kind: str) -> str:
+    """How an exchange view names an account: the member's id, or the bank's own account's kind."""
+    return str(member_id) if member_id is not None else account_kind
 
 
 def check_limits_are_sane(floor_minutes: int | None, ceiling_minutes: int | None) -> None:
@@ -193,3 +233,177 @@ def fingerprint(details: dict) -> str:
     """A stable digest of what a write asked for, to tell a retry from a reuse of its key."""
     canonical = json.dumps(details, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- the two lists of refusals
+
+
+@dataclass(frozen=True)
+class PostingRequest:
+    """A write to the ledger as asked for, before the database is read.
+
+    Values are as given (a form or a script may pass anything); the request checks say
+    whether they can be recorded.
+    """
+
+    kind: ExchangeKind
+    amount_minutes: object = None  # None for a reversal: it moves what the original moved
+    provider_id: int | None = None
+    receiver_ids: tuple = ()
+    given_on: object = None
+    today: dt.date | None = None
+    description: object = None
+    reason: object = None
+
+    def day(self) -> dt.date:
+        """The day the help was given (today when not said)."""
+        return parse_day(self.given_on, self.today or dt.date.today())
+
+    def description_text(self) -> str | None:
+        return clean_text(self.description, "the description", MAX_DESCRIPTION_CHARS)
+
+
+def amount_is_whole_minutes(request: PostingRequest) -> None:
+    """hours_not_a_number: the amount is a whole number of minutes."""
+    minutes = request.amount_minutes
+    if request.kind is not ExchangeKind.REVERSAL and (
+            not isinstance(minutes, int) or isinstance(minutes, bool)):
+        raise InvalidHours(f"{minutes!r} is not a whole number of minutes.")
+
+
+def amount_is_positive(request: PostingRequest) -> None:
+    """hours_not_positive: the amount is more than zero."""
+    if request.kind is not ExchangeKind.REVERSAL and request.amount_minutes <= 0:
+        raise HoursNotPositive("Hours must be more than zero.")
+
+
+def amount_fits_one_day(request: PostingRequest) -> None:
+    """exchange_too_long: one exchange records at most 24 hours."""
+    if request.kind is not ExchangeKind.REVERSAL:
+        check_exchange_length(request.amount_minutes)
+
+
+def day_is_a_day_help_was_given(request: PostingRequest) -> None:
+    """invalid_day, day_in_future: a real day, not in the future, not before 1970."""
+    request.day()
+
+
+def description_fits(request: PostingRequest) -> None:
+    """invalid_input: the description is at most MAX_DESCRIPTION_CHARS characters."""
+    request.description_text()
+
+
+def reason_is_given(request: PostingRequest) -> None:
+    """reason_required: a grant or a reversal says why, in at most 500 characters."""
+    if request.kind is ExchangeKind.GRANT:
+        require_reason(request.reason, "grant")
+    elif request.kind is ExchangeKind.REVERSAL:
+        require_reason(request.reason, "reversal")
+
+
+def group_has_receivers(request: PostingRequest) -> None:
+    """invalid_input: a group exchange names at least one receiver."""
+    if request.kind is ExchangeKind.GROUP and not request.receiver_ids:
+        raise InvalidInput("A group exchange needs at least one receiver.")
+
+
+def members_are_distinct(request: PostingRequest) -> None:
+    """same_member_on_both_sides: nobody gives hours to themself or receives twice."""
+    if request.provider_id is not None:
+        check_distinct_members(request.provider_id, list(request.receiver_ids))
+
+
+def share_is_whole_minutes(request: PostingRequest) -> None:
+    """exchange_too_long: each receiver of a group exchange receives at least a minute."""
+    if request.kind is ExchangeKind.GROUP:
+        split_group(request.amount_minutes, len(request.receiver_ids))
+
+
+#: Checked in this order before the database is read; the first broken rule is the answer.
+REQUEST_CHECKS: tuple[Callable[[PostingRequest], None], ...] = (
+    amount_is_whole_minutes,
+    amount_is_positive,
+    amount_fits_one_day,
+    day_is_a_day_help_was_given,
+    description_fits,
+    reason_is_given,
+    group_has_receivers,
+    members_are_distinct,
+    share_is_whole_minutes,
+)
+
+
+def run_request_checks(request: PostingRequest) -> None:
+    """Refuse the request for the first rule of `REQUEST_CHECKS` it breaks."""
+    for check in REQUEST_CHECKS:
+        check(request)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEntry:
+    """One entry a posting would write, with its account as read under the lock."""
+
+    account_id: int
+    member_id: int | None  # None: one of the bank's own accounts
+    account_kind: str
+    who: str  # the account's holder in a refusal's words: "Ann", "The community pot"
+    member_status: str | None  # None for the bank's own accounts
+    balance_minutes: int  # before this posting
+    amount_minutes: int  # what this entry moves: positive earns, negative spends
+    limits: Limits | None  # None: no limit
+
+
+def members_are_active(kind: str, entries: Sequence[PlannedEntry]) -> None:
+    """member_not_active: a suspended or closed member takes part in no new exchange.
+
+    A reversal is not new help: it corrects a mistake, whoever has left since.
+    """
+    if kind == ExchangeKind.REVERSAL.value:
+        return
+    for entry in entries:
+        if entry.member_status is not None and entry.member_status != "active":
+            raise MemberNotActive(f"{entry.who} (member {entry.member_id}) is {entry.member_status}.")
+
+
+def community_pot_holds_enough(kind: str, entries: Sequence[PlannedEntry]) -> None:
+    """community_pot_too_low: a grant from the community pot needs the hours to be in it.
+
+    Only a grant from the pot gives the pot a floor; a group exchange's remainder may
+    take it below zero (the community's gift).
+    """
+    for entry in entries:
+        if (entry.account_kind == AccountKind.COMMUNITY_POT.value and entry.limits is not None
+                and entry.balance_minutes + entry.amount_minutes < entry.limits.floor_minutes):
+            raise CommunityPotTooLow(
+                f"The community pot holds {entry.balance_minutes} minutes, "
+                f"fewer than the {-entry.amount_minutes} this grant needs."
+            )
+
+
+def balances_stay_within_limits(kind: str, entries: Sequence[PlannedEntry]) -> None:
+    """balance_above_ceiling, balance_below_floor: entry by entry, in the order planned
+    (the member who gives the help first), no balance passes a limit in the direction
+    it moves."""
+    for entry in entries:
+        if entry.limits is not None:
+            check_balance_move(entry.who, entry.balance_minutes, entry.amount_minutes, entry.limits)
+
+
+#: Checked in this order under the accounts' locks; the first broken rule is the answer.
+POSTING_CHECKS: tuple[Callable[[str, Sequence[PlannedEntry]], None], ...] = (
+    members_are_active,
+    community_pot_holds_enough,
+    balances_stay_within_limits,
+)
+
+
+def run_posting_checks(kind: str, entries: Sequence[PlannedEntry]) -> None:
+    """Refuse the posting for the first rule of `POSTING_CHECKS` it breaks.
+
+    `kind` is the exchange's kind (`ExchangeKind` value). The entries of every posting
+    sum to zero; anything else is a programming error, not a refusal.
+    """
+    for check in POSTING_CHECKS:
+        check(kind, entries)
+    if sum(entry.amount_minutes for entry in entries) != 0:  # pragma: no cover
+        raise AssertionError("the entries of an exchange must sum to zero")

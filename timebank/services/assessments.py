@@ -13,14 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, ServiceCategory, utcnow
+from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, utcnow
 from timebank.domain.assessments import validate_content
 from timebank.domain.errors import InvalidInput, NotAllowed, TimebankError
 from timebank.domain.ledger import fingerprint
 from timebank.services.auth import UserView
-from timebank.services.banks import bank_row
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
-from timebank.services.members import member_row
+from timebank.services.rows import active_category_slugs, assessment_row, bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -34,8 +33,6 @@ __all__ = [
     "access_log",
     "require_social_worker",
     "log_access",
-    "assessment_row",
-    "category_slugs",
 ]
 
 
@@ -83,19 +80,6 @@ def log_access(session: Session, bank: Bank, actor: UserView, assessment_id: int
                                  at=utcnow()))
 
 
-def category_slugs(session: Session, bank: Bank) -> set[str]:
-    return set(session.scalars(select(ServiceCategory.slug).where(
-        ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))))
-
-
-def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bool = False) -> Assessment:
-    query = select(Assessment).where(Assessment.id == assessment_id, Assessment.bank_id == bank.id)
-    if lock:
-        query = query.with_for_update()
-    row = session.scalars(query).one_or_none()
-    if row is None:
-        raise UnknownAssessment(f"There is no assessment number {assessment_id} in this bank.")
-    return row
 
 
 def _clean_name(name: str | None) -> str:
@@ -130,7 +114,7 @@ def record_assessment(
                 return _replayed(session, bank, actor, earlier, 1)
         if member_id is not None:
             member_row(session, bank.id, member_id)
-        clean = validate_content(content, categories=category_slugs(session, bank),
+        clean = validate_content(content, categories=active_category_slugs(session, bank),
                                  today=today or dt.date.today())
         assessment = Assessment(bank_id=bank.id, member_id=member_id, person_name=name,
                                 status="active", current_version=1, created_by_user_id=actor.id,
@@ -178,7 +162,7 @@ def update_assessment(
                 refuse_other_details(key, earlier.details_fingerprint, asked,
                                      f"version {earlier.version} of assessment {earlier.assessment_id}")
                 return _replayed(session, bank, actor, assessment, earlier.version)
-        clean = validate_content(content, categories=category_slugs(session, bank),
+        clean = validate_content(content, categories=active_category_slugs(session, bank),
                                  today=today or dt.date.today())
         if person_name is not None:
             assessment.person_name = _clean_name(person_name)

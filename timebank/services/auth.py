@@ -23,8 +23,8 @@ from timebank.db.engine import Database
 from timebank.db.models import Bank, Member, PasswordReset, SignInSession, User, utcnow
 from timebank.domain.errors import EmailTaken, InvalidInput, ResetTokenInvalid, SignInRefused, UnknownMember
 from timebank.domain.passwords import check_password_rules
-from timebank.services.banks import bank_row
-from timebank.services.members import clean_email, member_row
+from timebank.services.members import clean_email
+from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [

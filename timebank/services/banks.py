@@ -4,18 +4,18 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from matching.taxonomy import CATEGORIES
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, ServiceCategory
-from timebank.domain.errors import BankSlugTaken, InvalidInput, UnknownBank
+from timebank.domain.errors import BankSlugTaken, InvalidInput
 from timebank.domain.ledger import (
     DEFAULT_CEILING_MINUTES,
     DEFAULT_FLOOR_MINUTES,
     AccountKind,
     check_limits_are_sane,
 )
+from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BankView
 
@@ -25,7 +25,6 @@ __all__ = [
     "set_bank_limits",
     "set_confirmation_mode",
     "list_categories",
-    "bank_row",
     "bank_view",
     "category_rows",
     "save_category",
@@ -44,16 +43,6 @@ def bank_view(bank: Bank) -> BankView:
         member_exchanges_need_confirmation=bank.member_exchanges_need_confirmation,
     )
 
-
-def bank_row(session: Session, slug: str, *, lock: bool = False) -> Bank:
-    """The bank with this slug, or UnknownBank."""
-    query = select(Bank).where(Bank.slug == slug)
-    if lock:
-        query = query.with_for_update()
-    bank = session.scalars(query).one_or_none()
-    if bank is None:
-        raise UnknownBank(f"There is no time bank called {slug!r}.")
-    return bank
 
 
 def create_bank(

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from timebank.db.engine import Database
 from timebank.domain.errors import BatchRefused, InvalidInput, TimebankError
 from timebank.domain.hours import parse_hours
-from timebank.services.banks import bank_row
-from timebank.services.ledger import _lock_accounts, _member_accounts, exchange_attempt
+from timebank.services.ledger.exchanges import exchange_attempt
+from timebank.services.ledger.posting import lock_accounts
+from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import ExchangeView
 
@@ -109,11 +110,10 @@ def log_exchange_batch(
             problems.append((line.line, error.message))
     with UnitOfWork(database) as uow:
         session = uow.session
-        bank_row(session, bank_slug)
+        bank = bank_row(session, bank_slug)
         # Every account of the batch locked at once, in id order: a batch and a single
         # exchange can then never wait for each other in a cycle.
-        members = {m for line in lines for m in (line.provider_id, line.receiver_id)}
-        _lock_accounts(session, set(_member_accounts(session, sorted(members)).values()))
+        lock_accounts(session, bank, member_ids={m for line in lines for m in (line.provider_id, line.receiver_id)})
         results = []
         for number, attempt in attempts:
             try:

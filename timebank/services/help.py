@@ -19,9 +19,9 @@ from timebank.db.models import (
     ServiceCategory,
     utcnow,
 )
-from timebank.domain.errors import InvalidInput, NotAllowed, UnknownCategory, UnknownOffer, UnknownRequest
-from timebank.services.banks import bank_row
-from timebank.services.members import member_row
+from timebank.domain.errors import InvalidInput, NotAllowed
+from timebank.domain.text import clean_text
+from timebank.services.rows import bank_row, category_slug, member_row, offer_row, request_row
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -79,24 +79,6 @@ class OfferView:
     created_at: dt.datetime
 
 
-def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(f"Say {what}.")
-    if len(value) > limit:
-        raise InvalidInput(f"Keep {what} to {limit} characters or fewer.")
-    return value or None
-
-
-def _category(session: Session, bank: Bank, slug: str | None) -> str | None:
-    slug = (slug or "").strip() or None
-    if slug is None:
-        return None
-    if session.scalar(select(ServiceCategory.id).where(
-            ServiceCategory.bank_id == bank.id, ServiceCategory.slug == slug,
-            ServiceCategory.active.is_(True))) is None:
-        raise UnknownCategory(f"{slug!r} is not one of this bank's service categories.")
-    return slug
 
 
 def _category_names(session: Session, bank: Bank) -> dict[str, str]:
@@ -129,11 +111,11 @@ def ask_for_help(
     idempotency_key: str | None = None,
 ) -> HelpRequestView:
     """A member's request for help. A retried form (same key) records one request."""
-    what = _text(what, "what you would like help with", 2000, required=True)
-    when_text = _text(when_text, "roughly when", 200)
-    where_text = _text(where_text, "where", 200)
-    helper_notes = _text(helper_notes, "what a helper must know", 2000)
-    key = _text(idempotency_key, "the form key", 200)
+    what = clean_text(what, "what you would like help with", 2000, required=True)
+    when_text = clean_text(when_text, "roughly when", 200)
+    where_text = clean_text(where_text, "where", 200)
+    helper_notes = clean_text(helper_notes, "what a helper must know", 2000)
+    key = clean_text(idempotency_key, "the form key", 200)
     try:
         with UnitOfWork(database) as uow:
             session = uow.session
@@ -145,7 +127,7 @@ def ask_for_help(
                 if earlier is not None:
                     return _request_view(earlier, member, _category_names(session, bank))
             request = HelpRequest(
-                bank_id=bank.id, member_id=member.id, category=_category(session, bank, category),
+                bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
                 what=what, when_text=when_text, where_text=where_text, helper_notes=helper_notes,
                 status="open", idempotency_key=key, created_at=utcnow(),
             )
@@ -214,19 +196,12 @@ def member_requests(database: Database, bank_slug: str, member_id: int) -> list[
         return [_request_view(r, member, names, answers.get(r.id, ())) for r in requests]
 
 
-def _request_row(session: Session, bank: Bank, request_id: int) -> HelpRequest:
-    request = session.scalars(select(HelpRequest).where(
-        HelpRequest.id == request_id, HelpRequest.bank_id == bank.id)).one_or_none()
-    if request is None:
-        raise UnknownRequest(f"There is no request number {request_id} in this bank.")
-    return request
-
 
 def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequestView:
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        request = _request_row(session, bank, request_id)
+        request = request_row(session, bank, request_id)
         member = session.get(Member, request.member_id)
         return _request_view(request, member, _category_names(session, bank),
                              _answers(session, [request.id]).get(request.id, ()))
@@ -235,11 +210,11 @@ def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequ
 def answer_request(database: Database, bank_slug: str, request_id: int, *, member_id: int,
                    message: str | None = None) -> HelpRequestView:
     """"I can help": recorded once per member; the asker sees who answered."""
-    message = _text(message, "your message", 1000)
+    message = clean_text(message, "your message", 1000)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        request = _request_row(session, bank, request_id)
+        request = request_row(session, bank, request_id)
         member_row(session, bank.id, member_id)
         if request.member_id == member_id:
             raise NotAllowed("You cannot answer your own request.")
@@ -259,7 +234,7 @@ def close_request(database: Database, bank_slug: str, request_id: int, *, member
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        request = _request_row(session, bank, request_id)
+        request = request_row(session, bank, request_id)
         if member_id is not None and request.member_id != member_id:
             raise NotAllowed("Only the member who asked can close this request.")
         request.status = "closed"
@@ -275,8 +250,8 @@ def _offer_view(offer: Offer, member: Member, names: dict[str, str]) -> OfferVie
 
 def offer_skill(database: Database, bank_slug: str, *, member_id: int, description: str,
                 category: str | None = None, idempotency_key: str | None = None) -> OfferView:
-    description = _text(description, "what you can offer", 2000, required=True)
-    key = _text(idempotency_key, "the form key", 200)
+    description = clean_text(description, "what you can offer", 2000, required=True)
+    key = clean_text(idempotency_key, "the form key", 200)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
@@ -287,7 +262,7 @@ def offer_skill(database: Database, bank_slug: str, *, member_id: int, descripti
                 Offer.bank_id == bank.id, Offer.idempotency_key == key)).first()
             if earlier is not None:
                 return _offer_view(earlier, member, names)
-        offer = Offer(bank_id=bank.id, member_id=member.id, category=_category(session, bank, category),
+        offer = Offer(bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
                       description=description, active=True, idempotency_key=key, created_at=utcnow())
         session.add(offer)
         session.flush()
@@ -327,9 +302,7 @@ def withdraw_offer(database: Database, bank_slug: str, offer_id: int, *, member_
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        offer = session.scalars(select(Offer).where(Offer.id == offer_id, Offer.bank_id == bank.id)).one_or_none()
-        if offer is None:
-            raise UnknownOffer(f"There is no offer number {offer_id} in this bank.")
+        offer = offer_row(session, bank, offer_id)
         if member_id is not None and offer.member_id != member_id:
             raise NotAllowed("Only the member who made this offer can withdraw it.")
         offer.active = False

@@ -1,9 +1,10 @@
-"""Idempotency keys for the writes outside the ledger: taking a member on, recording an
-assessment or a new version of one, running a match.
+"""Idempotency keys for every write that takes one: logging an exchange (every kind the
+ledger posts), taking a member on, recording an assessment or a new version of one,
+running a match.
 
-They keep the ledger's promise (`timebank.services.ledger`): the same key with the same
-details returns what the first write recorded; the same key with other details is
-refused (`IdempotencyKeyReusedWithOtherDetails`), and nothing is written. The database
+One promise for all of them: the same key with the same details returns what the first
+write recorded; the same key with other details is refused
+(`IdempotencyKeyReusedWithOtherDetails`), and nothing is written. The database
 holds each key once (a unique index), so two simultaneous writes with one key make one
 row: the second writer's INSERT fails on the index, and `write_once` runs it again, when
 it finds the first writer's row.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,7 @@ from timebank.db.engine import Database
 from timebank.domain.errors import IdempotencyKeyReusedWithOtherDetails, InvalidInput
 from timebank.services.unit_of_work import UnitOfWork
 
-__all__ = ["MAX_KEY_CHARS", "clean_key", "refuse_other_details", "write_once"]
+__all__ = ["MAX_KEY_CHARS", "clean_key", "refuse_other_details", "earlier_write", "write_once"]
 
 MAX_KEY_CHARS = 200
 
@@ -45,6 +47,23 @@ def refuse_other_details(key: str, earlier_fingerprint: str | None, asked_finger
             f"The key {key!r} was already used for {what}, with other details. "
             "Use a new key for a new one."
         )
+
+
+def earlier_write(session: Session, model: type[T], bank_id: int, key: str | None,
+                  asked_fingerprint: str, what: str) -> T | None:
+    """The row of `model` an earlier write with this key recorded in the bank, or None.
+
+    A key used before with other details is refused; `what` names the row in the
+    refusal ("exchange" gives "exchange 12").
+    """
+    if key is None:
+        return None
+    earlier = session.scalars(
+        select(model).where(model.bank_id == bank_id, model.idempotency_key == key)
+    ).one_or_none()
+    if earlier is not None:
+        refuse_other_details(key, earlier.details_fingerprint, asked_fingerprint, f"{what} {earlier.id}")
+    return earlier
 
 
 def write_once(database: Database, attempt: Callable[[Session], T]) -> T:

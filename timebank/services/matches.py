@@ -33,8 +33,8 @@ from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired, Tim
 from timebank.domain.ledger import fingerprint
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
-from timebank.services.banks import bank_row
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -309,9 +309,7 @@ def get_run(database: Database, actor: UserView, run_id: int) -> RunView:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
-        run = session.scalars(select(MatchRun).where(MatchRun.id == run_id, MatchRun.bank_id == bank.id)).one_or_none()
-        if run is None:
-            raise UnknownProposal(f"There is no match run number {run_id} in this bank.")
+        run = run_row(session, bank, run_id)
         view = _run_view(session, bank, run)
         log_access(session, bank, actor, None, "view", f"reviewed match run {run.id}")
         uow.commit()
@@ -329,15 +327,6 @@ def latest_run(database: Database, actor: UserView) -> RunView | None:
 # ---------------------------------------------------------------- decisions
 
 
-def _proposal(session: Session, bank: Bank, proposal_id: int) -> MatchProposal:
-    proposal = session.scalars(
-        select(MatchProposal).where(MatchProposal.id == proposal_id, MatchProposal.bank_id == bank.id)
-        .with_for_update()
-    ).one_or_none()
-    if proposal is None:
-        raise UnknownProposal(f"There is no proposal number {proposal_id} in this bank.")
-    return proposal
-
 
 def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
                     capability: str | None = None) -> IntroductionView:
@@ -350,7 +339,7 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
-        proposal = _proposal(session, bank, proposal_id)
+        proposal = proposal_row(session, bank, proposal_id)
         if proposal.status != "proposed" and not (proposal.status == "unmatched" and capability):
             raise NotAllowed(f"This proposal is already {proposal.status}.")
         if capability and capability != f"{proposal.capability_assessment_id}:{proposal.capability_key}":
@@ -408,7 +397,7 @@ def reject_proposal(database: Database, actor: UserView, proposal_id: int, *, re
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
-        proposal = _proposal(session, bank, proposal_id)
+        proposal = proposal_row(session, bank, proposal_id)
         if proposal.status != "proposed":
             raise NotAllowed(f"This proposal is already {proposal.status}.")
         proposal.status = "rejected"
@@ -456,13 +445,6 @@ def list_introductions(database: Database, actor: UserView, *, status: str | Non
         return _introduction_views(session, bank, list(session.scalars(query.order_by(Introduction.id.desc()))))
 
 
-def _introduction(session: Session, bank: Bank, introduction_id: int) -> Introduction:
-    introduction = session.scalars(select(Introduction).where(
-        Introduction.id == introduction_id, Introduction.bank_id == bank.id).with_for_update()).one_or_none()
-    if introduction is None:
-        raise UnknownIntroduction(f"There is no introduction number {introduction_id} in this bank.")
-    return introduction
-
 
 def record_outcome(database: Database, actor: UserView, introduction_id: int, *, side: str,
                    help_happened: bool, difference: str, comment: str | None = None) -> IntroductionView:
@@ -478,7 +460,7 @@ def record_outcome(database: Database, actor: UserView, introduction_id: int, *,
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
-        introduction = _introduction(session, bank, introduction_id)
+        introduction = introduction_row(session, bank, introduction_id)
         if session.scalar(select(Outcome.id).where(Outcome.introduction_id == introduction.id,
                                                    Outcome.side == side)) is not None:
             raise NotAllowed("This side's view is already recorded.")
@@ -496,7 +478,7 @@ def close_introduction(database: Database, actor: UserView, introduction_id: int
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
-        introduction = _introduction(session, bank, introduction_id)
+        introduction = introduction_row(session, bank, introduction_id)
         if introduction.status == "closed":
             raise NotAllowed("This introduction is already closed.")
         introduction.status = "closed"

@@ -13,12 +13,10 @@ from timebank.db.models import Account, Entry, Exchange, Member
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
-    MemberOfAnotherBank,
-    UnknownMember,
 )
 from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
-from timebank.services.banks import bank_row
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import MemberView
 
@@ -28,7 +26,6 @@ __all__ = [
     "list_members",
     "set_member_status",
     "set_member_limits",
-    "member_row",
     "member_view",
     "MEMBER_STATUSES",
     "set_safeguarding",
@@ -58,20 +55,6 @@ def member_view(member: Member) -> MemberView:
         safeguarding_expires_on=member.safeguarding_expires_on,
     )
 
-
-def member_row(session: Session, bank_id: int, member_id: int, *, lock: bool = False) -> Member:
-    """The member with this id in this bank; UnknownMember or MemberOfAnotherBank otherwise."""
-    if not isinstance(member_id, int) or isinstance(member_id, bool):
-        raise UnknownMember(f"{member_id!r} is not a member number.")
-    query = select(Member).where(Member.id == member_id)
-    if lock:
-        query = query.with_for_update()
-    member = session.scalars(query).one_or_none()
-    if member is None:
-        raise UnknownMember(f"There is no member number {member_id}.")
-    if member.bank_id != bank_id:
-        raise MemberOfAnotherBank(f"Member {member_id} belongs to another time bank.")
-    return member
 
 
 def clean_email(email: str | None) -> str | None:

@@ -1,0 +1,191 @@
+"""Reading the ledger: exchanges, balances, statements."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from timebank.db.engine import Database
+from timebank.db.hot_path import hot_path
+from timebank.db.models import Account, Bank, Entry, Exchange, Member
+from timebank.domain.ledger import ExchangeKind, ExchangeState, entries_key
+from timebank.services.ledger.posting import exchange_view
+from timebank.services.rows import bank_row, exchange_row, member_row
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import BalanceView, ExchangeView, StatementLine
+
+__all__ = ["get_exchange", "list_exchanges", "balance", "balances", "statement", "account_balances"]
+
+def get_exchange(database: Database, bank_slug: str, exchange_id: int) -> ExchangeView:
+    """One exchange of the bank, with its entries."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return exchange_view(uow.session, exchange_row(uow.session, bank, exchange_id))
+
+
+def list_exchanges(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int | None = None,
+    state: str | None = None,
+    limit: int = 200,
+) -> list[ExchangeView]:
+    """The bank's exchanges, newest first; a member's own when member_id is given."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        query = select(Exchange).where(Exchange.bank_id == bank.id)
+        if member_id is not None:
+            member_row(session, bank.id, member_id)
+            query = query.where(
+                (Exchange.provider_member_id == member_id) | (Exchange.receiver_member_id == member_id)
+                | Exchange.id.in_(
+                    select(Entry.exchange_id).join(Account, Account.id == Entry.account_id)
+                    .where(Account.member_id == member_id)
+                )
+            )
+        if state is not None:
+            query = query.where(Exchange.state == state)
+        query = query.order_by(Exchange.id.desc()).limit(limit)
+        exchanges = list(session.scalars(query))
+        # The entries of every listed exchange in one query, not one query each.
+        entries: dict[int, dict[str, int]] = {e.id: {} for e in exchanges}
+        if exchanges:
+            for exchange_id, member_id, kind, amount in session.execute(
+                select(Entry.exchange_id, Account.member_id, Account.kind, Entry.amount_minutes)
+                .join(Account, Account.id == Entry.account_id)
+                .where(Entry.exchange_id.in_(list(entries)))
+                .order_by(Entry.id)
+            ):
+                entries[exchange_id][entries_key(member_id, kind)] = amount
+        return [exchange_view(session, e, entries=entries[e.id]) for e in exchanges]
+
+
+def _given_received(session: Session, account_ids: list[int]) -> dict[int, tuple[int, int]]:
+    given = func.coalesce(func.sum(Entry.amount_minutes).filter(Entry.amount_minutes > 0), 0)
+    received = func.coalesce(func.sum(-Entry.amount_minutes).filter(Entry.amount_minutes < 0), 0)
+    # Help given and received: posted exchanges only, so that a reversed mistake, its
+    # reversal, grants and donations do not count as help.
+    rows = session.execute(
+        select(Entry.account_id, given.label("given"), received.label("received"))
+        .join(Exchange, Exchange.id == Entry.exchange_id)
+        .where(
+            Entry.account_id.in_(account_ids),
+            Exchange.kind.in_([ExchangeKind.EXCHANGE.value, ExchangeKind.GROUP.value]),
+            Exchange.state == ExchangeState.POSTED.value,
+        )
+        .group_by(Entry.account_id)
+    )
+    return {r.account_id: (int(r.given), int(r.received)) for r in rows}
+
+
+def balance(
+    database: Database, bank_slug: str, member_id: int, *, with_totals: bool = True
+) -> BalanceView:
+    """One member's balance, and the hours they have given and received.
+
+    The balance is one cached row; the totals add up the member's history, so callers
+    that need only the balance (the CLI, scripts) pass `with_totals=False`, and get it
+    from one statement.
+    """
+    if not with_totals and isinstance(member_id, int):
+        found = hot_path(database).balance(member_id)
+        if found is not None and found.bank_slug == bank_slug:
+            return BalanceView(found.member_id, found.name, found.balance_minutes, None, None)
+    with UnitOfWork(database, readonly=True) as uow:
+        row = uow.session.execute(
+            select(Member.id, Member.name, Account.id.label("account_id"), Account.balance_minutes,
+                   Bank.slug)
+            .join(Account, Account.member_id == Member.id)
+            .join(Bank, Bank.id == Member.bank_id)
+            .where(Member.id == member_id)
+        ).one_or_none() if isinstance(member_id, int) else None
+        if row is None or row.slug != bank_slug:
+            bank = bank_row(uow.session, bank_slug)
+            member_row(uow.session, bank.id, member_id)  # raises the precise error
+        if not with_totals:
+            return BalanceView(row.id, row.name, row.balance_minutes, None, None)
+        given, received = _given_received(uow.session, [row.account_id]).get(row.account_id, (0, 0))
+        return BalanceView(row.id, row.name, row.balance_minutes, given, received)
+
+
+def balances(database: Database, bank_slug: str) -> list[BalanceView]:
+    """Every member's balance, in one snapshot (they sum with the bank's to zero)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        rows = session.execute(
+            select(Member.id, Member.name, Account.id.label("account_id"), Account.balance_minutes)
+            .join(Account, Account.member_id == Member.id)
+            .where(Member.bank_id == bank.id)
+            .order_by(Member.id)
+        ).all()
+        totals = _given_received(session, [r.account_id for r in rows]) if rows else {}
+        return [
+            BalanceView(r.id, r.name, r.balance_minutes, *totals.get(r.account_id, (0, 0)))
+            for r in rows
+        ]
+
+
+def statement(database: Database, bank_slug: str, member_id: int) -> list[StatementLine]:
+    """A member's entries, oldest first, with the running balance."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id)
+        account_id = session.scalars(select(Account.id).where(Account.member_id == member.id)).one()
+        provider = aliased(Member)
+        receiver = aliased(Member)
+        rows = session.execute(
+            select(
+                Entry.id, Entry.exchange_id, Entry.amount_minutes, Exchange.given_on,
+                Exchange.kind, Exchange.state, Exchange.category, Exchange.description,
+                Exchange.provider_member_id, Exchange.receiver_member_id,
+                provider.name.label("provider_name"), receiver.name.label("receiver_name"),
+            )
+            .join(Exchange, Exchange.id == Entry.exchange_id)
+            .outerjoin(provider, provider.id == Exchange.provider_member_id)
+            .outerjoin(receiver, receiver.id == Exchange.receiver_member_id)
+            .where(Entry.account_id == account_id)
+            .order_by(Entry.id)
+        )
+        # Plain tuples and positional fields: a statement can run to thousands of lines.
+        lines, running, me = [], 0, member.id
+        for (entry_id, exchange_id, amount, given_on, kind, state, category, description,
+             provider_id, _receiver_id, provider_name, receiver_name) in rows:
+            running += amount
+            lines.append(StatementLine(
+                entry_id, exchange_id, given_on, kind, state, category, description,
+                _counterparty(kind, provider_id == me, provider_name, receiver_name),
+                amount, running,
+            ))
+        return lines
+
+
+_GROUP, _GRANT, _DONATION = (ExchangeKind.GROUP.value, ExchangeKind.GRANT.value,
+                             ExchangeKind.DONATION.value)
+
+
+def _counterparty(kind: str, i_provided: bool, provider_name: str | None,
+                  receiver_name: str | None) -> str:
+    """Who was on the other side of an entry, in the words a statement uses."""
+    if kind == _GROUP:
+        return "a group" if i_provided else (provider_name or "")
+    if kind == _GRANT:
+        return "the bank"
+    if kind == _DONATION:
+        return "the community pot"
+    if i_provided:
+        return receiver_name or "the bank"
+    return provider_name or "the bank"
+
+
+def account_balances(database: Database, bank_slug: str) -> dict[str, int]:
+    """Every account of the bank in one snapshot: members by id, plus `bank` and `community_pot`."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        rows = uow.session.execute(
+            select(Account.kind, Account.member_id, Account.balance_minutes)
+            .where(Account.bank_id == bank.id)
+        )
+        return {entries_key(r.member_id, r.kind): r.balance_minutes for r in rows}

@@ -1,0 +1,179 @@
+"""One row of one bank, or the error that says it is not there.
+
+Every service finds its rows here, so "not found" and "found in another bank" read the
+same wherever a number is typed, and a record of one bank is never served to another.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timebank.db.models import (
+    Assessment,
+    Bank,
+    Exchange,
+    HelpRequest,
+    Introduction,
+    MatchProposal,
+    MatchRun,
+    Member,
+    Offer,
+    ServiceCategory,
+)
+from timebank.domain.errors import (
+    MemberOfAnotherBank,
+    UnknownBank,
+    UnknownCategory,
+    UnknownExchange,
+    UnknownMember,
+    UnknownOffer,
+    UnknownRequest,
+)
+
+__all__ = [
+    "bank_row",
+    "member_row",
+    "exchange_row",
+    "category_slug",
+    "active_category_slugs",
+    "request_row",
+    "offer_row",
+    "assessment_row",
+    "run_row",
+    "proposal_row",
+    "introduction_row",
+]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def bank_row(session: Session, slug: str, *, lock: bool = False) -> Bank:
+    """The bank with this slug, or UnknownBank."""
+    query = select(Bank).where(Bank.slug == slug)
+    if lock:
+        query = query.with_for_update()
+    bank = session.scalars(query).one_or_none()
+    if bank is None:
+        raise UnknownBank(f"There is no time bank called {slug!r}.")
+    return bank
+
+
+def member_row(session: Session, bank_id: int, member_id: int, *, lock: bool = False) -> Member:
+    """The member with this id in this bank; UnknownMember or MemberOfAnotherBank otherwise."""
+    if not _is_number(member_id):
+        raise UnknownMember(f"{member_id!r} is not a member number.")
+    query = select(Member).where(Member.id == member_id)
+    if lock:
+        query = query.with_for_update()
+    member = session.scalars(query).one_or_none()
+    if member is None:
+        raise UnknownMember(f"There is no member number {member_id}.")
+    if member.bank_id != bank_id:
+        raise MemberOfAnotherBank(f"Member {member_id} belongs to another time bank.")
+    return member
+
+
+def exchange_row(session: Session, bank: Bank | None, exchange_id: int, *, lock: bool = False) -> Exchange:
+    """The exchange with this id, in this bank when one is given, or UnknownExchange."""
+    if not _is_number(exchange_id):
+        raise UnknownExchange(f"{exchange_id!r} is not an exchange number.")
+    query = select(Exchange).where(Exchange.id == exchange_id)
+    if bank is not None:
+        query = query.where(Exchange.bank_id == bank.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    exchange = session.scalars(query).one_or_none()
+    if exchange is None:
+        raise UnknownExchange(f"There is no exchange number {exchange_id} in this bank."
+                              if bank is not None else f"There is no exchange number {exchange_id}.")
+    return exchange
+
+
+def category_slug(session: Session, bank: Bank, slug: str | None) -> str | None:
+    """The slug of one of the bank's active service categories, None when none is named,
+    or UnknownCategory."""
+    slug = (slug or "").strip() or None
+    if slug is None:
+        return None
+    found = session.scalar(select(ServiceCategory.id).where(
+        ServiceCategory.bank_id == bank.id, ServiceCategory.slug == slug,
+        ServiceCategory.active.is_(True)))
+    if found is None:
+        raise UnknownCategory(f"{slug!r} is not one of this bank's service categories.")
+    return slug
+
+
+def active_category_slugs(session: Session, bank: Bank) -> set[str]:
+    """The slugs of every service category the bank offers now."""
+    return set(session.scalars(select(ServiceCategory.slug).where(
+        ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))))
+
+
+def request_row(session: Session, bank: Bank, request_id: int) -> HelpRequest:
+    """The request for help with this id in this bank, or UnknownRequest."""
+    request = session.scalars(select(HelpRequest).where(
+        HelpRequest.id == request_id, HelpRequest.bank_id == bank.id)).one_or_none()
+    if request is None:
+        raise UnknownRequest(f"There is no request number {request_id} in this bank.")
+    return request
+
+
+def offer_row(session: Session, bank: Bank, offer_id: int) -> Offer:
+    """The offer of help with this id in this bank, or UnknownOffer."""
+    offer = session.scalars(select(Offer).where(Offer.id == offer_id, Offer.bank_id == bank.id)).one_or_none()
+    if offer is None:
+        raise UnknownOffer(f"There is no offer number {offer_id} in this bank.")
+    return offer
+
+
+# The three finders below raise errors still defined beside their services; they are
+# imported when called, because those services import this module.
+
+
+def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bool = False) -> Assessment:
+    """The assessment with this id in this bank, or UnknownAssessment."""
+    from timebank.services.assessments import UnknownAssessment
+
+    query = select(Assessment).where(Assessment.id == assessment_id, Assessment.bank_id == bank.id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise UnknownAssessment(f"There is no assessment number {assessment_id} in this bank.")
+    return row
+
+
+def run_row(session: Session, bank: Bank, run_id: int) -> MatchRun:
+    """The match run with this id in this bank, or UnknownProposal."""
+    from timebank.services.matches import UnknownProposal
+
+    run = session.scalars(select(MatchRun).where(MatchRun.id == run_id, MatchRun.bank_id == bank.id)).one_or_none()
+    if run is None:
+        raise UnknownProposal(f"There is no match run number {run_id} in this bank.")
+    return run
+
+
+def proposal_row(session: Session, bank: Bank, proposal_id: int) -> MatchProposal:
+    """The proposed match with this id in this bank (locked), or UnknownProposal."""
+    from timebank.services.matches import UnknownProposal
+
+    proposal = session.scalars(
+        select(MatchProposal).where(MatchProposal.id == proposal_id, MatchProposal.bank_id == bank.id)
+        .with_for_update()
+    ).one_or_none()
+    if proposal is None:
+        raise UnknownProposal(f"There is no proposal number {proposal_id} in this bank.")
+    return proposal
+
+
+def introduction_row(session: Session, bank: Bank, introduction_id: int) -> Introduction:
+    """The introduction with this id in this bank (locked), or UnknownIntroduction."""
+    from timebank.services.matches import UnknownIntroduction
+
+    introduction = session.scalars(select(Introduction).where(
+        Introduction.id == introduction_id, Introduction.bank_id == bank.id).with_for_update()).one_or_none()
+    if introduction is None:
+        raise UnknownIntroduction(f"There is no introduction number {introduction_id} in this bank.")
+    return introduction
