@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from timebank.db.engine import Database
 from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, utcnow
 from timebank.domain.assessments import validate_content
-from timebank.domain.errors import InvalidInput, NotAllowed, TimebankError
+from timebank.domain.errors import NotAllowed, TimebankError
 from timebank.domain.ledger import fingerprint
+from timebank.domain.text import clean_text
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.rows import active_category_slugs, assessment_row, bank_row, member_row
@@ -34,6 +35,8 @@ __all__ = [
     "require_social_worker",
     "log_access",
 ]
+
+MAX_NAME_CHARS = 200  # the width of assessments.person_name
 
 
 class UnknownAssessment(TimebankError):
@@ -82,13 +85,6 @@ def log_access(session: Session, bank: Bank, actor: UserView, assessment_id: int
 
 
 
-def _clean_name(name: str | None) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("Give the person's name (1 to 200 characters).")
-    return name
-
-
 def record_assessment(
     database: Database, actor: UserView, *, person_name: str, content: dict,
     member_id: int | None = None, today: dt.date | None = None, idempotency_key: str | None = None,
@@ -98,7 +94,7 @@ def record_assessment(
     With an `idempotency_key`, the same key and details return the assessment recorded
     first (`replayed=True`); the same key with other details is refused.
     """
-    name = _clean_name(person_name)
+    name = clean_text(person_name, "the person's name", MAX_NAME_CHARS, required=True)
     key = clean_key(idempotency_key)
     asked = fingerprint({"recorded_by": actor.id, "person_name": name, "member_id": member_id,
                          "content": content})
@@ -165,7 +161,8 @@ def update_assessment(
         clean = validate_content(content, categories=active_category_slugs(session, bank),
                                  today=today or dt.date.today())
         if person_name is not None:
-            assessment.person_name = _clean_name(person_name)
+            assessment.person_name = clean_text(person_name, "the person's name", MAX_NAME_CHARS,
+                                                required=True)
         assessment.current_version += 1
         session.add(AssessmentVersion(assessment_id=assessment.id, version=assessment.current_version,
                                       content=clean, recorded_by_user_id=actor.id,
