@@ -22,6 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from timebank.domain.assessments import ASSESSMENT_STATUSES, DIFFERENCES
+from timebank.domain.help import REQUEST_STATUSES
+from timebank.domain.ledger import AccountKind, ExchangeKind, ExchangeState
+from timebank.domain.matches import INTRODUCTION_STATUSES, OUTCOME_SIDES, PROPOSAL_STATUSES
+from timebank.domain.members import MEMBER_KINDS, MEMBER_STATUSES
+from timebank.domain.roles import ROLES
+
 __all__ = [
     "Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "User",
     "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "Assessment",
@@ -45,6 +52,16 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _one_of(column: str, values, *, name: str) -> CheckConstraint:
+    """`column IN ('a', 'b', ...)`, from the domain's enumeration and in its order.
+
+    The text is the one the migrations wrote, so the enumeration's order is the schema's:
+    a value added to the domain needs a migration that rewrites this constraint.
+    """
+    words = ", ".join(f"'{getattr(value, 'value', value)}'" for value in values)
+    return CheckConstraint(f"{column} IN ({words})", name=name)
 
 
 def _key_once_per(table: str, scope: str) -> Index:
@@ -104,8 +121,8 @@ class Member(Base):
     __table_args__ = (
         UniqueConstraint("bank_id", "email"),
         UniqueConstraint("id", "bank_id"),
-        CheckConstraint("kind IN ('person', 'organisation')", name="kind_known"),
-        CheckConstraint("status IN ('active', 'suspended', 'closed')", name="status_known"),
+        _one_of("kind", MEMBER_KINDS, name="kind_known"),
+        _one_of("status", MEMBER_STATUSES, name="status_known"),
         CheckConstraint("floor_minutes IS NULL OR floor_minutes <= 0", name="floor_not_positive"),
         CheckConstraint(
             "ceiling_minutes IS NULL OR ceiling_minutes >= 0", name="ceiling_not_negative"
@@ -145,7 +162,7 @@ class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (
         UniqueConstraint("id", "bank_id"),
-        CheckConstraint("kind IN ('member', 'bank', 'community_pot')", name="kind_known"),
+        _one_of("kind", AccountKind, name="kind_known"),
         CheckConstraint(
             "(kind = 'member') = (member_id IS NOT NULL)", name="member_account_has_member"
         ),
@@ -168,10 +185,6 @@ class Account(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-_STATES = "'pending', 'posted', 'declined', 'reversed'"
-_KINDS = "'exchange', 'group', 'grant', 'donation', 'reversal'"
-
-
 class Exchange(Base):
     """One event of help (or a grant, donation or reversal) and its details.
 
@@ -190,8 +203,8 @@ class Exchange(Base):
             "OR provider_member_id <> receiver_member_id",
             name="distinct_members",
         ),
-        CheckConstraint(f"state IN ({_STATES})", name="state_known"),
-        CheckConstraint(f"kind IN ({_KINDS})", name="kind_known"),
+        _one_of("state", ExchangeState, name="state_known"),
+        _one_of("kind", ExchangeKind, name="kind_known"),
         CheckConstraint(
             "(kind = 'reversal') = (reverses_exchange_id IS NOT NULL)",
             name="reversal_points_at_exchange",
@@ -261,7 +274,7 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('member', 'coordinator', 'social_worker')", name="role_known"),
+        _one_of("role", ROLES, name="role_known"),
         CheckConstraint("role <> 'member' OR member_id IS NOT NULL", name="member_user_has_member"),
         ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
     )
@@ -310,7 +323,7 @@ class HelpRequest(Base):
 
     __tablename__ = "help_requests"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        _one_of("status", REQUEST_STATUSES, name="status_known"),
         CheckConstraint("length(what) > 0", name="what_not_empty"),
         ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
         ForeignKeyConstraint(
@@ -388,7 +401,7 @@ class Assessment(Base):
         ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
         UniqueConstraint("id", "bank_id"),
         CheckConstraint("length(person_name) > 0", name="person_name_not_empty"),
-        CheckConstraint("status IN ('active', 'closed')", name="status_known"),
+        _one_of("status", ASSESSMENT_STATUSES, name="status_known"),
         _key_once_per("assessments", "bank_id"),
     )
 
@@ -457,8 +470,7 @@ class MatchProposal(Base):
 
     __tablename__ = "match_proposals"
     __table_args__ = (
-        CheckConstraint("status IN ('proposed', 'accepted', 'rejected', 'unmatched')",
-                        name="status_known"),
+        _one_of("status", PROPOSAL_STATUSES, name="status_known"),
         Index("ix_match_proposals_run_id_status", "run_id", "status"),
     )
 
@@ -483,7 +495,7 @@ class Introduction(Base):
 
     __tablename__ = "introductions"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        _one_of("status", INTRODUCTION_STATUSES, name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -502,9 +514,8 @@ class Outcome(Base):
     __tablename__ = "outcomes"
     __table_args__ = (
         UniqueConstraint("introduction_id", "side"),
-        CheckConstraint("side IN ('helped', 'helper')", name="side_known"),
-        CheckConstraint("difference IN ('a_lot', 'a_little', 'none', 'not_sure')",
-                        name="difference_known"),
+        _one_of("side", OUTCOME_SIDES, name="side_known"),
+        _one_of("difference", DIFFERENCES, name="difference_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -23,6 +23,7 @@ from timebank.db.engine import Database
 from timebank.db.models import Bank, Member, PasswordReset, SignInSession, User, utcnow
 from timebank.domain.errors import EmailTaken, InvalidInput, ResetTokenInvalid, SignInRefused, UnknownMember
 from timebank.domain.passwords import check_password_rules
+from timebank.domain.roles import ROLES
 from timebank.services.members import clean_email
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -42,7 +43,6 @@ __all__ = [
     "reset_password",
 ]
 
-ROLES = ("member", "coordinator", "social_worker")
 RESET_TOKEN_LIFETIME = dt.timedelta(hours=1)
 # Writing last_seen_at on every request would turn every page view into a write.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)

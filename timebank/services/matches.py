@@ -28,9 +28,10 @@ from timebank.db.models import (
     Outcome,
     utcnow,
 )
-from timebank.domain.assessments import DIFFERENCES
+from timebank.domain.assessments import DEFAULT_MAX_KM, DIFFERENCES
 from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired, TimebankError
 from timebank.domain.ledger import fingerprint
+from timebank.domain.matches import OUTCOME_SIDES
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
@@ -186,7 +187,7 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
                 continue
             capabilities.append(Capability(
                 id=key, text=c["text"], status=c.get("status", "doing"), share=bool(c.get("share", True)),
-                capacity=capacity, max_km=float(c.get("max_km", 5.0)), remote=bool(c.get("remote")),
+                capacity=capacity, max_km=float(c.get("max_km", DEFAULT_MAX_KM)), remote=bool(c.get("remote")),
                 category=c.get("category")))
         location = tuple(content["location"]) if content.get("location") else None
         availability = tuple(content["availability"]) if content.get("availability") else None
@@ -449,7 +450,7 @@ def list_introductions(database: Database, actor: UserView, *, status: str | Non
 def record_outcome(database: Database, actor: UserView, introduction_id: int, *, side: str,
                    help_happened: bool, difference: str, comment: str | None = None) -> IntroductionView:
     """What one side says: did the help happen, did it make a difference. Once per side."""
-    if side not in ("helped", "helper"):
+    if side not in OUTCOME_SIDES:
         raise InvalidInput("Say whose view this is: the person helped or the helper.")
     if difference not in DIFFERENCES:
         raise InvalidInput("Say whether it made a difference.")

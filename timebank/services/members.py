@@ -15,6 +15,7 @@ from timebank.domain.errors import (
     InvalidInput,
 )
 from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
+from timebank.domain.members import MEMBER_STATUSES
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -34,7 +35,6 @@ __all__ = [
     "QuietMember",
 ]
 
-MEMBER_STATUSES = ("active", "suspended", "closed")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

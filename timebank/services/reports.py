@@ -32,6 +32,7 @@ from timebank.db.models import (
     Outcome,
     ServiceCategory,
 )
+from timebank.domain.assessments import DIFFERENCES
 from timebank.domain.errors import InvalidInput
 from timebank.domain.ledger import AccountKind, ExchangeKind, ExchangeState
 from timebank.services.banks import bank_row
@@ -79,7 +80,6 @@ TOP_CONNECTED = 5
 # More names than this on one drawing overlap and cannot be read; the most connected
 # members are named, and the table beside the chart names everyone.
 NAMES_ON_NETWORK = 12
-DIFFERENCES = ("a_lot", "a_little", "none", "not_sure")
 HELP_KINDS = (ExchangeKind.EXCHANGE.value, ExchangeKind.GROUP.value)
 
 
