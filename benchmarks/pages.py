@@ -30,8 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timebank.db import migrate  # noqa: E402
 from timebank.db.engine import Database  # noqa: E402
-from timebank.services import banks, help, ledger, members  # noqa: E402
-from timebank.services.demo import (  # noqa: E402
+from timebank.demo import (  # noqa: E402
     COORDINATOR_EMAIL,
     DEMO_BANK_SLUG,
     DEMO_PASSWORD,
@@ -39,6 +38,7 @@ from timebank.services.demo import (  # noqa: E402
     SOCIAL_WORKER_EMAIL,
     create_demo_bank,
 )
+from timebank.services import banks, help, ledger, members  # noqa: E402
 
 AIM_MS = 200
 SIGN_INS = {"member": MEMBER_EMAIL, "coordinator": COORDINATOR_EMAIL,

@@ -70,8 +70,8 @@ class Person:
 
 @pytest.fixture(scope="session")
 def demo(database_factory):
+    from timebank.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, create_demo_bank
     from timebank.services import auth, members
-    from timebank.services.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, create_demo_bank
 
     database = database_factory.migrated("sqlite")
     create_demo_bank(database)

@@ -17,8 +17,8 @@ def _listed_balance(page, name: str) -> str:
 
 def _choose_members(database, avoid: set[int]):
     """A provider with room below the ceiling and receivers with hours to spend."""
+    from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import ledger, members
-    from timebank.services.demo import DEMO_BANK_SLUG
 
     active = {m.id for m in members.list_members(database, DEMO_BANK_SLUG, status="active")}
     ranked = sorted((b for b in ledger.balances(database, DEMO_BANK_SLUG)
@@ -31,8 +31,8 @@ def _choose_members(database, avoid: set[int]):
 
 def test_coordinator_logs_a_group_and_a_csv_batch_and_sees_balances_change(
         open_browser, people, live_server):
+    from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import ledger
-    from timebank.services.demo import DEMO_BANK_SLUG
 
     db = live_server.database
     avoid = {p.member_id for p in people.values() if p.member_id}

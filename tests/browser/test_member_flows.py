@@ -51,8 +51,8 @@ def test_member_asks_for_help_on_a_small_screen(open_browser, people):
 
 
 def test_member_logs_an_exchange_and_the_other_member_confirms_it(open_browser, people, live_server):
+    from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import ledger
-    from timebank.services.demo import DEMO_BANK_SLUG
 
     giver, receiver = people["giver"], people["receiver"]
     db = live_server.database

@@ -44,8 +44,8 @@ def _download(page, link_name: str, table: str) -> list[list[str]]:
 
 
 def test_coordinator_opens_each_report_and_downloads_its_csv(open_browser, people, live_server):
+    from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import reports
-    from timebank.services.demo import DEMO_BANK_SLUG
 
     db = live_server.database
     period = reports.default_period()

@@ -15,14 +15,14 @@ NEED = "Getting my bits of shopping in: I cannot manage the bags since my fall."
 
 
 def _social_worker() -> Person:
-    from timebank.services.demo import DEMO_PASSWORD, SOCIAL_WORKER_EMAIL
+    from timebank.demo import DEMO_PASSWORD, SOCIAL_WORKER_EMAIL
 
     return Person("Ruth Baxter", SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
 
 
 def _category_name(database, slug: str) -> str:
+    from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import banks
-    from timebank.services.demo import DEMO_BANK_SLUG
 
     return dict(banks.list_categories(database, DEMO_BANK_SLUG))[slug]
 
@@ -34,8 +34,8 @@ def _view_form(page, side: str):
 
 def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
         open_browser, live_server):
+    from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import auth, matches
-    from timebank.services.demo import DEMO_BANK_SLUG
 
     db = live_server.database
     shopping = _category_name(db, "shopping")

@@ -17,14 +17,14 @@ from click.testing import CliRunner  # noqa: E402
 
 from timebank.cli import main  # noqa: E402
 from timebank.db.engine import Database  # noqa: E402
-from timebank.services import assessments, auth, help, ledger, matches, members  # noqa: E402
-from timebank.services.demo import (  # noqa: E402
+from timebank.demo import (  # noqa: E402
     COORDINATOR_EMAIL,
     DEMO_BANK_SLUG,
     DEMO_PASSWORD,
     MEMBER_EMAIL,
     SOCIAL_WORKER_EMAIL,
 )
+from timebank.services import assessments, auth, help, ledger, matches, members  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +173,17 @@ def test_demo_assessments_give_a_match_with_reasons_and_an_unmatched_need(demo):
     unmatched = run.unmatched
     assert unmatched and all(p.reasons for p in unmatched)
     assert any("checked" in " ".join(p.reasons) for p in unmatched), [p.reasons for p in unmatched]
+
+
+def test_bulk_loading_relaxes_sqlite_syncing_only_inside_the_block(database_factory):
+    """The demonstration is written with synchronous=NORMAL; every connection after it is FULL again."""
+    database = database_factory.migrated("sqlite")
+
+    def synchronous() -> int:  # 1 NORMAL, 2 FULL
+        with database.engine.connect() as connection:
+            return connection.exec_driver_sql("PRAGMA synchronous").scalar()
+
+    assert synchronous() == 2
+    with database.bulk_loading() as loading:
+        assert loading is database and synchronous() == 1
+    assert synchronous() == 2

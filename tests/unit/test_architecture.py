@@ -15,6 +15,7 @@ FORBIDDEN = {
     "timebank/domain": ("sqlalchemy", "flask", "web", "timebank.db", "timebank.services", "alembic"),
     "timebank/db": ("flask", "web", "timebank.services"),
     "timebank/services": ("flask", "web", "click"),
+    "timebank/demo": ("flask", "click", "sqlalchemy", "timebank.web", "timebank.cli", "timebank.db.models"),
     "web": ("timebank.db", "sqlalchemy"),
 }
 

@@ -15,7 +15,7 @@ __all__ = ["demo_command", "serve_command"]
 @refusals_exit_1
 def demo_command(database, if_empty: bool) -> None:
     """Fill the database with a demonstration time bank and print its sign-ins."""
-    from timebank.services.demo import create_demo_bank
+    from timebank.demo import create_demo_bank
 
     summary = create_demo_bank(database, if_empty=if_empty)
     if not summary.created:
