@@ -1,7 +1,7 @@
 import pytest
 
 from timebank.domain.errors import HoursNotPositive, HoursNotWholeMinutes, InvalidHours
-from timebank.domain.hours import format_minutes, parse_hours
+from timebank.domain.hours import format_minutes, parse_hours, parse_signed_hours
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,18 @@ def test_text_that_is_not_hours_is_refused(text):
                                            (-45, "-45m"), (-150, "-2h 30m")])
 def test_minutes_are_written_for_people(minutes, text):
     assert format_minutes(minutes) == text
+
+
+@pytest.mark.parametrize(
+    "text, minutes",
+    [("0", 0), ("0.0", 0), ("0:00", 0), ("0h", 0), ("-0", 0), ("10", 600), ("-10", -600),
+     ("- 10", -600), ("\u221210", -600), ("-1:30", -90), ("-1h30m", -90), ("+2", 120), (" -0.5 ", -30)],
+)
+def test_a_balance_limit_may_be_zero_or_below_zero(text, minutes):
+    assert parse_signed_hours(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", None, "--10", "-", "abc", "-nan", "1.003", "-1e9", "−−1"])
+def test_a_balance_limit_that_is_not_hours_is_refused(text):
+    with pytest.raises(InvalidHours):
+        parse_signed_hours(text)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from timebank.cli.common import actor, echo_json, pass_database, refusals_exit_1
-from timebank.domain.hours import format_minutes, parse_hours
+from timebank.domain.hours import format_minutes, parse_hours, parse_signed_hours
 
 __all__ = ["register"]
 
@@ -48,18 +48,9 @@ def bank_add(database, slug: str, name: str, min_balance: str, max_balance: str)
     """A new time bank called SLUG, with its own account and community pot."""
     from timebank.services.banks import create_bank
 
-    view = create_bank(database, slug, name, floor_minutes=_signed_minutes(min_balance),
-                       ceiling_minutes=_signed_minutes(max_balance))
+    view = create_bank(database, slug, name, floor_minutes=parse_signed_hours(min_balance),
+                       ceiling_minutes=parse_signed_hours(max_balance))
     click.echo(view.slug)
-
-
-def _signed_minutes(text: str) -> int:
-    text = text.strip()
-    if text in ("0", "0.0", "0:00"):
-        return 0
-    if text.startswith("-"):
-        return -parse_hours(text[1:])
-    return parse_hours(text)
 
 
 @click.group()

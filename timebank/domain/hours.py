@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from timebank.domain.errors import HoursNotPositive, HoursNotWholeMinutes, InvalidHours
 
-__all__ = ["parse_hours", "format_minutes", "minutes_as_hours"]
+__all__ = ["parse_hours", "parse_signed_hours", "format_minutes", "minutes_as_hours"]
 
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _CLOCK = re.compile(r"^([+-]?)(\d+):([0-5]\d)$")
@@ -27,6 +27,21 @@ def parse_hours(text: str | int | None) -> int:
     if minutes <= 0:
         raise HoursNotPositive(f"Hours must be more than zero, not {raw!r}.")
     return minutes
+
+
+def parse_signed_hours(text: str | int | None) -> int:
+    """Whole minutes of a balance limit: like `parse_hours`, but zero and a leading minus
+    sign (`-10`, `-1:30`, or the typographic `−10`) are allowed.
+
+    Every way of writing zero (`0`, `0.0`, `0:00`, `0h`, `-0`) is zero. Raises
+    InvalidHours for empty text and anything `parse_hours` refuses for another reason.
+    """
+    raw = "" if text is None else str(text).strip()
+    if raw[:1] in ("-", "\u2212"):
+        raw = "-" + raw[1:].lstrip()
+    if not raw:
+        raise InvalidHours("Hours are missing: write them as 1.5, 1h30m or 1:30.")
+    return _to_minutes(raw)
 
 
 def _to_minutes(raw: str) -> int:
