@@ -15,6 +15,7 @@ from timebank.domain.ledger import (
     AccountKind,
     check_limits_are_sane,
 )
+from timebank.domain.money import format_pence
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BankView
@@ -24,12 +25,16 @@ __all__ = [
     "get_bank",
     "set_bank_limits",
     "set_confirmation_mode",
+    "update_settings",
+    "set_hourly_value",
+    "MAX_HOURLY_VALUE_PENCE",
     "list_categories",
     "bank_view",
     "category_rows",
     "save_category",
 ]
 
+MAX_HOURLY_VALUE_PENCE = 100_000  # £1,000 an hour: anything above is a typing mistake
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -116,6 +121,41 @@ def set_confirmation_mode(database: Database, slug: str, *, need_confirmation: b
         view = bank_view(bank)
         uow.commit()
     return view
+
+
+def update_settings(
+    database: Database, slug: str, *, floor_minutes: int, ceiling_minutes: int,
+    need_confirmation: bool,
+) -> BankView:
+    """The settings page's save: the limits and the confirmation mode, saved together or
+    not at all (InvalidLimits for limits that make no sense)."""
+    check_limits_are_sane(floor_minutes, ceiling_minutes)
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, slug, lock=True)
+        bank.floor_minutes = floor_minutes
+        bank.ceiling_minutes = ceiling_minutes
+        bank.member_exchanges_need_confirmation = bool(need_confirmation)
+        view = bank_view(bank)
+        uow.commit()
+    return view
+
+
+def set_hourly_value(database: Database, bank_slug: str, pence: int) -> int:
+    """Set what the bank counts an hour of help as worth, in pence; returns it.
+
+    Raises InvalidInput for anything but a whole number of pence from 1 to 100,000.
+    """
+    if not isinstance(pence, int) or isinstance(pence, bool):
+        raise InvalidInput("An hour's value must be a whole number of pence.")
+    if pence <= 0:
+        raise InvalidInput("An hour's value must be more than £0.00.")
+    if pence > MAX_HOURLY_VALUE_PENCE:
+        raise InvalidInput(f"An hour's value can be at most {format_pence(MAX_HOURLY_VALUE_PENCE)}.")
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug, lock=True)
+        bank.hourly_value_pence = pence
+        uow.commit()
+    return pence
 
 
 def list_categories(database: Database, slug: str) -> list[tuple[str, str]]:

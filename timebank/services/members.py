@@ -16,6 +16,7 @@ from timebank.domain.errors import (
 )
 from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
 from timebank.domain.members import MEMBER_STATUSES
+from timebank.services import ledger
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -23,6 +24,7 @@ from timebank.services.views import MemberView
 
 __all__ = [
     "add_member",
+    "take_member_on",
     "get_member",
     "list_members",
     "set_member_status",
@@ -136,6 +138,54 @@ def add_member(
         return member_view(member)
 
     return write_once(database, attempt)
+
+
+def take_member_on(
+    database: Database,
+    bank_slug: str,
+    name: str,
+    *,
+    email: str | None = None,
+    organisation: bool = False,
+    phone: str | None = None,
+    area: str | None = None,
+    safeguarding_checked_on: dt.date | None = None,
+    safeguarding_expires_on: dt.date | None = None,
+    welcome_minutes: int | None = None,
+    sign_in_password: str | None = None,
+    recorded_by: str,
+    idempotency_key: str | None = None,
+) -> MemberView:
+    """The new-member form's use case: a member, their safeguarding check, their welcome
+    hours (from the bank's account) and their sign-in, all in one transaction.
+
+    A refusal of any step writes nothing: the coordinator corrects the form and sends it
+    again, rather than finishing half a member by hand. With an `idempotency_key`, the
+    same form sent again returns the member taken on first (`replayed=True`), and its
+    further steps are not tried twice.
+    """
+    # Imported here: sign-ins are built on members (auth reads clean_email), not members on them.
+    from timebank.services import auth
+
+    with UnitOfWork(database) as uow:
+        steps = uow.joined()
+        member = add_member(steps, bank_slug, name, email=email, organisation=organisation,
+                            phone=phone, area=area, idempotency_key=idempotency_key)
+        if member.replayed:
+            return member
+        if safeguarding_checked_on or safeguarding_expires_on:
+            member = set_safeguarding(steps, bank_slug, member.id, checked_on=safeguarding_checked_on,
+                                      expires_on=safeguarding_expires_on)
+        if welcome_minutes:
+            key = clean_key(idempotency_key)
+            ledger.grant(steps, bank_slug, member_id=member.id, minutes=welcome_minutes,
+                         reason="Welcome hours", recorded_by=recorded_by,
+                         idempotency_key=f"{key}:welcome" if key else None)
+        if sign_in_password is not None:
+            auth.create_user(steps, bank_slug, email=member.email, name=member.name,
+                             password=sign_in_password, role="member", member_id=member.id)
+        uow.commit()
+    return member
 
 
 def get_member(database: Database, bank_slug: str, member_id: int) -> MemberView:
