@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
 
-from timebank.domain.assessments import AssessmentInvalid  # noqa: E402
-from timebank.domain.errors import NotAllowed, ReasonRequired  # noqa: E402
+from timebank.domain.errors import AssessmentInvalid, NotAllowed, ReasonRequired, UnknownAssessment  # noqa: E402
 from timebank.services import assessments, auth, help, matches, members  # noqa: E402
 
 TODAY = dt.date.today()
@@ -61,7 +60,7 @@ def test_only_social_workers_of_the_bank_see_assessments(database, bank, staff, 
     other_bank = make_bank()
     outsider = auth.create_user(database, other_bank.slug, email=f"o-{uuid.uuid4().hex[:6]}@example.org",
                                 name="Outsider", password="a long enough password", role="social_worker")
-    with pytest.raises(assessments.UnknownAssessment):
+    with pytest.raises(UnknownAssessment):
         assessments.get_assessment(database, outsider, recorded.id)
 
 

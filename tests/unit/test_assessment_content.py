@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from timebank.domain.assessments import SLOTS, AssessmentInvalid, validate_content
+from timebank.domain.assessments import SLOTS, validate_content
+from timebank.domain.errors import AssessmentInvalid
 
 TODAY = dt.date(2026, 6, 15)
 CATEGORIES = {"shopping", "lifts"}

@@ -195,3 +195,31 @@ def test_a_reversal_may_move_the_balance_of_a_member_who_has_left():
     run_posting_checks("reversal", [_entry(1, -60, balance=60, status="closed"), _entry(2, 60, balance=-60)])
     with pytest.raises(errors.MemberNotActive):
         run_posting_checks("exchange", [_entry(1, 60, status="closed"), _entry(2, -60)])
+NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnotherBank", "UnknownRequest",
+             "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound"}
+FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
+CONFLICT = {"BankSlugTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
+            "ExchangeNotPosted", "ExchangeNotPending", "Conflict"}
+
+
+def test_every_error_says_its_http_status():
+    """The web reads `http_status` and nothing else: this table is the one to keep."""
+    for name in errors.__all__:
+        expected = 404 if name in NOT_FOUND else 403 if name in FORBIDDEN else 409 if name in CONFLICT else 400
+        assert getattr(errors, name).http_status == expected, name
+
+
+def test_every_error_class_lives_in_the_errors_module():
+    """A class defined elsewhere would slip past the table above (and the web's statuses)."""
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    import timebank.services.assessments  # noqa: F401
+    import timebank.services.matches  # noqa: F401
+
+    outside = {c.__qualname__ for c in subclasses(errors.TimebankError)
+               if c.__module__ != errors.__name__ and not c.__module__.startswith("tests")}
+    assert outside == set()
+    assert {c.__name__ for c in subclasses(errors.TimebankError)} <= set(errors.__all__)

@@ -15,7 +15,7 @@ from timebank.services import auth, banks, ledger, members
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 TODAY = dt.date.today()
-KEY = re.compile(r'name="key" value="([^"]*)"')
+KEY = re.compile(r'name="idempotency_key" value="([^"]*)"')
 
 
 # ---------------------------------------------------------------- helpers
@@ -64,7 +64,7 @@ def escaped(text: str) -> None:
 
 
 def log_data(world, token, key, **changes) -> dict:
-    data = {"csrf_token": token, "key": key, "provider": world.ann.member_id,
+    data = {"csrf_token": token, "idempotency_key": key, "provider": world.ann.member_id,
             "receiver": world.bob.member_id, "hours": "1.5", "day": TODAY.isoformat(),
             "category": "gardening", "what": "Cut the hedge"}
     data.update(changes)
@@ -157,7 +157,7 @@ def test_a_coordinator_of_another_bank_gets_404_for_this_banks_member(signed_in,
     assert olga.get(f"/coordinator/members/{ann}").status_code == 404
     before = snapshot(web_database, world)
     token, key = form_page(olga, "/coordinator/log")
-    for action, data in (("grant", {"hours": "5", "reason": "stolen", "key": key}),
+    for action, data in (("grant", {"hours": "5", "reason": "stolen", "idempotency_key": key}),
                          ("status", {"status": "closed"}), ("limits", {"floor": "100"}),
                          ("sign-in", {"active": "no"})):
         response = olga.post(f"/coordinator/members/{ann}/{action}", data={"csrf_token": token, **data})
@@ -224,7 +224,7 @@ def test_bad_exchanges_are_refused_beside_the_right_field_with_the_input_kept(co
         response = cora.post("/coordinator/log", data=log_data(world, token, key, what="Hedge" + SCRIPT, **change))
         assert response.status_code == 400, change
         error_beside(response.text, field, message)
-        assert f'name="key" value="{key}"' in response.text
+        assert f'name="idempotency_key" value="{key}"' in response.text
         assert str(escape("Hedge" + SCRIPT)) in response.text and "Hedge" + SCRIPT not in response.text
         if field == "hours":
             assert f'value="{change["hours"]}"' in response.text
@@ -259,7 +259,7 @@ def test_a_replayed_exchange_form_records_one_exchange(cora, world, web_database
 
 
 def group_data(world, token, key, **changes) -> dict:
-    data = {"csrf_token": token, "key": key, "provider": world.ann.member_id,
+    data = {"csrf_token": token, "idempotency_key": key, "provider": world.ann.member_id,
             "receivers": [world.bob.member_id, world.dot_member_id], "hours": "1",
             "day": TODAY.isoformat(), "category": "", "what": "Chair yoga"}
     data.update(changes)
@@ -310,7 +310,7 @@ def test_a_bad_group_exchange_is_refused_and_writes_nothing(cora, world, web_dat
 
 def upload(client, token, key, text: str):
     return client.post("/coordinator/log/upload", content_type="multipart/form-data",
-                       data={"csrf_token": token, "key": key,
+                       data={"csrf_token": token, "idempotency_key": key,
                              "file": (io.BytesIO(text.encode("utf-8")), "hours.csv")})
 
 
@@ -349,11 +349,12 @@ def test_a_file_with_bad_rows_is_refused_whole_with_each_line_and_problem(cora, 
 def test_a_file_that_is_not_text_is_refused(cora, world, web_database):
     token, key = form_page(cora, "/coordinator/log/upload")
     response = cora.post("/coordinator/log/upload", content_type="multipart/form-data",
-                         data={"csrf_token": token, "key": key, "file": (io.BytesIO(b"\xff\xfe\x00\x81"), "x.xls")})
+                         data={"csrf_token": token, "idempotency_key": key,
+                               "file": (io.BytesIO(b"\xff\xfe\x00\x81"), "x.xls")})
     assert response.status_code == 400
     error_beside(response.text, "file", "saved as text (UTF-8)")
     missing = cora.post("/coordinator/log/upload", content_type="multipart/form-data",
-                        data={"csrf_token": token, "key": key})
+                        data={"csrf_token": token, "idempotency_key": key})
     assert missing.status_code == 400
     error_beside(missing.text, "file", "Choose a CSV file to upload.")
     assert ledger.list_exchanges(web_database, world.bank.slug) == []
@@ -397,21 +398,21 @@ def test_a_reversal_puts_the_hours_back_and_a_second_one_is_refused(cora, world,
     logged = ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
                                  receiver_id=world.bob.member_id, minutes=90, recorded_by="test")
     page = cora.get("/coordinator/exchanges").text
-    token, key = csrf_from(page), re.search(rf'name="key" value="([^"]*:{logged.id})"', page).group(1)
+    token, key = csrf_from(page), re.search(rf'name="idempotency_key" value="([^"]*:{logged.id})"', page).group(1)
     missing = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
-                        data={"csrf_token": token, "key": key, "reason": "  "})
+                        data={"csrf_token": token, "idempotency_key": key, "reason": "  "})
     assert missing.status_code == 400
     error_beside(missing.text, f"reason-{logged.id}", "Give a reason for the reversal.")
     reason = "Typed twice " + IMG
     done = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
-                     data={"csrf_token": token, "key": key, "reason": reason})
+                     data={"csrf_token": token, "idempotency_key": key, "reason": reason})
     assert done.status_code == 302
     assert balance(web_database, world, world.ann.member_id) == 0
     assert balance(web_database, world, world.bob.member_id) == 0
     page = cora.get("/coordinator/exchanges").text
     assert f"reverses #{logged.id}" in page and str(escape(reason)) in page
     second = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
-                       data={"csrf_token": token, "key": "another-key", "reason": "again"})
+                       data={"csrf_token": token, "idempotency_key": "another-key", "reason": "again"})
     assert second.status_code == 400
     assert "has already been reversed" in second.text and 'class="error-summary"' in second.text
     assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2
@@ -422,7 +423,7 @@ def test_a_reversal_puts_the_hours_back_and_a_second_one_is_refused(cora, world,
 
 
 def new_member_data(token, key, **changes) -> dict:
-    data = {"csrf_token": token, "key": key, "name": "Eve", "kind": "person", "email": "",
+    data = {"csrf_token": token, "idempotency_key": key, "name": "Eve", "kind": "person", "email": "",
             "phone": "0131 000", "area": "Leith", "checked_on": "", "expires_on": "",
             "welcome_hours": "", "password": ""}
     data.update(changes)
@@ -505,7 +506,7 @@ def test_a_bad_new_member_is_refused_and_nobody_is_added(cora, world, web_databa
 def test_granting_hours_once_even_when_sent_twice(cora, world, web_database):
     url = f"/coordinator/members/{world.dot_member_id}"
     token, key = form_page(cora, url)
-    data = {"csrf_token": token, "key": key, "hours": "3", "reason": "Welcome hours"}
+    data = {"csrf_token": token, "idempotency_key": key, "hours": "3", "reason": "Welcome hours"}
     assert cora.post(url + "/grant", data=data).status_code == 302
     assert cora.post(url + "/grant", data=data).status_code == 302
     assert balance(web_database, world, world.dot_member_id) == 180
@@ -526,11 +527,11 @@ def test_a_bad_grant_is_refused_beside_the_field(cora, world, web_database):
         ("2", "Welcome", "hours", "would go above the highest balance allowed"),  # Dot may hold 1h
         ("2", "", "reason", "Give a reason for the hours."),
     ]:
-        response = cora.post(url + "/grant", data={"csrf_token": token, "key": key, "hours": hours,
+        response = cora.post(url + "/grant", data={"csrf_token": token, "idempotency_key": key, "hours": hours,
                                                    "reason": reason})
         assert response.status_code == 400, hours
         error_beside(response.text, field, message)
-        assert f'value="{hours}"' in response.text and f'name="key" value="{key}"' in response.text
+        assert f'value="{hours}"' in response.text and f'name="idempotency_key" value="{key}"' in response.text
     assert snapshot(web_database, world) == before
 
 

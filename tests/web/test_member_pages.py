@@ -433,7 +433,7 @@ def test_reusing_a_key_for_other_details_is_refused_and_gives_a_fresh_key(ann, t
     fields = fields_of(ann, "/member/log")
     assert ann.post("/member/log", data={**fields, **log_data(town)}).status_code == 302
     response = ann.post("/member/log", data={**fields, **log_data(town, hours="2")})
-    assert response.status_code == 400 and "already used" in response.text
+    assert response.status_code == 400 and "already sent with other details" in response.text
     assert KEY_INPUT.search(response.text).group(1) != fields["idempotency_key"]
     assert len(new_ids(before, ledger.list_exchanges(web_database, town.bank.slug))) == 1
 

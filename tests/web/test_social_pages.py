@@ -24,6 +24,12 @@ ATTRIBUTE = '"><img src=x onerror=alert(1)>'
 # ---------------------------------------------------------------- helpers
 
 
+def keyed(html: str, prefix: str = "") -> dict:
+    """The hidden idempotency key of the form with this prefix, as form data."""
+    name = f"{prefix}idempotency_key"
+    return {name: hidden(html, name)}
+
+
 def hidden(html: str, name: str) -> str:
     match = re.search(r'name="' + re.escape(name) + r'"[^>]*value="([^"]*)"', html)
     assert match, f"no field {name} on the page"
@@ -67,7 +73,7 @@ def content(needs=(), capabilities=(), location=(55.9700, -3.1700)):
 
 def assessment_form(page: str, **fields) -> dict:
     """The new-assessment form as a browser sends it: four blank rows of each, then `fields`."""
-    data = {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "person_name": "Mary", "member": "",
+    data = {"csrf_token": csrf_from(page), **keyed(page), "person_name": "Mary", "member": "",
             "consent": "y", "consent_on": TODAY.isoformat(), "area": "Leith", "latitude": "55.97",
             "longitude": "-3.17"}
     for i in range(4):
@@ -161,20 +167,23 @@ def test_every_form_without_a_csrf_token_is_refused_and_writes_nothing(app, sign
     posts = [
         ("/social/assessments/new", {k: v for k, v in assessment_form(
             page, **{"needs-0-text": "Shopping"}).items() if k != "csrf_token"}),
-        (f"/social/assessments/{a}/edit", {"key": "k1", "person_name": "Mary", "needs-0-text": "Shopping"}),
-        ("/social/matches/run", {"key": "k2"}),
-        (f"/social/matches/{run}/proposals/{p}/reject", {f"reject-{p}-key": "k3", f"reject-{p}-reason": "No"}),
-        (f"/social/matches/{run}/proposals/{p}/accept", {f"accept-{p}-key": "k4"}),
+        (f"/social/assessments/{a}/edit", {"idempotency_key": "k1", "person_name": "Mary", "needs-0-text": "Shopping"}),
+        ("/social/matches/run", {"idempotency_key": "k2"}),
+        (f"/social/matches/{run}/proposals/{p}/reject",
+         {f"reject-{p}-idempotency_key": "k3", f"reject-{p}-reason": "No"}),
+        (f"/social/matches/{run}/proposals/{p}/accept", {f"accept-{p}-idempotency_key": "k4"}),
         (f"/social/introductions/{introduction.id}/outcome",
-         {"side": "helped", "helped-key": "k5", "helped-help_happened": "yes", "helped-difference": "a_lot"}),
-        (f"/social/introductions/{introduction.id}/close", {"key": "k6"}),
+         {"side": "helped", "helped-idempotency_key": "k5", "helped-help_happened": "yes",
+          "helped-difference": "a_lot"}),
+        (f"/social/introductions/{introduction.id}/close", {"idempotency_key": "k6"}),
     ]
     before = counts(web_database)
     for url, data in posts:
         assert client.post(url, data=data).status_code == 400, url
     coordinator = signed_in(world.coordinator)
     for url in ("/coordinator/categories", "/coordinator/categories/shopping/edit"):
-        assert coordinator.post(url, data={"key": "k7", "name": "Dog walking", "active": "y"}).status_code == 400
+        data = {"idempotency_key": "k7", "name": "Dog walking", "active": "y"}
+        assert coordinator.post(url, data=data).status_code == 400
     assert counts(web_database) == before
 
 
@@ -216,13 +225,13 @@ def test_rejecting_without_a_reason_is_refused_beside_the_field(signed_in, world
     page = client.get(f"/social/matches/{run}").text
     before = counts(web_database)
     response = client.post(f"/social/matches/{run}/proposals/{p}/reject", data={
-        f"reject-{p}-csrf_token": csrf_from(page), f"reject-{p}-key": hidden(page, f"reject-{p}-key"),
+        f"reject-{p}-csrf_token": csrf_from(page), **keyed(page, f"reject-{p}-"),
         f"reject-{p}-reason": "   "})
     assert response.status_code == 400
     assert f'href="#reject-{p}-reason"' in response.text and f'id="reject-{p}-reason-error"' in response.text
     assert counts(web_database) == before
     response = client.post(f"/social/matches/{run}/proposals/{p}/reject", data={
-        f"reject-{p}-csrf_token": csrf_from(page), f"reject-{p}-key": hidden(page, f"reject-{p}-key"),
+        f"reject-{p}-csrf_token": csrf_from(page), **keyed(page, f"reject-{p}-"),
         f"reject-{p}-reason": "They have met and did not get on"})
     assert response.status_code == 302
     assert "Rejected: They have met and did not get on" in client.get(f"/social/matches/{run}").text
@@ -234,7 +243,7 @@ def test_an_outcome_without_an_answer_is_refused(signed_in, world, web_database,
     page = client.get(f"/social/introductions/{i}").text
     before = counts(web_database)
     response = client.post(f"/social/introductions/{i}/outcome", data={
-        "side": "helper", "helper-csrf_token": csrf_from(page), "helper-key": hidden(page, "helper-key"),
+        "side": "helper", "helper-csrf_token": csrf_from(page), **keyed(page, "helper-"),
         "helper-comment": "kept"})
     assert response.status_code == 400
     assert 'href="#helper-help_happened"' in response.text and 'href="#helper-difference"' in response.text
@@ -309,7 +318,7 @@ def test_an_assessment_sent_twice_at_once_is_recorded_once(signed_in, world, web
     other = second.post("/social/assessments/new", data={**data, "csrf_token": other_token,
                                                           "person_name": "Maria"})
     assert other.status_code == 400 and "already sent with other details" in other.text
-    assert hidden(other.text, "key") != data["key"]
+    assert hidden(other.text, "idempotency_key") != data["idempotency_key"]
     assert counts(web_database) == before
 
 
@@ -332,7 +341,7 @@ def test_a_match_run_sent_twice_at_once_runs_once(signed_in, world, web_database
     from timebank.db.models import MatchRun
 
     first, second, page, other_token = _two_sessions(signed_in, world, "/social/matches")
-    data = {"csrf_token": csrf_from(page), "key": hidden(page, "key")}
+    data = {"csrf_token": csrf_from(page), **keyed(page)}
     before = counts(web_database)["match_runs"]
     ran = first.post("/social/matches/run", data=data)
     again = second.post("/social/matches/run", data={**data, "csrf_token": other_token})
@@ -357,7 +366,7 @@ def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_dat
                            data=assessment_form(page, person_name=name, **fields)).status_code == 302
 
     page = client.get("/social/matches").text
-    response = client.post("/social/matches/run", data={"csrf_token": csrf_from(page), "key": hidden(page, "key")})
+    response = client.post("/social/matches/run", data={"csrf_token": csrf_from(page), **keyed(page)})
     assert response.status_code == 302
     run_page = client.get(response.location).text
     p = int(re.search(r'id="proposal-(\d+)"', run_page).group(1))
@@ -366,7 +375,7 @@ def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_dat
     run = re.search(r"/social/matches/(\d+)", response.location).group(1)
 
     accepted = client.post(f"/social/matches/{run}/proposals/{p}/accept", data={
-        f"accept-{p}-csrf_token": csrf_from(run_page), f"accept-{p}-key": hidden(run_page, f"accept-{p}-key")})
+        f"accept-{p}-csrf_token": csrf_from(run_page), **keyed(run_page, f"accept-{p}-")})
     assert accepted.status_code == 302 and "/social/introductions/" in accepted.location
     page = client.get(accepted.location).text
     assert h1(page) == "Introduction of Mary to Hamish"
@@ -374,15 +383,15 @@ def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_dat
     for side, happened, difference, comment in (("helped", "yes", "a_lot", "I get out now"),
                                                 ("helper", "yes", "a_little", "")):
         response = client.post(accepted.location + "/outcome", data={
-            "side": side, f"{side}-csrf_token": csrf_from(page), f"{side}-key": hidden(page, f"{side}-key"),
+            "side": side, f"{side}-csrf_token": csrf_from(page), **keyed(page, f"{side}-"),
             f"{side}-help_happened": happened, f"{side}-difference": difference, f"{side}-comment": comment})
         assert response.status_code == 302
         page = client.get(accepted.location).text
     assert "I get out now" in page and "A lot" in page and "A little" in page
-    assert 'name="helped-key"' not in page  # each side's view once
+    assert 'name="helped-idempotency_key"' not in page  # each side's view once
 
     response = client.post(accepted.location + "/close", data={"csrf_token": csrf_from(page),
-                                                               "key": hidden(page, "key")})
+                                                               **keyed(page)})
     assert response.status_code == 302
     assert "<dd>Closed</dd>" in client.get(accepted.location).text
     listing = client.get("/social/introductions").text
@@ -448,8 +457,9 @@ def test_a_social_worker_of_another_bank_gets_404_on_this_banks_records(app, sig
     ids = {"assessment": introduced["need"].id, "run": introduced["run"].id,
            "proposal": introduced["proposal"].id, "introduction": introduced["introduction"].id}
     p = ids["proposal"]
-    filled = {"key": "k", f"accept-{p}-key": "k", f"reject-{p}-key": "k", f"reject-{p}-reason": "No",
-              "side": "helped", "helped-key": "k", "helped-help_happened": "yes", "helped-difference": "a_lot",
+    filled = {"idempotency_key": "k", f"accept-{p}-idempotency_key": "k", f"reject-{p}-idempotency_key": "k",
+              f"reject-{p}-reason": "No", "side": "helped", "helped-idempotency_key": "k",
+              "helped-help_happened": "yes", "helped-difference": "a_lot",
               "person_name": "Mary", "needs-0-text": "Shopping"}
     before = counts(web_database)
     for _endpoint, (method, url) in urls(ids).items():
@@ -475,7 +485,7 @@ def test_a_coordinator_adds_and_changes_a_service(signed_in, world, web_database
     page = client.get("/coordinator/categories")
     assert page.status_code == 200 and h1(page.text) == "Services"
     response = client.post("/coordinator/categories", data={
-        "csrf_token": csrf_from(page.text), "key": hidden(page.text, "key"), "name": "Dog walking",
+        "csrf_token": csrf_from(page.text), **keyed(page.text), "name": "Dog walking",
         "description": "Walks for dogs whose owners cannot", "active": "y"})
     assert response.status_code == 302
     assert ("dog_walking", "Dog walking") in banks.list_categories(web_database, world.bank.slug)
@@ -484,7 +494,7 @@ def test_a_coordinator_adds_and_changes_a_service(signed_in, world, web_database
     edit = client.get("/coordinator/categories/dog_walking/edit").text
     assert h1(edit) == "Change “Dog walking”"
     response = client.post("/coordinator/categories/dog_walking/edit", data={
-        "csrf_token": csrf_from(edit), "key": hidden(edit, "key"), "name": "Dog walks", "description": ""})
+        "csrf_token": csrf_from(edit), **keyed(edit), "name": "Dog walks", "description": ""})
     assert response.status_code == 302
     rows = {r[0]: r for r in banks.category_rows(web_database, world.bank.slug)}
     assert rows["dog_walking"][1:] == ("Dog walks", "", False)
@@ -495,7 +505,7 @@ def test_a_coordinator_adds_and_changes_a_service(signed_in, world, web_database
                           ("Dog walking", "There is already a service with this name"),
                           ("x" * 201, "Keep the name to 200 characters.")):
         response = client.post("/coordinator/categories", data={
-            "csrf_token": csrf_from(page), "key": hidden(page, "key"), "name": name, "active": "y"})
+            "csrf_token": csrf_from(page), **keyed(page), "name": name, "active": "y"})
         assert response.status_code == 400 and message in response.text and 'href="#name"' in response.text
     assert client.get("/coordinator/categories/no_such_thing/edit").status_code == 404
     assert counts(web_database) == before

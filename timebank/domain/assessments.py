@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from matching.profiles import DAYS, DEFAULT_MAX_KM, PARTS, SLOTS
-from timebank.domain.errors import InvalidInput, TimebankError
+from timebank.domain.errors import AssessmentInvalid, InvalidInput
 from timebank.domain.text import clean_text
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "MAX_NEEDS",
     "MAX_CAPABILITIES",
     "MAX_ITEM_CHARS",
-    "AssessmentInvalid",
     "validate_content",
     "new_key",
 ]
@@ -48,17 +47,6 @@ MAX_AREA_CHARS = 120
 MAX_CAPACITY = 20
 MAX_KM = 200
 _KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
-
-
-class AssessmentInvalid(TimebankError):
-    """Problems with an assessment, by field path (`needs.0.text`, `consent_on` ...)."""
-
-    code = "assessment_invalid"
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = dict(problems)
-        first = next(iter(self.problems.items()))
-        super().__init__(f"The assessment has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
 
 
 def new_key(prefix: str) -> str:

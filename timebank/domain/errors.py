@@ -1,13 +1,20 @@
 """Errors that name the rule they guard.
 
-Each carries a stable `code` (for scripts, the JSON API and tests) and a message a
-coordinator can read. The CLI maps every one of them to exit status 1, the web layer to
-a form error or an HTTP status, each in one place.
+Each carries a stable `code` (for scripts and tests), a message a coordinator can read,
+and the HTTP status it is answered with (`http_status`, read by `timebank.web.errors`):
+404 for a record that does not exist *in this bank* (`NotFound`: another bank's record is
+answered as if it did not exist), 403 for a role or relation that does not allow it
+(`Forbidden`), 409 for a write that clashes with what is already recorded (`Conflict`),
+and 400, the default, for anything else asked wrongly. A web form shows the 400s and
+409s beside its fields. The CLI maps every one of them to exit status 1.
 """
 from __future__ import annotations
 
 __all__ = [
     "TimebankError",
+    "NotFound",
+    "Forbidden",
+    "Conflict",
     "UnknownBank",
     "BankSlugTaken",
     "UnknownMember",
@@ -41,6 +48,10 @@ __all__ = [
     "UnknownOffer",
     "NotAllowed",
     "BatchRefused",
+    "AssessmentInvalid",
+    "UnknownAssessment",
+    "UnknownProposal",
+    "UnknownIntroduction",
 ]
 
 
@@ -48,6 +59,7 @@ class TimebankError(Exception):
     """A write or read refused by a rule of the time bank; nothing was written."""
 
     code = "timebank_error"
+    http_status = 400
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -57,19 +69,40 @@ class TimebankError(Exception):
         return self.message
 
 
-class UnknownBank(TimebankError):
+class NotFound(TimebankError):
+    """No such record in this bank: a record of another bank is answered the same way."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class Forbidden(TimebankError):
+    """The signed-in person's role or relation to the record does not allow this."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class Conflict(TimebankError):
+    """The write clashes with what is already recorded; nothing was written."""
+
+    code = "conflict"
+    http_status = 409
+
+
+class UnknownBank(NotFound):
     code = "unknown_bank"
 
 
-class BankSlugTaken(TimebankError):
+class BankSlugTaken(Conflict):
     code = "bank_slug_taken"
 
 
-class UnknownMember(TimebankError):
+class UnknownMember(NotFound):
     code = "unknown_member"
 
 
-class UnknownExchange(TimebankError):
+class UnknownExchange(NotFound):
     code = "unknown_exchange"
 
 
@@ -77,7 +110,7 @@ class UnknownCategory(TimebankError):
     code = "unknown_category"
 
 
-class MemberOfAnotherBank(TimebankError):
+class MemberOfAnotherBank(NotFound):
     code = "member_of_another_bank"
 
 
@@ -85,7 +118,7 @@ class MemberNotActive(TimebankError):
     code = "member_not_active"
 
 
-class EmailTaken(TimebankError):
+class EmailTaken(Conflict):
     code = "email_taken"
 
 
@@ -137,23 +170,23 @@ class CommunityPotTooLow(TimebankError):
     code = "community_pot_too_low"
 
 
-class IdempotencyKeyReusedWithOtherDetails(TimebankError):
+class IdempotencyKeyReusedWithOtherDetails(Conflict):
     code = "idempotency_key_reused_with_other_details"
 
 
-class AlreadyReversed(TimebankError):
+class AlreadyReversed(Conflict):
     code = "already_reversed"
 
 
-class ExchangeNotPosted(TimebankError):
+class ExchangeNotPosted(Conflict):
     code = "exchange_not_posted"
 
 
-class ExchangeNotPending(TimebankError):
+class ExchangeNotPending(Conflict):
     code = "exchange_not_pending"
 
 
-class NotYoursToConfirm(TimebankError):
+class NotYoursToConfirm(Forbidden):
     code = "not_yours_to_confirm"
 
 
@@ -175,17 +208,15 @@ class ResetTokenInvalid(TimebankError):
     code = "reset_token_invalid"
 
 
-class UnknownRequest(TimebankError):
+class UnknownRequest(NotFound):
     code = "unknown_request"
 
 
-class UnknownOffer(TimebankError):
+class UnknownOffer(NotFound):
     code = "unknown_offer"
 
 
-class NotAllowed(TimebankError):
-    """The signed-in person's role or relation to the record does not allow this."""
-
+class NotAllowed(Forbidden):
     code = "not_allowed"
 
 
@@ -198,3 +229,26 @@ class BatchRefused(TimebankError):
         self.problems = sorted(problems)
         lines = ", ".join(str(n) for n, _ in self.problems[:10])
         super().__init__(f"Nothing was recorded: {len(self.problems)} problem(s), on line(s) {lines}.")
+
+
+class AssessmentInvalid(TimebankError):
+    """Problems with an assessment, by field path (`needs.0.text`, `consent_on` ...)."""
+
+    code = "assessment_invalid"
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = dict(problems)
+        first = next(iter(self.problems.items()))
+        super().__init__(f"The assessment has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
+
+
+class UnknownAssessment(NotFound):
+    code = "unknown_assessment"
+
+
+class UnknownProposal(NotFound):
+    code = "unknown_proposal"
+
+
+class UnknownIntroduction(NotFound):
+    code = "unknown_introduction"

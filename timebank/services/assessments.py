@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from timebank.db.engine import Database
 from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, utcnow
 from timebank.domain.assessments import validate_content
-from timebank.domain.errors import NotAllowed, TimebankError
+from timebank.domain.errors import NotAllowed, UnknownAssessment
 from timebank.domain.ledger import fingerprint
 from timebank.domain.text import clean_text
 from timebank.services.auth import UserView
@@ -24,7 +24,6 @@ from timebank.services.rows import active_category_slugs, assessment_row, bank_r
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
-    "UnknownAssessment",
     "AssessmentView",
     "AssessmentSummary",
     "record_assessment",
@@ -37,10 +36,6 @@ __all__ = [
 ]
 
 MAX_NAME_CHARS = 200  # the width of assessments.person_name
-
-
-class UnknownAssessment(TimebankError):
-    code = "unknown_assessment"
 
 
 @dataclass(frozen=True)

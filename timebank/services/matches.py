@@ -29,7 +29,7 @@ from timebank.db.models import (
     utcnow,
 )
 from timebank.domain.assessments import DEFAULT_MAX_KM, DIFFERENCES
-from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired, TimebankError
+from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired
 from timebank.domain.ledger import fingerprint
 from timebank.domain.matches import OUTCOME_SIDES
 from timebank.services.assessments import log_access, require_social_worker
@@ -39,8 +39,6 @@ from timebank.services.rows import bank_row, introduction_row, proposal_row, run
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
-    "UnknownProposal",
-    "UnknownIntroduction",
     "ProposalView",
     "RunView",
     "IntroductionView",
@@ -56,14 +54,6 @@ __all__ = [
 ]
 
 TOP_CANDIDATES = 3
-
-
-class UnknownProposal(TimebankError):
-    code = "unknown_proposal"
-
-
-class UnknownIntroduction(TimebankError):
-    code = "unknown_introduction"
 
 
 @dataclass(frozen=True)

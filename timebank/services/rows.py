@@ -22,11 +22,14 @@ from timebank.db.models import (
 )
 from timebank.domain.errors import (
     MemberOfAnotherBank,
+    UnknownAssessment,
     UnknownBank,
     UnknownCategory,
     UnknownExchange,
+    UnknownIntroduction,
     UnknownMember,
     UnknownOffer,
+    UnknownProposal,
     UnknownRequest,
 )
 
@@ -128,14 +131,8 @@ def offer_row(session: Session, bank: Bank, offer_id: int) -> Offer:
     return offer
 
 
-# The three finders below raise errors still defined beside their services; they are
-# imported when called, because those services import this module.
-
-
 def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bool = False) -> Assessment:
     """The assessment with this id in this bank, or UnknownAssessment."""
-    from timebank.services.assessments import UnknownAssessment
-
     query = select(Assessment).where(Assessment.id == assessment_id, Assessment.bank_id == bank.id)
     if lock:
         query = query.with_for_update()
@@ -147,8 +144,6 @@ def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bo
 
 def run_row(session: Session, bank: Bank, run_id: int) -> MatchRun:
     """The match run with this id in this bank, or UnknownProposal."""
-    from timebank.services.matches import UnknownProposal
-
     run = session.scalars(select(MatchRun).where(MatchRun.id == run_id, MatchRun.bank_id == bank.id)).one_or_none()
     if run is None:
         raise UnknownProposal(f"There is no match run number {run_id} in this bank.")
@@ -157,8 +152,6 @@ def run_row(session: Session, bank: Bank, run_id: int) -> MatchRun:
 
 def proposal_row(session: Session, bank: Bank, proposal_id: int) -> MatchProposal:
     """The proposed match with this id in this bank (locked), or UnknownProposal."""
-    from timebank.services.matches import UnknownProposal
-
     proposal = session.scalars(
         select(MatchProposal).where(MatchProposal.id == proposal_id, MatchProposal.bank_id == bank.id)
         .with_for_update()
@@ -170,8 +163,6 @@ def proposal_row(session: Session, bank: Bank, proposal_id: int) -> MatchProposa
 
 def introduction_row(session: Session, bank: Bank, introduction_id: int) -> Introduction:
     """The introduction with this id in this bank (locked), or UnknownIntroduction."""
-    from timebank.services.matches import UnknownIntroduction
-
     introduction = session.scalars(select(Introduction).where(
         Introduction.id == introduction_id, Introduction.bank_id == bank.id).with_for_update()).one_or_none()
     if introduction is None:

@@ -1,6 +1,10 @@
 """The web application: an application factory, one blueprint per kind of user.
 
-Views call `timebank.services` and nothing else; they never open a transaction.
+Views call `timebank.services`, one use case per view; they may also use `timebank.domain`
+for its errors, hours and constants, and never open a transaction. What several
+blueprints share is written once beside them: `forms` (fields and the hidden key),
+`refusals` (a refusal placed on its form), `downloads` (CSV), `words` (how pages say
+hours and days) and `errors` (errors as HTTP statuses).
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ __all__ = ["create_app"]
 
 def create_app(config: dict | None = None) -> Flask:
     from timebank.services import Database
-    from timebank.web import errors, security
+    from timebank.web import errors, security, words
     from timebank.web.auth import blueprint as auth_blueprint
     from timebank.web.categories import blueprint as categories_blueprint
     from timebank.web.coordinator import blueprint as coordinator_blueprint
@@ -61,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(social_blueprint)
     app.register_blueprint(categories_blueprint)
     errors.init_app(app)
+    words.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)
     return app
 

@@ -5,31 +5,17 @@ import logging
 
 from flask import Flask, render_template
 
-from timebank.domain import errors as domain
-from timebank.services.assessments import UnknownAssessment
-from timebank.services.matches import UnknownIntroduction, UnknownProposal
+from timebank.domain.errors import TimebankError
 
 log = logging.getLogger("timebank.web")
 
-# A record of another bank is answered as if it did not exist.
-NOT_FOUND = (domain.UnknownBank, domain.UnknownMember, domain.UnknownExchange,
-             domain.MemberOfAnotherBank, domain.UnknownRequest, domain.UnknownOffer,
-             UnknownAssessment, UnknownProposal, UnknownIntroduction)
-FORBIDDEN = (domain.NotAllowed, domain.NotYoursToConfirm)
-
-
-def status_for(error: domain.TimebankError) -> int:
-    if isinstance(error, NOT_FOUND):
-        return 404
-    if isinstance(error, FORBIDDEN):
-        return 403
-    return 400
-
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(domain.TimebankError)
-    def refused(error: domain.TimebankError):
-        status = status_for(error)
+    @app.errorhandler(TimebankError)
+    def refused(error: TimebankError):
+        # Each error class says its own status (`timebank.domain.errors`): a record of
+        # another bank is a 404, as if it did not exist.
+        status = error.http_status
         return render_template("errors/error.html", status=status, message=error.message), status
 
     for status, message in (

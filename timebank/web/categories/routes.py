@@ -6,7 +6,6 @@ and can be offered again later.
 from __future__ import annotations
 
 import re
-import secrets
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -30,13 +29,13 @@ def _short_name(name: str) -> str:
 
 
 def _replayed(form):
-    target = session.get("category_keys", {}).get(form.key.data or "")
+    target = session.get("category_keys", {}).get(form.idempotency_key.data or "")
     return redirect(target) if target else None
 
 
 def _remember(form, target: str) -> str:
     keys = dict(list(session.get("category_keys", {}).items())[-(RECENT_KEYS - 1):])
-    keys[form.key.data] = target
+    keys[form.idempotency_key.data] = target
     session["category_keys"] = keys
     return target
 
@@ -55,9 +54,7 @@ def _save(form, slug: str) -> bool:
 def index():
     form = CategoryForm()
     rows = _rows()
-    if request.method == "GET":
-        form.key.data = secrets.token_urlsafe()
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         replayed = _replayed(form)
         if replayed:
             return replayed
@@ -81,7 +78,6 @@ def edit(category: str):
         abort(404)
     form = CategoryForm()
     if request.method == "GET":
-        form.key.data = secrets.token_urlsafe()
         form.name.data, form.description.data, form.active.data = row[1], row[2], row[3]
     elif form.validate_on_submit():
         replayed = _replayed(form)

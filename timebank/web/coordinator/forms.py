@@ -1,7 +1,7 @@
 """Coordinators' forms. Hours and days are kept as typed, so a refused form shows them back.
 
-Fields that hold amounts read them with `parse_hours` while validating and keep the whole
-minutes on the field (`.minutes`); the services check every rule of the ledger again.
+Fields that hold amounts keep the whole minutes they read on the field (`.minutes`, see
+`timebank.web.forms`); the services check every rule of the ledger again.
 """
 from __future__ import annotations
 
@@ -26,64 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from timebank.domain.errors import InvalidHours, WeakPassword
 from timebank.domain.hours import parse_hours
 from timebank.domain.passwords import check_password_rules
-
-EXPIRED = "This form had expired. Please check it and send it again."
-
-
-class HoursField(StringField):
-    """Hours as people type them: 1.5, 1h30m or 1:30. `.minutes` is set once valid."""
-
-    minutes: int | None = None
-
-    def pre_validate(self, form) -> None:
-        self.minutes = None
-        try:
-            self.minutes = parse_hours(self.data)
-        except InvalidHours as error:
-            raise ValidationError(error.message) from None
-
-
-class LimitField(StringField):
-    """A balance limit in hours, zero allowed; a leading minus sign is ignored.
-
-    The label says which side of zero the limit is on, so "10" and "-10" under "hours a
-    member may owe" mean the same thing and neither can be misread.
-    """
-
-    minutes: int | None = None
-
-    def pre_validate(self, form) -> None:
-        self.minutes = None
-        text = (self.data or "").strip()
-        if not text:
-            return  # Optional or InputRequired decide
-        if text.startswith(("-", "−")):
-            text = text[1:].strip()
-        if text in ("0", "0h", "0.0", "0:00"):
-            self.minutes = 0
-            return
-        try:
-            self.minutes = parse_hours(text)
-        except InvalidHours as error:
-            raise ValidationError(error.message) from None
-
-
-class DayField(StringField):
-    """A day as YYYY-MM-DD (what a date input sends). `.day` is set once valid."""
-
-    day: dt.date | None = None
-
-    def pre_validate(self, form) -> None:
-        self.day = None
-        text = (self.data or "").strip()
-        if not text:
-            return
-        try:
-            self.day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(
-                f"Write the day as YYYY-MM-DD, for example {dt.date.today().isoformat()}."
-            ) from None
+from timebank.web.forms import DayField, HoursField, RecordingForm, SignedHoursField
 
 
 def _member_number(value) -> int | None:
@@ -132,13 +75,7 @@ class CategoryField(SelectField):
             raise ValidationError("Choose a kind of help from the list.")
 
 
-class KeyedForm(FlaskForm):
-    """A form that records something: its hidden key makes a double click record it once."""
-
-    key = HiddenField(validators=[InputRequired(EXPIRED), Length(max=120, message=EXPIRED)])
-
-
-class ExchangeForm(KeyedForm):
+class ExchangeForm(RecordingForm):
     provider = MemberField("Who gave the help", missing="Choose who gave the help.")
     receiver = MemberField("Who received the help", missing="Choose who received the help.")
     hours = HoursField("Hours", validators=[Length(max=20)])
@@ -147,7 +84,7 @@ class ExchangeForm(KeyedForm):
     what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class GroupExchangeForm(KeyedForm):
+class GroupExchangeForm(RecordingForm):
     provider = MemberField("Who gave the help", missing="Choose who gave the help.")
     receivers = MemberCheckboxes("Who received the help")
     hours = HoursField("Hours, in total", validators=[Length(max=20)])
@@ -156,11 +93,11 @@ class GroupExchangeForm(KeyedForm):
     what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class UploadForm(KeyedForm):
+class UploadForm(RecordingForm):
     file = FileField("CSV file of exchanges", validators=[FileRequired("Choose a CSV file to upload.")])
 
 
-class NewMemberForm(KeyedForm):
+class NewMemberForm(RecordingForm):
     name = StringField("Name", validators=[DataRequired("Enter the member's name."), Length(max=200)])
     kind = RadioField("Person or organisation", choices=[SelectChoice("person", "A person"),
                                                          SelectChoice("organisation", "An organisation")],
@@ -222,15 +159,15 @@ class SafeguardingForm(FlaskForm):
     expires_on = DayField("Day it expires")
 
 
-class GrantForm(KeyedForm):
+class GrantForm(RecordingForm):
     hours = HoursField("Hours to give", validators=[Length(max=20)])
     reason = StringField("Reason", validators=[DataRequired("Give a reason for the hours."),
                                                Length(max=500)])
 
 
 class MemberLimitsForm(FlaskForm):
-    floor = LimitField("Hours this member may owe (optional)", validators=[Length(max=20)])
-    ceiling = LimitField("Most hours this member may hold (optional)", validators=[Length(max=20)])
+    floor = SignedHoursField("Hours this member may owe (optional)", validators=[Length(max=20)])
+    ceiling = SignedHoursField("Most hours this member may hold (optional)", validators=[Length(max=20)])
 
 
 class SignInForm(FlaskForm):
@@ -241,15 +178,15 @@ class SettleForm(FlaskForm):
     choice = StringField(validators=[AnyOf(["confirm", "decline"], message="Choose confirm or decline.")])
 
 
-class ReverseForm(KeyedForm):
+class ReverseForm(RecordingForm):
     reason = StringField("Reason for the reversal", validators=[
         DataRequired("Give a reason for the reversal."), Length(max=500)])
 
 
 class SettingsForm(FlaskForm):
-    floor = LimitField("Hours a member may owe", validators=[
+    floor = SignedHoursField("Hours a member may owe", validators=[
         InputRequired("Enter how many hours a member may owe (0 for none).")])
-    ceiling = LimitField("Most hours a member may hold", validators=[
+    ceiling = SignedHoursField("Most hours a member may hold", validators=[
         InputRequired("Enter the most hours a member may hold.")])
     confirmation = RadioField(
         "When a member logs an exchange, does it wait for the other member to confirm it?",

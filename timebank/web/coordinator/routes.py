@@ -6,12 +6,9 @@ service, then redirect with a flash or show the form again with the errors (HTTP
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -33,37 +30,43 @@ from timebank.web.coordinator.forms import (
     StatusForm,
     UploadForm,
 )
-from timebank.web.errors import status_for
+from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
+from timebank.web.forms import new_key
+from timebank.web.refusals import place
+from timebank.web.words import sides
 
 # Where each refusal of the ledger is shown: the field the person has to change.
-EXCHANGE_ERROR_FIELDS = (
-    (domain.InvalidHours, "hours"),
-    (domain.ExchangeTooLong, "hours"),
-    (domain.DayInFuture, "day"),
-    (domain.InvalidDay, "day"),
-    (domain.SameMemberOnBothSides, "receiver"),
-    (domain.UnknownCategory, "category"),
-    (domain.BalanceBelowFloor, "receiver"),  # the receiver pays the hours
-    (domain.BalanceAboveCeiling, "provider"),  # the provider earns them
-    (domain.InvalidInput, "what"),
-)
-GROUP_ERROR_FIELDS = tuple((kind, "receivers" if name == "receiver" else name)
-                           for kind, name in EXCHANGE_ERROR_FIELDS)
-GRANT_ERROR_FIELDS = (
-    (domain.InvalidHours, "hours"),
-    (domain.ExchangeTooLong, "hours"),
-    (domain.BalanceAboveCeiling, "hours"),
-    (domain.ReasonRequired, "reason"),
-)
-NEW_MEMBER_ERROR_FIELDS = (
-    (domain.EmailTaken, "email"),
-    # The form checks the name, phone and area lengths; what the service still refuses
-    # as invalid is the email address.
-    (domain.InvalidInput, "email"),
-)
-KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
-              "recorded. Check the details and send it again to record this as well.")
+EXCHANGE_ERROR_FIELDS = {
+    domain.InvalidHours: "hours",
+    domain.ExchangeTooLong: "hours",
+    domain.DayInFuture: "day",
+    domain.InvalidDay: "day",
+    domain.SameMemberOnBothSides: "receiver",
+    domain.UnknownCategory: "category",
+    domain.BalanceBelowFloor: "receiver",  # the receiver pays the hours
+    domain.BalanceAboveCeiling: "provider",  # the provider earns them
+    domain.InvalidInput: "what",
+}
+GROUP_ERROR_FIELDS = {kind: "receivers" if name == "receiver" else name
+                      for kind, name in EXCHANGE_ERROR_FIELDS.items()}
+GRANT_ERROR_FIELDS = {
+    domain.InvalidHours: "hours",
+    domain.ExchangeTooLong: "hours",
+    domain.BalanceAboveCeiling: "hours",
+    domain.ReasonRequired: "reason",
+}
+# Every step of taking a member on is refused as a whole; each refusal goes beside the
+# field to change. The form checks the name, phone and area lengths and the safeguarding
+# days first, so what the services still refuse as invalid is the email address.
+NEW_MEMBER_ERROR_FIELDS = {
+    domain.EmailTaken: "email",
+    domain.InvalidInput: "email",
+    domain.InvalidHours: "welcome_hours",
+    domain.ExchangeTooLong: "welcome_hours",
+    domain.BalanceAboveCeiling: "welcome_hours",
+    domain.WeakPassword: "password",
+}
 STATUS_WORDS = {"active": "reactivated", "suspended": "suspended", "closed": "closed"}
 
 
@@ -78,35 +81,12 @@ def _recorded_by() -> str:
     return f"coordinator:{current_user.user.id}"
 
 
-def _new_key() -> str:
-    return secrets.token_urlsafe()
-
-
 def _render(template: str, http_status: int = 200, **context):
-    return render_template(template, hours=format_minutes, **context), http_status
+    return render_template(template, **context), http_status
 
 
 def _status(form) -> int:
     return 400 if form.errors else 200
-
-
-def _refuse(form, error: domain.TimebankError, places=()) -> None:
-    """Show a service's refusal beside the field it concerns (the summary lists it too).
-
-    Refusals that mean "no such record" are not form errors: they go on to the one place
-    that maps errors to HTTP statuses (a 404 for another bank's member).
-    """
-    if status_for(error) != 400:
-        raise error
-    if isinstance(error, domain.IdempotencyKeyReusedWithOtherDetails):
-        form.form_errors.append(KEY_REUSED)
-        form.key.data = _new_key()
-        return
-    for kind, name in places:
-        if isinstance(error, kind) and name in form:
-            form[name].errors = list(form[name].errors) + [error.message]
-            return
-    form.form_errors.append(error.message)
 
 
 def _names() -> dict[int, str]:
@@ -131,28 +111,8 @@ def _chosen_name(field, member_id: int) -> str:
     return label.rsplit(" (#", 1)[0]
 
 
-def _describe(exchange, names: dict[int, str]) -> tuple[str, str]:
-    """Who the hours went from and to, in words, for any kind of exchange."""
-    def who(member_id: int) -> str:
-        return names.get(member_id, f"member {member_id}")
-
-    if exchange.provider_member_id:
-        giver = who(exchange.provider_member_id)
-    elif exchange.kind == "reversal":
-        giver = "—"
-    else:
-        giver = "the community pot" if exchange.entries.get("community_pot", 0) < 0 else "the bank"
-    if exchange.kind == "group":
-        taker = ", ".join(who(int(k)) for k, v in exchange.entries.items() if k.isdigit() and v < 0)
-    elif exchange.receiver_member_id:
-        taker = who(exchange.receiver_member_id)
-    else:
-        taker = "the community pot" if exchange.kind == "donation" else "—"
-    return giver, taker or "a group"
-
-
 def _rows(exchanges, names):
-    return [(x, *_describe(x, names)) for x in exchanges]
+    return [(x, *sides(x, names)) for x in exchanges]
 
 
 # ---------------------------------------------------------------- overview
@@ -188,77 +148,41 @@ def member_list():
                    balances=balances, shown=status, statuses=members.MEMBER_STATUSES)
 
 
-def _spreadsheet_safe(text: str | None) -> str:
-    """Text a spreadsheet will show, never run: a leading = + - @ would start a formula."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @blueprint.route("/members.csv", methods=["GET"])
 def members_csv():
     db, slug = database(), _slug()
     balances = {b.member_id: b.balance_minutes for b in ledger.balances(db, slug)}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "name", "kind", "email", "phone", "area", "status", "joined_on",
-                     "balance_minutes", "balance_hours"])
+    rows = [["id", "name", "kind", "email", "phone", "area", "status", "joined_on",
+             "balance_minutes", "balance_hours"]]
     for m in members.list_members(db, slug):
         minutes = balances.get(m.id, 0)
-        writer.writerow([m.id, _spreadsheet_safe(m.name), m.kind, _spreadsheet_safe(m.email),
-                         _spreadsheet_safe(m.phone), _spreadsheet_safe(m.area), m.status,
-                         m.joined_on.isoformat(), minutes, minutes_as_hours(minutes)])
-    filename = f"members-{slug}-{dt.date.today().isoformat()}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        rows.append([m.id, m.name, m.kind, m.email, m.phone, m.area, m.status,
+                     m.joined_on.isoformat(), minutes, minutes_as_hours(minutes)])
+    return csv_response(rows, f"members-{slug}-{dt.date.today().isoformat()}.csv")
 
 
 @blueprint.route("/members/new", methods=["GET", "POST"])
 def new_member():
     form = NewMemberForm()
-    if request.method == "GET":
-        form.key.data = _new_key()
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         return _take_on(form)
     return _render("coordinator/new_member.html", _status(form), form=form)
 
 
 def _take_on(form: NewMemberForm):
-    db, slug = database(), _slug()
     try:
-        member = members.add_member(
-            db, slug, form.name.data, email=form.email.data, organisation=form.kind.data == "organisation",
-            phone=form.phone.data, area=form.area.data, idempotency_key=form.key.data)
+        member = members.take_member_on(
+            database(), _slug(), form.name.data, email=form.email.data,
+            organisation=form.kind.data == "organisation", phone=form.phone.data, area=form.area.data,
+            safeguarding_checked_on=form.checked_on.day, safeguarding_expires_on=form.expires_on.day,
+            welcome_minutes=form.welcome_minutes,
+            sign_in_password=form.password.data if form.create_sign_in.data else None,
+            recorded_by=_recorded_by(), idempotency_key=form.idempotency_key.data)
     except domain.TimebankError as error:
-        _refuse(form, error, NEW_MEMBER_ERROR_FIELDS)
+        place(form, error, NEW_MEMBER_ERROR_FIELDS)
         return _render("coordinator/new_member.html", 400, form=form)
     if member.replayed:
-        # The same form sent twice (a double click, or back and send): the request that
-        # took the member on does the further steps, so they are not tried twice.
         flash(f"Already taken on: {member.name}.", "success")
-        return redirect(url_for("coordinator.member", member_id=member.id))
-    # The member exists now; what follows are further steps, each reported if refused.
-    problems = []
-    try:
-        if form.checked_on.day or form.expires_on.day:
-            members.set_safeguarding(db, slug, member.id, checked_on=form.checked_on.day,
-                                     expires_on=form.expires_on.day)
-    except domain.TimebankError as error:
-        problems.append(f"the safeguarding check was not saved: {error.message}")
-    try:
-        if form.welcome_minutes:
-            ledger.grant(db, slug, member_id=member.id, minutes=form.welcome_minutes,
-                         reason="Welcome hours", recorded_by=_recorded_by(),
-                         idempotency_key=f"{form.key.data}:welcome")
-    except domain.TimebankError as error:
-        problems.append(f"the welcome hours were not given: {error.message}")
-    try:
-        if form.create_sign_in.data:
-            auth.create_user(db, slug, email=member.email, name=member.name,
-                             password=form.password.data, role="member", member_id=member.id)
-    except domain.TimebankError as error:
-        problems.append(f"the sign-in was not created: {error.message}")
-    if problems:
-        flash(f"{member.name} has joined, but " + "; ".join(problems), "error")
     else:
         flash(f"{member.name} has joined.", "success")
     return redirect(url_for("coordinator.member", member_id=member.id))
@@ -268,7 +192,7 @@ def _member_page(member_id: int, status: int = 200, **forms):
     db, slug = database(), _slug()
     member = members.get_member(db, slug, member_id)
     bank = banks.get_bank(db, slug)
-    forms.setdefault("grant_form", GrantForm(formdata=None, key=_new_key()))
+    forms.setdefault("grant_form", GrantForm(formdata=None))
     forms.setdefault("limits_form", MemberLimitsForm(
         formdata=None,
         floor="" if member.floor_minutes is None else format_minutes(-member.floor_minutes),
@@ -309,7 +233,7 @@ def member_safeguarding(member_id: int):
             members.set_safeguarding(database(), _slug(), member_id,
                                      checked_on=form.checked_on.day, expires_on=form.expires_on.day)
         except domain.TimebankError as error:
-            _refuse(form, error, ((domain.InvalidInput, _safeguarding_field(form)),))
+            place(form, error, {domain.InvalidInput: _safeguarding_field(form)})
         else:
             flash("The safeguarding check is saved.", "success")
             return redirect(url_for("coordinator.member", member_id=member_id))
@@ -332,15 +256,13 @@ def grant(member_id: int):
         try:
             given = ledger.grant(database(), _slug(), member_id=member_id, minutes=form.hours.minutes,
                                  reason=form.reason.data, recorded_by=_recorded_by(),
-                                 idempotency_key=form.key.data)
+                                 idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
-            _refuse(form, error, GRANT_ERROR_FIELDS)
+            place(form, error, GRANT_ERROR_FIELDS)
         else:
             flash(f"{'Already given' if given.replayed else 'Given'}: "
                   f"{format_minutes(given.amount_minutes)} ({given.reason}).", "success")
             return redirect(url_for("coordinator.member", member_id=member_id))
-    if not form.key.data:
-        form.key.data = _new_key()
     return _member_page(member_id, 400, grant_form=form)
 
 
@@ -354,7 +276,7 @@ def member_limits(member_id: int):
                                       floor_minutes=None if floor is None else -floor,
                                       ceiling_minutes=ceiling)
         except domain.TimebankError as error:
-            _refuse(form, error, ((domain.InvalidLimits, "floor"),))
+            place(form, error, {domain.InvalidLimits: "floor"})
         else:
             flash("This member's limits are saved.", "success")
             return redirect(url_for("coordinator.member", member_id=member_id))
@@ -389,7 +311,6 @@ def _exchange_form(form_class):
     else:
         form.receivers.choices = form.provider.choices[1:]
     if request.method == "GET":
-        form.key.data = _new_key()
         form.day.data = request.args.get("day") or dt.date.today().isoformat()
         form.category.data = request.args.get("category", "")
     return form
@@ -408,9 +329,9 @@ def log():
             recorded = ledger.log_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_id=form.receiver.data,
                 minutes=form.hours.minutes, recorded_by=_recorded_by(), category=form.category.data or None,
-                description=form.what.data, given_on=form.day.data, idempotency_key=form.key.data)
+                description=form.what.data, given_on=form.day.data, idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
-            _refuse(form, error, EXCHANGE_ERROR_FIELDS)
+            place(form, error, EXCHANGE_ERROR_FIELDS)
         else:
             flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
                   f"{format_minutes(recorded.amount_minutes)} from "
@@ -429,9 +350,9 @@ def log_group():
                 database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
                 minutes=form.hours.minutes, recorded_by=_recorded_by(),
                 category=form.category.data or None, description=form.what.data,
-                given_on=form.day.data, idempotency_key=form.key.data)
+                given_on=form.day.data, idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
-            _refuse(form, error, GROUP_ERROR_FIELDS)
+            place(form, error, GROUP_ERROR_FIELDS)
         else:
             flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
                   f"{format_minutes(recorded.amount_minutes)} from "
@@ -445,9 +366,7 @@ def log_group():
 def upload():
     form = UploadForm()
     problems = []
-    if request.method == "GET":
-        form.key.data = _new_key()
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
         except UnicodeDecodeError:
@@ -456,12 +375,12 @@ def upload():
         else:
             try:
                 recorded = batch.log_exchanges_from_csv(database(), _slug(), text,
-                                                        recorded_by=_recorded_by(), batch_key=form.key.data)
+                                                        recorded_by=_recorded_by(), batch_key=form.idempotency_key.data)
             except domain.BatchRefused as error:
                 problems = error.problems
                 form.file.errors = list(form.file.errors) + [error.message]
             except domain.TimebankError as error:
-                _refuse(form, error)
+                place(form, error)
             else:
                 if recorded and all(x.replayed for x in recorded):
                     flash(f"That file was already recorded: {len(recorded)} exchanges, nothing new.", "success")
@@ -496,7 +415,7 @@ def settle(exchange_id: int):
         try:
             settled = settle_with(database(), _slug(), exchange_id, member_id=None, settled_by=_recorded_by())
         except domain.TimebankError as error:
-            _refuse(form, error)
+            place(form, error)
         else:
             flash(f"Exchange {settled.id} is {'confirmed' if settled.state == 'posted' else 'declined'}.",
                   "success")
@@ -508,7 +427,7 @@ def _exchanges_page(status: int = 200, form=None, failed_id: int | None = None):
     names = _names()
     recent = ledger.list_exchanges(database(), _slug(), limit=200)
     return _render("coordinator/exchanges.html", status, rows=_rows(recent, names),
-                   form=form or ReverseForm(formdata=None), failed_id=failed_id, page_key=_new_key())
+                   form=form or ReverseForm(formdata=None), failed_id=failed_id, page_key=new_key())
 
 
 @blueprint.route("/exchanges", methods=["GET"])
@@ -524,9 +443,9 @@ def reverse(exchange_id: int):
         try:
             ledger.reverse_exchange(database(), exchange_id, reason=form.reason.data,
                                     recorded_by=_recorded_by(), bank_slug=_slug(),
-                                    idempotency_key=form.key.data)
+                                    idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
-            _refuse(form, error, ((domain.ReasonRequired, "reason"),))
+            place(form, error, {domain.ReasonRequired: "reason"})
         else:
             flash(f"Exchange {exchange_id} is reversed.", "success")
             return redirect(url_for("coordinator.exchanges"))
@@ -548,11 +467,11 @@ def settings():
         form = SettingsForm()
         if form.validate_on_submit():
             try:
-                banks.set_bank_limits(db, slug, floor_minutes=-form.floor.minutes,
-                                      ceiling_minutes=form.ceiling.minutes)
-                banks.set_confirmation_mode(db, slug, need_confirmation=form.confirmation.data == "yes")
+                banks.update_settings(db, slug, floor_minutes=-form.floor.minutes,
+                                      ceiling_minutes=form.ceiling.minutes,
+                                      need_confirmation=form.confirmation.data == "yes")
             except domain.TimebankError as error:
-                _refuse(form, error, ((domain.InvalidLimits, "floor"),))
+                place(form, error, {domain.InvalidLimits: "floor"})
             else:
                 flash("The bank's settings are saved.", "success")
                 return redirect(url_for("coordinator.settings"))

@@ -6,23 +6,15 @@ what a person must fill in, so that a refused form says everything it can at onc
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
+
+from timebank.web.forms import RecordingForm, options
 
 NOT_SURE = ("", "Not sure")
 GAVE_OR_RECEIVED = "Say whether you gave the help or received it"
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as the options of a select."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _new_key() -> str:
-    return secrets.token_urlsafe()
 
 
 def _member_id(value):
@@ -31,16 +23,6 @@ def _member_id(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-class RecordingForm(FlaskForm):
-    """A form that records something: a double-clicked submit records it once.
-
-    The key is made when the form is first shown and sent back with it; a refused form
-    is shown again with the same key.
-    """
-
-    idempotency_key = HiddenField(default=_new_key)
 
 
 class AskForm(RecordingForm):

@@ -7,18 +7,17 @@ bank, so another bank's number is answered as if it did not exist.
 """
 from __future__ import annotations
 
-import secrets
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
-from timebank.domain.hours import format_minutes, parse_hours
+from timebank.domain.hours import parse_hours
 from timebank.services import banks, help, ledger, members
-from timebank.web.errors import status_for
 from timebank.web.extensions import database
+from timebank.web.forms import options
 from timebank.web.member import blueprint
-from timebank.web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm, options
+from timebank.web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
+from timebank.web.refusals import place, told
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
 LOG_FIELDS = {
@@ -44,44 +43,12 @@ def _me() -> tuple:
     return database(), current_user.bank_slug, current_user.member_id
 
 
-def _refuse(form, error: domain.TimebankError, fields: dict) -> None:
-    """Put a service's refusal beside its field (and so in the summary), or in the summary.
-
-    An error that means "not found" or "not yours" is not a form error: it goes to the
-    one place that maps errors to HTTP statuses.
-    """
-    for cls in type(error).__mro__:
-        if cls in fields:
-            field = form[fields[cls]]
-            field.errors = list(field.errors) + [error.message]
-            return
-    if status_for(error) != 400:
-        raise error
-    form.form_errors.append(error.message)
-    if isinstance(error, domain.IdempotencyKeyReusedWithOtherDetails):
-        # This copy of the form was already sent with other details: the next send is new.
-        form.idempotency_key.data = secrets.token_urlsafe()
-
-
 def _refused(form) -> bool:
     return bool(form.errors)
 
 
 def _category_choices(db, slug) -> list[tuple[str, str]]:
     return options([NOT_SURE] + banks.list_categories(db, slug))
-
-
-@blueprint.context_processor
-def _helpers():
-    def hours(minutes: int, signed: bool = False) -> str:
-        text = format_minutes(minutes)
-        return f"+{text}" if signed and minutes > 0 else text
-
-    def day(value, year: bool = True) -> str:
-        text = f"{value.day} {value:%B}"
-        return f"{text} {value.year}" if year else text
-
-    return {"hours": hours, "day": day}
 
 
 # ---------------------------------------------------------------- reading
@@ -131,7 +98,7 @@ def ask():
                 helper_notes=form.helper_notes.data, idempotency_key=form.idempotency_key.data,
             )
         except domain.TimebankError as error:
-            _refuse(form, error, ASK_FIELDS)
+            place(form, error, ASK_FIELDS)
         else:
             flash("Thank you. Your request is on the list: other members can now offer to help.",
                   "success")
@@ -164,7 +131,7 @@ def offer():
                              category=form.category.data,
                              idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
-            _refuse(form, error, OFFER_FIELDS)
+            place(form, error, OFFER_FIELDS)
         else:
             flash("Thank you. Your offer is on the list for other members to see.", "success")
             return redirect(url_for("member.offer"))
@@ -220,7 +187,7 @@ def answer(request_id: int):
             answered = help.answer_request(db, slug, request_id, member_id=me,
                                            message=form.message.data)
         except domain.TimebankError as error:
-            _refuse(form, error, ANSWER_FIELDS)
+            place(form, error, ANSWER_FIELDS)
         else:
             flash(f"Thank you. {answered.member_name} can now see that you can help.", "success")
             return redirect(url_for("member.browse", **{k: v for k, v in _filters().items() if v}))
@@ -248,7 +215,7 @@ def log():
                 given_on=form.day.data, idempotency_key=form.idempotency_key.data,
             )
         except domain.TimebankError as error:
-            _refuse(form, error, LOG_FIELDS)
+            place(form, error, LOG_FIELDS)
         else:
             name = others.get(other, "the other member")
             if exchange.replayed:
@@ -271,9 +238,7 @@ def _settle(action, exchange_id: int, done: str):
     try:
         action(db, slug, exchange_id, member_id=me, settled_by=f"member:{me}")
     except domain.TimebankError as error:
-        if status_for(error) != 400:
-            raise
-        flash(f"Nothing was changed. {error.message}", "error")
+        flash(f"Nothing was changed. {told(error)}", "error")
     else:
         flash(done, "success")
     return redirect(url_for("member.home"))

@@ -7,7 +7,6 @@ form shows them back.
 """
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -15,7 +14,6 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,24 +22,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from timebank.domain.assessments import DIFFERENCES, SLOTS
+from timebank.web.forms import RecordingForm, options
 
-EXPIRED = "This form had expired. Please check it and send it again."
 NEED_ROWS = CAPABILITY_ROWS = 4  # rows on a new form; "save and add more" gives more
 MAX_ROWS = 40  # more than the domain allows, so its own message is the one shown
 
 DIFFERENCE_WORDS = {"a_lot": "A lot", "a_little": "A little", "none": "No", "not_sure": "Not sure"}
 STATUS_WORDS = {"doing": "Does it already", "could": "Could do it if encouraged"}
-
-
-def options(pairs) -> list[SelectChoice]:
-    """Choices for a select or radios, from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class KeyedForm(FlaskForm):
-    """A form that records something: its hidden key makes a double click record it once."""
-
-    key = HiddenField(validators=[InputRequired(EXPIRED), Length(max=120, message=EXPIRED)])
 
 
 class NeedRow(Form):
@@ -63,7 +50,7 @@ class CapabilityRow(Form):
     remote = BooleanField("Can be done by phone or online")
 
 
-class AssessmentForm(KeyedForm):
+class AssessmentForm(RecordingForm):
     person_name = StringField("Person's name", validators=[
         DataRequired("Enter the person's name."), Length(max=200, message="Keep the name to 200 characters.")])
     member = SelectField("Member of the time bank", default="")
@@ -78,21 +65,21 @@ class AssessmentForm(KeyedForm):
     capabilities = FieldList(FormField(CapabilityRow), min_entries=CAPABILITY_ROWS, max_entries=MAX_ROWS)
 
 
-class RunForm(KeyedForm):
+class RunForm(RecordingForm):
     pass
 
 
-class AcceptForm(KeyedForm):
+class AcceptForm(RecordingForm):
     capability = RadioField("Who should help", validate_choice=False)
 
 
-class RejectForm(KeyedForm):
+class RejectForm(RecordingForm):
     reason = TextAreaField("Why is this match not right?", validators=[
         DataRequired("Say why this match is not right, so the next run can do better."),
         Length(max=500, message="Keep the reason to 500 characters.")])
 
 
-class OutcomeForm(KeyedForm):
+class OutcomeForm(RecordingForm):
     """One side's view; made with `prefix=side` so both sides' forms fit on one page."""
 
     help_happened = RadioField("Did the help happen?", choices=options([("yes", "Yes"), ("no", "No")]),
@@ -104,5 +91,5 @@ class OutcomeForm(KeyedForm):
         Length(max=1000, message="Keep the comment to 1000 characters.")])
 
 
-class CloseForm(KeyedForm):
+class CloseForm(RecordingForm):
     pass

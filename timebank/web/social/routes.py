@@ -14,15 +14,16 @@ result is on.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
-from timebank.domain.assessments import DAYS, AssessmentInvalid
+from timebank.domain.assessments import DAYS
 from timebank.services import assessments, banks, matches, members
 from timebank.web.extensions import database
+from timebank.web.forms import KEY_REUSED, options
+from timebank.web.refusals import add_error, place
 from timebank.web.social import blueprint
 from timebank.web.social.forms import (
     DIFFERENCE_WORDS,
@@ -33,7 +34,6 @@ from timebank.web.social.forms import (
     OutcomeForm,
     RejectForm,
     RunForm,
-    options,
 )
 
 DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
@@ -42,10 +42,6 @@ SIDE_WORDS = {"helped": "The person helped", "helper": "The helper"}
 RECENT_KEYS = 30  # form keys remembered per session, to spot a form sent twice
 VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
-KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
-              "recorded. Check the details and send it again to record this as well.")
-NOT_FOUND = (assessments.UnknownAssessment, matches.UnknownProposal, matches.UnknownIntroduction,
-             domain.UnknownMember)
 
 
 # ---------------------------------------------------------------- helpers
@@ -55,19 +51,15 @@ def _actor():
     return current_user.user
 
 
-def _new_key() -> str:
-    return secrets.token_urlsafe()
-
-
 def _replayed(form):
     """The page of what this form's key already recorded, if it was sent before."""
-    target = session.get("social_keys", {}).get(form.key.data or "")
+    target = session.get("social_keys", {}).get(form.idempotency_key.data or "")
     return redirect(target) if target else None
 
 
 def _remember(form, target: str) -> str:
     keys = dict(list(session.get("social_keys", {}).items())[-(RECENT_KEYS - 1):])
-    keys[form.key.data] = target
+    keys[form.idempotency_key.data] = target
     session["social_keys"] = keys
     return target
 
@@ -83,10 +75,6 @@ def _problems(form) -> list[tuple[str | None, str]]:
             items += [(None if f.type in ("HiddenField", "CSRFTokenField") else f.id, m) for m in f.errors]
     items += [(None, m) for m in form.form_errors]
     return items
-
-
-def _add_error(field, message: str) -> None:
-    field.errors = list(field.errors) + [message]
 
 
 def _category_names() -> dict[str, str]:
@@ -108,11 +96,8 @@ def _render(template: str, status: int = 200, **context):
 
 
 def _call(service, *args, **kwargs):
-    """A service call whose "no such record" refusals are answered 404."""
-    try:
-        return service(database(), _actor(), *args, **kwargs)
-    except NOT_FOUND:
-        abort(404)
+    """A service call as the signed-in social worker ("no such record" is answered 404)."""
+    return service(database(), _actor(), *args, **kwargs)
 
 
 # ---------------------------------------------------------------- home
@@ -178,7 +163,7 @@ def _place(form: AssessmentForm, problems: dict[str, str]) -> None:
         if field is None:
             form.form_errors.append(message)
         else:
-            _add_error(field, message)
+            add_error(field, message)
 
 
 def _fill(form: AssessmentForm, view) -> None:
@@ -209,19 +194,15 @@ def _save(form: AssessmentForm, assessment_id: int | None):
             view = assessments.record_assessment(
                 database(), _actor(), person_name=form.person_name.data, content=_content(form),
                 member_id=int(member) if member and member.isdigit() else None,
-                idempotency_key=form.key.data)
+                idempotency_key=form.idempotency_key.data)
         else:
             view = _call(assessments.update_assessment, assessment_id, content=_content(form),
-                         person_name=form.person_name.data, idempotency_key=form.key.data)
-    except AssessmentInvalid as error:
+                         person_name=form.person_name.data, idempotency_key=form.idempotency_key.data)
+    except domain.AssessmentInvalid as error:
         _place(form, error.problems)
         return None
-    except domain.IdempotencyKeyReusedWithOtherDetails:
-        form.form_errors.append(KEY_REUSED)
-        form.key.data = _new_key()
-        return None
-    except domain.InvalidInput as error:
-        _add_error(form.person_name, error.message)
+    except domain.TimebankError as error:
+        place(form, error, {domain.InvalidInput: "person_name"})
         return None
     if "more" in request.form:
         target = url_for("social.edit_assessment", assessment_id=view.id, more=1)
@@ -237,7 +218,6 @@ def new_assessment():
     form = AssessmentForm()
     _setup(form)
     if request.method == "GET":
-        form.key.data = _new_key()
         form.consent_on.data = dt.date.today().isoformat()
     elif form.validate_on_submit():
         target = _save(form, None)
@@ -255,7 +235,6 @@ def edit_assessment(assessment_id: int):
         view = _call(assessments.get_assessment, assessment_id, why="opened to record a new version")
         _fill(form, view)
         _setup(form, blank_rows=4 if request.args.get("more") else 1)
-        form.key.data = _new_key()
     else:
         _setup(form)
         if form.validate_on_submit():
@@ -293,7 +272,6 @@ def _run_page(run, status: int = 200, bound=None):
     for proposal in run.proposals if run else ():
         accept = AcceptForm(prefix=f"accept-{proposal.id}", formdata=None)
         reject = RejectForm(prefix=f"reject-{proposal.id}", formdata=None)
-        accept.key.data, reject.key.data = _new_key(), _new_key()
         forms[proposal.id] = {"accept": accept, "reject": reject}
     if bound:
         proposal_id, kind, form = bound
@@ -309,7 +287,6 @@ def _run_page(run, status: int = 200, bound=None):
             forms[proposal.id]["accept"].capability.data = choices[0][0]
     problems = _problems(bound[2]) if bound else []
     run_form = RunForm(formdata=None)
-    run_form.key.data = _new_key()
     return _render("social/run.html", status, run=run, forms=forms, problems=problems, run_form=run_form)
 
 
@@ -330,7 +307,7 @@ def run_match():
         flash(EXPIRED_RUN, "error")
         return _run_page(_call(matches.latest_run), 400)
     try:
-        view = _call(matches.run_match, idempotency_key=form.key.data)
+        view = _call(matches.run_match, idempotency_key=form.idempotency_key.data)
     except domain.IdempotencyKeyReusedWithOtherDetails:
         flash(KEY_REUSED, "error")
         return _run_page(_call(matches.latest_run), 400)
@@ -350,7 +327,7 @@ def accept(run_id: int, proposal_id: int):
         try:
             introduction = _call(matches.accept_proposal, proposal_id, capability=form.capability.data or None)
         except domain.InvalidInput as error:
-            _add_error(form.capability, error.message)
+            add_error(form.capability, error.message)
         else:
             flash(f"Accepted: {introduction.need_person} is introduced to {introduction.helper_person}.",
                   "success")
@@ -368,7 +345,7 @@ def reject(run_id: int, proposal_id: int):
         try:
             _call(matches.reject_proposal, proposal_id, reason=form.reason.data)
         except domain.ReasonRequired as error:
-            _add_error(form.reason, error.message)
+            add_error(form.reason, error.message)
         else:
             flash("Rejected, with your reason kept.", "success")
             return redirect(_remember(form, url_for("social.run", run_id=run_id) + f"#proposal-{proposal_id}"))
@@ -391,9 +368,7 @@ def _introduction_page(introduction, status: int = 200, bound=None):
     for side in SIDE_WORDS:
         if side not in recorded:
             forms[side] = OutcomeForm(prefix=side, formdata=None)
-            forms[side].key.data = _new_key()
     close = CloseForm(formdata=None)
-    close.key.data = _new_key()
     if bound:
         forms[bound[0]] = bound[1]
     problems = _problems(bound[1]) if bound else []

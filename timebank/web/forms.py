@@ -1,0 +1,106 @@
+"""Form plumbing every blueprint shares: amounts, days, choices and the hidden key.
+
+Fields keep what was typed, so a refused form shows it back; what they read is kept
+beside it (`.minutes`, `.day`). The services check every rule again: a field only says
+early, in the form's own words, what the service would refuse.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from timebank.domain.errors import InvalidHours
+from timebank.domain.hours import parse_hours, parse_signed_hours
+
+__all__ = [
+    "EXPIRED",
+    "KEY_REUSED",
+    "new_key",
+    "options",
+    "HoursField",
+    "SignedHoursField",
+    "DayField",
+    "RecordingForm",
+]
+
+EXPIRED = "This form had expired. Please check it and send it again."
+KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
+              "recorded. Check the details and send it again to record this as well.")
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a form that records something."""
+    return secrets.token_urlsafe()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select or radios."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class HoursField(StringField):
+    """Hours as people type them: 1.5, 1h30m or 1:30. `.minutes` is set once valid."""
+
+    minutes: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.minutes = None
+        try:
+            self.minutes = parse_hours(self.data)
+        except InvalidHours as error:
+            raise ValidationError(error.message) from None
+
+
+class SignedHoursField(StringField):
+    """How far a balance may go, in hours, zero allowed; `.minutes` holds the size.
+
+    The label says which side of zero the limit is on, so "10" and "-10" under "hours a
+    member may owe" mean the same thing and neither can be misread. Empty leaves
+    `.minutes` None, for Optional or InputRequired to decide.
+    """
+
+    minutes: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.minutes = None
+        if not (self.data or "").strip():
+            return
+        try:
+            self.minutes = abs(parse_signed_hours(self.data))
+        except InvalidHours as error:
+            raise ValidationError(error.message) from None
+
+
+class DayField(StringField):
+    """A day as YYYY-MM-DD (what a date input sends). `.day` is set once valid, else None."""
+
+    day: dt.date | None = None
+
+    def pre_validate(self, form) -> None:
+        self.day = None
+        text = (self.data or "").strip()
+        if not text:
+            return  # Optional or InputRequired decide
+        try:
+            self.day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                f"Write the day as YYYY-MM-DD, for example {dt.date.today().isoformat()}."
+            ) from None
+
+
+class RecordingForm(FlaskForm):
+    """A form that records something: its hidden key makes a double click, or going back
+    and sending it again, record it once.
+
+    The key is made when the form is first shown and sent back with it; a refused form is
+    shown again with the same key. The services keep the keys (the database holds each
+    once), so two sends at the same instant still record once.
+    """
+
+    idempotency_key = HiddenField(default=new_key, validators=[
+        InputRequired(EXPIRED), Length(max=120, message=EXPIRED)])

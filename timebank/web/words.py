@@ -1,0 +1,59 @@
+"""How the pages say things: hours, days, and whom the hours of an exchange went between.
+
+Registered once for every template (`init_app`), so each blueprint writes `hours(...)`
+and `day(...)` the same way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from timebank.domain.hours import format_minutes
+from timebank.domain.ledger import AccountKind, ExchangeKind
+
+__all__ = ["init_app", "hours", "day", "sides", "THE_BANK", "THE_COMMUNITY_POT", "A_GROUP"]
+
+THE_BANK = "the bank"
+THE_COMMUNITY_POT = "the community pot"
+A_GROUP = "a group"
+NOBODY = "—"
+
+
+def hours(minutes: int, signed: bool = False) -> str:
+    """`90` -> `1h 30m`; with `signed`, a gain shows its plus sign (`+1h 30m`)."""
+    text = format_minutes(minutes)
+    return f"+{text}" if signed and minutes > 0 else text
+
+
+def day(value: dt.date, year: bool = True) -> str:
+    """`2026-03-01` -> `1 March 2026` (or `1 March`)."""
+    text = f"{value.day} {value:%B}"
+    return f"{text} {value.year}" if year else text
+
+
+def sides(exchange, names: dict[int, str]) -> tuple[str, str]:
+    """Who the hours of any kind of exchange went from and to, in words."""
+    def who(member_id: int) -> str:
+        return names.get(member_id, f"member {member_id}")
+
+    pot = AccountKind.COMMUNITY_POT.value
+    if exchange.provider_member_id:
+        giver = who(exchange.provider_member_id)
+    elif exchange.kind == ExchangeKind.REVERSAL.value:
+        giver = NOBODY
+    else:
+        giver = THE_COMMUNITY_POT if exchange.entries.get(pot, 0) < 0 else THE_BANK
+    if exchange.kind == ExchangeKind.GROUP.value:
+        taker = ", ".join(who(int(k)) for k, v in exchange.entries.items() if k.isdigit() and v < 0)
+    elif exchange.receiver_member_id:
+        taker = who(exchange.receiver_member_id)
+    else:
+        taker = THE_COMMUNITY_POT if exchange.kind == ExchangeKind.DONATION.value else NOBODY
+    return giver, taker or A_GROUP
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _words():
+        return {"hours": hours, "day": day}
