@@ -26,7 +26,9 @@ import pytest
 os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
 
 from timebank.domain.errors import InvalidInput  # noqa: E402
-from timebank.services import ledger, members, reports  # noqa: E402
+from timebank.domain.money import format_pence  # noqa: E402
+from timebank.services import banks, ledger, members, reports  # noqa: E402
+from timebank.web.reports.tables import activity_rows, funders_rows, network_rows  # noqa: E402
 
 D = dt.date
 LATER = D(2025, 6, 1)  # "today" for the ledger, so every day above is in the past
@@ -170,20 +172,20 @@ def test_funders_summary_and_social_value(database, fixed_bank):
     assert report.hourly_value_pence == 1200
     # 7h 30m at £12.00 an hour.
     assert report.social_value_pence == 9000
-    assert reports.format_pence(report.social_value_pence) == "£90.00"
+    assert format_pence(report.social_value_pence) == "£90.00"
     # 450 x 1001 / 60 = 7507.5 pence: whole pence, rounded down.
     assert dataclasses.replace(report, hourly_value_pence=1001).social_value_pence == 7507
 
 
 def test_a_bank_sets_its_hourly_value(database, bank):
-    assert reports.set_hourly_value(database, bank.slug, 1350) == 1350
+    assert banks.set_hourly_value(database, bank.slug, 1350) == 1350
     assert reports.funders_report(database, bank.slug, PERIOD).hourly_value_pence == 1350
 
 
 @pytest.mark.parametrize("pence", [0, -5, 100_001, 12.5, True, "1200"])
 def test_an_absurd_hourly_value_is_refused(database, bank, pence):
     with pytest.raises(InvalidInput):
-        reports.set_hourly_value(database, bank.slug, pence)
+        banks.set_hourly_value(database, bank.slug, pence)
     assert reports.funders_report(database, bank.slug, PERIOD).hourly_value_pence == 1200
 
 
@@ -233,33 +235,33 @@ def test_csv_rows_have_their_columns_and_add_up(database, fixed_bank):
     bank, _ = fixed_bank
     activity = reports.activity_report(database, bank.slug, PERIOD)
 
-    months = reports.activity_csv(activity, "months")
+    months = activity_rows(activity, "months")
     assert months[0] == ["month", "exchanges", "minutes", "hours"]
     assert months[1:] == [["2025-01", 1, 120, "2.00"], ["2025-02", 2, 150, "2.50"], ["2025-03", 2, 180, "3.00"]]
     assert sum(row[2] for row in months[1:]) == 450
 
-    people = reports.activity_csv(activity, "members")
+    people = activity_rows(activity, "members")
     assert people[0] == ["member_id", "name", "given_minutes", "given_hours", "received_minutes", "received_hours"]
     assert people[1][1:] == ["Ann", 220, "3.67", 80, "1.33"]
     assert (sum(r[2] for r in people[1:]), sum(r[4] for r in people[1:])) == (450, 449)
 
-    categories = reports.activity_csv(activity, "categories")
+    categories = activity_rows(activity, "categories")
     assert categories[0] == ["category", "name", "exchanges", "minutes", "hours"]
     assert categories[-1] == ["", "No category", 1, 80, "1.33"]
     assert sum(r[3] for r in categories[1:]) == 450
     with pytest.raises(InvalidInput):
-        reports.activity_csv(activity, "passwords")
+        activity_rows(activity, "passwords")
 
     network = reports.network_report(database, bank.slug, PERIOD)
-    links = reports.network_csv(network, "links")
+    links = network_rows(network, "links")
     assert links[0] == ["member_a_id", "member_a", "member_b_id", "member_b", "minutes", "hours"]
     assert len(links) == 1 + 5 and sum(r[4] for r in links[1:]) == 449
-    nodes = reports.network_csv(network, "members")
+    nodes = network_rows(network, "members")
     assert nodes[0] == ["member_id", "name", "links", "minutes", "hours"]
     assert [r[1:3] for r in nodes[1:]] == [["Ann", 3], ["Bob", 2], ["Cat", 2], ["Dan", 1], ["Eve", 0],
                                            ["Hal", 1], ["Ivy", 1]]
 
-    funders = dict(reports.funders_csv(reports.funders_report(database, bank.slug, PERIOD)))
+    funders = dict(funders_rows(reports.funders_report(database, bank.slug, PERIOD)))
     assert funders["figure"] == "value"
     assert funders["hours_exchanged"] == "7.50"
     assert funders["minutes_exchanged"] == 450
@@ -283,19 +285,3 @@ def test_an_unknown_bank_is_refused(database):
 
     with pytest.raises(UnknownBank):
         reports.activity_report(database, "no-such-bank", PERIOD)
-
-
-def test_the_network_chart_names_only_the_most_connected_members():
-    import networkx as nx
-
-    # A hub joined to 20 members, and two of them also to each other.
-    graph = nx.Graph()
-    graph.add_node(0, name="Hub")
-    for n in range(1, 21):
-        graph.add_node(n, name=f"Member {n:02d}")
-        graph.add_edge(0, n, minutes=30)
-    graph.add_edge(5, 6, minutes=30)
-    named = reports.network_chart_names(graph)
-    assert len(named) == reports.NAMES_ON_NETWORK < graph.number_of_nodes()
-    assert list(named.values())[:3] == ["Hub", "Member 05", "Member 06"]
-    assert "Member 20" not in named.values()

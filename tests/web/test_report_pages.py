@@ -170,7 +170,7 @@ def test_without_a_period_a_report_covers_the_last_12_months(cora):
 
 
 def test_a_chart_is_svg_and_drawn_once(cora):
-    from timebank.web.reports.routes import charts
+    from timebank.web.reports.charts import charts
 
     charts.clear()
     before = charts.renders
@@ -184,7 +184,7 @@ def test_a_chart_is_svg_and_drawn_once(cora):
 
 
 def test_a_new_exchange_changes_the_charts_key(cora, bank, web_database):
-    from timebank.web.reports.routes import charts
+    from timebank.web.reports.charts import charts
 
     charts.clear()
     url = "/coordinator/reports/network.svg" + QUERY
@@ -218,3 +218,21 @@ def test_the_hourly_value_form(cora, bank):
     page = cora.get(f"/coordinator/reports/funders{QUERY}").text
     # 2h 30m at £15.50 an hour.
     assert "£38.75" in page and 'value="15.50"' in page
+
+
+def test_the_network_chart_names_only_the_most_connected_members():
+    import networkx as nx
+
+    from timebank.web.reports.charts import NAMES_ON_NETWORK, network_chart_names
+
+    # A hub joined to 20 members, and two of them also to each other.
+    graph = nx.Graph()
+    graph.add_node(0, name="Hub")
+    for n in range(1, 21):
+        graph.add_node(n, name=f"Member {n:02d}")
+        graph.add_edge(0, n, minutes=30)
+    graph.add_edge(5, 6, minutes=30)
+    named = network_chart_names(graph)
+    assert len(named) == NAMES_ON_NETWORK < graph.number_of_nodes()
+    assert list(named.values())[:3] == ["Hub", "Member 05", "Member 06"]
+    assert "Member 20" not in named.values()

@@ -1,8 +1,8 @@
 """Coordinators' reports: activity, the community network and the funders' summary.
 
 Each report covers a period (a first and a last day, both included) of one bank, is read
-in one read-only unit of work (one snapshot), and comes back as frozen values. Each has
-a function giving CSV rows (a header, then the rows) and one drawing its chart as SVG.
+in one read-only unit of work (one snapshot), and comes back as frozen values. How they
+are shown (pages, CSV files, SVG charts) is the web's (`timebank.web.reports`).
 
 What counts as help: exchanges of kind `exchange` or `group` whose state is `posted`.
 A reversed exchange (state `reversed`) and its reversal (kind `reversal`) cancel out, so
@@ -12,11 +12,8 @@ exchanges moved nothing. The day of an exchange is its `given_on`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import re
 from collections import defaultdict
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
 import networkx as nx
 from sqlalchemy import func, select
@@ -55,31 +52,15 @@ __all__ = [
     "activity_report",
     "network_report",
     "funders_report",
-    "set_hourly_value",
-    "activity_csv",
-    "network_csv",
-    "funders_csv",
-    "ACTIVITY_TABLES",
-    "NETWORK_TABLES",
-    "chart_digest",
-    "activity_chart_svg",
-    "network_chart_svg",
-    "funders_chart_svg",
-    "format_pence",
     "ACTIVE_DAYS",
     "MAX_PERIOD_DAYS",
-    "MAX_HOURLY_VALUE_PENCE",
     "NO_CATEGORY",
 ]
 
 ACTIVE_DAYS = 90  # a member is active with posted help in the 90 days up to the last day
 MAX_PERIOD_DAYS = 3660  # ten years: a chart of more months than that says nothing
-MAX_HOURLY_VALUE_PENCE = 100_000  # £1,000 an hour: anything above is a typing mistake
 NO_CATEGORY = "No category"
 TOP_CONNECTED = 5
-# More names than this on one drawing overlap and cannot be read; the most connected
-# members are named, and the table beside the chart names everyone.
-NAMES_ON_NETWORK = 12
 HELP_KINDS = (ExchangeKind.EXCHANGE.value, ExchangeKind.GROUP.value)
 
 
@@ -480,200 +461,3 @@ def funders_report(database: Database, bank_slug: str, period: Period) -> Funder
                                help_did_not_happen=len(answers) - happened, **differences),
         hourly_value_pence=hourly_value_pence,
     )
-
-
-def set_hourly_value(database: Database, bank_slug: str, pence: int) -> int:
-    """Set what the bank counts an hour of help as worth, in pence; returns it.
-
-    Raises InvalidInput for anything but a whole number of pence from 1 to 100,000.
-    """
-    if not isinstance(pence, int) or isinstance(pence, bool):
-        raise InvalidInput("An hour's value must be a whole number of pence.")
-    if pence <= 0:
-        raise InvalidInput("An hour's value must be more than £0.00.")
-    if pence > MAX_HOURLY_VALUE_PENCE:
-        raise InvalidInput(f"An hour's value can be at most {format_pence(MAX_HOURLY_VALUE_PENCE)}.")
-    with UnitOfWork(database) as uow:
-        bank = bank_row(uow.session, bank_slug, lock=True)
-        bank.hourly_value_pence = pence
-        uow.commit()
-    return pence
-
-
-# ---------------------------------------------------------------- CSV rows
-
-
-def _hours(minutes: int) -> str:
-    """Decimal hours to 2 places, for spreadsheets (the minutes column is the exact figure)."""
-    return f"{minutes / 60:.2f}"
-
-
-def format_pence(pence: int) -> str:
-    """`9000` -> `£90.00`."""
-    return f"£{pence // 100:,}.{pence % 100:02d}"
-
-
-def activity_csv(report: ActivityReport, table: str = "months") -> list[list]:
-    """One of the activity report's tables: `months`, `members` or `categories`."""
-    if table == "months":
-        return [["month", "exchanges", "minutes", "hours"]] + [
-            [f"{m.month:%Y-%m}", m.exchanges, m.minutes, _hours(m.minutes)] for m in report.months
-        ]
-    if table == "members":
-        return [["member_id", "name", "given_minutes", "given_hours", "received_minutes", "received_hours"]] + [
-            [m.member_id, m.name, m.given_minutes, _hours(m.given_minutes), m.received_minutes,
-             _hours(m.received_minutes)]
-            for m in report.members
-        ]
-    if table == "categories":
-        return [["category", "name", "exchanges", "minutes", "hours"]] + [
-            [c.category or "", c.name, c.exchanges, c.minutes, _hours(c.minutes)] for c in report.categories
-        ]
-    raise InvalidInput(f"The activity report has no table called {table!r}.")
-
-
-ACTIVITY_TABLES = ("months", "members", "categories")
-NETWORK_TABLES = ("links", "members")
-
-
-def network_csv(report: NetworkReport, table: str = "links") -> list[list]:
-    """The network's `links` (who helped whom) or its `members` (links per member)."""
-    if table == "links":
-        return [["member_a_id", "member_a", "member_b_id", "member_b", "minutes", "hours"]] + [
-            [link.member_a_id, link.member_a, link.member_b_id, link.member_b, link.minutes,
-             _hours(link.minutes)]
-            for link in report.links
-        ]
-    if table == "members":
-        return [["member_id", "name", "links", "minutes", "hours"]] + [
-            [m.member_id, m.name, m.links, m.minutes, _hours(m.minutes)] for m in report.members
-        ]
-    raise InvalidInput(f"The network report has no table called {table!r}.")
-
-
-def funders_csv(report: FundersReport) -> list[list]:
-    """The funders' summary as figure, value rows."""
-    o = report.outcomes
-    return [
-        ["figure", "value"],
-        ["period_start", report.period.start.isoformat()],
-        ["period_end", report.period.end.isoformat()],
-        ["hours_exchanged", _hours(report.minutes)],
-        ["minutes_exchanged", report.minutes],
-        ["exchanges", report.exchanges],
-        ["members_active_90_days", report.active_members],
-        ["members_new", report.new_members],
-        ["members_total", report.total_members],
-        ["matches_made", report.matches_made],
-        ["outcomes_recorded", o.recorded],
-        ["help_happened_yes", o.help_happened],
-        ["help_happened_no", o.help_did_not_happen],
-        ["difference_a_lot", o.a_lot],
-        ["difference_a_little", o.a_little],
-        ["difference_none", o.none],
-        ["difference_not_sure", o.not_sure],
-        ["hourly_value_pence", report.hourly_value_pence],
-        ["social_value_pence", report.social_value_pence],
-        ["social_value_pounds", f"{report.social_value_pence / 100:.2f}"],
-    ]
-
-
-# ---------------------------------------------------------------- charts
-
-
-def chart_digest(report: ActivityReport | NetworkReport | FundersReport) -> str:
-    """A digest of everything a report's chart draws, for a cache key.
-
-    Taken from the figures themselves rather than from counters of the ledger, so that
-    whatever changes the drawing changes the key: a new or reversed exchange, a pending
-    one confirmed, a member renamed, suspended or newly joined.
-    """
-    if isinstance(report, NetworkReport):
-        parts = [astuple(m) for m in report.members] + [astuple(link) for link in report.links]
-    elif isinstance(report, ActivityReport):
-        parts = [astuple(m) for m in report.months]
-    else:
-        parts = [astuple(report.outcomes), report.minutes, report.matches_made]
-    return hashlib.sha256(repr((report.bank_name, report.period, parts)).encode()).hexdigest()
-
-
-def _figure(width_inches: float, height_inches: float):
-    """A matplotlib figure drawn off-screen, without pyplot's shared state."""
-    # Imported here, not at the top: matplotlib costs about half a second to import and
-    # most requests never draw.
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; networkx's drawing imports pyplot
-    matplotlib.rcParams["svg.hashsalt"] = "timebank"  # the same figures give the same bytes
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width_inches, height_inches))
-    return figure, figure.subplots()
-
-
-_SVG_SIZE = re.compile(rb'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
-
-
-def _svg(figure) -> bytes:
-    """The figure as SVG that scales to the width it is given (its viewBox is kept)."""
-    out = io.BytesIO()
-    figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
-    # Without a fixed width and height an <img> of it fits a 320-pixel screen, with no CSS.
-    return _SVG_SIZE.sub(rb"\1", out.getvalue(), count=1)
-
-
-def activity_chart_svg(report: ActivityReport) -> bytes:
-    """Hours exchanged per month, as a bar chart in SVG."""
-    figure, axes = _figure(8, 3.6)
-    labels = [f"{m.month:%b %Y}" if len(report.months) <= 24 else f"{m.month:%m/%y}" for m in report.months]
-    axes.bar(range(len(labels)), [m.minutes / 60 for m in report.months], color="#1d70b8")
-    axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
-    axes.set_ylabel("Hours")
-    axes.set_title("Hours exchanged per month")
-    axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
-
-
-def network_chart_names(graph: nx.Graph) -> dict:
-    """The members named on the chart: the most connected, by how many others they
-    exchanged with, then by name."""
-    ranked = sorted(graph.nodes(data=True), key=lambda item: (-graph.degree(item[0]), item[1]["name"]))
-    return {node: data["name"] for node, data in ranked[:NAMES_ON_NETWORK]}
-
-
-def network_chart_svg(report: NetworkReport, seed: int = 7) -> bytes:
-    """Who helped whom: members as dots, a line for each pair who exchanged (SVG)."""
-    graph = report.graph
-    figure, axes = _figure(8, 6)
-    axes.set_axis_off()
-    axes.set_title("Who helped whom")
-    if graph.number_of_nodes():
-        # Unweighted, and spread out: a heavy link would pull two names on top of each other.
-        spread = 2.5 / max(graph.number_of_nodes(), 1) ** 0.5
-        position = nx.spring_layout(graph, seed=seed, weight=None, k=spread)
-        heaviest = max((d["minutes"] for _, _, d in graph.edges(data=True)), default=1)
-        nx.draw_networkx_edges(graph, position, ax=axes, edge_color="#505a5f",
-                               width=[0.8 + 3 * d["minutes"] / heaviest for _, _, d in graph.edges(data=True)])
-        nx.draw_networkx_nodes(graph, position, ax=axes, node_size=120,
-                               node_color=["#1d70b8" if graph.degree(n) else "#d4351c" for n in graph.nodes])
-        named = network_chart_names(graph)
-        above = {n: (x, y + 0.06) for n, (x, y) in position.items() if n in named}
-        nx.draw_networkx_labels(graph, above, ax=axes, font_size=10, labels=named,
-                                verticalalignment="bottom")
-        axes.margins(0.12)
-    return _svg(figure)
-
-
-def funders_chart_svg(report: FundersReport) -> bytes:
-    """What difference the matches made, by the answers recorded from both sides (SVG)."""
-    o = report.outcomes
-    labels = ["A lot", "A little", "None", "Not sure"]
-    figure, axes = _figure(8, 3.2)
-    counts = [o.not_sure, o.none, o.a_little, o.a_lot]
-    axes.barh(labels[::-1], counts, color="#00703c")
-    axes.set_xlim(0, max(1, *counts))  # an empty chart still has a scale
-    axes.set_xlabel("Answers")
-    axes.set_title("Did the help make a difference?")
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)

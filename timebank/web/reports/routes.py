@@ -9,69 +9,37 @@ and cached per process.
 """
 from __future__ import annotations
 
-import csv
-import io
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from timebank.domain import errors as domain
-from timebank.domain.hours import format_minutes
-from timebank.services import reports
+from timebank.domain.money import format_pence
+from timebank.services import banks, reports
+from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
+from timebank.web.refusals import add_error
 from timebank.web.reports import blueprint
+from timebank.web.reports.charts import (
+    activity_chart_svg,
+    chart_digest,
+    charts,
+    funders_chart_svg,
+    network_chart_svg,
+)
 from timebank.web.reports.forms import HourlyValueForm, PeriodForm
-
-# ---------------------------------------------------------------- the chart cache
-
-
-class ChartCache:
-    """Rendered charts (SVG bytes) by key, the least recently used dropped past `size`.
-
-    Per process: with several workers each keeps its own and draws a chart once for
-    itself, which is correct, only a little slower. The key holds the bank, the report,
-    the period and a digest of the figures drawn, so a change to the ledger that changes
-    a chart changes its key; only bytes are kept, never rows.
-    """
-
-    def __init__(self, size: int = 64):
-        self.size = size
-        self.renders = 0  # how many charts this process has drawn (tests read it)
-        self._charts: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __contains__(self, key: tuple) -> bool:
-        return key in self._charts
-
-    def get_or_render(self, key: tuple, render: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key in self._charts:
-                self._charts.move_to_end(key)
-                return self._charts[key]
-            # Drawn under the lock: matplotlib's shared settings are not thread-safe, and
-            # two requests for one missing chart then draw it once.
-            svg = render()
-            self.renders += 1
-            self._charts[key] = svg
-            while len(self._charts) > self.size:
-                self._charts.popitem(last=False)
-            return svg
-
-    def clear(self) -> None:
-        with self._lock:
-            self._charts.clear()
-
-
-charts = ChartCache()
+from timebank.web.reports.tables import (
+    ACTIVITY_TABLES,
+    NETWORK_TABLES,
+    activity_rows,
+    funders_rows,
+    network_rows,
+)
 
 
 def chart_key(name: str, report) -> tuple:
     return (current_user.bank_slug, name, report.period.start, report.period.end,
-            reports.chart_digest(report))
+            chart_digest(report))
 
 
 # ---------------------------------------------------------------- helpers
@@ -79,10 +47,7 @@ def chart_key(name: str, report) -> tuple:
 
 @blueprint.context_processor
 def _helpers():
-    def day(value) -> str:
-        return f"{value.day} {value:%B %Y}"
-
-    return {"hours": format_minutes, "day": day, "pounds": reports.format_pence}
+    return {"pounds": format_pence}
 
 
 def _period_form() -> tuple[PeriodForm, reports.Period | None]:
@@ -97,7 +62,7 @@ def _period_form() -> tuple[PeriodForm, reports.Period | None]:
     try:
         return form, reports.make_period(form.start.data, form.end.data)
     except domain.InvalidInput as error:
-        form.end.errors = list(form.end.errors) + [error.message]
+        add_error(form.end, error.message)
         return form, None
 
 
@@ -121,19 +86,8 @@ def _page(template: str, form: PeriodForm, period, **context):
                            args=_period_args(period) if period else {}, **context), status
 
 
-def _safe_cell(value):
-    """A cell a spreadsheet will not run: text starting =, +, -, @ is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[list], name: str, period: reports.Period) -> Response:
-    out = io.StringIO()
-    csv.writer(out).writerows([_safe_cell(v) for v in row] for row in rows)
-    filename = f"{current_user.bank_slug}-{name}-{period.start}-{period.end}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(rows, f"{current_user.bank_slug}-{name}-{period.start}-{period.end}.csv")
 
 
 def _svg(svg: bytes) -> Response:
@@ -166,16 +120,16 @@ def activity():
 @blueprint.get("/activity.csv")
 def activity_csv():
     period = _period_or_400()
-    table = _table(reports.ACTIVITY_TABLES)
+    table = _table(ACTIVITY_TABLES)
     report = reports.activity_report(database(), current_user.bank_slug, period)
-    return _csv(reports.activity_csv(report, table), f"activity-{table}", period)
+    return _csv(activity_rows(report, table), f"activity-{table}", period)
 
 
 @blueprint.get("/activity.svg")
 def activity_chart():
     report = reports.activity_report(database(), current_user.bank_slug, _period_or_400())
     return _svg(charts.get_or_render(chart_key("activity", report),
-                                     lambda: reports.activity_chart_svg(report)))
+                                     lambda: activity_chart_svg(report)))
 
 
 @blueprint.get("/network")
@@ -188,16 +142,16 @@ def network():
 @blueprint.get("/network.csv")
 def network_csv():
     period = _period_or_400()
-    table = _table(reports.NETWORK_TABLES)
+    table = _table(NETWORK_TABLES)
     report = reports.network_report(database(), current_user.bank_slug, period)
-    return _csv(reports.network_csv(report, table), f"network-{table}", period)
+    return _csv(network_rows(report, table), f"network-{table}", period)
 
 
 @blueprint.get("/network.svg")
 def network_chart():
     report = reports.network_report(database(), current_user.bank_slug, _period_or_400())
     return _svg(charts.get_or_render(chart_key("network", report),
-                                     lambda: reports.network_chart_svg(report)))
+                                     lambda: network_chart_svg(report)))
 
 
 def _funders_page(form: PeriodForm, period, value_form: HourlyValueForm):
@@ -217,14 +171,14 @@ def funders():
 def funders_csv():
     period = _period_or_400()
     report = reports.funders_report(database(), current_user.bank_slug, period)
-    return _csv(reports.funders_csv(report), "funders", period)
+    return _csv(funders_rows(report), "funders", period)
 
 
 @blueprint.get("/funders.svg")
 def funders_chart():
     report = reports.funders_report(database(), current_user.bank_slug, _period_or_400())
     return _svg(charts.get_or_render(chart_key("funders", report),
-                                     lambda: reports.funders_chart_svg(report)))
+                                     lambda: funders_chart_svg(report)))
 
 
 @blueprint.post("/funders/hourly-value")
@@ -233,10 +187,10 @@ def hourly_value():
     value_form = HourlyValueForm()
     if value_form.validate_on_submit():
         try:
-            pence = reports.set_hourly_value(database(), current_user.bank_slug, value_form.pounds.pence)
+            pence = banks.set_hourly_value(database(), current_user.bank_slug, value_form.pounds.pence)
         except domain.InvalidInput as error:
-            value_form.pounds.errors = list(value_form.pounds.errors) + [error.message]
+            add_error(value_form.pounds, error.message)
         else:
-            flash(f"An hour of help is now counted as worth {reports.format_pence(pence)}.", "success")
+            flash(f"An hour of help is now counted as worth {format_pence(pence)}.", "success")
             return redirect(url_for("reports.funders", **(_period_args(period) if period else {})))
     return _funders_page(form, period, value_form)
