@@ -24,12 +24,19 @@ from timebank.db.models import (  # noqa: E402
     AssessmentAccess,
     AssessmentVersion,
     Bank,
+    Introduction,
     MatchProposal,
     MatchRun,
     Member,
+    Outcome,
 )
-from timebank.domain.errors import IdempotencyKeyReusedWithOtherDetails, InvalidInput  # noqa: E402
-from timebank.services import assessments, auth, matches, members  # noqa: E402
+from timebank.domain.errors import (  # noqa: E402
+    CategoryTaken,
+    IdempotencyKeyReusedWithOtherDetails,
+    InvalidInput,
+    NotAllowed,
+)
+from timebank.services import assessments, auth, banks, matches, members  # noqa: E402
 
 TODAY = dt.date.today()
 WRITERS = 8
@@ -270,6 +277,76 @@ def test_eight_writers_running_one_match_with_one_key_make_one_run(database, ban
     assert len({o.id for o in outcomes}) == 1
     after = _rows(database, bank)
     assert (after["runs"], after["proposals"]) == (before["runs"] + 1, before["proposals"] + 1)
+
+
+# ---------------------------------------------------------------- decisions, outcomes, closing, services
+
+
+def _decisions(database, bank) -> tuple[int, ...]:
+    bank_id = _bank_id(database, bank)
+    return (_count(database, MatchProposal, MatchProposal.bank_id == bank_id, MatchProposal.status != "proposed"),
+            _count(database, Introduction, Introduction.bank_id == bank_id),
+            _count(database, Outcome, Outcome.introduction_id.in_(
+                sa.select(Introduction.id).where(Introduction.bank_id == bank_id))))
+
+
+def _proposal_id(database, social_worker) -> int:
+    return matches.run_match(database, social_worker, today=TODAY).proposals[0].id
+
+
+def test_eight_writers_accepting_one_proposal_with_one_key_make_one_introduction(
+        database, bank, social_worker, matchable):
+    proposal = _proposal_id(database, social_worker)
+    outcomes = run_together(WRITERS, lambda i: matches.accept_proposal(
+        database, social_worker, proposal, idempotency_key="accept"))
+    assert _errors(outcomes) == []
+    assert len({o.id for o in outcomes}) == 1 and sum(not o.replayed for o in outcomes) == 1
+    assert _decisions(database, bank)[:2] == (1, 1)
+    with pytest.raises(IdempotencyKeyReusedWithOtherDetails):
+        matches.reject_proposal(database, social_worker, proposal, reason="No", idempotency_key="accept")
+    with pytest.raises(NotAllowed):  # another acceptance form: the proposal is decided
+        matches.accept_proposal(database, social_worker, proposal, idempotency_key="another")
+
+
+def test_a_rejection_sent_twice_is_recorded_once(database, bank, social_worker, matchable):
+    proposal = _proposal_id(database, social_worker)
+    matches.reject_proposal(database, social_worker, proposal, reason="Too far", idempotency_key="reject")
+    before = _rows(database, bank), _decisions(database, bank)
+    matches.reject_proposal(database, social_worker, proposal, reason="Too far", idempotency_key="reject")
+    assert (_rows(database, bank), _decisions(database, bank)) == before
+    with pytest.raises(IdempotencyKeyReusedWithOtherDetails):
+        matches.reject_proposal(database, social_worker, proposal, reason="Too near", idempotency_key="reject")
+
+
+def test_an_outcome_and_a_close_sent_twice_are_recorded_once(database, bank, social_worker, matchable):
+    introduction = matches.accept_proposal(database, social_worker, _proposal_id(database, social_worker))
+    view = {"side": "helped", "help_happened": True, "difference": "a_lot", "comment": "Lovely"}
+    first = matches.record_outcome(database, social_worker, introduction.id, idempotency_key="o", **view)
+    again = matches.record_outcome(database, social_worker, introduction.id, idempotency_key="o", **view)
+    assert (first.replayed, again.replayed, len(again.outcomes)) == (False, True, 1)
+    with pytest.raises(IdempotencyKeyReusedWithOtherDetails):
+        matches.record_outcome(database, social_worker, introduction.id, idempotency_key="o",
+                               **{**view, "difference": "none"})
+    closed = matches.close_introduction(database, social_worker, introduction.id, idempotency_key="c")
+    again = matches.close_introduction(database, social_worker, introduction.id, idempotency_key="c")
+    assert (closed.replayed, again.replayed, again.status) == (False, True, "closed")
+    with pytest.raises(NotAllowed):
+        matches.close_introduction(database, social_worker, introduction.id, idempotency_key="other")
+    assert _decisions(database, bank)[2] == 1
+
+
+def test_eight_writers_adding_one_service_with_one_key_add_one(database, bank):
+    outcomes = run_together(WRITERS, lambda i: banks.save_category(
+        database, bank.slug, category="clock_winding", name="Clock winding", adding=True,
+        idempotency_key="add"))
+    assert _errors(outcomes) == [] and sorted(outcomes) == [False] + [True] * (WRITERS - 1)
+    assert ("clock_winding", "Clock winding") in banks.list_categories(database, bank.slug)
+    with pytest.raises(CategoryTaken):  # another add form with the same name
+        banks.save_category(database, bank.slug, category="clock_winding", name="Clocks", adding=True,
+                            idempotency_key="another")
+    with pytest.raises(IdempotencyKeyReusedWithOtherDetails):
+        banks.save_category(database, bank.slug, category="clock_winding", name="Clocks", adding=True,
+                            idempotency_key="add")
 
 
 # ---------------------------------------------------------------- the migration

@@ -198,7 +198,7 @@ def test_a_reversal_may_move_the_balance_of_a_member_who_has_left():
 NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnotherBank", "UnknownRequest",
              "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound"}
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
-CONFLICT = {"BankSlugTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
+CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
             "ExchangeNotPosted", "ExchangeNotPending", "Conflict"}
 
 

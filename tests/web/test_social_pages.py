@@ -354,6 +354,66 @@ def test_a_match_run_sent_twice_at_once_runs_once(signed_in, world, web_database
     assert "Already run: 1 of 1 needs have a proposed helper." in second.get(again.location).text
 
 
+def _sent_twice(first, second, url: str, data: dict, token_name: str, other_token: str) -> tuple:
+    """The same form (one hidden key) from two sessions, as a double click or going back
+    and sending it again: the session cannot tell the second send apart."""
+    sent = first.post(url, data=data)
+    again = second.post(url, data={**data, token_name: other_token})
+    return sent, again
+
+
+def test_accepting_an_outcome_and_closing_sent_twice_each_record_once(signed_in, world, web_database, matched):
+    run, p = matched["run"].id, matched["proposal"].id
+    first, second, page, other_token = _two_sessions(signed_in, world, f"/social/matches/{run}")
+    before = counts(web_database)
+    accepted, again = _sent_twice(first, second, f"/social/matches/{run}/proposals/{p}/accept", {
+        f"accept-{p}-csrf_token": csrf_from(page), **keyed(page, f"accept-{p}-")},
+        f"accept-{p}-csrf_token", other_token)
+    assert accepted.status_code == again.status_code == 302 and again.location == accepted.location
+    assert "Already accepted: Mary is introduced to Hamish." in second.get(again.location).text
+    assert counts(web_database)["introductions"] == before["introductions"] + 1
+
+    url = accepted.location
+    page, other_token = first.get(url).text, csrf_from(second.get(url).text)
+    recorded, again = _sent_twice(first, second, url + "/outcome", {
+        "side": "helped", "helped-csrf_token": csrf_from(page), **keyed(page, "helped-"),
+        "helped-help_happened": "yes", "helped-difference": "a_lot"}, "helped-csrf_token", other_token)
+    assert recorded.status_code == again.status_code == 302
+    assert counts(web_database)["outcomes"] == before["outcomes"] + 1
+
+    page, other_token = first.get(url).text, csrf_from(second.get(url).text)
+    closed, again = _sent_twice(first, second, url + "/close", {"csrf_token": csrf_from(page), **keyed(page)},
+                                "csrf_token", other_token)
+    assert closed.status_code == again.status_code == 302
+    # Another close form (a new key) is told the introduction is closed already.
+    page = first.get(url).text
+    assert first.post(url + "/close", data={"csrf_token": csrf_from(page),
+                                            "idempotency_key": "another"}).status_code == 403
+
+
+def test_a_rejection_sent_twice_is_recorded_once_and_its_key_not_reused(signed_in, world, web_database, matched):
+    run, p = matched["run"].id, matched["proposal"].id
+    first, second, page, other_token = _two_sessions(signed_in, world, f"/social/matches/{run}")
+    data = {f"reject-{p}-csrf_token": csrf_from(page), **keyed(page, f"reject-{p}-"),
+            f"reject-{p}-reason": "Mary prefers a woman helper"}
+    before = counts(web_database)
+    rejected, again = _sent_twice(first, second, f"/social/matches/{run}/proposals/{p}/reject", data,
+                                  f"reject-{p}-csrf_token", other_token)
+    assert rejected.status_code == again.status_code == 302
+    assert counts(web_database)["decided"] == before["decided"] + 1
+    other = first.post(f"/social/matches/{run}/proposals/{p}/reject",
+                       data={**data, f"reject-{p}-reason": "Another reason"})
+    assert other.status_code == 400 and "already sent with other details" in other.text
+    assert proposal_reason(web_database, p) == "Mary prefers a woman helper"
+
+
+def proposal_reason(database, proposal_id: int) -> str:
+    from timebank.db.models import MatchProposal
+
+    with database.engine.connect() as connection:
+        return connection.scalar(sa.select(MatchProposal.decision_reason).where(MatchProposal.id == proposal_id))
+
+
 def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_database):
     client = signed_in(world.social_worker)
     for name, fields in (
@@ -509,6 +569,30 @@ def test_a_coordinator_adds_and_changes_a_service(signed_in, world, web_database
         assert response.status_code == 400 and message in response.text and 'href="#name"' in response.text
     assert client.get("/coordinator/categories/no_such_thing/edit").status_code == 404
     assert counts(web_database) == before
+
+
+def test_a_service_added_or_changed_twice_is_saved_once(signed_in, world, web_database):
+    first, second = signed_in(world.coordinator), signed_in(world.coordinator)
+    url = "/coordinator/categories"
+    page, other_token = first.get(url).text, csrf_from(second.get(url).text)
+    before = counts(web_database)
+    added, again = _sent_twice(first, second, url, {
+        "csrf_token": csrf_from(page), **keyed(page), "name": "Clock winding", "active": "y"},
+        "csrf_token", other_token)
+    assert added.status_code == again.status_code == 302
+    assert "Clock winding was already added to the services." in second.get(again.location).text
+    assert counts(web_database)["categories"] == before["categories"] + 1
+
+    url = "/coordinator/categories/clock_winding/edit"
+    page, other_token = first.get(url).text, csrf_from(second.get(url).text)
+    data = {"csrf_token": csrf_from(page), **keyed(page), "name": "Clock winding and mending", "active": "y"}
+    saved, again = _sent_twice(first, second, url, data, "csrf_token", other_token)
+    assert saved.status_code == again.status_code == 302
+    # The same form with other details is refused, and changes nothing.
+    other = second.post(url, data={**data, "csrf_token": other_token, "name": "Clock care"})
+    assert other.status_code == 400 and "already sent with other details" in other.text
+    rows = {r[0]: r for r in banks.category_rows(web_database, world.bank.slug)}
+    assert rows["clock_winding"][1] == "Clock winding and mending"
 
 
 def test_members_and_social_workers_get_403_on_the_services_pages(signed_in, world, web_database):

@@ -104,6 +104,7 @@ class ServiceCategory(Base):
     __table_args__ = (
         UniqueConstraint("bank_id", "slug"),
         CheckConstraint("length(slug) > 0", name="slug_not_empty"),
+        _key_once_per("service_categories", "bank_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -112,6 +113,9 @@ class ServiceCategory(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, server_default="")
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    # The key of the form that last saved it: the same form sent again saves once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class Member(Base):
@@ -488,6 +492,9 @@ class MatchProposal(Base):
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The decision form's key: accepting or rejecting sent twice decides once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class Introduction(Base):
@@ -506,6 +513,8 @@ class Introduction(Base):
     status: Mapped[str] = mapped_column(String(20), server_default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The close form's key: closing sent twice is answered as closed, not refused.
+    close_idempotency_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class Outcome(Base):
@@ -526,6 +535,9 @@ class Outcome(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The outcome form's key: one side's view sent twice is recorded once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class AssessmentAccess(Base):

@@ -20,6 +20,7 @@ __all__ = [
     "UnknownMember",
     "UnknownExchange",
     "UnknownCategory",
+    "CategoryTaken",
     "MemberOfAnotherBank",
     "MemberNotActive",
     "EmailTaken",
@@ -108,6 +109,10 @@ class UnknownExchange(NotFound):
 
 class UnknownCategory(TimebankError):
     code = "unknown_category"
+
+
+class CategoryTaken(Conflict):
+    code = "category_taken"
 
 
 class MemberOfAnotherBank(NotFound):

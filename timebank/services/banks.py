@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from matching.taxonomy import CATEGORIES
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, ServiceCategory
-from timebank.domain.errors import BankSlugTaken, InvalidInput
+from timebank.domain.errors import BankSlugTaken, CategoryTaken, InvalidInput
 from timebank.domain.ledger import (
     DEFAULT_CEILING_MINUTES,
     DEFAULT_FLOOR_MINUTES,
     AccountKind,
     check_limits_are_sane,
+    fingerprint,
 )
 from timebank.domain.money import format_pence
+from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BankView
@@ -184,11 +187,14 @@ def category_rows(database: Database, slug: str) -> list[tuple[str, str, str, bo
 
 def save_category(
     database: Database, slug: str, *, category: str, name: str, description: str = "",
-    active: bool = True,
-) -> None:
+    active: bool = True, adding: bool = False, idempotency_key: str | None = None,
+) -> bool:
     """Add a category to the bank's list, or rename, describe, retire or restore one.
 
-    A category is never deleted: exchanges and requests keep pointing at it.
+    A category is never deleted: exchanges and requests keep pointing at it. `adding`
+    refuses a short name already on the list (CategoryTaken) rather than change that one.
+    With an `idempotency_key`, the same form sent again saves once: returns True when
+    the key had already saved these details (nothing written), False when saved now.
     """
     category = (category or "").strip().lower()
     name = (name or "").strip()
@@ -199,13 +205,30 @@ def save_category(
         raise InvalidInput("A category needs a name of 1 to 200 characters.")
     if len(description) > 1000:
         raise InvalidInput("Keep the description to 1000 characters.")
-    with UnitOfWork(database) as uow:
-        bank = bank_row(uow.session, slug)
-        row = uow.session.scalars(select(ServiceCategory).where(
-            ServiceCategory.bank_id == bank.id, ServiceCategory.slug == category)).one_or_none()
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"category": category, "name": name, "description": description,
+                         "active": bool(active), "adding": adding})
+
+    def attempt(session: Session) -> bool:
+        bank = bank_row(session, slug)
+        # The key and the short name in one query, so both are read at one moment: a
+        # writer with this key committing in between must not look like another category.
+        wanted = [ServiceCategory.slug == category] + (
+            [ServiceCategory.idempotency_key == key] if key is not None else [])
+        found = session.scalars(select(ServiceCategory).where(
+            ServiceCategory.bank_id == bank.id, or_(*wanted))).all()
+        earlier = next((c for c in found if key is not None and c.idempotency_key == key), None)
+        if earlier is not None:
+            refuse_other_details(key, earlier.details_fingerprint, asked, f"the service {earlier.name!r}")
+            return True
+        row = next((c for c in found if c.slug == category), None)
+        if row is not None and adding:
+            raise CategoryTaken("There is already a service with this name: change that one instead.")
         if row is None:
-            uow.session.add(ServiceCategory(bank_id=bank.id, slug=category, name=name,
-                                            description=description, active=active))
-        else:
-            row.name, row.description, row.active = name, description, bool(active)
-        uow.commit()
+            row = ServiceCategory(bank_id=bank.id, slug=category)
+            session.add(row)
+        row.name, row.description, row.active = name, description, bool(active)
+        row.idempotency_key, row.details_fingerprint = key, asked if key is not None else None
+        return False
+
+    return write_once(database, attempt)

@@ -116,6 +116,7 @@ class IntroductionView:
     help_request_id: int | None
     offer_id: int | None
     outcomes: tuple[OutcomeView, ...]
+    replayed: bool = False  # True when an idempotency key returned what was recorded before
 
 
 # ---------------------------------------------------------------- profiles
@@ -320,17 +321,25 @@ def latest_run(database: Database, actor: UserView) -> RunView | None:
 
 
 def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
-                    capability: str | None = None) -> IntroductionView:
+                    capability: str | None = None, idempotency_key: str | None = None) -> IntroductionView:
     """Accept the proposed capability (or one of its alternatives): record an introduction.
 
     The person needing help gets a request and the helper an offer (when they are
     members), linked to the introduction, so the exchange can be logged against them.
+    With an `idempotency_key`, the same acceptance sent again returns its introduction
+    (`replayed=True`); the same key with another decision is refused.
     """
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"decision": "accept", "capability": capability or None})
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
         proposal = proposal_row(session, bank, proposal_id)
+        if _decided_with(proposal, key, asked):
+            introduction = session.scalars(select(Introduction).where(
+                Introduction.proposal_id == proposal.id)).one()
+            return replace(_introduction_views(session, bank, [introduction])[0], replayed=True)
         if proposal.status != "proposed" and not (proposal.status == "unmatched" and capability):
             raise NotAllowed(f"This proposal is already {proposal.status}.")
         if capability and capability != f"{proposal.capability_assessment_id}:{proposal.capability_key}":
@@ -345,8 +354,8 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
         helper, offered = _item(contents, proposal.capability_assessment_id, proposal.capability_key, "capabilities")
         if not need or not offered:
             raise NotAllowed("The assessment changed since the run: run the match again.")
-        key = f"{proposal.capability_assessment_id}:{proposal.capability_key}"
-        if load.get(key, 0) >= int(offered.get("capacity", 1)):
+        helping = f"{proposal.capability_assessment_id}:{proposal.capability_key}"
+        if load.get(helping, 0) >= int(offered.get("capacity", 1)):
             raise NotAllowed(f"{helper} is already helping as many people as they offered to.")
         members = dict(session.execute(select(Assessment.id, Assessment.member_id).where(
             Assessment.id.in_([proposal.need_assessment_id, proposal.capability_assessment_id]))).all())
@@ -371,6 +380,7 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
         proposal.status = "accepted"
         proposal.decided_by_user_id = actor.id
         proposal.decided_at = now
+        proposal.idempotency_key, proposal.details_fingerprint = key, asked
         log_access(session, bank, actor, proposal.need_assessment_id, "accept", f"accepted proposal {proposal.id}")
         session.flush()
         view = _introduction_views(session, bank, [introduction])[0]
@@ -378,27 +388,44 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
     return view
 
 
-def reject_proposal(database: Database, actor: UserView, proposal_id: int, *, reason: str) -> None:
+def reject_proposal(database: Database, actor: UserView, proposal_id: int, *, reason: str,
+                    idempotency_key: str | None = None) -> None:
+    """Reject a proposal, with the reason kept for the next run. With an
+    `idempotency_key`, the same rejection sent again is done once."""
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired("Say why this match is not right, so the next run can do better.")
     if len(reason) > 500:
         raise ReasonRequired("Keep the reason to 500 characters.")
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"decision": "reject", "reason": reason})
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
         proposal = proposal_row(session, bank, proposal_id)
+        if _decided_with(proposal, key, asked):
+            return
         if proposal.status != "proposed":
             raise NotAllowed(f"This proposal is already {proposal.status}.")
         proposal.status = "rejected"
         proposal.decided_by_user_id = actor.id
         proposal.decided_at = utcnow()
         proposal.decision_reason = reason
+        proposal.idempotency_key, proposal.details_fingerprint = key, asked
         log_access(session, bank, actor, proposal.need_assessment_id, "reject", f"rejected proposal {proposal.id}")
         uow.commit()
 
 
+
+
+def _decided_with(proposal: MatchProposal, key: str | None, asked: str) -> bool:
+    """Whether this key already decided the proposal (the same form sent again); the same
+    key with another decision is refused."""
+    if key is None or proposal.idempotency_key != key:
+        return False
+    refuse_other_details(key, proposal.details_fingerprint, asked, f"proposal {proposal.id}")
+    return True
 
 
 # ---------------------------------------------------------------- follow-up
@@ -436,10 +463,13 @@ def list_introductions(database: Database, actor: UserView, *, status: str | Non
         return _introduction_views(session, bank, list(session.scalars(query.order_by(Introduction.id.desc()))))
 
 
-
 def record_outcome(database: Database, actor: UserView, introduction_id: int, *, side: str,
-                   help_happened: bool, difference: str, comment: str | None = None) -> IntroductionView:
-    """What one side says: did the help happen, did it make a difference. Once per side."""
+                   help_happened: bool, difference: str, comment: str | None = None,
+                   idempotency_key: str | None = None) -> IntroductionView:
+    """What one side says: did the help happen, did it make a difference. Once per side.
+
+    With an `idempotency_key`, the same view sent again is recorded once (`replayed=True`).
+    """
     if side not in OUTCOME_SIDES:
         raise InvalidInput("Say whose view this is: the person helped or the helper.")
     if difference not in DIFFERENCES:
@@ -447,33 +477,48 @@ def record_outcome(database: Database, actor: UserView, introduction_id: int, *,
     comment = (comment or "").strip() or None
     if comment and len(comment) > 1000:
         raise InvalidInput("Keep the comment to 1000 characters.")
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"side": side, "help_happened": bool(help_happened), "difference": difference,
+                         "comment": comment})
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
         introduction = introduction_row(session, bank, introduction_id)
-        if session.scalar(select(Outcome.id).where(Outcome.introduction_id == introduction.id,
-                                                   Outcome.side == side)) is not None:
+        earlier = session.scalars(select(Outcome).where(Outcome.introduction_id == introduction.id,
+                                                        Outcome.side == side)).one_or_none()
+        if earlier is not None and key is not None and earlier.idempotency_key == key:
+            refuse_other_details(key, earlier.details_fingerprint, asked, f"the {side}'s view")
+            return replace(_introduction_views(session, bank, [introduction])[0], replayed=True)
+        if earlier is not None:
             raise NotAllowed("This side's view is already recorded.")
         session.add(Outcome(introduction_id=introduction.id, side=side, help_happened=bool(help_happened),
                             difference=difference, comment=comment, recorded_by_user_id=actor.id,
-                            recorded_at=utcnow()))
+                            recorded_at=utcnow(), idempotency_key=key,
+                            details_fingerprint=asked if key is not None else None))
         session.flush()
         view = _introduction_views(session, bank, [introduction])[0]
         uow.commit()
     return view
 
 
-def close_introduction(database: Database, actor: UserView, introduction_id: int) -> IntroductionView:
+def close_introduction(database: Database, actor: UserView, introduction_id: int, *,
+                       idempotency_key: str | None = None) -> IntroductionView:
+    """Close an introduction. With an `idempotency_key`, the same close sent again is
+    answered with the closed introduction (`replayed=True`), not refused."""
+    key = clean_key(idempotency_key)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
         introduction = introduction_row(session, bank, introduction_id)
+        if introduction.status == "closed" and key is not None and introduction.close_idempotency_key == key:
+            return replace(_introduction_views(session, bank, [introduction])[0], replayed=True)
         if introduction.status == "closed":
             raise NotAllowed("This introduction is already closed.")
         introduction.status = "closed"
         introduction.closed_at = utcnow()
+        introduction.close_idempotency_key = key
         view = _introduction_views(session, bank, [introduction])[0]
         uow.commit()
     return view

@@ -5,17 +5,15 @@ signed-in social worker's bank, and every read is written to the access log); vi
 `current_user.user` as the actor, parse a form, call one service, then redirect with a
 flash or show the form again with its errors (HTTP 400).
 
-A form that records something carries a hidden key, so a form sent twice records once.
-Assessments, their versions and match runs pass it to the service as its idempotency
-key, held once in the database, so even two submits at the same instant record one; for
-the other forms, keys already used are remembered in the session with the page their
-result is on.
+A form that records something carries a hidden key, so a form sent twice records once:
+every view passes it to its service as the idempotency key, held in the database, so
+even two submits at the same instant record once.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
@@ -39,7 +37,6 @@ from timebank.web.social.forms import (
 DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
 SIDE_WORDS = {"helped": "The person helped", "helper": "The helper"}
-RECENT_KEYS = 30  # form keys remembered per session, to spot a form sent twice
 VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
 
@@ -49,19 +46,6 @@ EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
 
 def _actor():
     return current_user.user
-
-
-def _replayed(form):
-    """The page of what this form's key already recorded, if it was sent before."""
-    target = session.get("social_keys", {}).get(form.idempotency_key.data or "")
-    return redirect(target) if target else None
-
-
-def _remember(form, target: str) -> str:
-    keys = dict(list(session.get("social_keys", {}).items())[-(RECENT_KEYS - 1):])
-    keys[form.idempotency_key.data] = target
-    session["social_keys"] = keys
-    return target
 
 
 def _problems(form) -> list[tuple[str | None, str]]:
@@ -321,17 +305,16 @@ def accept(run_id: int, proposal_id: int):
     form = AcceptForm(prefix=f"accept-{proposal_id}")
     form.capability.choices = []
     if form.validate_on_submit():
-        replayed = _replayed(form)
-        if replayed:
-            return replayed
         try:
-            introduction = _call(matches.accept_proposal, proposal_id, capability=form.capability.data or None)
-        except domain.InvalidInput as error:
-            add_error(form.capability, error.message)
+            introduction = _call(matches.accept_proposal, proposal_id, capability=form.capability.data or None,
+                                 idempotency_key=form.idempotency_key.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.InvalidInput: "capability"})
         else:
-            flash(f"Accepted: {introduction.need_person} is introduced to {introduction.helper_person}.",
+            accepted = "Already accepted" if introduction.replayed else "Accepted"
+            flash(f"{accepted}: {introduction.need_person} is introduced to {introduction.helper_person}.",
                   "success")
-            return redirect(_remember(form, url_for("social.introduction", introduction_id=introduction.id)))
+            return redirect(url_for("social.introduction", introduction_id=introduction.id))
     return _run_page(_call(matches.get_run, run_id), 400, (proposal_id, "accept", form))
 
 
@@ -339,16 +322,14 @@ def accept(run_id: int, proposal_id: int):
 def reject(run_id: int, proposal_id: int):
     form = RejectForm(prefix=f"reject-{proposal_id}")
     if form.validate_on_submit():
-        replayed = _replayed(form)
-        if replayed:
-            return replayed
         try:
-            _call(matches.reject_proposal, proposal_id, reason=form.reason.data)
-        except domain.ReasonRequired as error:
-            add_error(form.reason, error.message)
+            _call(matches.reject_proposal, proposal_id, reason=form.reason.data,
+                  idempotency_key=form.idempotency_key.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.ReasonRequired: "reason"})
         else:
             flash("Rejected, with your reason kept.", "success")
-            return redirect(_remember(form, url_for("social.run", run_id=run_id) + f"#proposal-{proposal_id}"))
+            return redirect(url_for("social.run", run_id=run_id) + f"#proposal-{proposal_id}")
     return _run_page(_call(matches.get_run, run_id), 400, (proposal_id, "reject", form))
 
 
@@ -395,17 +376,15 @@ def outcome(introduction_id: int):
         return _introduction_page(current, 400)
     form = OutcomeForm(prefix=side)
     if form.validate_on_submit():
-        replayed = _replayed(form)
-        if replayed:
-            return replayed
         try:
             _call(matches.record_outcome, introduction_id, side=side, help_happened=form.help_happened.data == "yes",
-                  difference=form.difference.data, comment=form.comment.data)
-        except domain.InvalidInput as error:
-            form.form_errors.append(error.message)
+                  difference=form.difference.data, comment=form.comment.data,
+                  idempotency_key=form.idempotency_key.data)
+        except domain.TimebankError as error:
+            place(form, error)
         else:
             flash(f"{SIDE_WORDS[side]}: their view is recorded.", "success")
-            return redirect(_remember(form, url_for("social.introduction", introduction_id=introduction_id)))
+            return redirect(url_for("social.introduction", introduction_id=introduction_id))
     return _introduction_page(current, 400, (side, form))
 
 
@@ -416,9 +395,6 @@ def close(introduction_id: int):
     if not form.validate_on_submit():
         flash("The introduction was not closed: the form had expired. Please try again.", "error")
         return _introduction_page(current, 400)
-    replayed = _replayed(form)
-    if replayed:
-        return replayed
-    _call(matches.close_introduction, introduction_id)
+    _call(matches.close_introduction, introduction_id, idempotency_key=form.idempotency_key.data)
     flash("The introduction is closed.", "success")
-    return redirect(_remember(form, url_for("social.introduction", introduction_id=introduction_id)))
+    return redirect(url_for("social.introduction", introduction_id=introduction_id))
