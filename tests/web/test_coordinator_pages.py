@@ -550,6 +550,14 @@ def test_suspending_reactivating_and_disabling_a_sign_in(cora, signed_in, world,
     assert "Enable their sign-in" in cora.get(url).text
 
 
+def test_a_member_without_a_sign_in_has_none_to_disable(cora, world, web_database):
+    quiet = members.add_member(web_database, world.bank.slug, "Quentin")
+    url = f"/coordinator/members/{quiet.id}"
+    token = csrf_from(cora.get(url).text)
+    assert cora.post(url + "/sign-in", data={"csrf_token": token, "active": "no"}).status_code == 404
+    assert auth.user_for_member(web_database, world.bank.slug, quiet.id) is None
+
+
 def test_a_members_own_limits_and_safeguarding_check(cora, world, web_database):
     url = f"/coordinator/members/{world.bob.member_id}"
     token = csrf_from(cora.get(url).text)

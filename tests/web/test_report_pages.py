@@ -144,7 +144,7 @@ def test_a_name_that_looks_like_a_formula_is_quoted_in_a_download(cora, bank, we
 
 
 @pytest.mark.parametrize("start, end, message", [
-    ("2025-13-01", "2025-03-31", "enter a real day"),
+    ("2025-13-01", "2025-03-31", "Enter a real day as YYYY-MM-DD"),
     ("", "2025-03-31", "Enter the first day"),
     ("2025-03-31", "2025-01-01", "The last day must be the same as or after the first day"),
     ("1990-01-01", "2025-01-01", "at most ten years"),

@@ -89,7 +89,7 @@ class DayField(StringField):
             self.day = dt.date.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                f"Write the day as YYYY-MM-DD, for example {dt.date.today().isoformat()}."
+                f"Enter a real day as YYYY-MM-DD, for example {dt.date.today().isoformat()}."
             ) from None
 
 

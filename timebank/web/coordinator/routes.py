@@ -290,10 +290,7 @@ def member_sign_in(member_id: int):
     form = SignInForm()
     if not form.validate_on_submit():
         abort(400)
-    user = auth.user_for_member(db, slug, member_id)
-    if user is None:
-        abort(404)
-    auth.set_user_active(db, slug, user.id, form.active.data == "yes")
+    auth.set_member_sign_in_active(db, slug, member_id, form.active.data == "yes")
     flash("Their sign-in is enabled." if form.active.data == "yes"
           else "Their sign-in is disabled: they are signed out everywhere.", "success")
     return redirect(url_for("coordinator.member", member_id=member_id))

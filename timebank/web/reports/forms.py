@@ -1,31 +1,13 @@
 """The reports' forms: a period (a GET form, nothing recorded) and the value of an hour."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, ValidationError
 
-
-class DayField(StringField):
-    """A day typed as YYYY-MM-DD (what a browser's date picker sends)."""
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if text:
-            try:
-                self.data = dt.date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"{self.label.text}: enter a real day as year-month-day, "
-                                 "for example 2025-03-31") from None
+from timebank.web.forms import DayField
 
 
 class PeriodForm(FlaskForm):
@@ -38,7 +20,7 @@ class PeriodForm(FlaskForm):
     end = DayField("To", validators=[InputRequired("Enter the last day of the report")])
 
     def validate_end(self, field):
-        if isinstance(self.start.data, dt.date) and isinstance(field.data, dt.date) and self.start.data > field.data:
+        if self.start.day and field.day and self.start.day > field.day:
             raise ValidationError("The last day must be the same as or after the first day")
 
 

@@ -60,7 +60,7 @@ def _period_form() -> tuple[PeriodForm, reports.Period | None]:
     if not form.validate():
         return form, None
     try:
-        return form, reports.make_period(form.start.data, form.end.data)
+        return form, reports.make_period(form.start.day, form.end.day)
     except domain.InvalidInput as error:
         add_error(form.end, error.message)
         return form, None
