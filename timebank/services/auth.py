@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import Bank, Member, PasswordReset, SignInSession, User, utcnow
@@ -227,39 +226,29 @@ def _end_all_sessions(session, user_id: int, because: str) -> None:
 
 def set_user_active(database: Database, bank_slug: str, user_id: int, active: bool) -> UserView:
     """Enable or disable a sign-in; disabling ends every session it has, at once."""
-    with UnitOfWork(database) as uow:
-        bank = bank_row(uow.session, bank_slug)
-        user = uow.session.scalars(
-            select(User).where(User.id == user_id, User.bank_id == bank.id)
-        ).one_or_none()
-        if user is None:
-            raise InvalidInput(f"There is no sign-in number {user_id} in this bank.")
-        view = _set_active(uow.session, user, bank, active)
-        uow.commit()
-    return view
+    return _set_active(database, bank_slug, User.id == user_id, active,
+                       InvalidInput(f"There is no sign-in number {user_id} in this bank."))
 
 
 def set_member_sign_in_active(database: Database, bank_slug: str, member_id: int, active: bool) -> UserView:
     """Enable or disable a member's own sign-in, as `set_user_active` does; UnknownMember
     when the member is not this bank's or has no sign-in."""
+    return _set_active(database, bank_slug, User.member_id == member_id, active,
+                       UnknownMember(f"Member {member_id} of this bank has no sign-in."))
+
+
+def _set_active(database: Database, bank_slug: str, which, active: bool, missing: Exception) -> UserView:
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
-        member_row(uow.session, bank.id, member_id)
-        user = uow.session.scalars(
-            select(User).where(User.member_id == member_id, User.bank_id == bank.id)
-        ).one_or_none()
+        user = uow.session.scalars(select(User).where(which, User.bank_id == bank.id)).one_or_none()
         if user is None:
-            raise UnknownMember(f"Member {member_id} has no sign-in.")
-        view = _set_active(uow.session, user, bank, active)
+            raise missing
+        user.active = bool(active)
+        if not active:
+            _end_all_sessions(uow.session, user.id, "user_disabled")
+        view = _view(user, bank)
         uow.commit()
     return view
-
-
-def _set_active(session: Session, user: User, bank: Bank, active: bool) -> UserView:
-    user.active = bool(active)
-    if not active:
-        _end_all_sessions(session, user.id, "user_disabled")
-    return _view(user, bank)
 
 
 def get_user(database: Database, user_id: int) -> UserView | None:
