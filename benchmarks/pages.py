@@ -16,7 +16,6 @@ the template), not a network or a browser.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
@@ -24,13 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-# Only the demo's three sign-ins are hashed here; pages never hash a password.
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from timebank.db import migrate  # noqa: E402
-from timebank.db.engine import Database  # noqa: E402
-from timebank.demo import (  # noqa: E402
+from timebank.db import migrate
+from timebank.db.engine import Database
+from timebank.demo import (
     COORDINATOR_EMAIL,
     DEMO_BANK_SLUG,
     DEMO_PASSWORD,
@@ -38,7 +35,7 @@ from timebank.demo import (  # noqa: E402
     SOCIAL_WORKER_EMAIL,
     create_demo_bank,
 )
-from timebank.services import banks, help, ledger, members  # noqa: E402
+from timebank.services import banks, help, ledger, members
 
 AIM_MS = 200
 SIGN_INS = {"member": MEMBER_EMAIL, "coordinator": COORDINATOR_EMAIL,
@@ -51,7 +48,8 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def _database(url: str | None) -> tuple[Database, str]:
     if url is None:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='timebank-pages-')}/demo.sqlite3"
-    database = Database(url)
+    # Only the demo's three sign-ins are hashed here; pages never hash a password.
+    database = Database(url, password_hashing="fast")
     migrate.upgrade(database)
     started = time.perf_counter()
     made = create_demo_bank(database, if_empty=True)

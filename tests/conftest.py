@@ -17,6 +17,9 @@ import pytest
 from timebank.db import migrate
 from timebank.db.engine import Database
 
+# Every database a test makes hashes passwords with the cheapest argon2 parameters;
+# test_auth.py checks the standard ones.
+PASSWORD_HASHING = "fast"
 PG_ADMIN_URL = os.environ.get(
     "TIMEBANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -62,7 +65,7 @@ class DatabaseFactory:
         return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
     def empty(self, backend: str) -> Database:
-        database = Database(self.url(backend))
+        database = Database(self.url(backend), password_hashing=PASSWORD_HASHING)
         self._opened.append(database)
         return database
 
@@ -81,6 +84,25 @@ class DatabaseFactory:
                 for name in self._pg_names:
                     connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             self._pg_admin.dispose()
+
+
+def cli_runner(url: str):
+    """`timebank --db URL ARGS...` through click's test runner, as the tests' databases hash.
+
+    Returns `run(*args)`, which gives click's Result (exceptions are raised, not caught).
+    """
+    from click.testing import CliRunner
+
+    from timebank.cli import main
+
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, ["--db", url, "--password-hashing", PASSWORD_HASHING, *map(str, args)],
+                             catch_exceptions=False)
+
+    run.url = url
+    return run
 
 
 @pytest.fixture(scope="session")

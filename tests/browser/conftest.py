@@ -16,9 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
-
-import pytest  # noqa: E402
+import pytest
 
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)),
                 "/usr/bin/chromium")

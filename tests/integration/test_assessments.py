@@ -1,15 +1,12 @@
 """Assessments, matches, introductions and outcomes through the service layer, on both databases."""
 import datetime as dt
-import os
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
-
-from timebank.domain.errors import AssessmentInvalid, NotAllowed, ReasonRequired, UnknownAssessment  # noqa: E402
-from timebank.services import assessments, auth, help, matches, members  # noqa: E402
+from timebank.domain.errors import AssessmentInvalid, NotAllowed, ReasonRequired, UnknownAssessment
+from timebank.services import assessments, auth, help, matches, members
 
 TODAY = dt.date.today()
 LEITH = [55.9700, -3.1700]

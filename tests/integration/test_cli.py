@@ -5,22 +5,14 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from timebank.cli import main
+from tests.conftest import cli_runner
 
 
 @pytest.fixture
 def run(backend, database_factory):
-    url = database_factory.url(backend)
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(main, ["--db", url, *map(str, args)], catch_exceptions=False)
-        return result
-
-    invoke.url = url
-    return invoke
+    """`timebank --db <a new database of the backend> ARGS...`."""
+    return cli_runner(database_factory.url(backend))
 
 
 @pytest.fixture

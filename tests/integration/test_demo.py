@@ -7,39 +7,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections import Counter
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
+import pytest
 
-import pytest  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
-
-from timebank.cli import main  # noqa: E402
-from timebank.db.engine import Database  # noqa: E402
-from timebank.demo import (  # noqa: E402
+from tests.conftest import PASSWORD_HASHING, cli_runner
+from timebank.db.engine import Database
+from timebank.demo import (
     COORDINATOR_EMAIL,
     DEMO_BANK_SLUG,
     DEMO_PASSWORD,
     MEMBER_EMAIL,
     SOCIAL_WORKER_EMAIL,
 )
-from timebank.services import assessments, auth, help, ledger, matches, members  # noqa: E402
+from timebank.services import assessments, auth, help, ledger, matches, members
 
 
 @pytest.fixture(scope="module")
 def demo(database_factory):
     """The demonstration bank, made by the command as `make run` makes it."""
     url = database_factory.url("sqlite")
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, ["--db", url, *args], catch_exceptions=False)
-
+    run = cli_runner(url)
     assert run("init").exit_code == 0
     made = run("demo", "--if-empty")
     assert made.exit_code == 0, made.output
-    database = Database(url)
+    database = Database(url, password_hashing=PASSWORD_HASHING)
     yield run, database, made.stdout
     database.dispose()
 

@@ -8,17 +8,14 @@ key at the same instant make exactly one row, and none of them sees a database e
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
-
-from tests.integration.bank_harness import run_together  # noqa: E402
-from timebank.db import migrate  # noqa: E402
-from timebank.db.models import (  # noqa: E402
+from tests.integration.bank_harness import run_together
+from timebank.db import migrate
+from timebank.db.models import (
     Account,
     Assessment,
     AssessmentAccess,
@@ -30,13 +27,13 @@ from timebank.db.models import (  # noqa: E402
     Member,
     Outcome,
 )
-from timebank.domain.errors import (  # noqa: E402
+from timebank.domain.errors import (
     CategoryTaken,
     IdempotencyKeyReusedWithOtherDetails,
     InvalidInput,
     NotAllowed,
 )
-from timebank.services import assessments, auth, banks, matches, members  # noqa: E402
+from timebank.services import assessments, auth, banks, matches, members
 
 TODAY = dt.date.today()
 WRITERS = 8

@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 
 import pytest
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
-
-from timebank.domain.errors import InvalidInput  # noqa: E402
-from timebank.domain.money import format_pence  # noqa: E402
-from timebank.services import banks, ledger, members, reports  # noqa: E402
-from timebank.web.reports.tables import activity_rows, funders_rows, network_rows  # noqa: E402
+from timebank.domain.errors import InvalidInput
+from timebank.domain.money import format_pence
+from timebank.services import banks, ledger, members, reports
+from timebank.web.reports.tables import activity_rows, funders_rows, network_rows
 
 D = dt.date
 LATER = D(2025, 6, 1)  # "today" for the ledger, so every day above is in the past

@@ -6,14 +6,11 @@ the second: a coordinator and a member, the "staff and members of another bank".
 """
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from dataclasses import dataclass
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
-
-import pytest  # noqa: E402
+import pytest
 
 PASSWORD = "a long enough password"
 

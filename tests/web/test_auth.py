@@ -129,3 +129,40 @@ def test_sign_in_never_redirects_to_another_site(client, world):
     response = client.post("/sign-in?next=https://evil.example/", data={
         "email": world.ann.email, "password": PASSWORD, "csrf_token": csrf_from(page.text)})
     assert response.status_code == 302 and "evil" not in response.location
+
+
+def _stored_hash(database, email):
+    from timebank.db.models import User
+
+    with database.session(readonly=True) as session:
+        return session.scalar(sa.select(User.password_hash).where(User.email == email))
+
+
+@pytest.mark.parametrize("hashing, parameters", [("standard", "m=65536,t=3,p=4"), ("fast", "m=8,t=1,p=1")])
+def test_the_hashing_cost_is_the_databases_own(database_factory, hashing, parameters):
+    """argon2-cffi's defaults unless the Database was made for tests; nothing read at import."""
+    from timebank.db.engine import Database
+    from timebank.db.migrate import upgrade
+    from timebank.services import banks
+
+    database = Database(database_factory.url("sqlite"), password_hashing=hashing)
+    upgrade(database)
+    bank = banks.create_bank(database, "hashing", "Hashing")
+    auth.create_user(database, bank.slug, email="h@example.org", name="H", password=PASSWORD, role="coordinator")
+    assert f"$argon2id$v=19${parameters}$" in _stored_hash(database, "h@example.org")
+    assert auth.authenticate(database, "h@example.org", PASSWORD).email == "h@example.org"
+    database.dispose()
+
+
+def test_create_app_makes_its_database_with_the_hashing_asked_for(web_database, tmp_path):
+    from timebank.web import create_app
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    made = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "PASSWORD_HASHING": "fast"})
+    assert made.extensions["timebank_database"].password_hashing == "fast"
+    assert create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}).extensions["timebank_database"].password_hashing \
+        == "standard"
+    given = create_app({"DATABASE": web_database, "SECRET_KEY": "x"})
+    assert given.config["PASSWORD_HASHING"] == web_database.password_hashing == "fast"
+    with pytest.raises(ValueError, match="PASSWORD_HASHING"):
+        create_app({"DATABASE": web_database, "SECRET_KEY": "x", "PASSWORD_HASHING": "standard"})

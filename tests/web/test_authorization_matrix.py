@@ -36,9 +36,6 @@ def database_fingerprint(database) -> str:
 @pytest.fixture(scope="module")
 def matrix(database_factory):
     """A world of its own, so that fingerprints stay small and fast."""
-    import os
-
-    os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
     from tests.web.conftest import _person
     from timebank.services import auth, banks, help, ledger
 

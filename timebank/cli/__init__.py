@@ -11,6 +11,7 @@ from timebank.cli.common import cli_context
 from timebank.cli.demo import demo_command, serve_command
 from timebank.cli.ledger import register as register_ledger
 from timebank.cli.match import match_command
+from timebank.domain.passwords import PASSWORD_HASHING
 
 __all__ = ["main"]
 
@@ -24,10 +25,17 @@ __all__ = ["main"]
     metavar="URL",
     help="SQLAlchemy database URL (default: an SQLite file in ./instance).",
 )
+@click.option(
+    "--password-hashing",
+    type=click.Choice(PASSWORD_HASHING),
+    default="standard",
+    show_default=True,
+    help="The cost of the password hashes written: fast only for tests and throwaway demonstrations.",
+)
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
+def main(ctx: click.Context, database_url: str | None, password_hashing: str) -> None:
     """Time bank ledger, members and capability matching."""
-    ctx.obj = cli_context(database_url)
+    ctx.obj = cli_context(database_url, password_hashing=password_hashing)
     ctx.call_on_close(ctx.obj.close)
 
 

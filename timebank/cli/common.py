@@ -17,13 +17,14 @@ __all__ = ["CliContext", "cli_context", "pass_database", "refusals_exit_1", "ech
 @dataclass
 class CliContext:
     database_url: str | None
+    password_hashing: str = "standard"
     _database: object | None = field(default=None, repr=False)
 
     def database(self, *, require_schema: bool = True):
         from timebank.db.engine import Database
 
         if self._database is None:
-            self._database = Database(self.database_url)
+            self._database = Database(self.database_url, password_hashing=self.password_hashing)
         if require_schema:
             _require_current_schema(self._database)
         return self._database
@@ -34,8 +35,8 @@ class CliContext:
             self._database = None
 
 
-def cli_context(database_url: str | None) -> CliContext:
-    return CliContext(database_url)
+def cli_context(database_url: str | None, *, password_hashing: str = "standard") -> CliContext:
+    return CliContext(database_url, password_hashing)
 
 
 def _require_current_schema(database) -> None:

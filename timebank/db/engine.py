@@ -1,4 +1,4 @@
-"""Engines and units of work, with the settings each database needs to lose nothing.
+"""The database: its engine, its sessions, and the settings each backend needs to lose nothing.
 
 SQLite: the driver's own lazy transactions lose updates under concurrent writers, so it
 is told to emit no BEGIN; each writing transaction starts with BEGIN IMMEDIATE (the write
@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from timebank.domain.passwords import PASSWORD_HASHING
 
 __all__ = ["Database", "default_database_url", "normalise_url"]
 
@@ -62,9 +64,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """One database: its engine and the sessions that units of work open on it."""
+    """One database: its engine, the sessions that units of work open on it, and the
+    cost of the password hashes written to it (`password_hashing`, one of PASSWORD_HASHING).
+    """
 
-    def __init__(self, url: str | None = None, *, echo: bool = False):
+    def __init__(self, url: str | None = None, *, echo: bool = False, password_hashing: str = "standard"):
+        if password_hashing not in PASSWORD_HASHING:
+            raise ValueError(f"password_hashing is one of {', '.join(PASSWORD_HASHING)}, not {password_hashing!r}")
+        self.password_hashing = password_hashing
         self.url = normalise_url(url) if url else default_database_url()
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from timebank.domain.errors import WeakPassword
 
-__all__ = ["MIN_PASSWORD_LENGTH", "check_password_rules"]
+__all__ = ["MIN_PASSWORD_LENGTH", "PASSWORD_HASHING", "check_password_rules"]
+
+# How costly a password hash is: "standard" for every real bank, "fast" (the cheapest
+# argon2 parameters) for tests and throwaway demonstrations only. A Database carries
+# one (timebank.db.engine), set by create_app's PASSWORD_HASHING and the CLI's
+# --password-hashing; timebank.services.auth hashes with it.
+PASSWORD_HASHING = ("standard", "fast")
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256

@@ -3,15 +3,15 @@
 A session lives in the database, not only in the browser's cookie: signing out, an idle
 timeout or a disabled user ends it on the server, so a copied cookie stops working.
 Passwords are hashed with argon2id (argon2-cffi's defaults: 64 MiB, t=3), above the
-OWASP ASVS minimum; TIMEBANK_PASSWORD_HASHING=fast selects the cheapest parameters, for
-tests only.
+OWASP ASVS minimum. A database made with `password_hashing="fast"` gets the cheapest
+parameters instead, for tests and throwaway demonstrations only.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 
@@ -50,13 +50,21 @@ TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
 log = logging.getLogger("timebank.auth")
 
-if os.environ.get("TIMEBANK_PASSWORD_HASHING") == "fast":
-    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-else:
-    _hasher = PasswordHasher()
-# Verifying against this when the email is unknown takes as long as a real check, so
-# the time of the answer does not tell an attacker which addresses exist.
-_DUMMY_HASH = _hasher.hash("no such user, but take the same time")
+_HASHERS = {
+    "standard": PasswordHasher(),
+    "fast": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
+
+
+def _hasher(database: Database) -> PasswordHasher:
+    return _HASHERS[database.password_hashing]
+
+
+@functools.cache
+def _dummy_hash(password_hashing: str) -> str:
+    """Verifying against this when the email is unknown takes as long as a real check, so
+    the time of the answer does not tell an attacker which addresses exist."""
+    return _HASHERS[password_hashing].hash("no such user, but take the same time")
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,7 @@ def create_user(
     if role == "member" and member_id is None:
         raise UnknownMember("A member's sign-in must belong to a member.")
     check_password_rules(password, email=email, name=name)
-    password_hash = _hasher.hash(password)
+    password_hash = _hasher(database).hash(password)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
@@ -137,9 +145,9 @@ def authenticate(database: Database, email: str, password: str) -> UserView:
             view, password_hash = _view(row.User, row.Bank), row.User.password_hash
             may_sign_in = _may_sign_in(uow.session, row.User)
     if row is None:
-        _safe_verify(_DUMMY_HASH, password or "")
+        _safe_verify(database, _dummy_hash(database.password_hashing), password or "")
         raise refused
-    if not _safe_verify(password_hash, password or ""):
+    if not _safe_verify(database, password_hash, password or ""):
         raise refused
     if not may_sign_in:
         raise SignInRefused("This sign-in is not active. Please speak to your coordinator.")
@@ -155,9 +163,9 @@ def _may_sign_in(session, user: User) -> bool:
     return session.scalar(select(Member.status).where(Member.id == user.member_id)) == "active"
 
 
-def _safe_verify(password_hash: str, password: str) -> bool:
+def _safe_verify(database: Database, password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher(database).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -301,7 +309,7 @@ def reset_password(database: Database, token: str, new_password: str) -> UserVie
             raise ResetTokenInvalid("This reset link has expired or was already used. Ask for a new one.")
         user = session.get(User, reset.user_id)
         check_password_rules(new_password, email=user.email, name=user.name)
-        user.password_hash = _hasher.hash(new_password)
+        user.password_hash = _hasher(database).hash(new_password)
         reset.used_at = utcnow()
         _end_all_sessions(session, user.id, "password_reset")
         view = _view(user, session.get(Bank, user.bank_id))

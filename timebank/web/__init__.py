@@ -38,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("TIMEBANK_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("TIMEBANK_SESSION_IDLE_MINUTES", "30")),
         RATELIMIT_STORAGE_URI=os.environ.get("TIMEBANK_RATELIMIT_STORAGE", "memory://"),
+        # "fast" only for tests and throwaway demonstrations (timebank.domain.passwords).
+        PASSWORD_HASHING="standard",
         RATELIMIT_HEADERS_ENABLED=False,
         SIGN_IN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
         SIGN_IN_LIMIT_PER_ADDRESS="50 per 15 minutes",
@@ -49,9 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    app.extensions["timebank_database"] = (
-        app.config.get("DATABASE") or Database(app.config["DATABASE_URL"])
-    )
+    app.extensions["timebank_database"] = _database(app.config, config or {}, Database)
     # The role check first: a refused role is told the page is not theirs (403), whatever
     # its form token; then CSRF, for the roles that may post.
     security.init_app(app)
@@ -68,6 +68,19 @@ def create_app(config: dict | None = None) -> Flask:
     words.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)
     return app
+
+
+def _database(config, given: dict, make):
+    """The DATABASE given, whose hashing cost then rules, or one made from DATABASE_URL
+    with the PASSWORD_HASHING asked for."""
+    database = config.get("DATABASE")
+    if database is None:
+        return make(config["DATABASE_URL"], password_hashing=config["PASSWORD_HASHING"])
+    if given.get("PASSWORD_HASHING", database.password_hashing) != database.password_hashing:
+        raise ValueError(f"PASSWORD_HASHING is {given['PASSWORD_HASHING']!r} but the DATABASE given "
+                         f"hashes with {database.password_hashing!r}.")
+    config["PASSWORD_HASHING"] = database.password_hashing
+    return database
 
 
 def _instance_secret(instance: Path) -> str:
