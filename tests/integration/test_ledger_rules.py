@@ -308,15 +308,23 @@ def test_a_statement_runs_oldest_first_with_the_running_balance(database, three)
         (60, 60, "Bob"), (-15, 45, "Cat"), (30, 75, "the bank")]
 
 
-def test_a_bank_edits_its_own_category_list(database, bank, make_bank):
+def test_a_new_bank_gets_every_category_of_the_taxonomy_with_its_name_and_description(database, bank):
+    from matching.taxonomy import CATEGORIES
     from timebank.services import banks
 
-    assert len(banks.list_categories(database, bank.slug)) == 42
+    assert banks.category_rows(database, bank.slug) == [(c.id, c.name, c.description, True) for c in CATEGORIES]
+
+
+def test_a_bank_edits_its_own_category_list(database, bank, make_bank):
+    from matching.taxonomy import CATEGORIES
+    from timebank.services import banks
+
+    taxonomy = [c.id for c in CATEGORIES]
     banks.save_category(database, bank.slug, category="dog_grooming", name="Dog grooming")
     banks.save_category(database, bank.slug, category="baking", name="Baking", active=False)
     slugs = [s for s, _ in banks.list_categories(database, bank.slug)]
-    assert "dog_grooming" in slugs and "baking" not in slugs
-    assert len(banks.list_categories(database, make_bank().slug)) == 42  # other banks untouched
+    assert slugs == [s for s in taxonomy if s != "baking"] + ["dog_grooming"]
+    assert [s for s, _ in banks.list_categories(database, make_bank().slug)] == taxonomy  # other banks untouched
     with pytest.raises(errors.InvalidInput):
         banks.save_category(database, bank.slug, category="Bad Slug!", name="x")
 
