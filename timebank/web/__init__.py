@@ -1,8 +1,9 @@
 """The web application: an application factory, one blueprint per kind of user.
 
 Views call `timebank.services`, one use case per view; they may also use `timebank.domain`
-for its errors, hours and constants, and never open a transaction. What several
-blueprints share is written once beside them: `forms` (fields and the hidden key),
+for its errors, hours and constants; they never touch the database layer or open a
+transaction (tests/unit/test_architecture.py). What several blueprints share is written
+once beside them: `forms` (fields and the hidden key),
 `refusals` (a refusal placed on its form), `downloads` (CSV), `words` (how pages say
 hours and days) and `errors` (errors as HTTP statuses).
 """
