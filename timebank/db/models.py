@@ -194,6 +194,12 @@ class Exchange(Base):
 
     Only `state`, `settled_at` and `settled_by` ever change, and only along the allowed
     transitions; database triggers refuse every other UPDATE and every DELETE.
+
+    A new column here is NOT guarded until its migration recreates the update trigger:
+    the trigger lists the frozen columns by name (`IMMUTABLE_EXCHANGE_COLUMNS` in the first
+    migration, 2026_11_25_1829_0001_create_ledger.py). Drop `exchanges_guard_update` (and
+    on PostgreSQL the function `exchange_guard_update()`) and create them again with the
+    new column in the list, on both backends.
     """
 
     __tablename__ = "exchanges"
