@@ -276,7 +276,7 @@ def bench(backend: str, exchanges: int) -> dict:
                                                   STATEMENT_READS)
         figures["statement_ms"] = _median_ms(lambda: ledger.statement(database, slug, reader),
                                              STATEMENT_READS)
-        from timebank.services.audit import check_ledger
+        from timebank.services.checks import check_ledger
 
         report = check_ledger(database)
         if not report.ok:

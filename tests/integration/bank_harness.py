@@ -480,7 +480,7 @@ def run_bank_test(database_url: str, *, writer=service_writer, writers: int = 16
                   per_writer: int = 500, use_processes: bool = False, seed: int = 1,
                   start_method: str = "spawn", timeout_s: float = 600) -> BankTestResult:
     """Run the bank test against a migrated database and report every invariant."""
-    from timebank.services.audit import check_ledger
+    from timebank.services.checks import check_ledger
 
     database = Database(database_url)
     bank_slug, member_ids, categories = _setup_bank(database, seed)

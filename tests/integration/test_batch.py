@@ -3,8 +3,8 @@ import pytest
 
 from timebank.domain.errors import BatchRefused
 from timebank.services import ledger
-from timebank.services.audit import check_ledger
 from timebank.services.batch import log_exchanges_from_csv
+from timebank.services.checks import check_ledger
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from tests.integration.bank_harness import naive_writer, run_bank_test, run_together, service_writer
 from timebank.domain.errors import BalanceBelowFloor
 from timebank.services import ledger
-from timebank.services.audit import check_ledger
+from timebank.services.checks import check_ledger
 
 # The minimum: 16 writer threads on PostgreSQL, 8 writer processes on SQLite
 # (SQLite's lock is per file, so threads of one process would not be a fair test).

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from timebank.domain import errors
 from timebank.services import banks, ledger, members
-from timebank.services.audit import check_ledger
+from timebank.services.checks import check_ledger
 
 FLOOR, CEILING = -60, 120
 PEOPLE = 4

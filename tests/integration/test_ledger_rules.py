@@ -5,7 +5,7 @@ import pytest
 
 from timebank.domain import errors
 from timebank.services import ledger, members
-from timebank.services.audit import check_ledger
+from timebank.services.checks import check_ledger
 
 TODAY = dt.date.today()
 

@@ -226,7 +226,7 @@ def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
 @refusals_exit_1
 def check(database, as_json) -> None:
     """Verify every invariant of the ledger; exit 0 only if all hold."""
-    from timebank.services.audit import check_ledger
+    from timebank.services.checks import check_ledger
 
     report = check_ledger(database)
     if as_json:

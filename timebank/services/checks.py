@@ -1,7 +1,8 @@
 """`timebank check`: every invariant of the ledger, each named when broken.
 
-Invariants as small named functions, in the manner of Beancount's validators: each
-yields the problems it finds; the report lists them all.
+Invariants as small named functions, in the manner of Beancount's validators: each is
+named after the one code it reports and yields the problems it finds; the report lists
+them all. (The word "audit" is kept for the log of who read an assessment.)
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from timebank.services.views import CheckReport, Problem
 __all__ = ["check_ledger", "INVARIANTS"]
 
 
-def exchanges_sum_to_zero(session: Session) -> Iterator[Problem]:
+def exchange_sums_to_zero(session: Session) -> Iterator[Problem]:
     rows = session.execute(
         select(Entry.exchange_id, func.sum(Entry.amount_minutes).label("total"))
         .group_by(Entry.exchange_id)
@@ -28,7 +29,7 @@ def exchanges_sum_to_zero(session: Session) -> Iterator[Problem]:
         yield Problem("exchange_sums_to_zero", f"exchange {r.exchange_id} sums to {r.total} minutes")
 
 
-def posted_exchanges_have_entries(session: Session) -> Iterator[Problem]:
+def only_posted_exchanges_move_balances(session: Session) -> Iterator[Problem]:
     counts = (
         select(Entry.exchange_id, func.count().label("n")).group_by(Entry.exchange_id).subquery()
     )
@@ -47,7 +48,7 @@ def posted_exchanges_have_entries(session: Session) -> Iterator[Problem]:
         )
 
 
-def balances_equal_entries(session: Session) -> Iterator[Problem]:
+def balance_equals_sum_of_entries(session: Session) -> Iterator[Problem]:
     sums = (
         select(Entry.account_id, func.sum(Entry.amount_minutes).label("total"))
         .group_by(Entry.account_id)
@@ -65,7 +66,7 @@ def balances_equal_entries(session: Session) -> Iterator[Problem]:
         )
 
 
-def banks_sum_to_zero(session: Session) -> Iterator[Problem]:
+def bank_sums_to_zero(session: Session) -> Iterator[Problem]:
     rows = session.execute(
         select(Bank.slug, func.coalesce(func.sum(Account.balance_minutes), 0).label("total"))
         .join(Account, Account.bank_id == Bank.id, isouter=True)
@@ -76,7 +77,7 @@ def banks_sum_to_zero(session: Session) -> Iterator[Problem]:
         yield Problem("bank_sums_to_zero", f"bank {r.slug} sums to {r.total} minutes")
 
 
-def reversals_mirror_their_exchange(session: Session) -> Iterator[Problem]:
+def reversed_exchange_is_marked(session: Session) -> Iterator[Problem]:
     original = aliased(Exchange)
     rows = session.execute(
         select(Exchange.id, Exchange.reverses_exchange_id, original.state)
@@ -88,6 +89,9 @@ def reversals_mirror_their_exchange(session: Session) -> Iterator[Problem]:
             "reversed_exchange_is_marked",
             f"exchange {r.reverses_exchange_id} is reversed by {r.id} but marked {r.state}",
         )
+
+
+def reversal_mirrors_exchange(session: Session) -> Iterator[Problem]:
     reversal_entry = aliased(Entry)
     rows = session.execute(
         select(Exchange.id, Exchange.reverses_exchange_id)
@@ -109,11 +113,12 @@ def reversals_mirror_their_exchange(session: Session) -> Iterator[Problem]:
 
 
 INVARIANTS = (
-    exchanges_sum_to_zero,
-    posted_exchanges_have_entries,
-    balances_equal_entries,
-    banks_sum_to_zero,
-    reversals_mirror_their_exchange,
+    exchange_sums_to_zero,
+    only_posted_exchanges_move_balances,
+    balance_equals_sum_of_entries,
+    bank_sums_to_zero,
+    reversed_exchange_is_marked,
+    reversal_mirrors_exchange,
 )
 
 
