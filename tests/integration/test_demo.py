@@ -150,7 +150,7 @@ def test_demo_assessments_give_a_match_with_reasons_and_an_unmatched_need(demo):
     """The social worker's assessments: a match proposes helpers, and one need that asks for
     a checked helper stays unmatched, saying why. The demonstration itself runs no match."""
     _, database, _ = demo
-    worker = auth.get_user(database, auth.authenticate(database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD).id)
+    worker = auth.authenticate(database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
     recorded = assessments.list_assessments(database, worker)
     assert len(recorded) >= 10 and all(a.consent for a in recorded)
     assert sum(1 for a in recorded if a.member_id is None) >= 2, "people not yet members"

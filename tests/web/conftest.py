@@ -77,6 +77,24 @@ def _person(database, bank, role, name, *, member=True):
     return Person(email, role, user.id, member_id, name)
 
 
+def user_view(database, person: Person):
+    """The person's UserView, as signing in gives it to the web app."""
+    from timebank.services import auth
+
+    return auth.authenticate(database, person.email, PASSWORD)
+
+
+def count_accesses(database, bank_slug: str) -> int:
+    """How many reads of assessments the bank's access log holds."""
+    import sqlalchemy as sa
+
+    from timebank.db.models import AssessmentAccess, Bank
+
+    with database.session(readonly=True) as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(AssessmentAccess).join(
+            Bank, Bank.id == AssessmentAccess.bank_id).where(Bank.slug == bank_slug))
+
+
 @pytest.fixture
 def world(web_database):
     from timebank.services import banks, members

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from tests.web.conftest import _person, sign_in
-from timebank.services import assessments, auth, matches
+from tests.web.conftest import _person, count_accesses, sign_in, user_view
+from timebank.services import assessments, matches
 
 TODAY = dt.date.today()
 SENTINELS = {
@@ -36,7 +36,7 @@ def content(*, area="Leith", location=(55.9700, -3.1700), needs=(), capabilities
 @pytest.fixture
 def recorded(web_database, world):
     """Assessments holding a sentinel in every field; a run with one match accepted, one rejected."""
-    sam = auth.get_user(web_database, world.social_worker.user_id)
+    sam = user_view(web_database, world.social_worker)
     s = SENTINELS
     private = assessments.record_assessment(web_database, sam, person_name=s["name"], content=content(
         area=s["area"], location=(55.80, -3.40),
@@ -92,14 +92,14 @@ def test_no_one_but_the_banks_social_workers_sees_what_an_assessment_holds(app, 
     urls = get_urls(app, world, recorded)
     assert any(u.startswith("/social/assessments/") for u in urls) and any(u.startswith("/member/") for u in urls)
     stranger = _person(web_database, world.other_bank, "social_worker", "Sol", member=False)
-    logged_before = assessments.count_accesses(web_database, world.bank.slug)
+    logged_before = count_accesses(web_database, world.bank.slug)
     found = leaks(app.test_client(), urls)
     for person in (world.ann, world.coordinator, stranger):
         client = app.test_client()
         sign_in(client, person)
         found += [f"{person.role} {person.name}: {leak}" for leak in leaks(client, urls)]
     assert not found, "\n".join(found)
-    assert assessments.count_accesses(web_database, world.bank.slug) == logged_before  # nobody read one
+    assert count_accesses(web_database, world.bank.slug) == logged_before  # nobody read one
 
     # The bank's own social worker does see them: the crawl above is not empty by accident.
     sam = app.test_client()
@@ -115,15 +115,15 @@ def test_every_view_of_an_assessment_is_written_to_the_access_log(app, web_datab
     a = recorded["private"].id
     for url in (f"/social/assessments/{a}", f"/social/assessments/{a}?version=1", f"/social/assessments/{a}/edit",
                 "/social/assessments"):
-        before = assessments.count_accesses(web_database, world.bank.slug)
+        before = count_accesses(web_database, world.bank.slug)
         assert client.get(url).status_code == 200
-        assert assessments.count_accesses(web_database, world.bank.slug) > before, url
+        assert count_accesses(web_database, world.bank.slug) > before, url
     log = client.get("/social/access-log").get_data(as_text=True)
     assert "viewed by the social worker" in log and "listed the bank" in log
 
 
 def test_accepting_a_match_does_not_show_the_assessment_to_other_members(app, web_database, world):
-    sam = auth.get_user(web_database, world.social_worker.user_id)
+    sam = user_view(web_database, world.social_worker)
     assessments.record_assessment(web_database, sam, person_name="Ann", member_id=world.ann.member_id,
                                   content=content(needs=[{"text": "SENTINEL-copied-3d5f shop",
                                                           "category": "shopping"}]))

@@ -36,7 +36,7 @@ def database_fingerprint(database) -> str:
 @pytest.fixture(scope="module")
 def matrix(database_factory):
     """A world of its own, so that fingerprints stay small and fast."""
-    from tests.web.conftest import _person
+    from tests.web.conftest import _person, user_view
     from timebank.services import auth, banks, help, ledger
 
     database = database_factory.migrated("sqlite")
@@ -66,7 +66,7 @@ def matrix(database_factory):
         """An assessment, a match run, a proposal and an introduction in the worker's bank."""
         from timebank.services import assessments, matches
 
-        social_worker = auth.get_user(database, person.user_id)
+        social_worker = user_view(database, person)
         place = {"consent": True, "consent_on": "2026-01-05", "area": "Leith",
                  "latitude": 55.97, "longitude": -3.17}
         need = assessments.record_assessment(database, social_worker, person_name="Mary", content={

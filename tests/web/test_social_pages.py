@@ -13,8 +13,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.web.conftest import _person, csrf_from
-from timebank.services import assessments, auth, banks, matches
+from tests.web.conftest import _person, csrf_from, user_view
+from timebank.services import assessments, banks, matches
 
 TODAY = dt.date.today()
 SCRIPT = "<script>alert(1)</script>"
@@ -87,7 +87,7 @@ def assessment_form(page: str, **fields) -> dict:
 
 @pytest.fixture
 def sam(world, web_database):
-    return auth.get_user(web_database, world.social_worker.user_id)
+    return user_view(web_database, world.social_worker)
 
 
 @pytest.fixture

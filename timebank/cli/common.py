@@ -75,7 +75,8 @@ def echo_json(value) -> None:
 
 
 def pass_database(command):
-    """Hand the command the database of the group's --db option (schema checked)."""
+    """Hand the command the database of the group's --db option (schema checked); a refusal
+    exits 1 (refusals_exit_1 is applied here, not again on the command)."""
 
     @click.pass_obj
     @functools.wraps(command)

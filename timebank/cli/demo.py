@@ -12,7 +12,6 @@ __all__ = ["demo_command", "serve_command"]
 @click.option("--if-empty", is_flag=True,
               help="Do nothing when the demonstration bank is there already.")
 @pass_database
-@refusals_exit_1
 def demo_command(database, if_empty: bool) -> None:
     """Fill the database with a demonstration time bank and print its sign-ins."""
     from timebank.demo import create_demo_bank

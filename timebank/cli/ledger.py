@@ -43,7 +43,6 @@ def bank() -> None:
 @click.option("--max-balance", default="100", show_default=True, metavar="H",
               help="Highest balance a member may reach, in hours.")
 @pass_database
-@refusals_exit_1
 def bank_add(database, slug: str, name: str, min_balance: str, max_balance: str) -> None:
     """A new time bank called SLUG, with its own account and community pot."""
     from timebank.services.banks import create_bank
@@ -67,7 +66,6 @@ def member() -> None:
 @click.option("--area", default=None, help="Neighbourhood.")
 @click.option("--key", default=None, metavar="KEY", help="Idempotency key: a retry takes one member on.")
 @pass_database
-@refusals_exit_1
 def member_add(database, bank_slug, name, email, organisation, phone, area, key) -> None:
     """A new member NAME with an hours account; prints the member's id."""
     from timebank.services.members import add_member
@@ -87,7 +85,6 @@ def member_add(database, bank_slug, name, email, organisation, phone, area, key)
 @click.option("--on", "given_on", default=None, metavar="DATE", help="Day the help was given (YYYY-MM-DD).")
 @click.option("--key", default=None, metavar="KEY", help="Idempotency key: a retry records one exchange.")
 @pass_database
-@refusals_exit_1
 def log(database, bank_slug, provider, receiver, hours, what, category, given_on, key) -> None:
     """Record an exchange, posted at once; prints the exchange id."""
     from timebank.services.ledger import log_exchange
@@ -109,7 +106,6 @@ def log(database, bank_slug, provider, receiver, hours, what, category, given_on
 @click.option("--on", "given_on", default=None, metavar="DATE")
 @click.option("--key", default=None, metavar="KEY")
 @pass_database
-@refusals_exit_1
 def log_group(database, bank_slug, provider, hours, receivers, what, category, given_on, key) -> None:
     """One provider, several receivers sharing the hours; prints the exchange id."""
     from timebank.services.ledger import log_group_exchange
@@ -129,7 +125,6 @@ def log_group(database, bank_slug, provider, hours, receivers, what, category, g
 @click.option("--from-pot", is_flag=True, help="From the community pot instead of the bank's account.")
 @click.option("--key", default=None, metavar="KEY")
 @pass_database
-@refusals_exit_1
 def grant(database, bank_slug, member_id, hours, reason, from_pot, key) -> None:
     """Hours from the bank's own account (welcome hours, a coordinator's grant)."""
     from timebank.services.ledger import grant as grant_hours
@@ -146,7 +141,6 @@ def grant(database, bank_slug, member_id, hours, reason, from_pot, key) -> None:
 @click.option("--hours", required=True, metavar="H")
 @click.option("--key", default=None, metavar="KEY")
 @pass_database
-@refusals_exit_1
 def donate(database, bank_slug, member_id, hours, key) -> None:
     """Hours given to the bank's community pot."""
     from timebank.services.ledger import donate as donate_hours
@@ -162,7 +156,6 @@ def donate(database, bank_slug, member_id, hours, key) -> None:
 @click.option("--bank", "bank_slug", default=None, metavar="SLUG", help="Refuse if the exchange is of another bank.")
 @click.option("--key", default=None, metavar="KEY")
 @pass_database
-@refusals_exit_1
 def reverse(database, exchange_id, reason, bank_slug, key) -> None:
     """Record the opposite exchange; nothing is ever deleted or edited."""
     from timebank.services.ledger import reverse_exchange
@@ -177,7 +170,6 @@ def reverse(database, exchange_id, reason, bank_slug, key) -> None:
 @click.argument("member_id", type=int, required=False)
 @click.option("--json", "as_json", is_flag=True)
 @pass_database
-@refusals_exit_1
 def balance(database, bank_slug, member_id, as_json) -> None:
     """One member's balance, or every member's."""
     from timebank.services import ledger
@@ -197,7 +189,6 @@ def balance(database, bank_slug, member_id, as_json) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_database
-@refusals_exit_1
 def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
     """A member's entries, oldest first, with the running balance."""
     from timebank.services.ledger import statement as member_statement
@@ -223,7 +214,6 @@ def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 @pass_database
-@refusals_exit_1
 def check(database, as_json) -> None:
     """Verify every invariant of the ledger; exit 0 only if all hold."""
     from timebank.services.checks import check_ledger

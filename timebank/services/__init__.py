@@ -6,6 +6,6 @@ plain frozen views, never ORM rows, so nothing outside this layer touches the se
 
 # Entry points (the web application and the CLI) open the database through the service
 # layer, so that nothing above it needs to know how the data layer is built.
-from timebank.db.engine import Database  # noqa: E402
+from timebank.db.engine import Database
 
 __all__ = ["Database"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
@@ -253,10 +253,3 @@ def access_log(database: Database, actor: UserView, assessment_id: int | None = 
         if assessment_id is not None:
             query = query.where(AssessmentAccess.assessment_id == assessment_id)
         return [tuple(r) for r in session.execute(query.order_by(AssessmentAccess.id.desc()).limit(limit))]
-
-
-def count_accesses(database: Database, bank_slug: str) -> int:
-    with UnitOfWork(database, readonly=True) as uow:
-        bank = bank_row(uow.session, bank_slug)
-        return uow.session.scalar(select(func.count()).select_from(AssessmentAccess)
-                                  .where(AssessmentAccess.bank_id == bank.id))

@@ -38,7 +38,6 @@ __all__ = [
     "end_session",
     "set_user_active",
     "set_member_sign_in_active",
-    "get_user",
     "user_for_member",
     "request_password_reset",
     "reset_password",
@@ -257,14 +256,6 @@ def _set_active(database: Database, bank_slug: str, which, active: bool, missing
         view = _view(user, bank)
         uow.commit()
     return view
-
-
-def get_user(database: Database, user_id: int) -> UserView | None:
-    with UnitOfWork(database, readonly=True) as uow:
-        row = uow.session.execute(
-            select(User, Bank).join(Bank, Bank.id == User.bank_id).where(User.id == user_id)
-        ).one_or_none()
-        return _view(row.User, row.Bank) if row else None
 
 
 def user_for_member(database: Database, bank_slug: str, member_id: int) -> UserView | None:

@@ -76,14 +76,14 @@ def write_once(database: Database, attempt: Callable[[Session], T]) -> T:
     took meanwhile fails on its own unique key first), so no caller sees a raw database
     error for a race. A second failure is not a race, and is raised.
     """
-    for tries_left in (1, 0):
-        try:
-            with UnitOfWork(database) as uow:
-                result = attempt(uow.session)
-                uow.commit()
-                return result
-        except IntegrityError:
-            if tries_left:
-                continue
-            raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return _in_one_unit_of_work(database, attempt)
+    except IntegrityError:
+        return _in_one_unit_of_work(database, attempt)
+
+
+def _in_one_unit_of_work(database: Database, attempt: Callable[[Session], T]) -> T:
+    with UnitOfWork(database) as uow:
+        result = attempt(uow.session)
+        uow.commit()
+        return result
