@@ -14,7 +14,6 @@ import uuid
 
 import pytest
 
-from timebank.db import migrate
 from timebank.db.engine import Database
 
 # Every database a test makes hashes passwords with the cheapest argon2 parameters;
@@ -70,6 +69,8 @@ class DatabaseFactory:
         return database
 
     def migrated(self, backend: str) -> Database:
+        from timebank.db import migrate  # Alembic loads only for the tests that need a schema
+
         database = self.empty(backend)
         migrate.upgrade(database)
         return database
