@@ -48,6 +48,18 @@ def test_demo_prints_the_three_sign_ins_and_their_password(demo):
         assert email in output
 
 
+def test_the_command_hashes_the_sign_ins_at_the_cost_it_was_given(demo):
+    """`--password-hashing fast` (cli_runner) reaches the database the command writes to."""
+    import sqlalchemy as sa
+
+    from timebank.db.models import User
+
+    _, database, _ = demo
+    with database.session(readonly=True) as session:
+        stored = session.scalar(sa.select(User.password_hash).where(User.email == COORDINATOR_EMAIL))
+    assert "$m=8,t=1,p=1$" in stored
+
+
 def test_demo_bank_has_forty_members_people_and_organisations_across_edinburgh(demo):
     _, database, _ = demo
     everyone = members.list_members(database, DEMO_BANK_SLUG)
