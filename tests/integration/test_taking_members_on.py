@@ -6,17 +6,14 @@ A refusal of any step writes nothing at all: no member, no account, no grant, no
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-os.environ.setdefault("TIMEBANK_PASSWORD_HASHING", "fast")
-
-from timebank.db.models import Account, Exchange, Member, User  # noqa: E402
-from timebank.domain import errors  # noqa: E402
-from timebank.services import auth, ledger, members  # noqa: E402
+from timebank.db.models import Account, Exchange, Member, User
+from timebank.domain import errors
+from timebank.services import auth, ledger, members
 
 TODAY = dt.date.today()
 PASSWORD = "a long enough password"
