@@ -58,6 +58,7 @@ class JoinedDatabase:
     def __init__(self, database: Database, connection: Connection):
         self.url = database.url
         self.dialect = database.dialect
+        self.password_hashing = database.password_hashing  # a sign-in made inside hashes as its database does
         self._connection = connection
 
     def session(self, *, readonly: bool = False) -> Session:
