@@ -196,6 +196,21 @@ def test_a_reversal_respects_the_limits(database, make_bank, make_member, ledger
     assert ledger.get_exchange(database, bank.slug, earned.id).state == "posted"
 
 
+def test_a_reversal_breaking_two_limits_names_the_original_earner_first(
+        database, make_bank, make_member, ledger_state):
+    """The order of refusals holds for reversals too: the entries are checked as the
+    original exchange was planned, its earner first, whatever order they were written in."""
+    bank = make_bank(floor_minutes=-60, ceiling_minutes=120)
+    ann, bob, cat = make_member(bank, "Ann"), make_member(bank, "Bob"), make_member(bank, "Cat")
+    earned = log(database, bank, cat, ann, 60)   # Cat earns an hour from Ann
+    log(database, bank, bob, cat, 120)           # Cat spends to the floor: -60
+    log(database, bank, ann, bob, 180)           # Ann earns to the ceiling: +120
+    # Undoing the first would take Cat below the floor and Ann above the ceiling.
+    error = refused(database, ledger_state, bank, errors.BalanceBelowFloor,
+                    lambda: ledger.reverse_exchange(database, earned.id, reason="x", recorded_by="t"))
+    assert "Cat" in error.message
+
+
 def test_a_group_exchange_splits_and_the_pot_covers_the_remainder(database, three):
     bank, ann, bob, cat = three
     group = ledger.log_group_exchange(database, bank.slug, provider_id=ann.id,

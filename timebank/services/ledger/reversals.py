@@ -49,11 +49,13 @@ def reverse_exchange(
         if earlier is not None:
             return exchange_view(session, earlier, replayed=True)
         _check_reversible(original)
-        moved = session.execute(
-            select(Entry.account_id, Entry.amount_minutes)
+        # The original's earner first, as the exchange was planned (the giver first), so
+        # that when two limits would break the same one is named whichever path wrote
+        # the entries, and in whatever order.
+        moved = sorted(session.execute(
+            select(Entry.id, Entry.account_id, Entry.amount_minutes)
             .where(Entry.exchange_id == original.id)
-            .order_by(Entry.id)
-        ).all()
+        ).all(), key=lambda e: (e.amount_minutes < 0, e.id))
         locked = lock_accounts(session, bank, account_ids=[e.account_id for e in moved])
         entries = [locked.entry(locked.accounts[e.account_id], -e.amount_minutes) for e in moved]
         view = post(
