@@ -35,7 +35,7 @@ from timebank.demo import (
     SOCIAL_WORKER_EMAIL,
     create_demo_bank,
 )
-from timebank.services import banks, help, ledger, members
+from timebank.services import banks, ledger, members, requests_offers
 
 AIM_MS = 200
 SIGN_INS = {"member": MEMBER_EMAIL, "coordinator": COORDINATOR_EMAIL,
@@ -78,7 +78,7 @@ def _argument_values(database: Database) -> dict[str, list]:
     counts = sorted(ledger.balances(database, DEMO_BANK_SLUG),
                     key=lambda b: b.given_minutes + b.received_minutes, reverse=True)
     member_ids = list(dict.fromkeys([by_name["Morag Henderson"], counts[0].member_id]))
-    requests = help.list_requests(database, DEMO_BANK_SLUG)
+    requests = requests_offers.list_requests(database, DEMO_BANK_SLUG)
     exchanges = ledger.list_exchanges(database, DEMO_BANK_SLUG, limit=1)
     categories = banks.list_categories(database, DEMO_BANK_SLUG)
     return {

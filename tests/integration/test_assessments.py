@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from timebank.domain.errors import AssessmentInvalid, NotAllowed, ReasonRequired, UnknownAssessment
-from timebank.services import assessments, auth, help, matches, members
+from timebank.services import assessments, auth, matches, members, requests_offers
 
 TODAY = dt.date.today()
 LEITH = [55.9700, -3.1700]
@@ -150,9 +150,9 @@ def test_accepting_records_an_introduction_and_links_a_request_and_an_offer(data
     proposal = matches.run_match(database, sw, today=TODAY).proposals[0]
     introduction = matches.accept_proposal(database, sw, proposal.id)
     assert introduction.status == "open" and introduction.helper_person == "Hamish"
-    requests = help.member_requests(database, bank.slug, mary.id)
+    requests = requests_offers.member_requests(database, bank.slug, mary.id)
     assert [r.id for r in requests] == [introduction.help_request_id]
-    assert [o.id for o in help.member_offers(database, bank.slug, hamish.id)] == [introduction.offer_id]
+    assert [o.id for o in requests_offers.member_offers(database, bank.slug, hamish.id)] == [introduction.offer_id]
     with pytest.raises(NotAllowed):
         matches.accept_proposal(database, sw, proposal.id)
     # The need is introduced: the next run leaves it out, and the helper is at capacity.

@@ -20,7 +20,7 @@ from timebank.demo import (
     MEMBER_EMAIL,
     SOCIAL_WORKER_EMAIL,
 )
-from timebank.services import assessments, auth, help, ledger, matches, members
+from timebank.services import assessments, auth, ledger, matches, members, requests_offers
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +90,12 @@ def test_demo_exchanges_cover_the_last_year_in_several_categories(exchanges):
 
 def test_demo_has_offers_and_open_requests_some_answered(demo):
     _, database, _ = demo
-    assert len(help.list_offers(database, DEMO_BANK_SLUG)) >= 20
-    open_requests = help.list_requests(database, DEMO_BANK_SLUG)
+    assert len(requests_offers.list_offers(database, DEMO_BANK_SLUG)) >= 20
+    open_requests = requests_offers.list_requests(database, DEMO_BANK_SLUG)
     assert len(open_requests) >= 8
     assert any(r.answers for r in open_requests) and any(not r.answers for r in open_requests)
     member = auth.authenticate(database, MEMBER_EMAIL, DEMO_PASSWORD)
-    mine = help.member_requests(database, DEMO_BANK_SLUG, member.member_id)
+    mine = requests_offers.member_requests(database, DEMO_BANK_SLUG, member.member_id)
     assert any(r.answers for r in mine) and any(r.status == "closed" for r in mine)
 
 

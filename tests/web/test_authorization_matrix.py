@@ -37,7 +37,7 @@ def database_fingerprint(database) -> str:
 def matrix(database_factory):
     """A world of its own, so that fingerprints stay small and fast."""
     from tests.web.conftest import _person, user_view
-    from timebank.services import auth, banks, help, ledger
+    from timebank.services import auth, banks, ledger, requests_offers
 
     database = database_factory.migrated("sqlite")
     bank = banks.create_bank(database, "leith", "Leith Time Bank")
@@ -57,8 +57,8 @@ def matrix(database_factory):
         pending = ledger.propose_exchange(database, slug, member_id=partner.member_id,
                                           provider_id=partner.member_id, receiver_id=owner.member_id,
                                           minutes=30)
-        request = help.ask_for_help(database, slug, member_id=owner.member_id, what="Shopping")
-        offer = help.offer_skill(database, slug, member_id=owner.member_id, description="Baking")
+        request = requests_offers.ask_for_help(database, slug, member_id=owner.member_id, what="Shopping")
+        offer = requests_offers.offer_skill(database, slug, member_id=owner.member_id, description="Baking")
         return {"exchange_id": pending.id, "member_id": owner.member_id, "request_id": request.id,
                 "offer_id": offer.id, "user_id": owner.user_id}
 

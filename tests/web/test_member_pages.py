@@ -11,7 +11,7 @@ import pytest
 from markupsafe import escape
 
 from tests.web.conftest import World, _person, csrf_from, sign_in
-from timebank.services import banks, help, ledger, members
+from timebank.services import banks, ledger, members, requests_offers
 
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 KEY_INPUT = re.compile(r'name="idempotency_key"[^>]*value="([^"]+)"')
@@ -101,8 +101,8 @@ def written(database, world) -> dict:
     return {
         "exchanges": ledger.list_exchanges(database, slug),
         "balances": ledger.account_balances(database, slug),
-        "requests": [help.member_requests(database, slug, m) for m in people],
-        "offers": [help.member_offers(database, slug, m) for m in people],
+        "requests": [requests_offers.member_requests(database, slug, m) for m in people],
+        "offers": [requests_offers.member_offers(database, slug, m) for m in people],
     }
 
 
@@ -192,15 +192,16 @@ def _csrf_cases():
         "log": lambda db, w: ("/member/log", log_data(w)),
         "answer": lambda db, w: (
             f"/member/requests/"
-            f"{help.ask_for_help(db, w.bank.slug, member_id=w.bob.member_id, what='Shopping').id}/answer",
+            f"{requests_offers.ask_for_help(db, w.bank.slug, member_id=w.bob.member_id, what='Shopping').id}/answer",
             {}),
         "close": lambda db, w: (
             f"/member/requests/"
-            f"{help.ask_for_help(db, w.bank.slug, member_id=w.ann.member_id, what='Shopping').id}/close",
+            f"{requests_offers.ask_for_help(db, w.bank.slug, member_id=w.ann.member_id, what='Shopping').id}/close",
             {}),
         "withdraw": lambda db, w: (
             f"/member/offers/"
-            f"{help.offer_skill(db, w.bank.slug, member_id=w.ann.member_id, description='Baking').id}/withdraw",
+            f"{requests_offers.offer_skill(db, w.bank.slug, member_id=w.ann.member_id, description='Baking').id}"
+            "/withdraw",
             {}),
         "confirm": lambda db, w: (f"/member/exchanges/{propose(db, w, by=w.bob, to=w.ann).id}/confirm", {}),
         "decline": lambda db, w: (f"/member/exchanges/{propose(db, w, by=w.bob, to=w.ann).id}/decline", {}),
@@ -222,13 +223,13 @@ def test_a_form_sent_without_its_csrf_token_is_refused_and_writes_nothing(ann, t
 
 def test_asking_for_help_records_the_request_and_shows_it(ann, town, web_database):
     what = unique("A lift to the surgery")
-    before = help.member_requests(web_database, town.bank.slug, town.ann.member_id)
+    before = requests_offers.member_requests(web_database, town.bank.slug, town.ann.member_id)
     response = submit(ann, "/member/ask", {"what": what, "when_text": "Tuesday",
                                            "where_text": "12 Shore Road", "helper_notes": "I use a stick"})
     assert response.status_code == 302 and response.location.endswith("/member/requests")
-    after = help.member_requests(web_database, town.bank.slug, town.ann.member_id)
+    after = requests_offers.member_requests(web_database, town.bank.slug, town.ann.member_id)
     [new] = new_ids(before, after)
-    request = help.get_request(web_database, town.bank.slug, new)
+    request = requests_offers.get_request(web_database, town.bank.slug, new)
     assert (request.what, request.when_text, request.where_text, request.helper_notes) == (
         what, "Tuesday", "12 Shore Road", "I use a stick")
     page = ann.get("/member/requests").text
@@ -255,11 +256,11 @@ def test_asking_in_a_category_the_bank_does_not_have_is_refused_beside_the_categ
 
 
 def test_a_request_sent_twice_with_one_key_is_recorded_once(ann, town, web_database):
-    before = help.member_requests(web_database, town.bank.slug, town.ann.member_id)
+    before = requests_offers.member_requests(web_database, town.bank.slug, town.ann.member_id)
     fields = fields_of(ann, "/member/ask")
     for _ in range(2):
         assert ann.post("/member/ask", data={**fields, "what": "Help with a form"}).status_code == 302
-    after = help.member_requests(web_database, town.bank.slug, town.ann.member_id)
+    after = requests_offers.member_requests(web_database, town.bank.slug, town.ann.member_id)
     assert len(new_ids(before, after)) == 1
 
 
@@ -274,13 +275,13 @@ def test_the_ask_form_offers_the_banks_categories_after_not_sure(ann, town, web_
 
 
 def test_a_member_closes_their_own_request_but_not_another_members(ann, town, web_database):
-    mine = help.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what="Mine")
-    bobs = help.ask_for_help(web_database, town.bank.slug, member_id=town.bob.member_id, what="Bob's")
+    mine = requests_offers.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what="Mine")
+    bobs = requests_offers.ask_for_help(web_database, town.bank.slug, member_id=town.bob.member_id, what="Bob's")
     token = fields_of(ann, "/member/requests")["csrf_token"]
     assert ann.post(f"/member/requests/{mine.id}/close", data={"csrf_token": token}).status_code == 302
-    assert help.get_request(web_database, town.bank.slug, mine.id).status == "closed"
+    assert requests_offers.get_request(web_database, town.bank.slug, mine.id).status == "closed"
     assert ann.post(f"/member/requests/{bobs.id}/close", data={"csrf_token": token}).status_code == 403
-    assert help.get_request(web_database, town.bank.slug, bobs.id).status == "open"
+    assert requests_offers.get_request(web_database, town.bank.slug, bobs.id).status == "open"
 
 
 # ---------------------------------------------------------------- offering and browsing
@@ -289,22 +290,22 @@ def test_a_member_closes_their_own_request_but_not_another_members(ann, town, we
 def test_offering_a_skill_shows_it_and_it_can_be_withdrawn(ann, town, web_database):
     category = banks.list_categories(web_database, town.bank.slug)[0][0]
     text = unique("Walking Rex the spaniel")
-    before = help.member_offers(web_database, town.bank.slug, town.ann.member_id)
+    before = requests_offers.member_offers(web_database, town.bank.slug, town.ann.member_id)
     assert submit(ann, "/member/offer", {"category": category, "description": text}).status_code == 302
-    [new] = new_ids(before, help.member_offers(web_database, town.bank.slug, town.ann.member_id))
+    [new] = new_ids(before, requests_offers.member_offers(web_database, town.bank.slug, town.ann.member_id))
     assert text in ann.get("/member/offer").text
     token = fields_of(ann, "/member/offer")["csrf_token"]
     assert ann.post(f"/member/offers/{new}/withdraw", data={"csrf_token": token}).status_code == 302
-    offers = {o.id: o for o in help.member_offers(web_database, town.bank.slug, town.ann.member_id)}
+    offers = {o.id: o for o in requests_offers.member_offers(web_database, town.bank.slug, town.ann.member_id)}
     assert offers[new].category == category and not offers[new].active
     assert text not in ann.get("/member/offer").text
 
 
 def test_a_member_cannot_withdraw_another_members_offer(ann, town, web_database):
-    offer = help.offer_skill(web_database, town.bank.slug, member_id=town.bob.member_id, description="Bob's")
+    offer = requests_offers.offer_skill(web_database, town.bank.slug, member_id=town.bob.member_id, description="Bob's")
     token = fields_of(ann, "/member/offer")["csrf_token"]
     assert ann.post(f"/member/offers/{offer.id}/withdraw", data={"csrf_token": token}).status_code == 403
-    assert help.member_offers(web_database, town.bank.slug, town.bob.member_id)[0].active
+    assert requests_offers.member_offers(web_database, town.bank.slug, town.bob.member_id)[0].active
 
 
 def test_an_empty_offer_is_refused_and_writes_nothing(ann, town, web_database):
@@ -314,11 +315,11 @@ def test_an_empty_offer_is_refused_and_writes_nothing(ann, town, web_database):
 
 
 def test_an_offer_sent_twice_with_one_key_is_recorded_once(ann, town, web_database):
-    before = help.member_offers(web_database, town.bank.slug, town.ann.member_id)
+    before = requests_offers.member_offers(web_database, town.bank.slug, town.ann.member_id)
     fields = fields_of(ann, "/member/offer")
     for _ in range(2):
         assert ann.post("/member/offer", data={**fields, "description": "Ironing"}).status_code == 302
-    after = help.member_offers(web_database, town.bank.slug, town.ann.member_id)
+    after = requests_offers.member_offers(web_database, town.bank.slug, town.ann.member_id)
     assert len(new_ids(before, after)) == 1
 
 
@@ -328,10 +329,10 @@ def test_browse_shows_others_offers_and_requests_filtered_by_category_and_area(a
     area = unique("Portobello")
     far = members.add_member(web_database, slug, "Flo", area=area)
     bakes, knits, lift, sings = (unique(t) for t in ("Bob bakes", "Flo knits", "Flo needs a lift", "Ann sings"))
-    help.offer_skill(web_database, slug, member_id=town.bob.member_id, description=bakes, category=first)
-    help.offer_skill(web_database, slug, member_id=far.id, description=knits, category=second)
-    help.ask_for_help(web_database, slug, member_id=far.id, what=lift, category=second)
-    help.offer_skill(web_database, slug, member_id=town.ann.member_id, description=sings, category=first)
+    requests_offers.offer_skill(web_database, slug, member_id=town.bob.member_id, description=bakes, category=first)
+    requests_offers.offer_skill(web_database, slug, member_id=far.id, description=knits, category=second)
+    requests_offers.ask_for_help(web_database, slug, member_id=far.id, what=lift, category=second)
+    requests_offers.offer_skill(web_database, slug, member_id=town.ann.member_id, description=sings, category=first)
     everything = ann.get("/member/browse").text
     assert all(t in everything for t in (bakes, knits, lift))
     assert sings not in everything  # my own offers are on my offer page, not here
@@ -344,12 +345,13 @@ def test_browse_shows_others_offers_and_requests_filtered_by_category_and_area(a
 
 def test_i_can_help_records_an_answer_the_asker_sees(ann, bob, town, web_database):
     what, note = unique("Shopping on Friday"), unique("Saturday suits me")
-    request = help.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what=what)
+    request = requests_offers.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what=what)
     token = fields_of(bob, "/member/browse")["csrf_token"]
     response = bob.post(f"/member/requests/{request.id}/answer",
                         data={"csrf_token": token, f"answer-{request.id}-message": note})
     assert response.status_code == 302 and response.location.endswith("/member/browse")
-    assert [a.member_name for a in help.get_request(web_database, town.bank.slug, request.id).answers] == ["Bob"]
+    answered = requests_offers.get_request(web_database, town.bank.slug, request.id)
+    assert [a.member_name for a in answered.answers] == ["Bob"]
     assert note in ann.get("/member/requests").text
     card = re.search(rf"<li>\s*<p>{what}</p>.*?</li>", ann.get("/member/").text, re.S).group(0)
     assert "Bob" in card
@@ -358,21 +360,21 @@ def test_i_can_help_records_an_answer_the_asker_sees(ann, bob, town, web_databas
 
 
 def test_a_too_long_answer_is_refused_beside_its_field_and_writes_nothing(bob, town, web_database):
-    request = help.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what="Shopping")
+    request = requests_offers.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what="Shopping")
     token = fields_of(bob, "/member/browse")["csrf_token"]
     response = bob.post(f"/member/requests/{request.id}/answer",
                         data={"csrf_token": token, f"answer-{request.id}-message": "x" * 1001})
     assert_refused(response, "1000 characters", f"answer-{request.id}-message")
     assert "x" * 1001 in response.text
-    assert help.get_request(web_database, town.bank.slug, request.id).answers == ()
+    assert requests_offers.get_request(web_database, town.bank.slug, request.id).answers == ()
 
 
 def test_a_member_cannot_answer_their_own_request(ann, town, web_database):
-    request = help.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what="Shopping")
+    request = requests_offers.ask_for_help(web_database, town.bank.slug, member_id=town.ann.member_id, what="Shopping")
     assert f"/member/requests/{request.id}/answer" not in ann.get("/member/browse").text
     token = fields_of(ann, "/member/browse")["csrf_token"]
     assert ann.post(f"/member/requests/{request.id}/answer", data={"csrf_token": token}).status_code == 403
-    assert help.get_request(web_database, town.bank.slug, request.id).answers == ()
+    assert requests_offers.get_request(web_database, town.bank.slug, request.id).answers == ()
 
 
 # ---------------------------------------------------------------- logging an exchange
@@ -531,14 +533,15 @@ def assert_escaped(html: str, where: str) -> None:
 
 def test_user_text_is_shown_escaped_everywhere_it_appears(ann, bob, town, web_database):
     text = " ".join(PAYLOADS)
-    requests_before = help.member_requests(web_database, town.bank.slug, town.ann.member_id)
+    requests_before = requests_offers.member_requests(web_database, town.bank.slug, town.ann.member_id)
     pending_before = ledger.list_exchanges(web_database, town.bank.slug, state="pending")
     assert submit(ann, "/member/ask", {"what": text, "when_text": text, "where_text": text,
                                        "helper_notes": text}).status_code == 302
     assert submit(ann, "/member/offer", {"description": text}).status_code == 302
     assert submit(ann, "/member/log", log_data(town, description=text)).status_code == 302
     assert_escaped(bob.get("/member/browse").text, "Bob's browse page, with the request's form")
-    [request_id] = new_ids(requests_before, help.member_requests(web_database, town.bank.slug, town.ann.member_id))
+    [request_id] = new_ids(requests_before,
+                           requests_offers.member_requests(web_database, town.bank.slug, town.ann.member_id))
     token = csrf_from(bob.get("/member/browse").text)
     assert bob.post(f"/member/requests/{request_id}/answer",
                     data={"csrf_token": token, f"answer-{request_id}-message": text}).status_code == 302

@@ -1,7 +1,7 @@
 """The demonstration time bank: a year of a plausible Leith time bank, made through the services.
 
 Everything is written through the same use cases the web application and the CLI call
-(banks, members, ledger, help, auth, assessments), so the demonstration data obeys every
+(banks, members, ledger, requests and offers, auth, assessments), so the demonstration data obeys every
 rule of the ledger: the builder keeps a copy of each balance and only asks for moves the
 limits allow. A fixed random seed makes the bank the same every time, relative to the day
 it is made (exchanges are dated over the twelve months before `today`).
@@ -40,7 +40,7 @@ from timebank.demo.people import (
     Person,
 )
 from timebank.domain.errors import UnknownBank
-from timebank.services import assessments, auth, banks, help, ledger, members
+from timebank.services import assessments, auth, banks, ledger, members, requests_offers
 
 __all__ = ["DemoSummary", "demo_bank_exists", "create_demo_bank"]
 
@@ -385,20 +385,20 @@ class _Builder:
 
     def offer_skills(self) -> None:
         for offer in OFFERS:
-            help.offer_skill(self.db, DEMO_BANK_SLUG, member_id=self.ids[offer.member],
+            requests_offers.offer_skill(self.db, DEMO_BANK_SLUG, member_id=self.ids[offer.member],
                              description=offer.description, category=self.category(offer.category))
 
     def ask_for_help(self) -> None:
         for asked in REQUESTS:
-            request = help.ask_for_help(
+            request = requests_offers.ask_for_help(
                 self.db, DEMO_BANK_SLUG, member_id=self.ids[asked.asker], what=asked.what,
                 category=self.category(asked.category), when_text=asked.when, where_text=asked.where,
                 helper_notes=asked.helper_notes)
             for helper in asked.answered_by:
-                help.answer_request(self.db, DEMO_BANK_SLUG, request.id, member_id=self.ids[helper],
+                requests_offers.answer_request(self.db, DEMO_BANK_SLUG, request.id, member_id=self.ids[helper],
                                     message="I can help with this.")
             if asked.closed:
-                help.close_request(self.db, DEMO_BANK_SLUG, request.id, member_id=self.ids[asked.asker])
+                requests_offers.close_request(self.db, DEMO_BANK_SLUG, request.id, member_id=self.ids[asked.asker])
 
     def create_sign_ins(self) -> tuple[tuple[str, str], ...]:
         auth.create_user(self.db, DEMO_BANK_SLUG, email=COORDINATOR_EMAIL, name="Liz Cameron",

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import parse_hours
-from timebank.services import banks, help, ledger, members
+from timebank.services import banks, ledger, members, requests_offers
 from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member import blueprint
@@ -58,7 +58,7 @@ def _category_choices(db, slug) -> list[tuple[str, str]]:
 def home():
     db, slug, me = _me()
     pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
-    requests = [r for r in help.member_requests(db, slug, me) if r.status == "open"]
+    requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
     return render_template(
         "member/home.html",
         balance=ledger.balance(db, slug, me),
@@ -92,7 +92,7 @@ def ask():
     form.category.choices = _category_choices(db, slug)
     if form.validate_on_submit():
         try:
-            help.ask_for_help(
+            requests_offers.ask_for_help(
                 db, slug, member_id=me, what=form.what.data, category=form.category.data,
                 when_text=form.when_text.data, where_text=form.where_text.data,
                 helper_notes=form.helper_notes.data, idempotency_key=form.idempotency_key.data,
@@ -109,13 +109,13 @@ def ask():
 @blueprint.get("/requests")
 def requests():
     db, slug, me = _me()
-    return render_template("member/requests.html", requests=help.member_requests(db, slug, me))
+    return render_template("member/requests.html", requests=requests_offers.member_requests(db, slug, me))
 
 
 @blueprint.post("/requests/<int:request_id>/close")
 def close_request(request_id: int):
     db, slug, me = _me()
-    help.close_request(db, slug, request_id, member_id=me)
+    requests_offers.close_request(db, slug, request_id, member_id=me)
     flash("Your request is closed. It no longer shows on the list.", "success")
     return redirect(url_for("member.requests"))
 
@@ -127,7 +127,7 @@ def offer():
     form.category.choices = _category_choices(db, slug)
     if form.validate_on_submit():
         try:
-            help.offer_skill(db, slug, member_id=me, description=form.description.data,
+            requests_offers.offer_skill(db, slug, member_id=me, description=form.description.data,
                              category=form.category.data,
                              idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
@@ -135,7 +135,7 @@ def offer():
         else:
             flash("Thank you. Your offer is on the list for other members to see.", "success")
             return redirect(url_for("member.offer"))
-    offers = [o for o in help.member_offers(db, slug, me) if o.active]
+    offers = [o for o in requests_offers.member_offers(db, slug, me) if o.active]
     return (render_template("member/offer.html", form=form, offers=offers),
             400 if _refused(form) else 200)
 
@@ -143,7 +143,7 @@ def offer():
 @blueprint.post("/offers/<int:offer_id>/withdraw")
 def withdraw_offer(offer_id: int):
     db, slug, me = _me()
-    help.withdraw_offer(db, slug, offer_id, member_id=me)
+    requests_offers.withdraw_offer(db, slug, offer_id, member_id=me)
     flash("Your offer is withdrawn. Other members no longer see it.", "success")
     return redirect(url_for("member.offer"))
 
@@ -162,8 +162,8 @@ def _browse_page(failed: tuple[int, AnswerForm] | None = None):
     form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
     areas = sorted({m.area for m in members.list_members(db, slug, status="active") if m.area})
     form.area.choices = options([("", "Any area")] + [(a, a) for a in areas])
-    offers = [o for o in help.list_offers(db, slug, **filters) if o.member_id != me]
-    open_requests = [r for r in help.list_requests(db, slug, **filters) if r.member_id != me]
+    offers = [o for o in requests_offers.list_offers(db, slug, **filters) if o.member_id != me]
+    open_requests = [r for r in requests_offers.list_requests(db, slug, **filters) if r.member_id != me]
     answer_forms = {r.id: AnswerForm(prefix=f"answer-{r.id}", formdata=None) for r in open_requests}
     if failed is not None:
         answer_forms[failed[0]] = failed[1]
@@ -184,7 +184,7 @@ def answer(request_id: int):
     form = AnswerForm(prefix=f"answer-{request_id}")
     if form.validate_on_submit():
         try:
-            answered = help.answer_request(db, slug, request_id, member_id=me,
+            answered = requests_offers.answer_request(db, slug, request_id, member_id=me,
                                            message=form.message.data)
         except domain.TimebankError as error:
             place(form, error, ANSWER_FIELDS)
