@@ -1,4 +1,5 @@
-"""SQLAlchemy 2 typed models of the ledger. The schema itself comes only from migrations/."""
+"""SQLAlchemy 2 typed models of every table: the ledger, sign-in, requests and offers,
+assessments and matching. The schema itself comes only from timebank/migrations/."""
 from __future__ import annotations
 
 import datetime as dt

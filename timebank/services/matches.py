@@ -143,10 +143,10 @@ def _open_load(session: Session, bank: Bank) -> tuple[set[str], dict[str, int]]:
         .join(Introduction, Introduction.proposal_id == MatchProposal.id)
         .where(Introduction.bank_id == bank.id, Introduction.status == "open")
     ).all()
-    needs = {f"{r[0]}:{r[1]}" for r in rows}
+    needs = {item_id(r[0], r[1]) for r in rows}
     load: dict[str, int] = {}
     for r in rows:
-        key = f"{r[2]}:{r[3]}"
+        key = item_id(r[2], r[3])
         load[key] = load.get(key, 0) + 1
     return needs, load
 
@@ -165,14 +165,14 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
     for assessment, content, member in _current(session, bank):
         checked = bool(member and member.safeguarding_expires_on and member.safeguarding_expires_on >= today)
         needs = tuple(
-            Need(id=f"{assessment.id}:{n['key']}", text=n["text"],
+            Need(id=item_id(assessment.id, n["key"]), text=n["text"],
                  requires_checked=bool(n.get("requires_checked")), category=n.get("category"))
             for n in content.get("needs", [])
-            if f"{assessment.id}:{n['key']}" not in introduced
+            if item_id(assessment.id, n["key"]) not in introduced
         )
         capabilities = []
         for c in content.get("capabilities", []):
-            key = f"{assessment.id}:{c['key']}"
+            key = item_id(assessment.id, c["key"])
             capacity = int(c.get("capacity", 1)) - load.get(key, 0)
             if capacity < 1:
                 continue
@@ -191,9 +191,15 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
 # ---------------------------------------------------------------- runs
 
 
-def _split(key: str) -> tuple[int, str]:
-    assessment_id, item = key.split(":", 1)
-    return int(assessment_id), item
+def item_id(assessment_id: int, key: str) -> str:
+    """The engine's id of one need or capability: its assessment and its key in it."""
+    return f"{assessment_id}:{key}"
+
+
+def _split(item: str) -> tuple[int, str]:
+    """The assessment and key an `item_id` was made of."""
+    assessment_id, key = item.split(":", 1)
+    return int(assessment_id), key
 
 
 def run_match(database: Database, actor: UserView, *, today: dt.date | None = None,
@@ -342,19 +348,19 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
             return replace(_introduction_views(session, bank, [introduction])[0], replayed=True)
         if proposal.status != "proposed" and not (proposal.status == "unmatched" and capability):
             raise NotAllowed(f"This proposal is already {proposal.status}.")
-        if capability and capability != f"{proposal.capability_assessment_id}:{proposal.capability_key}":
+        if capability and capability != item_id(proposal.capability_assessment_id, proposal.capability_key):
             if capability not in {a["capability"] for a in proposal.alternatives}:
                 raise InvalidInput("Choose the proposed helper or one of the alternatives listed.")
             proposal.capability_assessment_id, proposal.capability_key = _split(capability)
         introduced, load = _open_load(session, bank)
-        if f"{proposal.need_assessment_id}:{proposal.need_key}" in introduced:
+        if item_id(proposal.need_assessment_id, proposal.need_key) in introduced:
             raise NotAllowed("This need already has an open introduction.")
         contents = _contents(session, {proposal.need_assessment_id, proposal.capability_assessment_id})
         need_person, need = _item(contents, proposal.need_assessment_id, proposal.need_key, "needs")
         helper, offered = _item(contents, proposal.capability_assessment_id, proposal.capability_key, "capabilities")
         if not need or not offered:
             raise NotAllowed("The assessment changed since the run: run the match again.")
-        helping = f"{proposal.capability_assessment_id}:{proposal.capability_key}"
+        helping = item_id(proposal.capability_assessment_id, proposal.capability_key)
         if load.get(helping, 0) >= int(offered.get("capacity", 1)):
             raise NotAllowed(f"{helper} is already helping as many people as they offered to.")
         members = dict(session.execute(select(Assessment.id, Assessment.member_id).where(

@@ -18,7 +18,7 @@ POLICY: dict[str, frozenset[str]] = {
     "auth.forgot_password": ANYONE,
     "auth.reset_password": ANYONE,
     "auth.home": SIGNED_IN,
-    # --- member pages (web/member/routes.py)
+    # member pages (timebank/web/member/routes.py)
     "member.home": MEMBER,
     "member.ask": MEMBER,
     "member.browse": MEMBER,
@@ -31,8 +31,7 @@ POLICY: dict[str, frozenset[str]] = {
     "member.answer": MEMBER,
     "member.confirm": MEMBER,
     "member.decline": MEMBER,
-    # --- end of member pages
-    # --- coordinator pages (web/coordinator/routes.py)
+    # coordinator pages (timebank/web/coordinator/routes.py)
     "coordinator.home": COORDINATOR,
     "coordinator.members": COORDINATOR,
     "coordinator.members_csv": COORDINATOR,
@@ -51,8 +50,7 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.exchanges": COORDINATOR,
     "coordinator.reverse": COORDINATOR,
     "coordinator.settings": COORDINATOR,
-    # --- end of coordinator pages
-    # --- social worker pages (web/social/routes.py)
+    # social worker pages (timebank/web/social/routes.py)
     "social.home": SOCIAL_WORKER,
     "social.assessments": SOCIAL_WORKER,
     "social.new_assessment": SOCIAL_WORKER,
@@ -68,12 +66,10 @@ POLICY: dict[str, frozenset[str]] = {
     "social.introduction": SOCIAL_WORKER,
     "social.outcome": SOCIAL_WORKER,
     "social.close": SOCIAL_WORKER,
-    # --- end of social worker pages
-    # --- category pages (web/categories/routes.py)
+    # category pages (timebank/web/categories/routes.py)
     "categories.index": COORDINATOR,
     "categories.edit": COORDINATOR,
-    # --- end of category pages
-    # --- report pages (web/reports/routes.py)
+    # report pages (timebank/web/reports/routes.py)
     "reports.index": COORDINATOR,
     "reports.activity": COORDINATOR,
     "reports.activity_csv": COORDINATOR,
@@ -85,7 +81,6 @@ POLICY: dict[str, frozenset[str]] = {
     "reports.funders_csv": COORDINATOR,
     "reports.funders_chart": COORDINATOR,
     "reports.hourly_value": COORDINATOR,
-    # --- end of report pages
 }
 
 
