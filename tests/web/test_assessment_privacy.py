@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import _person, count_accesses, sign_in, user_view
+from tests.web.conftest import _person, count_accesses, csrf_from, sign_in, user_view
 from timebank.services import assessments, matches
 
 TODAY = dt.date.today()
@@ -136,3 +136,36 @@ def test_accepting_a_match_does_not_show_the_assessment_to_other_members(app, we
     cat = app.test_client()
     sign_in(cat, other)
     assert "SENTINEL-copied-3d5f" not in cat.get("/member/browse").get_data(as_text=True)
+
+
+def _introduce_ann_to_bob(web_database, world):
+    sam = user_view(web_database, world.social_worker)
+    assessments.record_assessment(web_database, sam, person_name="Ann", member_id=world.ann.member_id,
+                                  content=content(needs=[{"text": "SENTINEL-hip-8e1a shop", "category": "shopping"}]))
+    assessments.record_assessment(web_database, sam, person_name="Bob", member_id=world.bob.member_id,
+                                  content=content(location=(55.9720, -3.1650), capabilities=[
+                                      {"text": "Happy to do the weekly shop", "category": "shopping"}]))
+    run = matches.run_match(web_database, sam, today=TODAY)
+    return matches.accept_proposal(web_database, sam, run.proposals[0].id)
+
+
+def test_an_introductions_request_and_offer_are_not_there_for_a_member_who_was_not_introduced(
+        app, web_database, world):
+    introduction = _introduce_ann_to_bob(web_database, world)
+    cat = app.test_client()
+    sign_in(cat, _person(web_database, world.bank, "member", "Cat"))
+    token = csrf_from(cat.get("/member/browse").get_data(as_text=True))
+    unknown = 10**9
+    for path, record_id in (("/member/requests/{}/answer", introduction.help_request_id),
+                            ("/member/requests/{}/close", introduction.help_request_id),
+                            ("/member/offers/{}/withdraw", introduction.offer_id)):
+        refused, missing = (cat.post(path.format(n), data={"csrf_token": token, f"answer-{n}-message": "Hello"})
+                            for n in (record_id, unknown))
+        assert (refused.status_code, missing.status_code) == (404, 404), path
+        # The same page as a number that does not exist: nothing says the record is there.
+        assert refused.get_data(as_text=True) == missing.get_data(as_text=True).replace(
+            str(unknown), str(record_id)), path
+    ann = app.test_client()
+    sign_in(ann, world.ann)
+    assert "Cat" not in ann.get("/member/requests").get_data(as_text=True)
+

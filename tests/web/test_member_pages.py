@@ -410,8 +410,18 @@ def test_a_wrong_exchange_is_refused_beside_its_field_keeps_the_input_and_writes
 def test_a_member_of_another_bank_cannot_be_the_other_member(ann, town, web_database):
     before = written(web_database, town)
     response = submit(ann, "/member/log", log_data(town, other_member=str(town.other_member.member_id)))
-    assert_refused(response, "belongs to another time bank", "other_member")
+    assert_refused(response, "Choose a member from the list", "other_member")
     assert written(web_database, town) == before
+
+
+@pytest.mark.parametrize("status", ["closed", "suspended"])
+def test_a_closed_or_suspended_member_cannot_be_the_other_member_and_their_name_is_not_shown(
+        signed_in, world, web_database, status):
+    members.set_member_status(web_database, world.bank.slug, world.dot_member_id, status)
+    client = signed_in(world.ann)
+    response = submit(client, "/member/log", log_data(world, other_member=str(world.dot_member_id)))
+    assert_refused(response, "Choose a member from the list", "other_member")
+    assert "Dot" not in response.text and f"is {status}" not in response.text
 
 
 def test_the_other_member_list_has_the_banks_active_members_but_not_me(signed_in, world, web_database):

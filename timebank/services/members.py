@@ -5,11 +5,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Account, Entry, Exchange, Member
+from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
@@ -211,6 +211,14 @@ def set_member_status(database: Database, bank_slug: str, member_id: int, status
         bank = bank_row(uow.session, bank_slug)
         member = member_row(uow.session, bank.id, member_id, lock=True)
         member.status = status
+        if status != "active":
+            # What they asked for and offered leaves the lists with them, in the same
+            # transaction: no one answers a suspended member's request (often a
+            # safeguarding measure). Reactivation does not reopen them.
+            uow.session.execute(update(HelpRequest).where(
+                HelpRequest.member_id == member.id, HelpRequest.status == "open").values(status="closed"))
+            uow.session.execute(update(Offer).where(
+                Offer.member_id == member.id, Offer.active.is_(True)).values(active=False))
         view = member_view(member)
         uow.commit()
     return view

@@ -150,7 +150,8 @@ def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[Answer
         return {}
     rows = session.execute(
         select(HelpAnswer, Member.name).join(Member, Member.id == HelpAnswer.member_id)
-        .where(HelpAnswer.request_id.in_(request_ids)).order_by(HelpAnswer.id)
+        # A closed or suspended member's name is no longer shown to members.
+        .where(HelpAnswer.request_id.in_(request_ids), Member.status == "active").order_by(HelpAnswer.id)
     )
     found: dict[int, list[AnswerView]] = {}
     for answer, name in rows:
@@ -171,6 +172,8 @@ def list_requests(
         # people introduced, never on the bank's public list.
         query = (select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
                  .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status,
+                        # A closed or suspended member's requests leave the list with them.
+                        Member.status == "active",
                         ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists()))
         if category:
             query = query.where(HelpRequest.category == category)
@@ -198,6 +201,7 @@ def member_requests(database: Database, bank_slug: str, member_id: int) -> list[
 
 
 def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequestView:
+    """A request as the staff see it (members reach requests only through the checks above)."""
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
@@ -214,8 +218,10 @@ def answer_request(database: Database, bank_slug: str, request_id: int, *, membe
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        request = request_row(session, bank, request_id)
         member_row(session, bank.id, member_id)
+        # An introduction's request is between the two people introduced: to anyone
+        # else it is not there at all.
+        request = request_row(session, bank, request_id, seen_by=member_id)
         if request.member_id == member_id:
             raise NotAllowed("You cannot answer your own request.")
         if request.status != "open":
@@ -234,7 +240,7 @@ def close_request(database: Database, bank_slug: str, request_id: int, *, member
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        request = request_row(session, bank, request_id)
+        request = request_row(session, bank, request_id, seen_by=member_id)
         if member_id is not None and request.member_id != member_id:
             raise NotAllowed("Only the member who asked can close this request.")
         request.status = "closed"
@@ -302,7 +308,7 @@ def withdraw_offer(database: Database, bank_slug: str, offer_id: int, *, member_
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        offer = offer_row(session, bank, offer_id)
+        offer = offer_row(session, bank, offer_id, seen_by=member_id)
         if member_id is not None and offer.member_id != member_id:
             raise NotAllowed("Only the member who made this offer can withdraw it.")
         offer.active = False

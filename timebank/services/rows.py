@@ -2,6 +2,9 @@
 
 Every service finds its rows here, so "not found" and "found in another bank" read the
 same wherever a number is typed, and a record of one bank is never served to another.
+A record out of the caller's reach (another bank's member, an introduction's request
+seen by someone who was not introduced) gets the very words of an unknown number, so a
+refusal never tells that the record exists.
 """
 from __future__ import annotations
 
@@ -114,18 +117,58 @@ def active_category_slugs(session: Session, bank: Bank) -> set[str]:
         ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))))
 
 
-def request_row(session: Session, bank: Bank, request_id: int) -> HelpRequest:
-    """The request for help with this id in this bank, or UnknownRequest."""
+def _seen_by_member(session: Session, owner_id: int, introduction: Introduction | None,
+                    member_id: int) -> bool:
+    """Whether a member may see a request or an offer owned by `owner_id`.
+
+    Their own, always. Anyone else's only while its owner is active (a closed or
+    suspended member is gone from members' sight, often for safeguarding), and, when
+    an introduction made it, only if they are the other person introduced: its words
+    come from an assessment.
+    """
+    if owner_id == member_id:
+        return True
+    if session.scalar(select(Member.status).where(Member.id == owner_id)) != "active":
+        return False
+    if introduction is None:
+        return True
+    introduced = set()
+    if introduction.help_request_id is not None:
+        introduced.add(session.scalar(select(HelpRequest.member_id).where(
+            HelpRequest.id == introduction.help_request_id)))
+    if introduction.offer_id is not None:
+        introduced.add(session.scalar(select(Offer.member_id).where(Offer.id == introduction.offer_id)))
+    return member_id in introduced
+
+
+def request_row(session: Session, bank: Bank, request_id: int, *, seen_by: int | None = None) -> HelpRequest:
+    """The request for help with this id in this bank, or UnknownRequest.
+
+    With `seen_by` (a member's id), a request that member may not see is unknown too.
+    """
     request = session.scalars(select(HelpRequest).where(
         HelpRequest.id == request_id, HelpRequest.bank_id == bank.id)).one_or_none()
+    if request is not None and seen_by is not None:
+        introduction = session.scalars(select(Introduction).where(
+            Introduction.help_request_id == request.id)).first()
+        if not _seen_by_member(session, request.member_id, introduction, seen_by):
+            request = None
     if request is None:
         raise UnknownRequest(f"There is no request number {request_id} in this bank.")
     return request
 
 
-def offer_row(session: Session, bank: Bank, offer_id: int) -> Offer:
-    """The offer of help with this id in this bank, or UnknownOffer."""
+def offer_row(session: Session, bank: Bank, offer_id: int, *, seen_by: int | None = None) -> Offer:
+    """The offer of help with this id in this bank, or UnknownOffer.
+
+    With `seen_by` (a member's id), an offer that member may not see is unknown too.
+    """
     offer = session.scalars(select(Offer).where(Offer.id == offer_id, Offer.bank_id == bank.id)).one_or_none()
+    if offer is not None and seen_by is not None:
+        introduction = session.scalars(select(Introduction).where(
+            Introduction.offer_id == offer.id)).first()
+        if not _seen_by_member(session, offer.member_id, introduction, seen_by):
+            offer = None
     if offer is None:
         raise UnknownOffer(f"There is no offer number {offer_id} in this bank.")
     return offer

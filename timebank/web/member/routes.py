@@ -17,7 +17,7 @@ from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member import blueprint
 from timebank.web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
-from timebank.web.refusals import place, told
+from timebank.web.refusals import add_error, place, told
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
 LOG_FIELDS = {
@@ -37,6 +37,7 @@ LOG_FIELDS = {
 ASK_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "what"}
 OFFER_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "description"}
 ANSWER_FIELDS = {domain.InvalidInput: "message"}
+CHOOSE_FROM_THE_LIST = "Choose a member from the list"
 
 
 def _me() -> tuple:
@@ -204,7 +205,10 @@ def log():
     others = {m.id: m.name for m in members.list_members(db, slug, status="active") if m.id != me}
     form.other_member.choices = options([("", "Choose a member")] + list(others.items()))
     form.category.choices = _category_choices(db, slug)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not _from_the_list(form, others, me):
+        valid = False
+    if valid:
         other = form.other_member.data
         gave = form.direction.data == "gave"
         try:
@@ -230,6 +234,17 @@ def log():
     need_confirmation = banks.get_bank(db, slug).member_exchanges_need_confirmation
     return (render_template("member/log.html", form=form, need_confirmation=need_confirmation),
             400 if _refused(form) else 200)
+
+
+def _from_the_list(form: LogForm, others: dict[int, str], me: int) -> bool:
+    """Only the bank's active members are offered: any other number (closed, suspended,
+    another bank's, unknown) gets the same words, so none of them can be told apart.
+    (Nothing chosen, or oneself, is left to the form's and the ledger's own words.)"""
+    chosen = form.other_member.data
+    if chosen is None or chosen == me or chosen in others:
+        return True
+    add_error(form.other_member, CHOOSE_FROM_THE_LIST)
+    return False
 
 
 def _settle(action, exchange_id: int, done: str):
