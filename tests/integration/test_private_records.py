@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
-from timebank.domain.errors import UnknownOffer, UnknownRequest
+from timebank.domain.errors import UnknownMember, UnknownOffer, UnknownRequest
 from timebank.services import assessments, auth, matches, members, requests_offers
+from timebank.services.ledger import balance
 
 TODAY = dt.date.today()
 NEED = "Someone to sit with my husband who has dementia"
@@ -106,3 +107,27 @@ def test_a_suspended_members_request_cannot_be_answered_and_reads_as_unknown(dat
     with pytest.raises(UnknownRequest) as refused:
         requests_offers.answer_request(database, bank.slug, request.id, member_id=ann.id)
     assert "Jean" not in refused.value.message
+
+
+# ---------------------------------------------------------------- L-4
+
+
+def test_a_member_of_another_bank_reads_as_an_unknown_member(database, bank, make_bank, make_member):
+    stranger = make_member(make_bank(), "Stranger")
+    with pytest.raises(UnknownMember) as refused:
+        balance(database, bank.slug, stranger.id)
+    assert refused.value.message == _unknown_words(
+        UnknownMember, lambda i: balance(database, bank.slug, i), stranger.id)
+    assert "another" not in refused.value.message
+
+
+def test_a_taken_email_refuses_a_sign_in_without_saying_that_it_has_one(database, bank, make_bank):
+    other = make_bank()
+    email = f"taken-{uuid.uuid4().hex[:8]}@example.org"
+    auth.create_user(database, other.slug, email=email, name="Taken", password="a long enough password",
+                     role="coordinator")
+    with pytest.raises(Exception) as refused:
+        members.take_member_on(database, bank.slug, "Newcomer", email=email,
+                               sign_in_password="a long enough password", recorded_by="test")
+    assert "already has a sign-in" not in refused.value.message
+    assert members.list_members(database, bank.slug) == []

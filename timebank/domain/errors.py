@@ -115,7 +115,9 @@ class CategoryTaken(Conflict):
     code = "category_taken"
 
 
-class MemberOfAnotherBank(NotFound):
+class MemberOfAnotherBank(UnknownMember):
+    """To this bank, another bank's member is an unknown member: same status, same words."""
+
     code = "member_of_another_bank"
 
 

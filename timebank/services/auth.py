@@ -122,7 +122,9 @@ def create_user(
         if member_id is not None:
             member_row(session, bank.id, member_id)
         if session.scalars(select(User.id).where(User.email == email)).first():
-            raise EmailTaken(f"{email} already has a sign-in.")
+            # Sign-ins are unique across every bank: neutral words, so another bank's
+            # staff cannot learn who signs in where (the refusal itself cannot be avoided).
+            raise EmailTaken(f"{email} cannot be used for a sign-in here. Use another email address.")
         user = User(bank_id=bank.id, email=email, name=name, password_hash=password_hash,
                     role=role, member_id=member_id, active=True)
         session.add(user)

@@ -77,7 +77,8 @@ def member_row(session: Session, bank_id: int, member_id: int, *, lock: bool = F
     if member is None:
         raise UnknownMember(f"There is no member number {member_id}.")
     if member.bank_id != bank_id:
-        raise MemberOfAnotherBank(f"Member {member_id} belongs to another time bank.")
+        # The words of an unknown number: other banks' members cannot be counted from here.
+        raise MemberOfAnotherBank(f"There is no member number {member_id}.")
     return member
 
 
