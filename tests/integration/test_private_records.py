@@ -8,8 +8,10 @@ import datetime as dt
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
-from timebank.domain.errors import UnknownMember, UnknownOffer, UnknownRequest
+from timebank.db.models import AssessmentAccess
+from timebank.domain.errors import NotAllowed, UnknownMember, UnknownOffer, UnknownRequest
 from timebank.services import assessments, auth, matches, members, requests_offers
 from timebank.services.ledger import balance
 
@@ -131,3 +133,58 @@ def test_a_taken_email_refuses_a_sign_in_without_saying_that_it_has_one(database
                                sign_in_password="a long enough password", recorded_by="test")
     assert "already has a sign-in" not in refused.value.message
     assert members.list_members(database, bank.slug) == []
+
+
+# ---------------------------------------------------------------- L-7
+
+
+def _log(database, bank) -> list[tuple]:
+    with database.session(readonly=True) as session:
+        return list(session.execute(sa.select(
+            AssessmentAccess.assessment_id, AssessmentAccess.action, AssessmentAccess.why)
+            .where(AssessmentAccess.bank_id == bank.id).order_by(AssessmentAccess.id)))
+
+
+def _assessment_ids(database, social_worker) -> set[int]:
+    return {s.id for s in assessments.list_assessments(database, social_worker)}
+
+
+def test_reading_an_introduction_logs_both_assessments_it_shows(database, bank, social_worker, introduced):
+    ids = _assessment_ids(database, social_worker)
+    before = len(_log(database, bank))
+    view = matches.get_introduction(database, social_worker, introduced["introduction"].id)
+    assert view.need_text == NEED
+    added = _log(database, bank)[before:]
+    assert {row[0] for row in added} == ids and {row[1] for row in added} == {"view"}
+
+
+def test_listing_introductions_logs_every_assessment_it_names(database, bank, social_worker, introduced):
+    ids = _assessment_ids(database, social_worker)
+    before = len(_log(database, bank))
+    matches.list_introductions(database, social_worker)
+    assert {row[0] for row in _log(database, bank)[before:]} == ids
+
+
+def test_recording_an_outcome_and_closing_an_introduction_are_logged(database, bank, social_worker, introduced):
+    need_id = min(_assessment_ids(database, social_worker))
+    introduction_id = introduced["introduction"].id
+    before = len(_log(database, bank))
+    matches.record_outcome(database, social_worker, introduction_id, side="helped", help_happened=True,
+                           difference="a_lot")
+    matches.close_introduction(database, social_worker, introduction_id)
+    added = [row for row in _log(database, bank)[before:] if row[0] == need_id]
+    assert [row[1] for row in added] == ["outcome", "close"]
+
+
+def test_reviewing_a_match_run_logs_every_assessment_it_shows(database, bank, social_worker, introduced):
+    ids = _assessment_ids(database, social_worker)
+    before = len(_log(database, bank))
+    matches.get_run(database, social_worker, introduced["run"].id)
+    assert {row[0] for row in _log(database, bank)[before:]} == ids
+
+
+def test_a_coordinator_is_not_a_social_worker_for_introductions(database, bank, introduced):
+    coordinator = auth.create_user(database, bank.slug, email=f"c-{uuid.uuid4().hex[:8]}@example.org",
+                                   name="Cora", password="a long enough password", role="coordinator")
+    with pytest.raises(NotAllowed):
+        matches.get_introduction(database, coordinator, introduced["introduction"].id)

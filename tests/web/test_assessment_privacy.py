@@ -169,3 +169,17 @@ def test_an_introductions_request_and_offer_are_not_there_for_a_member_who_was_n
     sign_in(ann, world.ann)
     assert "Cat" not in ann.get("/member/requests").get_data(as_text=True)
 
+
+def test_every_read_and_change_of_an_introduction_is_written_to_the_access_log(app, web_database, world):
+    introduction = _introduce_ann_to_bob(web_database, world)
+    client = app.test_client()
+    sign_in(client, world.social_worker)
+    for url in ("/social/introductions", f"/social/introductions/{introduction.id}", "/social/"):
+        before = count_accesses(web_database, world.bank.slug)
+        assert client.get(url).status_code == 200
+        assert count_accesses(web_database, world.bank.slug) > before, url
+    page = client.get(f"/social/introductions/{introduction.id}").get_data(as_text=True)
+    response = client.post(f"/social/introductions/{introduction.id}/close",
+                           data={"csrf_token": csrf_from(page), "idempotency_key": "close-once"})
+    assert response.status_code == 302
+    assert "closed introduction" in client.get("/social/access-log").get_data(as_text=True)

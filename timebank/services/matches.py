@@ -49,6 +49,7 @@ __all__ = [
     "accept_proposal",
     "reject_proposal",
     "list_introductions",
+    "get_introduction",
     "record_outcome",
     "close_introduction",
 ]
@@ -224,8 +225,9 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
                 MatchRun.bank_id == bank.id, MatchRun.idempotency_key == key)).one_or_none()
             if earlier is not None:
                 refuse_other_details(key, earlier.details_fingerprint, asked, f"match run {earlier.id}")
-                log_access(session, bank, actor, None, "view", f"reviewed match run {earlier.id}")
-                return replace(_run_view(session, bank, earlier), replayed=True)
+                view = _run_view(session, bank, earlier)
+                _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
+                return replace(view, replayed=True)
         profiles = bank_profiles(session, bank, today)
         results = matching.match(profiles, top_k=TOP_CANDIDATES)
         run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
@@ -302,6 +304,22 @@ def _run_view(session: Session, bank: Bank, run: MatchRun) -> RunView:
                    _proposal_views(session, list(proposals)))
 
 
+def _log_shown(session: Session, bank: Bank, actor: UserView, assessment_ids, action: str, why: str) -> None:
+    """One access-log row for each assessment whose words (or whose person's name) a
+    page shows or a change touches: the log says which record, not just that one was."""
+    for assessment_id in sorted({a for a in assessment_ids if a is not None}):
+        log_access(session, bank, actor, assessment_id, action, why)
+
+
+def _run_assessments(run: RunView) -> set[int]:
+    """The assessments a run's page quotes: each need, its helper and the alternatives."""
+    shown = set()
+    for p in run.proposals:
+        shown |= {p.need_assessment_id, p.capability_assessment_id}
+        shown |= {_split(a.capability_key)[0] for a in p.alternatives}
+    return shown
+
+
 def get_run(database: Database, actor: UserView, run_id: int) -> RunView:
     with UnitOfWork(database) as uow:
         session = uow.session
@@ -309,7 +327,7 @@ def get_run(database: Database, actor: UserView, run_id: int) -> RunView:
         require_social_worker(actor, bank)
         run = run_row(session, bank, run_id)
         view = _run_view(session, bank, run)
-        log_access(session, bank, actor, None, "view", f"reviewed match run {run.id}")
+        _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {run.id}")
         uow.commit()
     return view
 
@@ -387,7 +405,8 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
         proposal.decided_by_user_id = actor.id
         proposal.decided_at = now
         proposal.idempotency_key, proposal.details_fingerprint = key, asked
-        log_access(session, bank, actor, proposal.need_assessment_id, "accept", f"accepted proposal {proposal.id}")
+        _log_shown(session, bank, actor, (proposal.need_assessment_id, proposal.capability_assessment_id),
+                   "accept", f"accepted proposal {proposal.id}")
         session.flush()
         view = _introduction_views(session, bank, [introduction])[0]
         uow.commit()
@@ -458,15 +477,43 @@ def _introduction_views(session: Session, bank: Bank, introductions: list[Introd
     return views
 
 
+def _introduced(session: Session, introductions: list[Introduction]) -> set[int]:
+    """The assessments (the need's and the helper's) these introductions were made from."""
+    if not introductions:
+        return set()
+    rows = session.execute(select(MatchProposal.need_assessment_id, MatchProposal.capability_assessment_id)
+                           .where(MatchProposal.id.in_([i.proposal_id for i in introductions])))
+    return {a for row in rows for a in row}
+
+
 def list_introductions(database: Database, actor: UserView, *, status: str | None = None) -> list[IntroductionView]:
-    with UnitOfWork(database, readonly=True) as uow:
+    """The bank's introductions, newest first; the list names the people, so it is logged."""
+    with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
         query = select(Introduction).where(Introduction.bank_id == bank.id)
         if status:
             query = query.where(Introduction.status == status)
-        return _introduction_views(session, bank, list(session.scalars(query.order_by(Introduction.id.desc()))))
+        introductions = list(session.scalars(query.order_by(Introduction.id.desc())))
+        views = _introduction_views(session, bank, introductions)
+        _log_shown(session, bank, actor, _introduced(session, introductions), "list", "listed introductions")
+        uow.commit()
+    return views
+
+
+def get_introduction(database: Database, actor: UserView, introduction_id: int) -> IntroductionView:
+    """One introduction with both texts and the outcomes, the read logged for both assessments."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        introduction = introduction_row(session, bank, introduction_id, lock=False)
+        view = _introduction_views(session, bank, [introduction])[0]
+        _log_shown(session, bank, actor, _introduced(session, [introduction]), "view",
+                   f"viewed introduction {introduction.id}")
+        uow.commit()
+    return view
 
 
 def record_outcome(database: Database, actor: UserView, introduction_id: int, *, side: str,
@@ -502,6 +549,8 @@ def record_outcome(database: Database, actor: UserView, introduction_id: int, *,
                             difference=difference, comment=comment, recorded_by_user_id=actor.id,
                             recorded_at=utcnow(), idempotency_key=key,
                             details_fingerprint=asked if key is not None else None))
+        _log_shown(session, bank, actor, _introduced(session, [introduction]), "outcome",
+                   f"recorded the {side}'s view of introduction {introduction.id}")
         session.flush()
         view = _introduction_views(session, bank, [introduction])[0]
         uow.commit()
@@ -525,6 +574,8 @@ def close_introduction(database: Database, actor: UserView, introduction_id: int
         introduction.status = "closed"
         introduction.closed_at = utcnow()
         introduction.close_idempotency_key = key
+        _log_shown(session, bank, actor, _introduced(session, [introduction]), "close",
+                   f"closed introduction {introduction.id}")
         view = _introduction_views(session, bank, [introduction])[0]
         uow.commit()
     return view

@@ -205,10 +205,12 @@ def proposal_row(session: Session, bank: Bank, proposal_id: int) -> MatchProposa
     return proposal
 
 
-def introduction_row(session: Session, bank: Bank, introduction_id: int) -> Introduction:
-    """The introduction with this id in this bank (locked), or UnknownIntroduction."""
-    introduction = session.scalars(select(Introduction).where(
-        Introduction.id == introduction_id, Introduction.bank_id == bank.id).with_for_update()).one_or_none()
+def introduction_row(session: Session, bank: Bank, introduction_id: int, *, lock: bool = True) -> Introduction:
+    """The introduction with this id in this bank (locked unless only read), or UnknownIntroduction."""
+    query = select(Introduction).where(Introduction.id == introduction_id, Introduction.bank_id == bank.id)
+    if lock:
+        query = query.with_for_update()
+    introduction = session.scalars(query).one_or_none()
     if introduction is None:
         raise UnknownIntroduction(f"There is no introduction number {introduction_id} in this bank.")
     return introduction

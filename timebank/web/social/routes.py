@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
@@ -337,10 +337,7 @@ def reject(run_id: int, proposal_id: int):
 
 
 def _introduction(introduction_id: int):
-    found = [i for i in _call(matches.list_introductions) if i.id == introduction_id]
-    if not found:
-        abort(404)
-    return found[0]
+    return _call(matches.get_introduction, introduction_id)
 
 
 def _introduction_page(introduction, status: int = 200, bound=None):
