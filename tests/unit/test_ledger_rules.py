@@ -199,7 +199,7 @@ NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnother
              "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound"}
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
-            "ExchangeNotPosted", "ExchangeNotPending", "Conflict"}
+            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict"}
 
 
 def test_every_error_says_its_http_status():

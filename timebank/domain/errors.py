@@ -53,6 +53,8 @@ __all__ = [
     "UnknownAssessment",
     "UnknownProposal",
     "UnknownIntroduction",
+    "NeedAlreadyIntroduced",
+    "HelperAtCapacity",
 ]
 
 
@@ -259,3 +261,15 @@ class UnknownProposal(NotFound):
 
 class UnknownIntroduction(NotFound):
     code = "unknown_introduction"
+
+
+class NeedAlreadyIntroduced(Conflict):
+    """Another acceptance introduced this need first: one need, one open introduction."""
+
+    code = "need_already_introduced"
+
+
+class HelperAtCapacity(Conflict):
+    """The helper's open introductions already fill the capacity they offered."""
+
+    code = "helper_at_capacity"

@@ -29,7 +29,13 @@ from timebank.db.models import (
     utcnow,
 )
 from timebank.domain.assessments import DEFAULT_MAX_KM, DIFFERENCES
-from timebank.domain.errors import InvalidInput, NotAllowed, ReasonRequired
+from timebank.domain.errors import (
+    HelperAtCapacity,
+    InvalidInput,
+    NeedAlreadyIntroduced,
+    NotAllowed,
+    ReasonRequired,
+)
 from timebank.domain.ledger import fingerprint
 from timebank.domain.matches import OUTCOME_SIDES
 from timebank.services.assessments import log_access, require_social_worker
@@ -343,6 +349,25 @@ def latest_run(database: Database, actor: UserView) -> RunView | None:
 # ---------------------------------------------------------------- decisions
 
 
+def _lock_assessments(session: Session, bank: Bank, assessment_ids: set[int]) -> None:
+    """Lock the assessments of a need and a capability before counting their introductions.
+
+    The assessment row stands for each need and capability in it: every accept locks the
+    need's and the capability's, so two accepts that could break "one need, one open
+    introduction" or a helper's capacity wait for each other, and the second counts what
+    the first committed (READ COMMITTED reads afresh at each statement). On SQLite the
+    BEGIN IMMEDIATE of every writing unit of work has already serialised them.
+
+    Why this cannot deadlock: accepts lock their one proposal, then these rows in
+    ascending id order, and nothing else locks an assessment and then waits for
+    another. FOR NO KEY UPDATE, not FOR UPDATE: inserts that only refer to an assessment
+    (a match run's proposals, an access-log row) take KEY SHARE, which it leaves free, so
+    a match run never waits for an accept.
+    """
+    for assessment_id in sorted(assessment_ids):
+        session.execute(select(Assessment.id).where(Assessment.id == assessment_id, Assessment.bank_id == bank.id)
+                        .with_for_update(key_share=True))
+
 
 def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
                     capability: str | None = None, idempotency_key: str | None = None) -> IntroductionView:
@@ -370,9 +395,10 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
             if capability not in {a["capability"] for a in proposal.alternatives}:
                 raise InvalidInput("Choose the proposed helper or one of the alternatives listed.")
             proposal.capability_assessment_id, proposal.capability_key = _split(capability)
+        _lock_assessments(session, bank, {proposal.need_assessment_id, proposal.capability_assessment_id})
         introduced, load = _open_load(session, bank)
         if item_id(proposal.need_assessment_id, proposal.need_key) in introduced:
-            raise NotAllowed("This need already has an open introduction.")
+            raise NeedAlreadyIntroduced("This need already has an open introduction.")
         contents = _contents(session, {proposal.need_assessment_id, proposal.capability_assessment_id})
         need_person, need = _item(contents, proposal.need_assessment_id, proposal.need_key, "needs")
         helper, offered = _item(contents, proposal.capability_assessment_id, proposal.capability_key, "capabilities")
@@ -380,7 +406,7 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
             raise NotAllowed("The assessment changed since the run: run the match again.")
         helping = item_id(proposal.capability_assessment_id, proposal.capability_key)
         if load.get(helping, 0) >= int(offered.get("capacity", 1)):
-            raise NotAllowed(f"{helper} is already helping as many people as they offered to.")
+            raise HelperAtCapacity(f"{helper} is already helping as many people as they offered to.")
         members = dict(session.execute(select(Assessment.id, Assessment.member_id).where(
             Assessment.id.in_([proposal.need_assessment_id, proposal.capability_assessment_id]))).all())
         now = utcnow()
