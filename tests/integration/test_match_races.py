@@ -114,3 +114,58 @@ def test_social_workers_accepting_at_once_never_give_a_helper_more_people_than_o
     assert all(r.http_status == 409 for r in refused)
     assert _written(database, bank) == {"open introductions": capacity, "accepted proposals": capacity,
                                         "requests": capacity, "offers": capacity}
+
+
+def _two_runs_for_one_need(database, social_worker):
+    _need(database, social_worker, "Mary")
+    _helper(database, social_worker, capacity=2)
+    return [matches.run_match(database, social_worker, today=TODAY).proposals[0] for _ in range(2)]
+
+
+def test_the_database_refuses_a_second_open_introduction_for_one_need(database, bank, social_worker, monkeypatch):
+    first, second = _two_runs_for_one_need(database, social_worker)
+    matches.accept_proposal(database, social_worker, first.id)
+    before = _written(database, bank)
+    # A writer that neither locks nor counts (as accepts racing before the fix did) is
+    # refused by the partial unique index, with the same error, and writes nothing.
+    monkeypatch.setattr(matches, "_lock_assessments", lambda *args: None)
+    monkeypatch.setattr(matches, "_open_load", lambda *args: (set(), {}))
+    with pytest.raises(Conflict) as refused:
+        matches.accept_proposal(database, social_worker, second.id)
+    assert refused.value.code == "need_already_introduced"
+    assert _written(database, bank) == before
+
+
+def test_a_need_whose_introduction_closed_can_be_introduced_again(database, bank, social_worker):
+    first, second = _two_runs_for_one_need(database, social_worker)
+    introduction = matches.accept_proposal(database, social_worker, first.id)
+    matches.close_introduction(database, social_worker, introduction.id)
+    again = matches.accept_proposal(database, social_worker, second.id)
+    assert again.status == "open" and _written(database, bank)["open introductions"] == 1
+
+
+def test_the_upgrade_stops_and_names_needs_that_raced_to_two_open_introductions(backend, database_factory):
+    from timebank.db import migrate
+    from timebank.services.banks import create_bank
+
+    database = database_factory.migrated(backend)
+    raced = create_bank(database, "raced", "Raced bank")
+    social_worker = auth.create_user(database, raced.slug, email="sw@example.org", name="Sam",
+                                     password="a long enough password", role="social_worker")
+    first, second = _two_runs_for_one_need(database, social_worker)
+    matches.accept_proposal(database, social_worker, first.id)
+    migrate.downgrade(database, "0005")
+    # What two accepts racing before the fix left behind: a second open introduction.
+    with database.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO introductions (bank_id, proposal_id, status, created_at) "
+            "SELECT bank_id, :second, 'open', created_at FROM introductions"), {"second": second.id})
+    with pytest.raises(RuntimeError, match=f"assessment {first.need_assessment_id} need .* \\(2 open\\)"):
+        migrate.upgrade(database)
+    assert migrate.current_revision(database) == "0005"
+    # Nothing of the failed upgrade stayed: once one is closed, the upgrade goes through.
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE introductions SET status = 'closed' WHERE proposal_id = :second"),
+                           {"second": second.id})
+    migrate.upgrade(database)
+    assert migrate.current_revision(database) == migrate.head_revision(database)

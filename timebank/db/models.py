@@ -510,6 +510,10 @@ class Introduction(Base):
     __tablename__ = "introductions"
     __table_args__ = (
         _one_of("status", INTRODUCTION_STATUSES, name="status_known"),
+        # One need, one open introduction, held by the database too: accept_proposal
+        # locks the need's assessment before it counts, and this refuses whatever slips by.
+        Index("uq_introductions_open_need", "need_assessment_id", "need_key", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -522,6 +526,10 @@ class Introduction(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # The close form's key: closing sent twice is answered as closed, not refused.
     close_idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # The need introduced, copied from the proposal so the index above can hold it. Null
+    # only if written without accept_proposal (the migration filled every earlier row).
+    need_assessment_id: Mapped[int | None] = mapped_column(Integer)
+    need_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class Outcome(Base):

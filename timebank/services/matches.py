@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
@@ -424,9 +425,17 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
             session.add(offer)
         session.flush()
         introduction = Introduction(bank_id=bank.id, proposal_id=proposal.id,
+                                    need_assessment_id=proposal.need_assessment_id, need_key=proposal.need_key,
                                     help_request_id=request.id if request else None,
                                     offer_id=offer.id if offer else None, status="open", created_at=now)
         session.add(introduction)
+        try:
+            session.flush()
+        except IntegrityError as error:
+            if "need_assessment_id" not in str(error.orig) and "uq_introductions_open_need" not in str(error.orig):
+                raise
+            # The index behind the lock above: only a writer that skipped the lock gets here.
+            raise NeedAlreadyIntroduced("This need already has an open introduction.") from None
         proposal.status = "accepted"
         proposal.decided_by_user_id = actor.id
         proposal.decided_at = now
