@@ -169,3 +169,25 @@ def test_the_upgrade_stops_and_names_needs_that_raced_to_two_open_introductions(
                            {"second": second.id})
     migrate.upgrade(database)
     assert migrate.current_revision(database) == migrate.head_revision(database)
+
+
+def test_accepts_that_lock_two_people_in_opposite_roles_all_finish_without_deadlock(
+        database, bank, social_worker):
+    # Ann and Bob each need help and each can help the other: half the accepts lock Ann's
+    # assessment for the need and Bob's for the helper, half the other way round.
+    sitting = {"text": "Can sit with a person with dementia", "category": "dementia_sitting",
+               "status": "doing", "capacity": str(SOCIAL_WORKERS)}
+    need = {"text": "Someone to sit with my husband who has dementia", "category": "dementia_sitting"}
+    for name in ("Ann", "Bob"):
+        _assess(database, social_worker, name, needs=[need], capabilities=[sitting])
+    runs = [matches.run_match(database, social_worker, today=TODAY) for _ in range(SOCIAL_WORKERS // 2)]
+    proposals = [p for run in runs for p in run.proposals]
+    assert len(proposals) == SOCIAL_WORKERS and {p.status for p in proposals} == {"proposed"}
+    assert len({(p.need_assessment_id, p.capability_assessment_id) for p in proposals}) == 2
+
+    outcomes = run_together(SOCIAL_WORKERS, lambda i: matches.accept_proposal(
+        database, social_worker, proposals[i].id))
+
+    accepted, refused, other = _sorted(outcomes, "need_already_introduced")
+    assert other == []  # a deadlock would be here, as psycopg's DeadlockDetected
+    assert (len(accepted), len(refused)) == (2, SOCIAL_WORKERS - 2)
