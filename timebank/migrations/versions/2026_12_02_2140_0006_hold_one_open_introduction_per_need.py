@@ -7,7 +7,7 @@ the index is the belt to those braces. A database where two accepts raced before
 lock may already hold two open introductions for one need: the upgrade then stops and
 names them, so a social worker can close all but one (nothing is closed for them).
 
-Revision ID: 0006r
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 21:40:00.000000
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006r'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
