@@ -53,6 +53,7 @@ __all__ = [
     "UnknownAssessment",
     "UnknownProposal",
     "UnknownIntroduction",
+    "DatabaseMissing",
 ]
 
 
@@ -259,3 +260,10 @@ class UnknownProposal(NotFound):
 
 class UnknownIntroduction(NotFound):
     code = "unknown_introduction"
+
+
+class DatabaseMissing(TimebankError):
+    """A command that only reads was pointed at an SQLite file that is not there; it
+    creates none (a typo in a path should not leave an empty database behind)."""
+
+    code = "database_missing"
