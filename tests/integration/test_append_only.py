@@ -181,3 +181,21 @@ def test_check_names_entries_rewritten_together_with_the_balances(backend, datab
     expected = "reversal_mirrors_exchange" if kind == "reversal" else "entries_match_exchange"
     assert named == {expected}, report.problems
     assert any(str(posted.id) in p.detail for p in report.problems)
+
+
+def test_check_names_an_exchange_marked_reversed_without_a_reversal(backend, database_factory):
+    """posted -> reversed is the one move the guard allows an UPDATE (a reversal makes it),
+    so an UPDATE alone that makes it leaves an exchange no reversal undoes."""
+    from timebank.services.banks import create_bank
+    from timebank.services.members import add_member
+
+    database = database_factory.migrated(backend)
+    create_bank(database, "marked", "Marked bank")
+    ann, bob = add_member(database, "marked", "Ann"), add_member(database, "marked", "Bob")
+    posted = ledger.log_exchange(database, "marked", provider_id=ann.id, receiver_id=bob.id,
+                                 minutes=30, recorded_by="t")
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE exchanges SET state = 'reversed' WHERE id = :id"), {"id": posted.id})
+    report = check_ledger(database)
+    assert [(p.invariant, str(posted.id) in p.detail) for p in report.problems] == [
+        ("reversed_exchange_has_reversal", True)]

@@ -127,6 +127,22 @@ def reversed_exchange_is_marked(session: Session) -> Iterator[Problem]:
         )
 
 
+def reversed_exchange_has_reversal(session: Session) -> Iterator[Problem]:
+    """posted -> reversed is a move the database allows, as a reversal makes it; made
+    by an UPDATE alone, it would leave an exchange marked reversed that nothing undoes."""
+    reversal = aliased(Exchange)
+    rows = session.execute(
+        select(Exchange.id)
+        .outerjoin(reversal, reversal.reverses_exchange_id == Exchange.id)
+        .where(Exchange.state == ExchangeState.REVERSED.value, reversal.id.is_(None))
+    )
+    for r in rows:
+        yield Problem(
+            "reversed_exchange_has_reversal",
+            f"exchange {r.id} is marked reversed but no reversal undoes it",
+        )
+
+
 def reversal_mirrors_exchange(session: Session) -> Iterator[Problem]:
     reversal_entry = aliased(Entry)
     rows = session.execute(
@@ -176,6 +192,7 @@ INVARIANTS = (
     balance_equals_sum_of_entries,
     bank_sums_to_zero,
     reversed_exchange_is_marked,
+    reversed_exchange_has_reversal,
     reversal_mirrors_exchange,
 )
 
