@@ -91,9 +91,11 @@ def test_the_database_refuses_to_edit_an_exchange_or_move_its_state_backwards(da
     _refused_by_database(database, "UPDATE exchanges SET description = 'edited' WHERE id = :id", id=posted.id)
     _refused_by_database(database, "UPDATE exchanges SET state = 'pending' WHERE id = :id", id=posted.id)
     _refused_by_database(database, "UPDATE exchanges SET state = 'declined' WHERE id = :id", id=posted.id)
-    # The one allowed move, posted -> reversed, is what a reversal does.
-    with database.engine.begin() as connection:
+    # The one allowed move, posted -> reversed, is what a reversal does. Rolled back: made
+    # alone, it leaves an exchange no reversal undoes, which `timebank check` names.
+    with database.engine.connect() as connection:
         connection.execute(sa.text("UPDATE exchanges SET state = 'reversed' WHERE id = :id"), {"id": posted.id})
+        connection.rollback()
 
 
 # What settling and reversing change; the database freezes every other column of an exchange.

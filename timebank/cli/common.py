@@ -24,7 +24,10 @@ class CliContext:
         from timebank.db.engine import Database
 
         if self._database is None:
-            self._database = Database(self.database_url, password_hashing=self.password_hashing)
+            # Only a command that may make the schema (init) may make an SQLite file: any
+            # other needs the schema, so a missing file is refused and none is left behind.
+            self._database = Database(self.database_url, password_hashing=self.password_hashing,
+                                      create=not require_schema)
         if require_schema:
             _require_current_schema(self._database)
         return self._database

@@ -8,6 +8,7 @@ import click
 
 from timebank.cli.common import actor, echo_json, pass_database, refusals_exit_1
 from timebank.domain.hours import format_minutes, parse_hours, parse_signed_hours
+from timebank.domain.spreadsheets import spreadsheet_safe
 
 __all__ = ["register"]
 
@@ -202,9 +203,11 @@ def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
     if as_json:
         echo_json([dict(zip(columns, row)) for row in rows])
     elif as_csv:
+        # The same guard as the web's downloads: a description or a name typed as a
+        # formula is shown by the spreadsheet, never run.
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_safe(v) for v in row] for row in rows)
     else:
         for line in lines:
             click.echo(f"{line.given_on}  #{line.exchange_id:<6} {line.kind:<9} {line.counterparty[:24]:<24} "

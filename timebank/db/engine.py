@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from timebank.domain.errors import DatabaseMissing
 from timebank.domain.passwords import PASSWORD_HASHING
 
 __all__ = ["Database", "default_database_url", "normalise_url"]
@@ -30,8 +31,8 @@ def default_database_url() -> str:
     url = os.environ.get("TIMEBANK_DATABASE_URL")
     if url:
         return normalise_url(url)
+    # The folder is made with the file, by a command that may create it (Database).
     instance = Path(os.environ.get("TIMEBANK_INSTANCE", "instance")).resolve()
-    instance.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{instance / 'timebank.sqlite3'}"
 
 
@@ -63,12 +64,32 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_file(path: Path, *, create: bool) -> None:
+    """Make sure the database file is there, made readable by its owner only when new.
+
+    The file holds password hashes, session digests and assessments. SQLite would create
+    it with the umask's mode (often readable by everyone); made here first with 0600, it
+    passes that mode on to its -wal and -shm files. A folder that exists is left as it
+    is; a new one is its owner's only. Without `create`, a missing file is refused and
+    nothing is made, not even its folder.
+    """
+    if path.exists():
+        return
+    if not create:
+        raise DatabaseMissing(f"There is no database at {path}: run `timebank init` first.")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it just now
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Database:
     """One database: its engine, the sessions that units of work open on it, and the
     cost of the password hashes written to it (`password_hashing`, one of PASSWORD_HASHING).
+    An SQLite file is created when missing, unless `create` is false (see _sqlite_file).
     """
 
-    def __init__(self, url: str | None = None, *, echo: bool = False, password_hashing: str = "standard"):
+    def __init__(self, url: str | None = None, *, echo: bool = False, password_hashing: str = "standard",
+                 create: bool = True):
         if password_hashing not in PASSWORD_HASHING:
             raise ValueError(f"password_hashing is one of {', '.join(PASSWORD_HASHING)}, not {password_hashing!r}")
         self.password_hashing = password_hashing
@@ -78,7 +99,7 @@ class Database:
         if self.dialect == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                _sqlite_file(Path(database), create=create)
             # Pooled connections are reused across threads; each transaction still takes
             # its own lock (BEGIN IMMEDIATE), so sharing a connection object is never
             # needed and check_same_thread only gets in the way of the pool.

@@ -55,6 +55,7 @@ __all__ = [
     "UnknownIntroduction",
     "NeedAlreadyIntroduced",
     "HelperAtCapacity",
+    "DatabaseMissing",
 ]
 
 
@@ -273,3 +274,10 @@ class HelperAtCapacity(Conflict):
     """The helper's open introductions already fill the capacity they offered."""
 
     code = "helper_at_capacity"
+
+
+class DatabaseMissing(TimebankError):
+    """A command that only reads was pointed at an SQLite file that is not there; it
+    creates none (a typo in a path should not leave an empty database behind)."""
+
+    code = "database_missing"

@@ -62,6 +62,8 @@ __all__ = [
     "parse_day",
     "check_day",
     "split_group",
+    "expected_entries",
+    "entry_order",
     "require_reason",
     "fingerprint",
 ]
@@ -219,6 +221,44 @@ def split_group(total_minutes: int, receivers: int) -> tuple[int, int]:
         )
     return share, remainder
 
+
+def expected_entries(
+    kind: str, amount_minutes: int, provider_member_id: int | None,
+    receiver_member_id: int | None, entries: list[tuple[int | None, str, int]],
+) -> list[tuple[int | None, str, int]] | None:
+    """The entries a posted exchange of this kind and amount must have, as
+    (member id or None, account kind, minutes), sorted; None for a reversal, which
+    mirrors its original instead.
+
+    `entries` are the ones it has: a group exchange does not record its receivers, so
+    their number is read from them (each pays an equal share, the pot the remainder).
+    `timebank check` compares the two, so entries rewritten with the balances still
+    summing to zero are caught.
+    """
+    member, pot, bank = AccountKind.MEMBER.value, AccountKind.COMMUNITY_POT.value, AccountKind.BANK.value
+    if kind == ExchangeKind.EXCHANGE.value:
+        expected = [(provider_member_id, member, amount_minutes), (receiver_member_id, member, -amount_minutes)]
+    elif kind == ExchangeKind.GROUP.value:
+        receivers = [e for e in entries if e[1] == member and e[0] != provider_member_id]
+        share, remainder = divmod(amount_minutes, max(len(receivers), 1))
+        expected = [(provider_member_id, member, amount_minutes)]
+        expected += [(e[0], member, -share) for e in receivers]
+        expected += [(None, pot, -remainder)] if remainder else []
+    elif kind == ExchangeKind.GRANT.value:
+        # Welcome hours come from the bank's account, others from the community pot.
+        source = next((e[1] for e in entries if e[1] in (bank, pot)), bank)
+        expected = [(receiver_member_id, member, amount_minutes), (None, source, -amount_minutes)]
+    elif kind == ExchangeKind.DONATION.value:
+        expected = [(provider_member_id, member, -amount_minutes), (None, pot, amount_minutes)]
+    else:
+        return None
+    return sorted(expected, key=entry_order)
+
+
+def entry_order(entry: tuple[int | None, str, int]) -> tuple:
+    """The order `expected_entries` gives: members by id, then the bank's own accounts."""
+    member_id, account_kind, minutes = entry
+    return (member_id is None, member_id or 0, account_kind, minutes)
 
 def require_reason(reason: str | None, what: str) -> str:
     text = (reason or "").strip()

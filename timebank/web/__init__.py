@@ -88,7 +88,13 @@ def _instance_secret(instance: Path) -> str:
     """A secret key kept in the instance folder, made once, so restarts keep sessions."""
     instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    try:
+        # Created 0600 in one step: written first and narrowed after, the key would be
+        # readable by everyone for a moment.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_urlsafe(48))
     return path.read_text().strip()

@@ -7,18 +7,9 @@ from collections.abc import Iterable
 
 from flask import Response
 
+from timebank.domain.spreadsheets import spreadsheet_safe
+
 __all__ = ["spreadsheet_safe", "csv_response"]
-
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """The value as a spreadsheet will show it, never run: text that would start a
-    formula is quoted with a leading apostrophe. Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_response(rows: Iterable[Iterable], filename: str) -> Response:
