@@ -18,6 +18,7 @@ POLICY: dict[str, frozenset[str]] = {
     "auth.forgot_password": ANYONE,
     "auth.reset_password": ANYONE,
     "auth.home": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
     # member pages (timebank/web/member/routes.py)
     "member.home": MEMBER,
     "member.ask": MEMBER,
