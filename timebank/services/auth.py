@@ -31,7 +31,7 @@ from timebank.domain.errors import (
     UnknownMember,
 )
 from timebank.domain.passwords import check_password_rules
-from timebank.domain.roles import ROLES, check_may_issue_reset
+from timebank.domain.roles import ROLES, STAFF_ROLES, check_may_issue_reset
 from timebank.services.members import clean_email
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -46,6 +46,8 @@ __all__ = [
     "end_session",
     "set_user_active",
     "set_member_sign_in_active",
+    "set_sign_in_active_by_operator",
+    "add_staff_sign_in",
     "user_for_member",
     "ResetLink",
     "issue_reset_link",
@@ -115,6 +117,35 @@ def create_user(
     member_id: int | None = None,
 ) -> UserView:
     """A sign-in for a coordinator, a social worker, or a member (linked to their record)."""
+    email, name = _check_new_user(email, name, password, role, member_id)
+    password_hash = _hasher(database).hash(password)
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        user = _new_user(uow.session, bank, email, name, password_hash, role, member_id)
+        view = _view(user, bank)
+        uow.commit()
+    return view
+
+
+def add_staff_sign_in(database: Database, bank_slug: str, *, email: str, name: str, role: str) -> ResetLink:
+    """A coordinator's or social worker's sign-in, made by the operator (`timebank user
+    add`): its password is random and unknown to anyone, so it is first chosen through the
+    reset link returned, for the operator to hand on."""
+    if role not in STAFF_ROLES:
+        raise InvalidInput(f"A staff sign-in is one of {', '.join(STAFF_ROLES)}.")
+    unknown_password = secrets.token_urlsafe(32)
+    email, name = _check_new_user(email, name, unknown_password, role, None)
+    password_hash = _hasher(database).hash(unknown_password)
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        user = _new_user(uow.session, bank, email, name, password_hash, role, None)
+        link = _new_reset_link(uow.session, user, bank)
+        uow.commit()
+    return link
+
+
+def _check_new_user(email, name, password, role, member_id) -> tuple[str, str]:
+    """The cleaned email and name of a new sign-in, once every rule holds."""
     if role not in ROLES:
         raise InvalidInput(f"A role is one of {', '.join(ROLES)}.")
     email = clean_email(email)
@@ -126,23 +157,21 @@ def create_user(
     if role == "member" and member_id is None:
         raise UnknownMember("A member's sign-in must belong to a member.")
     check_password_rules(password, email=email, name=name)
-    password_hash = _hasher(database).hash(password)
-    with UnitOfWork(database) as uow:
-        session = uow.session
-        bank = bank_row(session, bank_slug)
-        if member_id is not None:
-            member_row(session, bank.id, member_id)
-        if session.scalars(select(User.id).where(User.email == email)).first():
-            # Sign-ins are unique across every bank: neutral words, so another bank's
-            # staff cannot learn who signs in where (the refusal itself cannot be avoided).
-            raise EmailTaken(f"{email} cannot be used for a sign-in here. Use another email address.")
-        user = User(bank_id=bank.id, email=email, name=name, password_hash=password_hash,
-                    role=role, member_id=member_id, active=True)
-        session.add(user)
-        session.flush()
-        view = _view(user, bank)
-        uow.commit()
-    return view
+    return email, name
+
+
+def _new_user(session, bank: Bank, email, name, password_hash, role, member_id) -> User:
+    if member_id is not None:
+        member_row(session, bank.id, member_id)
+    if session.scalars(select(User.id).where(User.email == email)).first():
+        # Sign-ins are unique across every bank: neutral words, so another bank's
+        # staff cannot learn who signs in where (the refusal itself cannot be avoided).
+        raise EmailTaken(f"{email} cannot be used for a sign-in here. Use another email address.")
+    user = User(bank_id=bank.id, email=email, name=name, password_hash=password_hash,
+                role=role, member_id=member_id, active=True)
+    session.add(user)
+    session.flush()
+    return user
 
 
 def authenticate(database: Database, email: str, password: str) -> UserView:
@@ -261,6 +290,13 @@ def set_member_sign_in_active(database: Database, bank_slug: str, member_id: int
     when the member is not this bank's or has no sign-in."""
     return _set_active(database, bank_slug, User.member_id == member_id, active,
                        UnknownMember(f"Member {member_id} of this bank has no sign-in."))
+
+
+def set_sign_in_active_by_operator(database: Database, bank_slug: str, email: str, active: bool) -> UserView:
+    """Enable or disable any sign-in of the bank by its email (`timebank user
+    disable|enable`), as `set_user_active` does."""
+    return _set_active(database, bank_slug, User.email == clean_email(email), active,
+                       NotFound("There is no such sign-in in this bank."))
 
 
 def _set_active(database: Database, bank_slug: str, which, active: bool, missing: Exception) -> UserView:
