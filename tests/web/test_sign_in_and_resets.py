@@ -289,3 +289,26 @@ def test_changing_a_password_needs_the_current_one(world, web_database, signed_i
 def test_a_changed_password_follows_the_password_rules(world, signed_in):
     response = _change(signed_in(world.ann), PASSWORD, "password123")
     assert response.status_code == 400 and "first that people try" in response.text
+
+
+# M-5: the coordinator's minimal page for a member's link (the full page comes later)
+
+
+def test_a_coordinator_is_shown_a_members_reset_link_once_issued(app, world, signed_in):
+    coordinator = signed_in(world.coordinator)
+    token = csrf_from(coordinator.get(f"/coordinator/members/{world.ann.member_id}").text)
+    response = coordinator.post(f"/coordinator/members/{world.ann.member_id}/reset-link",
+                                data={"csrf_token": token})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    link = re.search(r"http://localhost/reset/([\w-]+)", response.text)
+    assert link and "Ann" in response.text
+    assert _use_link(app, link.group(1)).status_code == 302
+
+
+@pytest.mark.parametrize("member", ["other_member", "dot_without_sign_in"])
+def test_a_coordinator_gets_no_reset_link_for_a_member_without_a_sign_in_in_their_bank(world, signed_in, member):
+    member_id = world.dot_member_id if member == "dot_without_sign_in" else world.other_member.member_id
+    coordinator = signed_in(world.coordinator)
+    token = csrf_from(coordinator.get("/coordinator/").text)
+    response = coordinator.post(f"/coordinator/members/{member_id}/reset-link", data={"csrf_token": token})
+    assert response.status_code == 404 and "/reset/" not in response.text

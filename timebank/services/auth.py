@@ -51,6 +51,7 @@ __all__ = [
     "user_for_member",
     "ResetLink",
     "issue_reset_link",
+    "issue_member_reset_link",
     "issue_reset_link_by_operator",
     "reset_password",
     "change_password",
@@ -342,10 +343,20 @@ def issue_reset_link(database: Database, bank_slug: str, *, issued_by: int, user
     The link is returned to be shown to the issuer, and never written to a log.
     Raises NotFound when either sign-in is not the bank's, Forbidden when the issuer may not.
     """
+    return _issue(database, bank_slug, issued_by, User.id == user_id)
+
+
+def issue_member_reset_link(database: Database, bank_slug: str, *, issued_by: int, member_id: int) -> ResetLink:
+    """`issue_reset_link` for the sign-in of the bank's member member_id (NotFound when the
+    member has none, or is another bank's)."""
+    return _issue(database, bank_slug, issued_by, User.member_id == member_id)
+
+
+def _issue(database: Database, bank_slug: str, issued_by: int, which) -> ResetLink:
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
         issuer = _user_of_bank(uow.session, bank.id, User.id == issued_by)
-        holder = _user_of_bank(uow.session, bank.id, User.id == user_id)
+        holder = _user_of_bank(uow.session, bank.id, which)
         check_may_issue_reset(issuer.role, holder.role)
         link = _new_reset_link(uow.session, holder, bank)
         uow.commit()

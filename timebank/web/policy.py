@@ -39,6 +39,7 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.new_member": COORDINATOR,
     "coordinator.member": COORDINATOR,
     "coordinator.member_status": COORDINATOR,
+    "coordinator.member_reset_link": COORDINATOR,
     "coordinator.member_safeguarding": COORDINATOR,
     "coordinator.grant": COORDINATOR,
     "coordinator.member_limits": COORDINATOR,
