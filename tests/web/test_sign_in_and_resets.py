@@ -312,3 +312,11 @@ def test_a_coordinator_gets_no_reset_link_for_a_member_without_a_sign_in_in_thei
     token = csrf_from(coordinator.get("/coordinator/").text)
     response = coordinator.post(f"/coordinator/members/{member_id}/reset-link", data={"csrf_token": token})
     assert response.status_code == 404 and "/reset/" not in response.text
+
+
+def test_a_long_password_is_judged_by_its_beginning_without_error():
+    from timebank.domain.passwords import MAX_PASSWORD_LENGTH, check_password_rules
+
+    check_password_rules(("purple kettle on the stair " * 10)[:MAX_PASSWORD_LENGTH])
+    with pytest.raises(WeakPassword):
+        check_password_rules("password" * 32)

@@ -21,8 +21,9 @@ MAX_PASSWORD_LENGTH = 256
 # keyboard patterns) and the person's own email and name. Below this score (0 to 4) a
 # password falls to an attacker's first 10^8 guesses.
 MIN_STRENGTH_SCORE = 3
-# zxcvbn's time grows with the length; what matters of a long password is its beginning.
-STRENGTH_CHECKED_CHARACTERS = 100
+# zxcvbn's time grows with the length, so it refuses more than 72 characters (its own
+# guard); what matters of a long password is its beginning.
+STRENGTH_CHECKED_CHARACTERS = 72
 
 def check_password_rules(password: str, *, email: str | None = None, name: str | None = None) -> None:
     """Raise WeakPassword with a reason a member can act on."""
