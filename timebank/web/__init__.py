@@ -38,11 +38,15 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("TIMEBANK_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("TIMEBANK_SESSION_IDLE_MINUTES", "30")),
+        SESSION_MAX_HOURS=12,  # however active, a session ends this long after signing in
         RATELIMIT_STORAGE_URI=os.environ.get("TIMEBANK_RATELIMIT_STORAGE", "memory://"),
         # "fast" only for tests and throwaway demonstrations (timebank.domain.passwords).
         PASSWORD_HASHING="standard",
         RATELIMIT_HEADERS_ENABLED=False,
-        SIGN_IN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
+        # Refused sign-ins only. Per account and address together, in steps, so each
+        # further guess waits longer (a minute, then an hour, then a day); per address
+        # across every account, so one address cannot try many accounts.
+        SIGN_IN_LIMIT_PER_ACCOUNT="5 per minute; 10 per hour; 20 per day",
         SIGN_IN_LIMIT_PER_ADDRESS="50 per 15 minutes",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # CSV uploads of hours are small

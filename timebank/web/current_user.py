@@ -42,5 +42,6 @@ class SignedIn(UserMixin):
 
 @login_manager.user_loader
 def load_user(token: str) -> SignedIn | None:
-    user = auth.session_user(database(), token, idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    user = auth.session_user(database(), token, idle_minutes=current_app.config["SESSION_IDLE_MINUTES"],
+                             max_hours=current_app.config["SESSION_MAX_HOURS"])
     return SignedIn(user, token) if user else None

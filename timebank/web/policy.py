@@ -18,6 +18,7 @@ POLICY: dict[str, frozenset[str]] = {
     "auth.forgot_password": ANYONE,
     "auth.reset_password": ANYONE,
     "auth.home": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
     # member pages (timebank/web/member/routes.py)
     "member.home": MEMBER,
     "member.ask": MEMBER,
@@ -38,6 +39,7 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.new_member": COORDINATOR,
     "coordinator.member": COORDINATOR,
     "coordinator.member_status": COORDINATOR,
+    "coordinator.member_reset_link": COORDINATOR,
     "coordinator.member_safeguarding": COORDINATOR,
     "coordinator.grant": COORDINATOR,
     "coordinator.member_limits": COORDINATOR,

@@ -21,3 +21,8 @@ class ResetPasswordForm(FlaskForm):
     confirm = PasswordField("New password again", validators=[
         DataRequired("Enter the new password again"),
         EqualTo("password", "The two passwords are not the same")])
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField("Current password", validators=[
+        DataRequired("Enter your current password"), Length(max=256)])

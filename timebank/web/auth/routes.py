@@ -1,15 +1,16 @@
-"""Signing in and out, and resetting a forgotten password."""
+"""Signing in and out, changing one's password, and using a reset link."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from timebank.domain.errors import ResetTokenInvalid, SignInRefused, WeakPassword
 from timebank.services import auth
 from timebank.web.auth import blueprint
-from timebank.web.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm
+from timebank.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from timebank.web.current_user import SignedIn
 from timebank.web.extensions import database, limiter
 
@@ -17,8 +18,23 @@ HOME_BY_ROLE = {"member": "member.home", "coordinator": "coordinator.home",
                 "social_worker": "social.home"}
 
 
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
+# Said to everyone who asks, whatever the address: nothing is looked up, so neither the
+# words nor the work done tell which addresses have a sign-in. Reset links are issued by
+# a coordinator (members) or the operator (staff); email comes later.
+ASK_YOUR_COORDINATOR = ("Ask your coordinator for a reset link: they can give you one "
+                        "that works once, for an hour.")
+
+
+def _account_and_address_key() -> str:
+    """Failures are counted per account and address together, so a stranger guessing from
+    elsewhere cannot lock the owner out."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"account:{email}|address:{get_remote_address()}"
+
+
+def _refused(response) -> bool:
+    """Only refused attempts count towards the limits, never a sign-in that worked."""
+    return response.status_code >= 400
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -37,9 +53,9 @@ def home():
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_and_address_key,
+               methods=["POST"], deduct_when=_refused)
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_refused)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -72,9 +88,7 @@ def sign_out():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        auth.request_password_reset(database(), form.email.data)
-        # The same answer whether or not the address has a sign-in.
-        flash("If that address has a sign-in, your coordinator can now give you a reset link.", "success")
+        flash(ASK_YOUR_COORDINATOR, "info")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form), (200 if not form.errors else 400)
 
@@ -94,3 +108,20 @@ def reset_password(token: str):
             return redirect(url_for("auth.sign_in"))
     status = 200 if not form.errors and not form.form_errors else 400
     return render_template("auth/reset_password.html", form=form), status
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth.change_password(database(), current_user.user.id, current_user.token,
+                                 form.current.data, form.password.data)
+        except SignInRefused as error:
+            form.current.errors = list(form.current.errors) + [error.message]
+        except WeakPassword as error:
+            form.password.errors = list(form.password.errors) + [error.message]
+        else:
+            flash("Your password has been changed. You are signed out everywhere else.", "success")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/change_password.html", form=form), (200 if not form.errors else 400)
