@@ -38,7 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("TIMEBANK_SECURE_COOKIES") == "1",
         SESSION_IDLE_MINUTES=int(os.environ.get("TIMEBANK_SESSION_IDLE_MINUTES", "30")),
-        SESSION_MAX_HOURS=12,  # however active, a session ends this long after signing in
+        # However active, a session ends this long after signing in.
+        SESSION_MAX_HOURS=int(os.environ.get("TIMEBANK_SESSION_MAX_HOURS", "12")),
         RATELIMIT_STORAGE_URI=os.environ.get("TIMEBANK_RATELIMIT_STORAGE", "memory://"),
         # "fast" only for tests and throwaway demonstrations (timebank.domain.passwords).
         PASSWORD_HASHING="standard",
