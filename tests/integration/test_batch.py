@@ -60,3 +60,29 @@ def test_a_malformed_file_is_refused(database, people, text, words):
     with pytest.raises(BatchRefused) as caught:
         log_exchanges_from_csv(database, bank.slug, text, recorded_by="t")
     assert words in caught.value.problems[0][1]
+
+
+@pytest.mark.parametrize("text, line, words", [
+    # a quote never closed swallows the lines after it into one description
+    ('provider,receiver,hours,day,what\n{ann},{bob},0.25,,"open quote\n{ann},{bob},1\n', 2, "close its quote"),
+    ("provider,provider,receiver,hours\n{ann},{ann},{bob},1\n", 1, "named twice"),
+    ("provider,receiver,hours,colour\n{ann},{bob},1,red\n", 1, "Unknown column"),
+    ("provider,receiver,hours\n{ann},{bob},٣\n", 2, "not a number"),  # Arabic-Indic 3
+    ("provider,receiver,hours\n{ann},{bob},１\n", 2, "not a number"),  # full-width 1
+    ("provider,receiver,hours\n{ann},{bob},৪\n", 2, "not a number"),  # Bengali 4, which looks like 8
+    ("provider,receiver,hours\n٣,{bob},1\n", 2, "not a member number"),
+    ("provider,receiver,hours\n²,{bob},1\n", 2, "not a member number"),
+    ("provider,receiver,hours\n{ann},{bob},1\n{ann}," + "9" * 30 + ",1\n", 3, "not a member number"),
+    ("provider,receiver,hours,what\n{ann},{bob},1," + "x" * 140_000 + "\n", 2, "too long"),
+    ("provider,receiver,hours\r{ann},{bob},1\r", 1, "carriage return"),
+    ("provider,receiver,hours,what\n{ann},{bob},1,a\x00b\n", 2, "control character"),
+])
+def test_a_csv_that_does_not_mean_what_it_looks_like_is_refused_by_line_and_nothing_is_written(
+        database, people, ledger_state, text, line, words):
+    bank, (ann, bob, _) = people
+    before = ledger_state(bank)
+    with pytest.raises(BatchRefused) as caught:
+        log_exchanges_from_csv(database, bank.slug, text.format(ann=ann.id, bob=bob.id), recorded_by="t")
+    assert (line, words) in [(n, w) for n, message in caught.value.problems for w in [words] if w in message], \
+        caught.value.problems
+    assert ledger_state(bank) == before

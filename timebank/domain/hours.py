@@ -8,9 +8,9 @@ from timebank.domain.errors import HoursNotPositive, HoursNotWholeMinutes, Inval
 
 __all__ = ["parse_hours", "parse_signed_hours", "format_minutes", "minutes_as_hours"]
 
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_CLOCK = re.compile(r"^([+-]?)(\d+):([0-5]\d)$")
-_UNITS = re.compile(r"^([+-]?)(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$", re.IGNORECASE)
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_CLOCK = re.compile(r"^([+-]?)(\d+):([0-5]\d)$", re.ASCII)
+_UNITS = re.compile(r"^([+-]?)(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$", re.IGNORECASE | re.ASCII)
 
 
 def parse_hours(text: str | int | None) -> int:

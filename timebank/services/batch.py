@@ -37,30 +37,78 @@ class BatchLine:
     description: str | None
 
 
+# The largest id both databases can store; a longer number is no member.
+MAX_MEMBER_NUMBER = 2**31 - 1
+
+
 def _member_number(value: str, column: str) -> int:
     value = (value or "").strip()
-    if not value.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²", "٣" (Arabic-Indic 3) and "১"
+    # (Bengali 1), which a person reads as other numbers or not as numbers at all.
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_MEMBER_NUMBER:
         raise InvalidInput(f"{column}: {value!r} is not a member number.")
     return int(value)
 
 
-def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]]]:
-    """Lines read from CSV text (header first), and the problems of the lines that are not."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+def _header_problem(header: list[str]) -> str | None:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        return [], [(1, f"The first line must name the columns; missing: {', '.join(missing)}.")]
+        return f"The first line must name the columns; missing: {', '.join(missing)}."
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        return [], [(1, f"Unknown column(s): {', '.join(unknown)}. Use: {', '.join(CSV_COLUMNS)}.")]
+        return f"Unknown column(s): {', '.join(unknown)}. Use: {', '.join(CSV_COLUMNS)}."
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        # Only one of them would be read, and nothing would say which.
+        return f"Each column may be named once; named twice: {', '.join(twice)}."
+    return None
+
+
+def _unreadable(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return "A value on this line is too long to be a description of an exchange."
+    if "unexpected end of data" in str(error):
+        return "A quote (\") opened on this line is never closed: close its quote, or remove it."
+    return "This line cannot be read as CSV: check its quotes (\") and commas."
+
+
+def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]]]:
+    """Lines read from CSV text (header first), and the problems of the lines that are not."""
+    text = text.lstrip("\ufeff")
+    if "\r" in text.replace("\r\n", ""):
+        return [], [(1, "The lines of this file end in a lone carriage return (as old \"CSV (Macintosh)\" "
+                         "files do): save it again as \"CSV UTF-8\".")]
+    # strict: a quote that is never closed is an error, not a value running to the end of the file.
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as error:
+        return [], [(1, _unreadable(error))]
+    problem = _header_problem(header)
+    if problem:
+        return [], [(1, problem)]
     reader.fieldnames = header
     lines, problems = [], []
-    for row in reader:
-        number = reader.line_num
+    ended = reader.line_num
+    while True:
+        number = ended + 1  # the line the row starts on
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append((number, _unreadable(error)))
+            break  # the reader cannot say where the next row starts
+        ended = reader.line_num
         if number > MAX_LINES + 1:
             problems.append((number, f"A file can hold at most {MAX_LINES} exchanges."))
             break
+        if ended > number:
+            # A quoted value over several lines is valid CSV, but it is what a quote left
+            # open looks like, and it would swallow the rows after it into one description.
+            problems.append((number, f"A value runs from line {number} to line {ended}: "
+                                     "close its quote (\"), or keep each exchange on one line."))
+            continue
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         if None in row:
