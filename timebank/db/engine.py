@@ -96,6 +96,9 @@ class Database:
         self.url = normalise_url(url) if url else default_database_url()
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
+        # hide_parameters: a failed statement's error (and so every traceback in the
+        # server log) shows the SQL but never its values, which can be an assessment's
+        # words, a person's name or an address.
         if self.dialect == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:":
@@ -104,7 +107,7 @@ class Database:
             # its own lock (BEGIN IMMEDIATE), so sharing a connection object is never
             # needed and check_same_thread only gets in the way of the pool.
             self.engine = create_engine(
-                self.url, echo=echo, connect_args={"check_same_thread": False},
+                self.url, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False},
                 poolclass=NullPool if database in ("", ":memory:") else None,
             )
             _configure_sqlite(self.engine)
@@ -113,7 +116,7 @@ class Database:
             # No pre-ping (a round trip on every unit of work): connections are recycled
             # instead, and a dropped one fails a single request, which is retried by the user.
             self.engine = create_engine(
-                self.url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=20
+                self.url, echo=echo, hide_parameters=True, pool_recycle=1800, pool_size=10, max_overflow=20
             )
             readonly = self.engine.execution_options(
                 isolation_level="REPEATABLE READ", **{_READONLY: True}

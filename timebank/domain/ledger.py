@@ -40,6 +40,7 @@ from timebank.domain.text import clean_text
 
 __all__ = [
     "MAX_EXCHANGE_MINUTES",
+    "MAX_LIMIT_MINUTES",
     "MAX_DESCRIPTION_CHARS",
     "DEFAULT_FLOOR_MINUTES",
     "DEFAULT_CEILING_MINUTES",
@@ -70,6 +71,9 @@ __all__ = [
 
 #: One exchange records at most a day of help: more is almost always a typing slip.
 MAX_EXCHANGE_MINUTES = 24 * 60
+# Far beyond any time bank's limits (a lifetime of full-time work is about 80,000 hours),
+# and far inside what both databases' integer columns can hold.
+MAX_LIMIT_MINUTES = 100_000 * 60
 MAX_DESCRIPTION_CHARS = 2000
 DEFAULT_FLOOR_MINUTES = -10 * 60
 DEFAULT_CEILING_MINUTES = 100 * 60
@@ -119,6 +123,10 @@ def entries_key(member_id: int | None, account_kind: str) -> str:
 
 
 def check_limits_are_sane(floor_minutes: int | None, ceiling_minutes: int | None) -> None:
+    for minutes in (floor_minutes, ceiling_minutes):
+        if minutes is not None and abs(minutes) > MAX_LIMIT_MINUTES:
+            raise InvalidLimits(
+                f"A balance limit can be at most {MAX_LIMIT_MINUTES // 60:,} hours either side of zero.")
     if floor_minutes is not None and floor_minutes > 0:
         raise InvalidLimits("The lowest balance allowed must be zero or below.")
     if ceiling_minutes is not None and ceiling_minutes < 0:

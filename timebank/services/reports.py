@@ -59,6 +59,10 @@ __all__ = [
 
 ACTIVE_DAYS = 90  # a member is active with posted help in the 90 days up to the last day
 MAX_PERIOD_DAYS = 3660  # ten years: a chart of more months than that says nothing
+# No help was given before the ledger's first possible day (check_day), and months are
+# counted past the last day: near year 1 or 9999 the calendar (and PostgreSQL) runs out.
+FIRST_REPORT_DAY = dt.date(1970, 1, 1)
+LAST_REPORT_DAY = dt.date(2999, 12, 31)
 NO_CATEGORY = "No category"
 TOP_CONNECTED = 5
 HELP_KINDS = (ExchangeKind.EXCHANGE.value, ExchangeKind.GROUP.value)
@@ -98,6 +102,9 @@ def make_period(start: dt.date, end: dt.date) -> Period:
         raise InvalidInput("A report needs a first and a last day.")
     if start > end:
         raise InvalidInput("The first day must be on or before the last day.")
+    if start < FIRST_REPORT_DAY or end > LAST_REPORT_DAY:
+        raise InvalidInput(f"A report covers days from {FIRST_REPORT_DAY.isoformat()} "
+                           f"to {LAST_REPORT_DAY.isoformat()}.")
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         raise InvalidInput("A report can cover at most ten years.")
     return Period(start, end)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
+from timebank.domain.text import refuse_control_characters
 
 __all__ = ["UnitOfWork", "JoinedDatabase"]
 
@@ -19,6 +20,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.database.session(readonly=self.readonly)
+        event.listen(self.session, "before_flush", _refuse_control_characters)
         self.session.begin()
         self._committed = False
         return self
@@ -46,6 +48,35 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+
+
+def _texts(value):
+    """Every string in a column's value, inside JSON (lists and objects) too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def _refuse_control_characters(session: Session, flush_context, instances) -> None:
+    """No row is written with a control character in its text, whoever called the service.
+
+    The services' own checks name the field; this is the one place that covers every
+    column, so a text a service forgot to check is still refused (PostgreSQL would fail
+    on a NUL byte with a server error, SQLite would store it) and nothing is written.
+    """
+    for row in (*session.new, *session.dirty):
+        state = inspect(row)
+        for attribute in state.mapper.column_attrs:
+            # Only what this unit of work writes: text stored before is not its to refuse.
+            for value in state.attrs[attribute.key].history.added:
+                for text in _texts(value):
+                    refuse_control_characters(text, "the text")
 
 
 class JoinedDatabase:

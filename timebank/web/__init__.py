@@ -15,8 +15,18 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 __all__ = ["create_app"]
+
+
+class RowIdConverter(IntegerConverter):
+    """An id in a URL: 1 up to the largest id both databases can store."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -64,6 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # Every <int:...> in a URL is a row's id: one no database column can hold is no row
+    # (404), rather than an overflow in the driver (SQLite's ids are 64 bits, PostgreSQL's 32).
+    app.url_map.converters["int"] = RowIdConverter
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(member_blueprint)
     app.register_blueprint(coordinator_blueprint)

@@ -10,11 +10,12 @@ import datetime as dt
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, StringField
+from wtforms import FieldList, FormField, HiddenField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from timebank.domain.errors import InvalidHours
+from timebank.domain.errors import InvalidHours, InvalidInput
 from timebank.domain.hours import parse_hours, parse_signed_hours
+from timebank.domain.text import refuse_control_characters
 
 __all__ = [
     "EXPIRED",
@@ -24,6 +25,7 @@ __all__ = [
     "HoursField",
     "SignedHoursField",
     "DayField",
+    "TimebankForm",
     "RecordingForm",
 ]
 
@@ -93,7 +95,43 @@ class DayField(StringField):
             ) from None
 
 
-class RecordingForm(FlaskForm):
+def _typed_fields(fields):
+    """Every field a person fills in, inside rows (FieldList) and sub-forms (FormField) too."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _typed_fields(field.entries)
+        elif isinstance(field, FormField):
+            yield from _typed_fields(field.form)
+        else:
+            yield field
+
+
+class TimebankForm(FlaskForm):
+    """The form every page's form is made from: no field may carry a control character.
+
+    Checked once here, for every field of every form (sign-in included), rather than by a
+    validator on each field that a new field could forget: a NUL byte cannot be stored by
+    PostgreSQL, and the other control characters hide or rewrite text. The services
+    refuse them too (`timebank.domain.text`); this puts the refusal beside the field.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        # As an error of reading the field (process_errors), it survives each field's own
+        # validation and reaches rows inside FieldLists like any other error.
+        for field in _typed_fields(self):
+            values = field.data if isinstance(field.data, list) else [field.data]
+            for value in values:
+                try:
+                    if isinstance(value, str):
+                        refuse_control_characters(value, "this field")
+                except InvalidInput as error:
+                    if error.message not in field.process_errors:
+                        field.process_errors.append(error.message)
+                    break
+        return super().validate(extra_validators)
+
+
+class RecordingForm(TimebankForm):
     """A form that records something: its hidden key makes a double click, or going back
     and sending it again, record it once.
 

@@ -1,21 +1,22 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from timebank.web.forms import TimebankForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(TimebankForm):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
                                                     Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password"),
                                                      Length(max=256)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(TimebankForm):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
                                                     Length(max=320)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(TimebankForm):
     password = PasswordField("New password", validators=[
         DataRequired("Enter a new password"), Length(max=256)])
     confirm = PasswordField("New password again", validators=[

@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from timebank.domain.errors import ResetTokenInvalid, SignInRefused, WeakPassword
+from timebank.domain.text import control_character_in
 from timebank.services import auth
 from timebank.web.auth import blueprint
 from timebank.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
@@ -38,8 +39,9 @@ def _refused(response) -> bool:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an address elsewhere (an open redirect)."""
-    if not target:
+    """Only a path on this site: never an address elsewhere (an open redirect), and never
+    one with a control character (CR LF would try to start a header of its own)."""
+    if not target or control_character_in(target, line_breaks=False):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

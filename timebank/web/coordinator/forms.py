@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -26,7 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from timebank.domain.errors import InvalidHours, WeakPassword
 from timebank.domain.hours import parse_hours
 from timebank.domain.passwords import check_password_rules
-from timebank.web.forms import DayField, HoursField, RecordingForm, SignedHoursField
+from timebank.web.forms import DayField, HoursField, RecordingForm, SignedHoursField, TimebankForm
 
 
 def _member_number(value) -> int | None:
@@ -150,11 +149,11 @@ class NewMemberForm(RecordingForm):
             raise ValidationError(error.message) from None
 
 
-class StatusForm(FlaskForm):
+class StatusForm(TimebankForm):
     status = HiddenField(validators=[AnyOf(["active", "suspended", "closed"], message="Choose a status.")])
 
 
-class SafeguardingForm(FlaskForm):
+class SafeguardingForm(TimebankForm):
     checked_on = DayField("Day of the check")
     expires_on = DayField("Day it expires")
 
@@ -165,16 +164,16 @@ class GrantForm(RecordingForm):
                                                Length(max=500)])
 
 
-class MemberLimitsForm(FlaskForm):
+class MemberLimitsForm(TimebankForm):
     floor = SignedHoursField("Hours this member may owe (optional)", validators=[Length(max=20)])
     ceiling = SignedHoursField("Most hours this member may hold (optional)", validators=[Length(max=20)])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(TimebankForm):
     active = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose enable or disable.")])
 
 
-class SettleForm(FlaskForm):
+class SettleForm(TimebankForm):
     choice = StringField(validators=[AnyOf(["confirm", "decline"], message="Choose confirm or decline.")])
 
 
@@ -183,7 +182,7 @@ class ReverseForm(RecordingForm):
         DataRequired("Give a reason for the reversal."), Length(max=500)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(TimebankForm):
     floor = SignedHoursField("Hours a member may owe", validators=[
         InputRequired("Enter how many hours a member may owe (0 for none).")])
     ceiling = SignedHoursField("Most hours a member may hold", validators=[

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from timebank.web.forms import RecordingForm, options
+from timebank.web.forms import RecordingForm, TimebankForm, options
 
 NOT_SURE = ("", "Not sure")
 GAVE_OR_RECEIVED = "Say whether you gave the help or received it"
@@ -54,13 +53,13 @@ class LogForm(RecordingForm):
     description = TextAreaField("What was done?", validators=[Length(max=2000)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(TimebankForm):
     """"I can help" on one request; one form per request, so each has its own prefix."""
 
     message = TextAreaField("A short message (optional)", validators=[Length(max=1000)])
 
 
-class BrowseForm(FlaskForm):
+class BrowseForm(TimebankForm):
     """The filters of the browse page: a GET form, so it changes nothing and needs no token."""
 
     class Meta:

@@ -158,8 +158,10 @@ def _filters() -> dict:
 
 def _browse_page(failed: tuple[int, AnswerForm] | None = None):
     db, slug, me = _me()
-    filters = _filters()
     form = BrowseForm(formdata=request.args)
+    # A refused filter (a control character: no category or area has one) filters nothing;
+    # its error is shown beside it.
+    filters = _filters() if form.validate() else {"category": None, "area": None}
     form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
     areas = sorted({m.area for m in members.list_members(db, slug, status="active") if m.area})
     form.area.choices = options([("", "Any area")] + [(a, a) for a in areas])
@@ -176,7 +178,8 @@ def _browse_page(failed: tuple[int, AnswerForm] | None = None):
 
 @blueprint.get("/browse")
 def browse():
-    return _browse_page()
+    refused = not BrowseForm(formdata=request.args).validate()
+    return _browse_page(), (400 if refused else 200)
 
 
 @blueprint.post("/requests/<int:request_id>/answer")

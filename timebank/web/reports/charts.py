@@ -97,6 +97,10 @@ def _figure(width_inches: float, height_inches: float):
 
     matplotlib.use("Agg")  # no display; networkx's drawing imports pyplot
     matplotlib.rcParams["svg.hashsalt"] = "timebank"  # the same figures give the same bytes
+    # Labels are people's names, drawn as typed: "Bits $\foo$ Ltd" is not maths to lay out
+    # (an unknown symbol would fail the chart), and nothing in a label runs TeX.
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width_inches, height_inches))

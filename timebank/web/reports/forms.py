@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, ValidationError
 
-from timebank.web.forms import DayField
+from timebank.web.forms import DayField, TimebankForm
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(TimebankForm):
     """Which days a report covers. Sent by GET, so it records nothing and needs no token."""
 
     class Meta:
@@ -46,7 +45,7 @@ class PoundsField(StringField):
         self.pence = int(amount * 100)
 
 
-class HourlyValueForm(FlaskForm):
+class HourlyValueForm(TimebankForm):
     # Setting a value twice leaves the same value: no idempotency key is needed.
     pounds = PoundsField("What an hour of help is worth, in pounds",
                          validators=[InputRequired("Enter what an hour of help is worth")])
