@@ -5,6 +5,7 @@ the engine never has to ask whether a field was given.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,14 @@ PARTS = ("am", "pm", "eve")
 SLOTS: tuple[str, ...] = tuple(f"{d}-{p}" for d in DAYS for p in PARTS)
 SLOT_INDEX = {s: i for i, s in enumerate(SLOTS)}
 DEFAULT_MAX_KM = 5.0
+#: Bytes in one line at most: a profile is a few kilobytes, so this is generous, and it
+#: keeps one runaway line (a pasted file, a 50 MB text) from taking the machine's memory.
+MAX_LINE_BYTES = 1024 * 1024
+#: Nesting of arrays and objects at most: a profile needs four (needs, a need, its fields).
+MAX_DEPTH = 16
+#: People a capability can help at once, at most: far beyond any helper, and an integer
+#: the engine's arrays can hold.
+MAX_CAPACITY = 1000
 
 
 class ProfileError(ValueError):
@@ -92,12 +101,55 @@ class Profile:
         return (self.area or "").strip().lower()
 
 
+def _shown(value) -> str:
+    """A value for an error message: JSON, cut short so the message stays one short line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = repr(type(value).__name__)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _depth(value) -> int:
+    """How deeply arrays and objects nest in a decoded value (walked without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _not_a_number(word: str):
+    raise ValueError(f"{word} is not a number")
+
+
+def _decode(raw: str, number: int):
+    """One line's JSON, or ProfileError: invalid, nested too deeply, or a number nobody means."""
+    try:
+        obj = json.loads(raw, parse_constant=_not_a_number)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(number, "(json)", f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ProfileError(number, "(json)", f"nested more than {MAX_DEPTH} deep") from None
+    except ValueError as exc:  # NaN, Infinity, or an integer of more than 4300 digits
+        raise ProfileError(number, "(json)", f"not valid JSON: {str(exc).split(';')[0][:80]}") from None
+    if _depth(obj) > MAX_DEPTH:
+        raise ProfileError(number, "(json)", f"nested more than {MAX_DEPTH} deep")
+    return obj
+
+
 def _bool(obj: dict, key: str, default: bool, line: int | None, path: str) -> bool:
     value = obj.get(key, default)
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise ProfileError(line, path + key, f"expected true or false, got {json.dumps(value)}")
+        raise ProfileError(line, path + key, f"expected true or false, got {_shown(value)}")
     return value
 
 
@@ -106,15 +158,19 @@ def _text(obj: dict, key: str, line: int | None, path: str, required: bool = Tru
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value.strip():
-        what = "missing" if value is None else f"expected a non-empty string, got {json.dumps(value)}"
+        what = "missing" if value is None else f"expected a non-empty string, got {_shown(value)}"
         raise ProfileError(line, path + key, what)
     return value
 
 
 def _number(value, line, path) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ProfileError(line, path, f"expected a number, got {json.dumps(value)}")
-    return float(value)
+    try:
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    except OverflowError:  # an int beyond any float: not a distance or a degree
+        number = math.nan
+    if not math.isfinite(number):
+        raise ProfileError(line, path, f"expected a number, got {_shown(value)}")
+    return number
 
 
 def _list(obj: dict, key: str, line: int | None, path: str = "") -> list:
@@ -122,7 +178,7 @@ def _list(obj: dict, key: str, line: int | None, path: str = "") -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ProfileError(line, path + key, f"expected a list, got {json.dumps(value)}")
+        raise ProfileError(line, path + key, f"expected a list, got {_shown(value)}")
     return value
 
 
@@ -144,18 +200,19 @@ def _capability(obj, line: int | None, path: str) -> Capability:
     if status is None:
         status = "doing"
     if status not in ("doing", "could"):
-        raise ProfileError(line, path + ".status", f"expected \"doing\" or \"could\", got {json.dumps(status)}")
+        raise ProfileError(line, path + ".status", f"expected \"doing\" or \"could\", got {_shown(status)}")
     capacity = obj.get("capacity", 1)
     if capacity is None:
         capacity = 1
     if isinstance(capacity, float) and capacity.is_integer():
         capacity = int(capacity)
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-        raise ProfileError(line, path + ".capacity", f"expected a whole number >= 1, got {json.dumps(capacity)}")
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
+        raise ProfileError(line, path + ".capacity",
+                           f"expected a whole number from 1 to {MAX_CAPACITY}, got {_shown(capacity)}")
     max_km = obj.get("max_km", DEFAULT_MAX_KM)
     max_km = DEFAULT_MAX_KM if max_km is None else _number(max_km, line, path + ".max_km")
     if max_km <= 0:
-        raise ProfileError(line, path + ".max_km", f"expected a distance above 0, got {json.dumps(obj['max_km'])}")
+        raise ProfileError(line, path + ".max_km", f"expected a distance above 0, got {_shown(obj['max_km'])}")
     return Capability(
         id=_text(obj, "id", line, path + "."),
         text=_text(obj, "text", line, path + "."),
@@ -179,24 +236,24 @@ def parse_profile(obj, line: int | None = None) -> Profile:
     person = _text(obj, "person", line, "")
     area = obj.get("area")
     if area is not None and not isinstance(area, str):
-        raise ProfileError(line, "area", f"expected a string, got {json.dumps(area)}")
+        raise ProfileError(line, "area", f"expected a string, got {_shown(area)}")
     location = obj.get("location")
     if location is not None:
         if not isinstance(location, list) or len(location) != 2:
-            raise ProfileError(line, "location", f"expected [lat, lon], got {json.dumps(location)}")
+            raise ProfileError(line, "location", f"expected [lat, lon], got {_shown(location)}")
         lat = _number(location[0], line, "location")
         lon = _number(location[1], line, "location")
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-            raise ProfileError(line, "location", f"not a WGS84 [lat, lon] in degrees: {json.dumps(location)}")
+            raise ProfileError(line, "location", f"not a WGS84 [lat, lon] in degrees: {_shown(location)}")
         location = (lat, lon)
     availability = obj.get("availability")
     if availability is not None:
         if not isinstance(availability, list):
-            raise ProfileError(line, "availability", f"expected a list of slots, got {json.dumps(availability)}")
+            raise ProfileError(line, "availability", f"expected a list of slots, got {_shown(availability)}")
         for i, slot in enumerate(availability):
-            if slot not in SLOT_INDEX:
+            if not isinstance(slot, str) or slot not in SLOT_INDEX:
                 raise ProfileError(line, f"availability[{i}]",
-                                   f"unknown slot {json.dumps(slot)} (expected mon..sun with -am, -pm or -eve)")
+                                   f"unknown slot {_shown(slot)} (expected mon..sun with -am, -pm or -eve)")
         availability = tuple(availability)
     needs = tuple(_need(n, line, f"needs[{i}]") for i, n in enumerate(_list(obj, "needs", line)))
     capabilities = tuple(
@@ -224,21 +281,17 @@ def iter_profiles(lines: Iterable[str]) -> Iterator[Profile]:
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ProfileError(number, "(json)", f"not valid JSON: {exc.msg} at column {exc.colno}") from None
-        profile = parse_profile(obj, number)
+        profile = parse_profile(_decode(raw, number), number)
         if profile.person in persons:
-            raise ProfileError(number, "person", f"duplicate person id {json.dumps(profile.person)}")
+            raise ProfileError(number, "person", f"duplicate person id {_shown(profile.person)}")
         persons.add(profile.person)
         for i, need in enumerate(profile.needs):
             if need.id in need_ids:
-                raise ProfileError(number, f"needs[{i}].id", f"duplicate need id {json.dumps(need.id)}")
+                raise ProfileError(number, f"needs[{i}].id", f"duplicate need id {_shown(need.id)}")
             need_ids.add(need.id)
         for i, cap in enumerate(profile.capabilities):
             if cap.id in capability_ids:
-                raise ProfileError(number, f"capabilities[{i}].id", f"duplicate capability id {json.dumps(cap.id)}")
+                raise ProfileError(number, f"capabilities[{i}].id", f"duplicate capability id {_shown(cap.id)}")
             capability_ids.add(cap.id)
         yield profile
 
@@ -250,8 +303,21 @@ def read_profiles(path: str | Path) -> list[Profile]:
         ProfileError: at the first malformed line, naming the line and the field.
         OSError: when the file cannot be read.
     """
-    with open(path, encoding="utf-8") as handle:
+    with open(path, "rb") as handle:
+        return list(iter_profiles(_lines(handle)))
+
+
+def _lines(handle) -> Iterator[str]:
+    """The file's lines as text, each refused when longer than MAX_LINE_BYTES (before more
+    of it is read) or not UTF-8."""
+    for number in itertools.count(1):
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES:
+            raise ProfileError(number, "(line)", f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB: "
+                                                 "a profile is a few kilobytes")
         try:
-            return list(iter_profiles(handle))
+            yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ProfileError(None, "(file)", f"not UTF-8 text: {exc.reason}") from None

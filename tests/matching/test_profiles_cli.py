@@ -76,3 +76,44 @@ def test_wrong_usage_exits_2(tmp_path, write_jsonl, args):
     if args[:1] == ["--top"]:
         args = [str(path), "--out", str(tmp_path / "o.jsonl")] + args
     assert CliRunner().invoke(match_command, args).exit_code == 2
+
+
+def _cap(**fields):
+    return json.dumps({"person": "p9", "capabilities": [{"id": "c9", "text": "x", **fields}]})
+
+
+@pytest.mark.parametrize("line, field", [
+    ('{"person": "p9", "availability": [["mon-am"]]}', "availability[0]"),
+    (_cap(capacity=10**30 - 1), "capabilities[0].capacity"),
+    ('{"person": "p9", "capabilities": [{"id": "c9", "text": "x", "capacity": ' + "9" * 4301 + "}]}", "(json)"),
+    ('{"person": "p9", "capabilities": [{"id": "c9", "text": "x", "capacity": NaN}]}', "(json)"),
+    ('{"person": "p9", "capabilities": [{"id": "c9", "text": "x", "max_km": Infinity}]}', "(json)"),
+    ('{"person": "p9", "location": [1' + "0" * 400 + ', 3]}', "location"),
+    ('{"person": "p9", "area": ' + "[" * 1000 + "]" * 1000 + "}", "(json)"),
+    ('{"person": "p9", "area": ' + "[" * 100_000 + "]" * 100_000 + "}", "(json)"),
+    ('{"person": "p9", "needs": [{"id": "n9", "text": "' + "x" * (1024 * 1024) + '"}]}', "(line)"),
+])
+def test_an_absurd_line_gets_one_line_and_exit_1_never_a_traceback(tmp_path, line, field):
+    good = {"person": "p1", "needs": [{"id": "n1", "text": "walk my dog"}]}
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(good) + "\n\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        read_profiles(path)
+    assert caught.value.line == 3 and caught.value.field == field
+    out = tmp_path / "matches.jsonl"
+    result = CliRunner().invoke(match_command, [str(path), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1 and "line 3" in result.stderr and len(result.stderr) < 300
+    assert not out.exists()
+
+
+def test_out_the_same_file_as_the_profiles_is_refused_before_anything_is_read(tmp_path, write_jsonl):
+    path = write_jsonl([person()])
+    before = path.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(path)
+    for out in (path, link):
+        result = CliRunner().invoke(match_command, [str(path), "--out", str(out)])
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+        assert "same file" in result.stderr
+        assert path.read_bytes() == before

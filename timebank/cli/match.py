@@ -4,6 +4,7 @@ Only parses arguments and calls the matching library: read, match, write.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -27,6 +28,11 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     from matching import ProfileError, match, read_profiles, write_matches
     from matching.taxonomy import CATEGORIES
 
+    if _same_file(profiles_path, out_path):
+        # Checked before reading: writing the matches would replace the profiles.
+        click.echo(f"timebank match: --out {out_path} is the same file as {profiles_path}: "
+                   "choose another file for the matches.", err=True)
+        sys.exit(2)
     try:
         profiles = read_profiles(profiles_path)
     except ProfileError as exc:
@@ -45,3 +51,13 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     except OSError as exc:
         click.echo(f"timebank match: cannot write {out_path}: {exc.strerror}", err=True)
         sys.exit(1)
+
+
+def _same_file(profiles_path: str, out_path: str) -> bool:
+    """Whether OUT names the profiles file, through a symbolic link or another spelling."""
+    if os.path.realpath(profiles_path) == os.path.realpath(out_path):
+        return True
+    try:
+        return os.path.samefile(profiles_path, out_path)  # a hard link too
+    except OSError:  # OUT does not exist yet
+        return False
