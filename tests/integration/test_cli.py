@@ -148,3 +148,28 @@ def test_every_command_has_help(run):
                     "balance", "statement", "check", "match"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("log", "--bank", "leith", "--provider", "99999999999999999999", "--receiver", "1", "--hours", "1"),
+    ("reverse", "--bank", "leith", "99999999999999999999", "--reason", "typo"),
+    ("balance", "--bank", "leith", "99999999999999999999"),
+    ("statement", "--bank", "leith", "2147483648"),
+])
+def test_an_id_no_database_can_hold_is_wrong_usage_in_one_line(run, leith, args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "not in the range" in result.stderr
+
+
+def test_a_balance_limit_no_database_can_hold_is_refused_in_one_line(run, leith):
+    result = run("bank", "add", "porty", "--name", "Porty", "--max-balance", "99999999999999999999")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1 and "at most 100,000 hours" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["garbage://x", "postgresql+psycopg://nobody@127.0.0.1:1/nothing"])
+def test_a_database_that_cannot_be_used_gets_one_line(url):
+    result = cli_runner(url)("check")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("timebank: ")

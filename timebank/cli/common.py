@@ -8,10 +8,15 @@ import sys
 from dataclasses import dataclass, field
 
 import click
+import sqlalchemy.exc
 
 from timebank.domain.errors import TimebankError
 
-__all__ = ["CliContext", "cli_context", "pass_database", "refusals_exit_1", "echo_json", "actor"]
+__all__ = ["CliContext", "cli_context", "pass_database", "refusals_exit_1", "echo_json", "actor", "ROW_ID"]
+
+#: A member's or an exchange's id: one no database column can hold is wrong usage, said in
+#: one line by click, not an overflow in the driver (SQLite's ids are 64 bits, PostgreSQL's 32).
+ROW_ID = click.IntRange(1, 2**31 - 1)
 
 
 @dataclass
@@ -68,6 +73,15 @@ def refusals_exit_1(command):
             return command(*args, **kwargs)
         except TimebankError as error:
             click.echo(f"timebank: {error.message}", err=True)
+            sys.exit(1)
+        except sqlalchemy.exc.ArgumentError:  # NoSuchModuleError too: an unknown scheme
+            # The URL itself is not repeated: it can hold a password.
+            click.echo("timebank: the database URL (--db or TIMEBANK_DATABASE_URL) is not one timebank can "
+                       "open: use sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME.", err=True)
+            sys.exit(1)
+        except sqlalchemy.exc.OperationalError as error:  # unreachable, refused, locked
+            first_line = str(error.orig or error).strip().splitlines()[0][:200]
+            click.echo(f"timebank: the database cannot be used: {first_line}", err=True)
             sys.exit(1)
 
     return wrapper

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from timebank.cli.common import actor, echo_json, pass_database, refusals_exit_1
+from timebank.cli.common import ROW_ID, actor, echo_json, pass_database, refusals_exit_1
 from timebank.domain.hours import format_minutes, parse_hours, parse_signed_hours
 from timebank.domain.spreadsheets import spreadsheet_safe
 
@@ -78,8 +78,8 @@ def member_add(database, bank_slug, name, email, organisation, phone, area, key)
 
 @click.command()
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
-@click.option("--provider", type=int, required=True, metavar="ID", help="The member who helped.")
-@click.option("--receiver", type=int, required=True, metavar="ID", help="The member who was helped.")
+@click.option("--provider", type=ROW_ID, required=True, metavar="ID", help="The member who helped.")
+@click.option("--receiver", type=ROW_ID, required=True, metavar="ID", help="The member who was helped.")
 @click.option("--hours", required=True, metavar="H", help="1.5, 1h30m or 1:30.")
 @click.option("--what", default=None, metavar="TEXT", help="What was done.")
 @click.option("--category", default=None, metavar="C", help="A service category of the bank.")
@@ -98,9 +98,9 @@ def log(database, bank_slug, provider, receiver, hours, what, category, given_on
 
 @click.command("log-group")
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
-@click.option("--provider", type=int, required=True, metavar="ID")
+@click.option("--provider", type=ROW_ID, required=True, metavar="ID")
 @click.option("--hours", required=True, metavar="H")
-@click.option("--receiver", "receivers", type=int, multiple=True, required=True, metavar="ID",
+@click.option("--receiver", "receivers", type=ROW_ID, multiple=True, required=True, metavar="ID",
               help="Repeat for each receiver.")
 @click.option("--what", default=None, metavar="TEXT")
 @click.option("--category", default=None, metavar="C")
@@ -120,7 +120,7 @@ def log_group(database, bank_slug, provider, hours, receivers, what, category, g
 
 @click.command()
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
-@click.option("--member", "member_id", type=int, required=True, metavar="ID")
+@click.option("--member", "member_id", type=ROW_ID, required=True, metavar="ID")
 @click.option("--hours", required=True, metavar="H")
 @click.option("--reason", required=True, metavar="TEXT")
 @click.option("--from-pot", is_flag=True, help="From the community pot instead of the bank's account.")
@@ -138,7 +138,7 @@ def grant(database, bank_slug, member_id, hours, reason, from_pot, key) -> None:
 
 @click.command()
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
-@click.option("--member", "member_id", type=int, required=True, metavar="ID")
+@click.option("--member", "member_id", type=ROW_ID, required=True, metavar="ID")
 @click.option("--hours", required=True, metavar="H")
 @click.option("--key", default=None, metavar="KEY")
 @pass_database
@@ -152,7 +152,7 @@ def donate(database, bank_slug, member_id, hours, key) -> None:
 
 
 @click.command()
-@click.argument("exchange_id", type=int)
+@click.argument("exchange_id", type=ROW_ID)
 @click.option("--reason", required=True, metavar="TEXT")
 @click.option("--bank", "bank_slug", default=None, metavar="SLUG", help="Refuse if the exchange is of another bank.")
 @click.option("--key", default=None, metavar="KEY")
@@ -168,7 +168,7 @@ def reverse(database, exchange_id, reason, bank_slug, key) -> None:
 
 @click.command()
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
-@click.argument("member_id", type=int, required=False)
+@click.argument("member_id", type=ROW_ID, required=False)
 @click.option("--json", "as_json", is_flag=True)
 @pass_database
 def balance(database, bank_slug, member_id, as_json) -> None:
@@ -186,7 +186,7 @@ def balance(database, bank_slug, member_id, as_json) -> None:
 
 @click.command()
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
-@click.argument("member_id", type=int)
+@click.argument("member_id", type=ROW_ID)
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_database
