@@ -76,6 +76,8 @@ def test_a_malformed_file_is_refused(database, people, text, words):
     ("provider,receiver,hours,what\n{ann},{bob},1," + "x" * 140_000 + "\n", 2, "too long"),
     ("provider,receiver,hours\r{ann},{bob},1\r", 1, "carriage return"),
     ("provider,receiver,hours,what\n{ann},{bob},1,a\x00b\n", 2, "control character"),
+    ("provider,receiver,hours,category\n{ann},{bob},1,a\x00b\n", 2, "from the category column"),
+    ("provider,receiver,hours,day\n{ann},{bob},1,2026-01-01\x00\n", 2, "from the day column"),
 ])
 def test_a_csv_that_does_not_mean_what_it_looks_like_is_refused_by_line_and_nothing_is_written(
         database, people, ledger_state, text, line, words):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from timebank.db.engine import Database
 from timebank.domain.errors import BatchRefused, InvalidInput, TimebankError
 from timebank.domain.hours import parse_hours
+from timebank.domain.text import refuse_control_characters
 from timebank.services.ledger.exchanges import exchange_attempt
 from timebank.services.ledger.posting import lock_accounts
 from timebank.services.rows import bank_row
@@ -115,6 +116,10 @@ def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]
             problems.append((number, "This line has more values than there are columns."))
             continue
         try:
+            for column, value in row.items():
+                # Every column, not only the text: a NUL in a category or a day would reach a
+                # query, which PostgreSQL fails on.
+                refuse_control_characters(value or "", f"the {column} column")
             lines.append(BatchLine(
                 line=number,
                 provider_id=_member_number(row["provider"], "provider"),
