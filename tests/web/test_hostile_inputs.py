@@ -64,6 +64,9 @@ def _hostile_inputs():
         (None, "POST", "/sign-in", {"email": "a\x00@b.org", "password": "x"}),
         (None, "POST", "/forgot-password", {"email": "a\x00@b.org"}),
         ("member", "GET", "/member/browse?category=a%00b", None),
+        ("coordinator", "GET", "/coordinator/members?status=a%00b", None),
+        ("coordinator", "GET", "/coordinator/log?day=a%00b&category=a%00b", None),
+        ("coordinator", "GET", "/coordinator/reports/network.csv?table=a%00b", None),
         # L-8: ids too big for either database
         *[(who, method, path.replace("<id>", big), _key() if method == "POST" else None)
           for big in (BIG, PG_BIG) for who, method, path in [
@@ -126,9 +129,8 @@ def test_the_reviews_hostile_inputs_get_no_server_error(app, world, who, method,
             body, filename = form["file"]
             form["file"] = (io.BytesIO(body.getvalue().decode().format(**ids).encode()), filename)
     response = client.open(path, method=method, data=form)
-    assert response.status_code in (302, 400, 404), response.status_code
-    assert response.status_code < 500
-    if response.status_code == 302:  # only the browse filters and the like may go on
+    assert response.status_code in (200, 302, 400, 404), response.status_code
+    if response.status_code in (200, 302):  # only a page's filters may be ignored, nothing recorded
         assert method == "GET", response.headers.get("Location")
 
 
