@@ -142,13 +142,21 @@ def _seen_by_member(session: Session, owner_id: int, introduction: Introduction 
     return member_id in introduced
 
 
+def _in_bank(session: Session, model, bank: Bank, row_id: int, *, lock: bool = False):
+    """The row of `model` with this id in this bank, or None; locked for the rest of the
+    unit of work when asked."""
+    query = select(model).where(model.id == row_id, model.bank_id == bank.id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
 def request_row(session: Session, bank: Bank, request_id: int, *, seen_by: int | None = None) -> HelpRequest:
     """The request for help with this id in this bank, or UnknownRequest.
 
     With `seen_by` (a member's id), a request that member may not see is unknown too.
     """
-    request = session.scalars(select(HelpRequest).where(
-        HelpRequest.id == request_id, HelpRequest.bank_id == bank.id)).one_or_none()
+    request = _in_bank(session, HelpRequest, bank, request_id)
     if request is not None and seen_by is not None:
         introduction = session.scalars(select(Introduction).where(
             Introduction.help_request_id == request.id)).first()
@@ -164,7 +172,7 @@ def offer_row(session: Session, bank: Bank, offer_id: int, *, seen_by: int | Non
 
     With `seen_by` (a member's id), an offer that member may not see is unknown too.
     """
-    offer = session.scalars(select(Offer).where(Offer.id == offer_id, Offer.bank_id == bank.id)).one_or_none()
+    offer = _in_bank(session, Offer, bank, offer_id)
     if offer is not None and seen_by is not None:
         introduction = session.scalars(select(Introduction).where(
             Introduction.offer_id == offer.id)).first()
@@ -177,10 +185,7 @@ def offer_row(session: Session, bank: Bank, offer_id: int, *, seen_by: int | Non
 
 def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bool = False) -> Assessment:
     """The assessment with this id in this bank, or UnknownAssessment."""
-    query = select(Assessment).where(Assessment.id == assessment_id, Assessment.bank_id == bank.id)
-    if lock:
-        query = query.with_for_update()
-    row = session.scalars(query).one_or_none()
+    row = _in_bank(session, Assessment, bank, assessment_id, lock=lock)
     if row is None:
         raise UnknownAssessment(f"There is no assessment number {assessment_id} in this bank.")
     return row
@@ -188,7 +193,7 @@ def assessment_row(session: Session, bank: Bank, assessment_id: int, *, lock: bo
 
 def run_row(session: Session, bank: Bank, run_id: int) -> MatchRun:
     """The match run with this id in this bank, or UnknownProposal."""
-    run = session.scalars(select(MatchRun).where(MatchRun.id == run_id, MatchRun.bank_id == bank.id)).one_or_none()
+    run = _in_bank(session, MatchRun, bank, run_id)
     if run is None:
         raise UnknownProposal(f"There is no match run number {run_id} in this bank.")
     return run
@@ -196,10 +201,7 @@ def run_row(session: Session, bank: Bank, run_id: int) -> MatchRun:
 
 def proposal_row(session: Session, bank: Bank, proposal_id: int) -> MatchProposal:
     """The proposed match with this id in this bank (locked), or UnknownProposal."""
-    proposal = session.scalars(
-        select(MatchProposal).where(MatchProposal.id == proposal_id, MatchProposal.bank_id == bank.id)
-        .with_for_update()
-    ).one_or_none()
+    proposal = _in_bank(session, MatchProposal, bank, proposal_id, lock=True)
     if proposal is None:
         raise UnknownProposal(f"There is no proposal number {proposal_id} in this bank.")
     return proposal
@@ -207,10 +209,7 @@ def proposal_row(session: Session, bank: Bank, proposal_id: int) -> MatchProposa
 
 def introduction_row(session: Session, bank: Bank, introduction_id: int, *, lock: bool = True) -> Introduction:
     """The introduction with this id in this bank (locked unless only read), or UnknownIntroduction."""
-    query = select(Introduction).where(Introduction.id == introduction_id, Introduction.bank_id == bank.id)
-    if lock:
-        query = query.with_for_update()
-    introduction = session.scalars(query).one_or_none()
+    introduction = _in_bank(session, Introduction, bank, introduction_id, lock=lock)
     if introduction is None:
         raise UnknownIntroduction(f"There is no introduction number {introduction_id} in this bank.")
     return introduction
