@@ -20,6 +20,7 @@ from timebank.domain.ledger import fingerprint
 from timebank.domain.text import clean_text
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.readings import note_corrections
 from timebank.services.rows import active_category_slugs, assessment_row, bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -107,6 +108,7 @@ def record_assessment(
             member_row(session, bank.id, member_id)
         clean = validate_content(content, categories=active_category_slugs(session, bank),
                                  today=today or dt.date.today())
+        note_corrections(session, bank, _chosen(clean), today or dt.date.today())
         assessment = Assessment(bank_id=bank.id, member_id=member_id, person_name=name,
                                 status="active", current_version=1, created_by_user_id=actor.id,
                                 created_at=utcnow(), idempotency_key=key,
@@ -155,6 +157,8 @@ def update_assessment(
                 return _replayed(session, bank, actor, assessment, earlier.version)
         clean = validate_content(content, categories=active_category_slugs(session, bank),
                                  today=today or dt.date.today())
+        before = set(_chosen(_view(session, assessment).content))
+        note_corrections(session, bank, [c for c in _chosen(clean) if c not in before], today or dt.date.today())
         if person_name is not None:
             assessment.person_name = clean_text(person_name, "the person's name", MAX_NAME_CHARS,
                                                 required=True)
@@ -169,6 +173,12 @@ def update_assessment(
         return _view(session, assessment)
 
     return write_once(database, attempt)
+
+
+def _chosen(content: dict) -> list[tuple[str, str, str | None]]:
+    """(side, words, service chosen) of each need and capability: what a correction is read from."""
+    return ([("need", n["text"], n.get("category")) for n in content.get("needs", [])]
+            + [("capability", c["text"], c.get("category")) for c in content.get("capabilities", [])])
 
 
 def _replayed(session: Session, bank: Bank, actor: UserView, assessment: Assessment,
