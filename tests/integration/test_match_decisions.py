@@ -157,3 +157,26 @@ def test_a_services_examples_reach_the_engines_knowledge(database, bank):
                  service_examples.bank_services(database, bank.slug)}
     assert knowledge["shopping"] == ("Fetch my messages from the Co-op",)
     assert knowledge["gardening"] == ()
+
+
+def test_reader_train_stores_the_count_of_the_banks_examples(backend, database_factory):
+    from tests.conftest import PASSWORD_HASHING, cli_runner
+    from timebank.db.engine import Database
+
+    run = cli_runner(database_factory.url(backend))
+    assert run("init").exit_code == 0
+    assert run("bank", "add", "leith", "--name", "Leith Time Bank").exit_code == 0
+    database = Database(run.url, password_hashing=PASSWORD_HASHING)
+    try:
+        worker = auth.create_user(database, "leith", email="sam@example.org", name="Sam",
+                                  password="a long enough password", role="social_worker")
+        _assess(database, worker, "Jean", needs=[{"text": "Needs a lift to the hospital", "category": "shopping"}])
+
+        trained = run("reader", "train", "--bank", "leith")
+
+        assert trained.exit_code == 0 and "leith: 1 example(s)" in trained.output, trained.output
+        with database.session(readonly=True) as session:
+            assert session.scalar(sa.select(BankReader.example_count)) == 1
+        assert run("reader", "train", "--bank", "nowhere").exit_code == 1
+    finally:
+        database.dispose()
