@@ -180,3 +180,17 @@ def test_reader_train_stores_the_count_of_the_banks_examples(backend, database_f
         assert run("reader", "train", "--bank", "nowhere").exit_code == 1
     finally:
         database.dispose()
+
+
+def test_a_pair_introduced_before_is_marked_when_proposed_again(database, social_worker):
+    _assess(database, social_worker, "Siobhan", needs=[SHOPPING])
+    _assess(database, social_worker, "Kirsty", location=NEAR_LEITH, capabilities=[HELPS_SHOP])
+    first = matches.run_match(database, social_worker, today=TODAY)
+    introduction = matches.accept_proposal(database, social_worker, first.proposals[0].id)
+    matches.close_introduction(database, social_worker, introduction.id)
+
+    second = matches.run_match(database, social_worker, today=TODAY)
+
+    [again] = second.proposals
+    assert again.capability_person == "Kirsty" and again.introduced_on == dt.datetime.now(dt.UTC).date()
+    assert first.proposals[0].introduced_on is None

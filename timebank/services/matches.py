@@ -96,6 +96,9 @@ class ProposalView:
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
     decision_reason: str | None
+    # The day these two were introduced before, for this need, by an introduction closed
+    # since (an open one keeps the need out of the run): worth knowing before accepting.
+    introduced_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -405,8 +408,23 @@ def _proposal_views(session: Session, proposals: list[MatchProposal]) -> tuple[P
 def _run_view(session: Session, bank: Bank, run: MatchRun) -> RunView:
     proposals = session.scalars(select(MatchProposal).where(MatchProposal.run_id == run.id)
                                 .order_by(MatchProposal.id)).all()
-    return RunView(run.id, run.created_at, run.needs_count, run.proposed_count,
-                   _proposal_views(session, list(proposals)), held_back=_held_back(session, bank, run))
+    before = _introduced_pairs(session, bank, run)
+    views = tuple(replace(v, introduced_on=before.get((p.need_assessment_id, p.need_key,
+                                                        p.capability_assessment_id, p.capability_key)))
+                  for v, p in zip(_proposal_views(session, list(proposals)), proposals))
+    return RunView(run.id, run.created_at, run.needs_count, run.proposed_count, views,
+                   held_back=_held_back(session, bank, run))
+
+
+def _introduced_pairs(session: Session, bank: Bank, run: MatchRun) -> dict[tuple, dt.date]:
+    """(need, capability) pairs introduced before the run, with the day (the latest)."""
+    rows = session.execute(
+        select(MatchProposal.need_assessment_id, MatchProposal.need_key, MatchProposal.capability_assessment_id,
+               MatchProposal.capability_key, Introduction.created_at)
+        .join(Introduction, Introduction.proposal_id == MatchProposal.id)
+        .where(Introduction.bank_id == bank.id).order_by(Introduction.id)).all()
+    at = _aware(run.created_at)
+    return {tuple(r[:4]): _aware(r[4]).date() for r in rows if _aware(r[4]) < at}
 
 
 def _aware(when: dt.datetime) -> dt.datetime:
