@@ -194,3 +194,29 @@ def test_a_pair_introduced_before_is_marked_when_proposed_again(database, social
     [again] = second.proposals
     assert again.capability_person == "Kirsty" and again.introduced_on == dt.datetime.now(dt.UTC).date()
     assert first.proposals[0].introduced_on is None
+
+
+def test_a_helpers_open_introductions_reduce_their_capacity_in_the_next_run(database, social_worker):
+    _assess(database, social_worker, "Siobhan", needs=[SHOPPING])
+    _assess(database, social_worker, "Kirsty", location=NEAR_LEITH, capabilities=[{**HELPS_SHOP, "capacity": "1"}])
+    first = matches.run_match(database, social_worker, today=TODAY)
+    matches.accept_proposal(database, social_worker, first.proposals[0].id)
+    _assess(database, social_worker, "Jean", needs=[SHOPPING])
+
+    second = matches.run_match(database, social_worker, today=TODAY)
+
+    [jean] = second.proposals
+    assert jean.need_person == "Jean" and jean.status == "unmatched", "Kirsty offered to help one person"
+
+
+def test_an_area_recorded_before_the_list_may_stay_but_a_new_one_must_be_listed(database, bank, social_worker):
+    from timebank.domain.errors import AssessmentInvalid
+
+    mary = _assess(database, social_worker, "Mary", area="Pilrig", needs=[SHOPPING])
+    places.save_neighbourhood(database, bank.slug, name="Leith", latitude="55.9755", longitude="-3.17")
+
+    kept = assessments.update_assessment(database, social_worker, mary.id, content=mary.content)
+    assert kept.content["area"] == "Pilrig"
+    with pytest.raises(AssessmentInvalid) as refused:
+        _assess(database, social_worker, "Jean", area="Pilrig", needs=[SHOPPING])
+    assert set(refused.value.problems) == {"area"}

@@ -65,3 +65,31 @@ def test_a_candidate_below_the_bar_is_not_chosen():
 def test_a_pair_rejected_for_one_need_is_still_proposed_for_another():
     proposed = [_proposed("ann", "hamish", ("hamish", 0.9))]
     assert without_forbidden(proposed, {("jean", "hamish")}, {"hamish": 1}) == proposed
+
+
+def _content(area):
+    return {"consent": False, "area": area, "needs": [{"text": "Help with my shopping"}]}
+
+
+def test_an_assessments_area_is_kept_as_the_bank_lists_it():
+    import datetime as dt
+
+    from timebank.domain.assessments import validate_content
+
+    clean = validate_content(_content(" leith  WALK"), categories=set(), today=dt.date(2026, 12, 3),
+                             areas={"leithwalk": "Leith Walk"})
+    assert clean["area"] == "Leith Walk"
+
+
+def test_an_area_off_the_banks_list_is_refused_beside_the_field():
+    import datetime as dt
+
+    from timebank.domain.assessments import validate_content
+    from timebank.domain.errors import AssessmentInvalid
+
+    with pytest.raises(AssessmentInvalid) as refused:
+        validate_content(_content("Narnia"), categories=set(), today=dt.date(2026, 12, 3),
+                         areas={"leithwalk": "Leith Walk"})
+    assert refused.value.problems == {"area": "Choose the neighbourhood from the bank's list."}
+    # A bank that lists none takes the area as written.
+    assert validate_content(_content("Narnia"), categories=set(), today=dt.date(2026, 12, 3))["area"] == "Narnia"
