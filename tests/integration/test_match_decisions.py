@@ -56,6 +56,9 @@ def test_a_rejected_pair_is_not_proposed_again_and_is_shown_as_rejected(database
     assert ("Jean", chosen.capability_person) not in _pairs(second)
     other = ({"Hamish", "Kirsty"} - {chosen.capability_person}).pop()
     assert ("Jean", other) in _pairs(second), "the next helper is proposed instead"
+    instead = next(p for p in second.proposals if p.need_person == "Jean")
+    assert "was rejected for this need" in instead.reasons[0]
+    assert any("km apart" in reason for reason in instead.reasons[1:]), "the new pair's own reasons"
     [held] = second.rejected_before
     assert (held.need_person, held.helper_person, held.reason) == (
         "Jean", chosen.capability_person, "Jean prefers a woman driver.")

@@ -350,10 +350,23 @@ def _keep_decisions(results, profiles, rejected) -> list[tuple[tuple[str, ...], 
         if before.capability != after.capability:
             day = rejected[(before.need, before.capability)][0]
             said = f"The helper the matcher chose first was rejected for this need on {_day(day)}"
-            reasons = ((f"{said}; this is the next best helper with room.",) if after.capability
+            reasons = ((f"{said}; this is the next best helper with room.",
+                        *_pair_reasons(profiles, after.need, after.capability)) if after.capability
                        else (f"{said}, and no other helper was found.",))
         out.append((reasons, after))
     return out
+
+
+def _pair_reasons(profiles, need_id: str, capability_id: str) -> tuple[str, ...]:
+    """The engine's reasons for one pair it did not choose itself: the two alone, matched."""
+    import matching
+
+    asker = next(p for p in profiles if any(n.id == need_id for n in p.needs))
+    helper = next(p for p in profiles if any(c.id == capability_id for c in p.capabilities))
+    pair = [replace(asker, needs=tuple(n for n in asker.needs if n.id == need_id), capabilities=()),
+            replace(helper, needs=(), capabilities=tuple(c for c in helper.capabilities if c.id == capability_id))]
+    [result] = matching.match(pair, min_score=0.0)
+    return tuple(result.reasons) if result.capability == capability_id else ()
 
 
 def _day(when: dt.datetime | dt.date | None) -> str:
