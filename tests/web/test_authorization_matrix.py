@@ -85,6 +85,7 @@ def matrix(database_factory):
     other_worker = _person(database, other, "social_worker", "Siobhan", member=False)
     banks.save_category(database, "gorgie", category="gorgie_only", name="Only in Gorgie")
     own_casework = casework(people["social_worker"])
+    other_casework = casework(other_worker)
     from timebank.services import places
 
     own_place = places.save_neighbourhood(database, "leith", name="Leith", latitude=55.97, longitude=-3.17).id
@@ -94,7 +95,7 @@ def matrix(database_factory):
                 "neighbourhood_id": own_place},
         "another_member": {**objects(bob, cat, "leith"), **own_casework, "category": "gardening",
                            "neighbourhood_id": own_place},
-        "another_bank": {**objects(otto, olga, "gorgie"), **casework(other_worker), "category": "gorgie_only",
+        "another_bank": {**objects(otto, olga, "gorgie"), **other_casework, "category": "gorgie_only",
                          "neighbourhood_id": other_place},
     }
     values["own"]["token"] = values["another_member"]["token"] = values["another_bank"]["token"] = "not-a-token"
