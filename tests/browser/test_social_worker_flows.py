@@ -47,7 +47,7 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     page = browse.goto("/social/assessments/new")
     page.get_by_label("Person's name").fill(PERSON)
     page.get_by_label("The person has given consent to record and match this").check()
-    page.get_by_label("Area", exact=True).fill("Leith")
+    page.get_by_label("Area", exact=True).select_option("Leith")  # from the bank's neighbourhoods
     page = browse.submit("Save the assessment")
     summary = page.get_by_role("alert")
     assert "Record at least one need or one capability" in summary.inner_text()
@@ -73,6 +73,7 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     # A match: the new need gets a proposed helper, with reasons a person can read.
     page = browse.goto("/social/matches")
     page = browse.submit("Run a match now")
+    page = browse.submit("Yes, run a new match")  # a new run is confirmed on a page of its own
     assert re.fullmatch(r"/social/matches/\d+", urlsplit(page.url).path), page.url
     assert page.get_by_role("status").first.inner_text().startswith("Match run:")
     card = page.locator("ul.cards > li", has=page.get_by_role(

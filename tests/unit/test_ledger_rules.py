@@ -196,10 +196,12 @@ def test_a_reversal_may_move_the_balance_of_a_member_who_has_left():
     with pytest.raises(errors.MemberNotActive):
         run_posting_checks("exchange", [_entry(1, 60, status="closed"), _entry(2, -60)])
 NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnotherBank", "UnknownRequest",
-             "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound"}
+             "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound",
+             "UnknownNeighbourhood"}
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
-            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict"}
+            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",
+            "NeighbourhoodTaken"}
 
 
 def test_every_error_says_its_http_status():

@@ -85,10 +85,18 @@ def matrix(database_factory):
     other_worker = _person(database, other, "social_worker", "Siobhan", member=False)
     banks.save_category(database, "gorgie", category="gorgie_only", name="Only in Gorgie")
     own_casework = casework(people["social_worker"])
+    other_casework = casework(other_worker)
+    from timebank.services import places
+
+    own_place = places.save_neighbourhood(database, "leith", name="Leith", latitude=55.97, longitude=-3.17).id
+    other_place = places.save_neighbourhood(database, "gorgie", name="Gorgie", latitude=55.94, longitude=-3.23).id
     values = {
-        "own": {**objects(ann, bob, "leith"), **own_casework, "category": "gardening"},
-        "another_member": {**objects(bob, cat, "leith"), **own_casework, "category": "gardening"},
-        "another_bank": {**objects(otto, olga, "gorgie"), **casework(other_worker), "category": "gorgie_only"},
+        "own": {**objects(ann, bob, "leith"), **own_casework, "category": "gardening",
+                "neighbourhood_id": own_place},
+        "another_member": {**objects(bob, cat, "leith"), **own_casework, "category": "gardening",
+                           "neighbourhood_id": own_place},
+        "another_bank": {**objects(otto, olga, "gorgie"), **other_casework, "category": "gorgie_only",
+                         "neighbourhood_id": other_place},
     }
     values["own"]["token"] = values["another_member"]["token"] = values["another_bank"]["token"] = "not-a-token"
     return {"database": database, "people": people, "values": values, "bank": bank,

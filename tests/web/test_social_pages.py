@@ -340,7 +340,7 @@ def test_a_new_version_sent_twice_at_once_is_recorded_once(signed_in, world, web
 def test_a_match_run_sent_twice_at_once_runs_once(signed_in, world, web_database, matched):
     from timebank.db.models import MatchRun
 
-    first, second, page, other_token = _two_sessions(signed_in, world, "/social/matches")
+    first, second, page, other_token = _two_sessions(signed_in, world, "/social/matches/run")
     data = {"csrf_token": csrf_from(page), **keyed(page)}
     before = counts(web_database)["match_runs"]
     ran = first.post("/social/matches/run", data=data)
@@ -425,7 +425,7 @@ def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_dat
         assert client.post("/social/assessments/new",
                            data=assessment_form(page, person_name=name, **fields)).status_code == 302
 
-    page = client.get("/social/matches").text
+    page = client.get("/social/matches/run").text  # "Run a new match?": the form is here
     response = client.post("/social/matches/run", data={"csrf_token": csrf_from(page), **keyed(page)})
     assert response.status_code == 302
     run_page = client.get(response.location).text

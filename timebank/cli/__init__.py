@@ -11,6 +11,7 @@ from timebank.cli.common import cli_context
 from timebank.cli.demo import demo_command, serve_command
 from timebank.cli.ledger import register as register_ledger
 from timebank.cli.match import match_command
+from timebank.cli.reader import reader as reader_group
 from timebank.cli.users import user as user_group
 from timebank.domain.passwords import PASSWORD_HASHING
 
@@ -45,3 +46,4 @@ main.add_command(match_command)
 main.add_command(demo_command)
 main.add_command(serve_command)
 main.add_command(user_group)
+main.add_command(reader_group)

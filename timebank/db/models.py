@@ -11,10 +11,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -26,7 +28,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from timebank.domain.assessments import ASSESSMENT_STATUSES, DIFFERENCES
 from timebank.domain.help import REQUEST_STATUSES
 from timebank.domain.ledger import AccountKind, ExchangeKind, ExchangeState
-from timebank.domain.matches import INTRODUCTION_STATUSES, OUTCOME_SIDES, PROPOSAL_STATUSES
+from timebank.domain.matches import (
+    EXAMPLE_SIDES,
+    EXAMPLE_SOURCES,
+    INTRODUCTION_STATUSES,
+    OUTCOME_SIDES,
+    PROPOSAL_STATUSES,
+)
 from timebank.domain.members import MEMBER_KINDS, MEMBER_STATUSES
 from timebank.domain.roles import ROLES
 
@@ -34,7 +42,7 @@ __all__ = [
     "Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "User",
     "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "Assessment",
     "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
-    "AssessmentAccess", "utcnow",
+    "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "utcnow",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -570,3 +578,68 @@ class AssessmentAccess(Base):
     action: Mapped[str] = mapped_column(String(20))
     why: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Neighbourhood(Base):
+    """One of the bank's neighbourhoods: the area an assessment chooses, with a centre
+    point that stands in for the location of a person who gave none."""
+
+    __tablename__ = "neighbourhoods"
+    __table_args__ = (
+        # `name_key` is the name without case or spaces: "Leith Walk" and "leithwalk" are one.
+        UniqueConstraint("bank_id", "name_key"),
+        CheckConstraint("length(name_key) > 0", name="name_key_not_empty"),
+        CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180",
+                        name="centre_on_the_globe"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+
+
+class ServiceExample(Base):
+    """A sentence a coordinator wrote as an example of one of the bank's services, for
+    the reader to learn the bank's own words from."""
+
+    __tablename__ = "service_examples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("service_categories.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReadingExample(Base):
+    """A text with the service a person said it is: a social worker's correction of the
+    reading, or a need and capability whose match they accepted. The bank's training data."""
+
+    __tablename__ = "reading_examples"
+    __table_args__ = (
+        _one_of("side", EXAMPLE_SIDES, name="side_known"),
+        _one_of("source", EXAMPLE_SOURCES, name="source_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    service_id: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    day: Mapped[dt.date] = mapped_column(Date)
+
+
+class BankReader(Base):
+    """The bank's trained reader: its model (None until a learned reader exists) and
+    how many examples it was trained on."""
+
+    __tablename__ = "bank_readers"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    model: Mapped[bytes | None] = mapped_column(LargeBinary)
+    trained_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    example_count: Mapped[int] = mapped_column(Integer)

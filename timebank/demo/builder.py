@@ -39,6 +39,7 @@ from timebank.demo.people import (
     Assessed,
     Person,
 )
+from timebank.demo.places import list_neighbourhoods
 from timebank.domain.errors import UnknownBank
 from timebank.services import assessments, auth, banks, ledger, members, requests_offers
 
@@ -118,6 +119,7 @@ class _Builder:
         self.floor = bank.floor_minutes + FLOOR_MARGIN_MINUTES
         self.ceiling = bank.ceiling_minutes - CEILING_MARGIN_MINUTES
         self.known_categories = {slug for slug, _ in banks.list_categories(self.db, DEMO_BANK_SLUG)}
+        list_neighbourhoods(self.db, DEMO_BANK_SLUG)
         self.take_members_on()
         self.run_the_year()
         self.leave_exchanges_waiting()

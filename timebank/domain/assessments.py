@@ -13,12 +13,13 @@ import datetime as dt
 import math
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from matching.profiles import DAYS, DEFAULT_MAX_KM, PARTS, SLOTS
 from timebank.domain.errors import AssessmentInvalid, InvalidInput
+from timebank.domain.places import area_key
 from timebank.domain.text import clean_text
 
 __all__ = [
@@ -60,10 +61,12 @@ def _bool(value) -> bool:
 
 
 class _Rules(NamedTuple):
-    """What the bank and the day decide: the categories it offers, and today."""
+    """What the bank and the day decide: the categories it offers, today, and the areas
+    it lists (name by area key; empty: any area may be written)."""
 
     categories: set[str]
     today: dt.date
+    areas: Mapping[str, str] = {}
 
 
 class _Checked(NamedTuple):
@@ -76,13 +79,17 @@ class _Checked(NamedTuple):
 Validator = Callable[[dict, _Rules], _Checked]
 
 
-def validate_content(content: dict, *, categories: set[str], today: dt.date) -> dict:
+def validate_content(content: dict, *, categories: set[str], today: dt.date,
+                     areas: Mapping[str, str] | None = None) -> dict:
     """A clean copy of an assessment's content, or AssessmentInvalid with every problem.
+
+    With `areas` (the bank's neighbourhoods, name by `places.area_key`), the area must be
+    one of them, and is kept as the list spells it.
 
     Each validator cleans one group of fields; then the checks on the whole run over the
     clean copy. Problems keep form order, and a field shows the first problem found on it.
     """
-    rules = _Rules(categories, today)
+    rules = _Rules(categories, today, areas or {})
     clean: dict = {}
     problems: dict[str, str] = {}
     for validator in VALIDATORS:
@@ -128,6 +135,11 @@ def clean_place(content: dict, rules: _Rules) -> _Checked:
         clean["area"] = clean_text(content.get("area"), "the area", MAX_AREA_CHARS)
     except InvalidInput as refused:
         problems["area"] = refused.message
+    if clean["area"] and rules.areas:
+        if area_key(clean["area"]) in rules.areas:
+            clean["area"] = rules.areas[area_key(clean["area"])]
+        else:
+            problems["area"] = "Choose the neighbourhood from the bank's list."
     latitude, longitude = content.get("latitude"), content.get("longitude")
     if latitude in (None, "") and longitude in (None, ""):
         return _Checked(clean, problems)

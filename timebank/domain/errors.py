@@ -56,6 +56,9 @@ __all__ = [
     "NeedAlreadyIntroduced",
     "HelperAtCapacity",
     "DatabaseMissing",
+    "NeighbourhoodInvalid",
+    "NeighbourhoodTaken",
+    "UnknownNeighbourhood",
 ]
 
 
@@ -281,3 +284,24 @@ class DatabaseMissing(TimebankError):
     creates none (a typo in a path should not leave an empty database behind)."""
 
     code = "database_missing"
+
+
+class NeighbourhoodInvalid(TimebankError):
+    """Problems with a neighbourhood, by field (`name`, `latitude`, `longitude`)."""
+
+    code = "neighbourhood_invalid"
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = dict(problems)
+        first = next(iter(self.problems.items()))
+        super().__init__(f"The neighbourhood has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
+
+
+class NeighbourhoodTaken(Conflict):
+    """The bank already lists a neighbourhood of this name (case and spaces aside)."""
+
+    code = "neighbourhood_taken"
+
+
+class UnknownNeighbourhood(NotFound):
+    code = "unknown_neighbourhood"

@@ -17,9 +17,12 @@ from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, 
 from timebank.domain.assessments import validate_content
 from timebank.domain.errors import NotAllowed, UnknownAssessment
 from timebank.domain.ledger import fingerprint
+from timebank.domain.places import area_key
 from timebank.domain.text import clean_text
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.places import centres
+from timebank.services.readings import note_corrections
 from timebank.services.rows import active_category_slugs, assessment_row, bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -106,7 +109,8 @@ def record_assessment(
         if member_id is not None:
             member_row(session, bank.id, member_id)
         clean = validate_content(content, categories=active_category_slugs(session, bank),
-                                 today=today or dt.date.today())
+                                 today=today or dt.date.today(), areas=_areas(session, bank))
+        note_corrections(session, bank, _chosen(clean), today or dt.date.today())
         assessment = Assessment(bank_id=bank.id, member_id=member_id, person_name=name,
                                 status="active", current_version=1, created_by_user_id=actor.id,
                                 created_at=utcnow(), idempotency_key=key,
@@ -153,8 +157,11 @@ def update_assessment(
                 refuse_other_details(key, earlier.details_fingerprint, asked,
                                      f"version {earlier.version} of assessment {earlier.assessment_id}")
                 return _replayed(session, bank, actor, assessment, earlier.version)
+        earlier = _view(session, assessment).content
         clean = validate_content(content, categories=active_category_slugs(session, bank),
-                                 today=today or dt.date.today())
+                                 today=today or dt.date.today(), areas=_areas(session, bank, earlier.get("area")))
+        before = set(_chosen(earlier))
+        note_corrections(session, bank, [c for c in _chosen(clean) if c not in before], today or dt.date.today())
         if person_name is not None:
             assessment.person_name = clean_text(person_name, "the person's name", MAX_NAME_CHARS,
                                                 required=True)
@@ -169,6 +176,21 @@ def update_assessment(
         return _view(session, assessment)
 
     return write_once(database, attempt)
+
+
+def _areas(session: Session, bank: Bank, kept: str | None = None) -> dict[str, str]:
+    """The bank's neighbourhoods by area key, and the area recorded before (kept as it was
+    until changed, even if it is not on the list)."""
+    areas = {key: name for key, (name, _) in centres(session, bank).items()}
+    if areas and kept and area_key(kept) not in areas:
+        areas[area_key(kept)] = kept
+    return areas
+
+
+def _chosen(content: dict) -> list[tuple[str, str, str | None]]:
+    """(side, words, service chosen) of each need and capability: what a correction is read from."""
+    return ([("need", n["text"], n.get("category")) for n in content.get("needs", [])]
+            + [("capability", c["text"], c.get("category")) for c in content.get("capabilities", [])])
 
 
 def _replayed(session: Session, bank: Bank, actor: UserView, assessment: Assessment,

@@ -38,21 +38,27 @@ from timebank.domain.errors import (
     ReasonRequired,
 )
 from timebank.domain.ledger import fingerprint
-from timebank.domain.matches import OUTCOME_SIDES
+from timebank.domain.matches import OUTCOME_SIDES, Proposed, without_forbidden
+from timebank.domain.places import area_key
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.places import centres
+from timebank.services.readings import note_accepted_match
 from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
     "ProposalView",
     "RunView",
+    "RunSummary",
+    "HeldBack",
     "IntroductionView",
     "bank_profiles",
     "run_match",
     "latest_run",
     "get_run",
+    "list_runs",
     "accept_proposal",
     "reject_proposal",
     "list_introductions",
@@ -62,6 +68,9 @@ __all__ = [
 ]
 
 TOP_CANDIDATES = 3
+#: Candidates asked of the engine for each need, so that a need whose first choice was
+#: rejected before still has others to fall back on.
+CANDIDATES_ASKED = 10
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,24 @@ class ProposalView:
     reasons: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
     decision_reason: str | None
+    # The day these two were introduced before, for this need, by an introduction closed
+    # since (an open one keeps the need out of the run): worth knowing before accepting.
+    introduced_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A pair a run did not propose because of a person's earlier decision: rejected
+    (with the day and reason), or a need already introduced (to whom, on which day)."""
+
+    kind: str  # "rejected" or "introduced"
+    need_assessment_id: int
+    need_person: str
+    need_text: str
+    helper_person: str
+    capability_assessment_id: int | None
+    day: dt.date
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -97,10 +124,32 @@ class RunView:
     proposed_count: int
     proposals: tuple[ProposalView, ...]
     replayed: bool = False  # True when an idempotency key returned the run made before
+    held_back: tuple[HeldBack, ...] = ()
 
     @property
     def unmatched(self) -> tuple[ProposalView, ...]:
         return tuple(p for p in self.proposals if p.status == "unmatched")
+
+    @property
+    def rejected_before(self) -> tuple[HeldBack, ...]:
+        return tuple(h for h in self.held_back if h.kind == "rejected")
+
+    @property
+    def introduced_before(self) -> tuple[HeldBack, ...]:
+        return tuple(h for h in self.held_back if h.kind == "introduced")
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One run in the list of runs: when, and where its decisions stand."""
+
+    id: int
+    created_at: dt.datetime
+    needs_count: int
+    proposed_count: int
+    waiting: int
+    accepted: int
+    rejected: int
 
 
 @dataclass(frozen=True)
@@ -164,11 +213,15 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
 
     A helper counts as checked only while their safeguarding check has not expired; needs
     already introduced are left out; a capability's capacity is what its open
-    introductions leave of it.
+    introductions leave of it. Areas are compared without case or spaces (each is given
+    as the bank lists it), and a person with no location is placed at the centre of
+    their neighbourhood.
     """
     from matching import Capability, Need, Profile
 
     introduced, load = _open_load(session, bank)
+    listed = centres(session, bank)
+    spelling: dict[str, str] = {}  # the first spelling of an unlisted area, for all its spellings
     profiles = []
     for assessment, content, member in _current(session, bank):
         checked = bool(member and member.safeguarding_expires_on and member.safeguarding_expires_on >= today)
@@ -188,9 +241,11 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
                 id=key, text=c["text"], status=c.get("status", "doing"), share=bool(c.get("share", True)),
                 capacity=capacity, max_km=float(c.get("max_km", DEFAULT_MAX_KM)), remote=bool(c.get("remote")),
                 category=c.get("category")))
-        location = tuple(content["location"]) if content.get("location") else None
+        key = area_key(content.get("area"))
+        name, centre = listed.get(key, (spelling.setdefault(key, content.get("area") or ""), None))
+        location = tuple(content["location"]) if content.get("location") else centre
         availability = tuple(content["availability"]) if content.get("availability") else None
-        profiles.append(Profile(person=f"a{assessment.id}", area=content.get("area"),
+        profiles.append(Profile(person=f"a{assessment.id}", area=name or None,
                                 location=location, checked=checked, availability=availability,
                                 needs=needs, capabilities=tuple(capabilities)))
     return profiles
@@ -236,23 +291,26 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
                 _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
                 return replace(view, replayed=True)
         profiles = bank_profiles(session, bank, today)
-        results = matching.match(profiles, top_k=TOP_CANDIDATES)
+        results = matching.match(profiles, top_k=CANDIDATES_ASKED)
+        rejected = _rejected_pairs(session, bank)
+        kept = _keep_decisions(results, profiles, rejected)
         run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
-                       proposed_count=sum(1 for r in results if r.capability), created_at=utcnow(),
+                       proposed_count=sum(1 for _, p in kept if p.capability), created_at=utcnow(),
                        idempotency_key=key, details_fingerprint=asked if key is not None else None)
         session.add(run)
         session.flush()
-        for result in results:
-            need_assessment, need_key = _split(result.need)
-            capability_assessment, capability_key = _split(result.capability) if result.capability else (None, None)
+        for reasons, proposed in kept:
+            need_assessment, need_key = _split(proposed.need)
+            capability_assessment, capability_key = (_split(proposed.capability) if proposed.capability
+                                                     else (None, None))
             session.add(MatchProposal(
                 bank_id=bank.id, run_id=run.id, need_assessment_id=need_assessment, need_key=need_key,
                 capability_assessment_id=capability_assessment, capability_key=capability_key,
-                score_thousandths=round(result.score * 1000) if result.score is not None else None,
-                reasons=list(result.reasons),
-                alternatives=[{"capability": c.capability, "score": c.score} for c in result.candidates
-                              if c.capability != result.capability],
-                status="proposed" if result.capability else "unmatched",
+                score_thousandths=round(proposed.score * 1000) if proposed.score is not None else None,
+                reasons=list(reasons),
+                alternatives=[{"capability": c, "score": score} for c, score in proposed.candidates
+                              if c != proposed.capability][:TOP_CANDIDATES],
+                status="proposed" if proposed.capability else "unmatched",
             ))
         for profile in profiles:
             log_access(session, bank, actor, int(profile.person[1:]), "match", f"match run {run.id}")
@@ -260,6 +318,62 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
         return _run_view(session, bank, run)
 
     return write_once(database, attempt)
+
+
+def _rejected_pairs(session: Session, bank: Bank) -> dict[tuple[str, str], tuple[dt.datetime, str | None]]:
+    """Every (need, capability) a person rejected, with when (the latest time) and why."""
+    rows = session.execute(
+        select(MatchProposal.need_assessment_id, MatchProposal.need_key, MatchProposal.capability_assessment_id,
+               MatchProposal.capability_key, MatchProposal.decided_at, MatchProposal.decision_reason)
+        .where(MatchProposal.bank_id == bank.id, MatchProposal.status == "rejected",
+               MatchProposal.capability_assessment_id.is_not(None))
+        .order_by(MatchProposal.id)).all()
+    return {(item_id(r[0], r[1]), item_id(r[2], r[3])): (r[4], r[5]) for r in rows}
+
+
+def _keep_decisions(results, profiles, rejected) -> list[tuple[tuple[str, ...], Proposed]]:
+    """The engine's results with the rejected pairs taken out, each with its reasons.
+
+    The engine has no way to be told a pair is forbidden, so its choice is corrected
+    after: a need whose chosen helper was rejected before gets its next candidate with
+    room, or none, and the reasons say so.
+    """
+    from matching import MIN_SCORE
+
+    capacity = {c.id: c.capacity for p in profiles for c in p.capabilities}
+    proposed = [Proposed(r.need, r.capability, r.score, tuple((c.capability, c.score) for c in r.candidates))
+                for r in results]
+    kept = without_forbidden(proposed, set(rejected), capacity, MIN_SCORE)
+    out = []
+    for result, before, after in zip(results, proposed, kept):
+        reasons = tuple(result.reasons)
+        if before.capability != after.capability:
+            day = rejected[(before.need, before.capability)][0]
+            said = f"The helper the matcher chose first was rejected for this need on {_day(day)}"
+            reasons = ((f"{said}; this is the next best helper with room.",
+                        *_pair_reasons(profiles, after.need, after.capability)) if after.capability
+                       else (f"{said}, and no other helper was found.",))
+        out.append((reasons, after))
+    return out
+
+
+def _pair_reasons(profiles, need_id: str, capability_id: str) -> tuple[str, ...]:
+    """The engine's reasons for one pair it did not choose itself: the two alone, matched."""
+    import matching
+
+    asker = next(p for p in profiles if any(n.id == need_id for n in p.needs))
+    helper = next(p for p in profiles if any(c.id == capability_id for c in p.capabilities))
+    pair = [replace(asker, needs=tuple(n for n in asker.needs if n.id == need_id), capabilities=()),
+            replace(helper, needs=(), capabilities=tuple(c for c in helper.capabilities if c.id == capability_id))]
+    [result] = matching.match(pair, min_score=0.0)
+    return tuple(result.reasons) if result.capability == capability_id else ()
+
+
+def _day(when: dt.datetime | dt.date | None) -> str:
+    """A day as people write it: 2 December 2026."""
+    if when is None:
+        return "an earlier day"
+    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 def _contents(session: Session, assessment_ids: set[int]) -> dict[int, tuple[str, dict]]:
@@ -307,8 +421,63 @@ def _proposal_views(session: Session, proposals: list[MatchProposal]) -> tuple[P
 def _run_view(session: Session, bank: Bank, run: MatchRun) -> RunView:
     proposals = session.scalars(select(MatchProposal).where(MatchProposal.run_id == run.id)
                                 .order_by(MatchProposal.id)).all()
-    return RunView(run.id, run.created_at, run.needs_count, run.proposed_count,
-                   _proposal_views(session, list(proposals)))
+    before = _introduced_pairs(session, bank, run)
+    views = tuple(replace(v, introduced_on=before.get((p.need_assessment_id, p.need_key,
+                                                        p.capability_assessment_id, p.capability_key)))
+                  for v, p in zip(_proposal_views(session, list(proposals)), proposals))
+    return RunView(run.id, run.created_at, run.needs_count, run.proposed_count, views,
+                   held_back=_held_back(session, bank, run))
+
+
+def _introduced_pairs(session: Session, bank: Bank, run: MatchRun) -> dict[tuple, dt.date]:
+    """(need, capability) pairs introduced before the run, with the day (the latest)."""
+    rows = session.execute(
+        select(MatchProposal.need_assessment_id, MatchProposal.need_key, MatchProposal.capability_assessment_id,
+               MatchProposal.capability_key, Introduction.created_at)
+        .join(Introduction, Introduction.proposal_id == MatchProposal.id)
+        .where(Introduction.bank_id == bank.id).order_by(Introduction.id)).all()
+    at = _aware(run.created_at)
+    return {tuple(r[:4]): _aware(r[4]).date() for r in rows if _aware(r[4]) < at}
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """SQLite gives back times without their zone; every time stored is UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _held_back(session: Session, bank: Bank, run: MatchRun) -> tuple[HeldBack, ...]:
+    """What people had decided before the run, as it stood then: the pairs rejected, and
+    the needs with an open introduction (they were left out of it)."""
+    at = _aware(run.created_at)
+    decided = session.scalars(select(MatchProposal).where(
+        MatchProposal.bank_id == bank.id, MatchProposal.status.in_(("rejected", "accepted")),
+        MatchProposal.decided_at.is_not(None)).order_by(MatchProposal.id)).all()
+    introductions = {i.proposal_id: i for i in session.scalars(select(Introduction).where(
+        Introduction.proposal_id.in_([p.id for p in decided if p.status == "accepted"])))}
+    chosen: dict[tuple, MatchProposal] = {}
+    for p in decided:
+        if _aware(p.decided_at) >= at:
+            continue
+        if p.status == "rejected" and p.capability_assessment_id is not None:
+            chosen[("rejected", p.need_assessment_id, p.need_key, p.capability_assessment_id, p.capability_key)] = p
+        elif p.status == "accepted" and p.id in introductions:
+            introduction = introductions[p.id]
+            if introduction.closed_at is None or _aware(introduction.closed_at) > at:
+                chosen[("introduced", p.need_assessment_id, p.need_key)] = p
+    if not chosen:
+        return ()
+    contents = _contents(session, {p.need_assessment_id for p in chosen.values()}
+                         | {p.capability_assessment_id for p in chosen.values()})
+    held = []
+    for marker, p in chosen.items():
+        need_person, need = _item(contents, p.need_assessment_id, p.need_key, "needs")
+        helper, _ = _item(contents, p.capability_assessment_id, p.capability_key, "capabilities")
+        if not need:
+            continue  # the need is no longer on the assessment
+        held.append(HeldBack(marker[0], p.need_assessment_id, need_person or "?", need.get("text", ""),
+                             helper or "?", p.capability_assessment_id, _aware(p.decided_at).date(),
+                             p.decision_reason if marker[0] == "rejected" else None))
+    return tuple(held)
 
 
 def _log_shown(session: Session, bank: Bank, actor: UserView, assessment_ids, action: str, why: str) -> None:
@@ -337,6 +506,25 @@ def get_run(database: Database, actor: UserView, run_id: int) -> RunView:
         _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {run.id}")
         uow.commit()
     return view
+
+
+def list_runs(database: Database, actor: UserView) -> list[RunSummary]:
+    """The bank's runs, newest first, with how many of each run's proposals wait, were
+    accepted or were rejected (counts only: no one's words, so nothing to log)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        counts: dict[tuple[int, str], int] = {
+            (run_id, status): n for run_id, status, n in session.execute(
+                select(MatchProposal.run_id, MatchProposal.status, func.count())
+                .where(MatchProposal.bank_id == bank.id)
+                .group_by(MatchProposal.run_id, MatchProposal.status))}
+        runs = session.scalars(select(MatchRun).where(MatchRun.bank_id == bank.id)
+                               .order_by(MatchRun.id.desc())).all()
+        return [RunSummary(r.id, r.created_at, r.needs_count, r.proposed_count,
+                           counts.get((r.id, "proposed"), 0), counts.get((r.id, "accepted"), 0),
+                           counts.get((r.id, "rejected"), 0)) for r in runs]
 
 
 def latest_run(database: Database, actor: UserView) -> RunView | None:
@@ -439,6 +627,7 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
         proposal.status = "accepted"
         proposal.decided_by_user_id = actor.id
         proposal.decided_at = now
+        note_accepted_match(session, bank, need, offered, now.date())
         proposal.idempotency_key, proposal.details_fingerprint = key, asked
         _log_shown(session, bank, actor, (proposal.need_assessment_id, proposal.capability_assessment_id),
                    "accept", f"accepted proposal {proposal.id}")

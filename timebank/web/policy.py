@@ -71,6 +71,10 @@ POLICY: dict[str, frozenset[str]] = {
     # category pages (timebank/web/categories/routes.py)
     "categories.index": COORDINATOR,
     "categories.edit": COORDINATOR,
+    "categories.examples": COORDINATOR,
+    # neighbourhood pages (timebank/web/places/routes.py)
+    "places.index": COORDINATOR,
+    "places.edit": COORDINATOR,
     # report pages (timebank/web/reports/routes.py)
     "reports.index": COORDINATOR,
     "reports.activity": COORDINATOR,

@@ -11,9 +11,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
-from timebank.services import banks
+from timebank.services import banks, service_examples
 from timebank.web.categories import blueprint
-from timebank.web.categories.forms import CategoryForm
+from timebank.web.categories.forms import CategoryForm, ExamplesForm
 from timebank.web.extensions import database
 from timebank.web.refusals import add_error, place
 
@@ -68,3 +68,26 @@ def edit(category: str):
         return redirect(url_for("categories.index"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("categories/edit.html", form=form, row=row), status
+
+
+@blueprint.route("/<category>/examples", methods=["GET", "POST"])
+def examples(category: str):
+    """A service's example sentences, which teach the matcher the bank's own words."""
+    row = next((r for r in _rows() if r[0] == category), None)
+    if row is None:
+        abort(404)
+    form = ExamplesForm()
+    if request.method == "GET":
+        form.examples.data = "\n".join(service_examples.service_examples(database(), current_user.bank_slug,
+                                                                         category))
+    elif form.validate_on_submit():
+        try:
+            kept = service_examples.set_service_examples(database(), current_user.bank_slug, category,
+                                                         form.examples.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.InvalidInput: "examples"})
+        else:
+            flash(f"{row[1]}: {len(kept)} example sentence{'s' if len(kept) != 1 else ''} kept.", "success")
+            return redirect(url_for("categories.index"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("categories/examples.html", form=form, row=row), status

@@ -56,6 +56,8 @@ class AssessmentForm(RecordingForm):
     member = SelectField("Member of the time bank", default="")
     consent = BooleanField("The person has given consent to record and match this")
     consent_on = StringField("Day consent was given")
+    # Chosen from the bank's neighbourhoods (the view sets `area_choices`); typed only
+    # while the bank lists none.
     area = StringField("Area")
     latitude = StringField("Latitude (optional)")
     longitude = StringField("Longitude (optional)")

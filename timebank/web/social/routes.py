@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS
-from timebank.services import assessments, banks, matches, members
+from timebank.services import assessments, banks, matches, members, places, readings
 from timebank.web.extensions import database
 from timebank.web.forms import KEY_REUSED, options
 from timebank.web.refusals import add_error, place
@@ -39,6 +39,8 @@ PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
 SIDE_WORDS = {"helped": "The person helped", "helper": "The helper"}
 VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
+#: The run page's filters: the words in the address, and the proposals' status they show.
+SHOW_STATUSES = {"waiting": "proposed", "accepted": "accepted", "rejected": "rejected"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -107,6 +109,11 @@ def assessment_list():
 def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     """Choices from the bank's lists, and room for more rows when asked."""
     categories = options([("", "Not sure")] + _category_options())
+    areas = [n.name for n in places.list_neighbourhoods(database(), current_user.bank_slug)]
+    recorded = (form.area.data or "").strip()
+    if areas and recorded and recorded not in areas:
+        areas.append(recorded)  # an area recorded before the list, kept until changed
+    form.area_choices = areas
     form.member.choices = options([("", "Not a member yet")] + [
         (str(m.id), m.name) for m in members.list_members(database(), current_user.bank_slug, status="active")])
     for _ in range(blank_rows):
@@ -121,7 +128,8 @@ def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
 def _content(form: AssessmentForm) -> dict:
     """The form as the domain's assessment document; row i of the form is item i."""
     return {
-        "consent": form.consent.data, "consent_on": form.consent_on.data, "area": form.area.data,
+        "consent": form.consent.data, "consent_on": form.consent_on.data,
+        "area": form.area.data,
         "latitude": form.latitude.data, "longitude": form.longitude.data,
         "availability": form.availability.data or None,
         "needs": [{"key": r.key.data or None, "text": r.text.data, "category": r.category.data or None,
@@ -170,6 +178,29 @@ def _fill(form: AssessmentForm, view) -> None:
                     row.form[name].data = str(value) if name in ("capacity", "max_km") else value
 
 
+class _Readings:
+    """The service read from each row's words, by row number, for the form to show."""
+
+    def __init__(self, form: AssessmentForm):
+        self.needs = self._read(form.needs)
+        self.capabilities = self._read(form.capabilities)
+
+    @staticmethod
+    def _read(rows) -> dict:
+        texts = [(i, (row.form.text.data or "").strip()) for i, row in enumerate(rows)]
+        texts = [(i, t) for i, t in texts if t]
+        found = readings.read_services(database(), current_user.bank_slug, [t for _, t in texts])
+        return {i: reading for (i, _), reading in zip(texts, found)}
+
+    def offer(self, form: AssessmentForm) -> None:
+        """Pre-fill each row left without a kind of help with what its words surely read as."""
+        for rows, found in ((form.needs, self.needs), (form.capabilities, self.capabilities)):
+            for i, row in enumerate(rows):
+                reading = found.get(i)
+                if reading is not None and reading.sure and not row.form.category.data:
+                    row.form.category.data = reading.service_id
+
+
 def _save(form: AssessmentForm, assessment_id: int | None):
     """Record a new assessment or a new version; the page to go to, or None if refused."""
     try:
@@ -188,6 +219,7 @@ def _save(form: AssessmentForm, assessment_id: int | None):
     except domain.TimebankError as error:
         place(form, error, {domain.InvalidInput: "person_name"})
         return None
+    readings.retrain_reader(database(), current_user.bank_slug)  # corrections saved may teach it
     if "more" in request.form:
         target = url_for("social.edit_assessment", assessment_id=view.id, more=1)
     else:
@@ -209,7 +241,7 @@ def new_assessment():
             return redirect(target)
     problems = _problems(form)
     return _render("social/assessment_form.html", 400 if problems else 200, form=form, problems=problems,
-                   editing=None, category_options=_category_options())
+                   editing=None, category_options=_category_options(), readings=_Readings(form))
 
 
 @blueprint.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
@@ -219,6 +251,8 @@ def edit_assessment(assessment_id: int):
         view = _call(assessments.get_assessment, assessment_id, why="opened to record a new version")
         _fill(form, view)
         _setup(form, blank_rows=4 if request.args.get("more") else 1)
+        found = _Readings(form)
+        found.offer(form)
     else:
         _setup(form)
         if form.validate_on_submit():
@@ -227,10 +261,12 @@ def edit_assessment(assessment_id: int):
                 return redirect(target)
         # Shown again with its errors: only if the record is this bank's (else 404).
         view = _call(assessments.get_assessment, assessment_id, why="refused version shown again")
+        found = _Readings(form)
     problems = _problems(form)
     member_name = _member_names().get(view.member_id)
     return _render("social/assessment_form.html", 400 if problems else 200, form=form, problems=problems,
-                   editing=assessment_id, category_options=_category_options(), member_name=member_name)
+                   editing=assessment_id, category_options=_category_options(), member_name=member_name,
+                   readings=found)
 
 
 @blueprint.route("/assessments/<int:assessment_id>", methods=["GET"])
@@ -270,8 +306,12 @@ def _run_page(run, status: int = 200, bound=None):
         if forms[proposal.id]["accept"].capability.data is None and choices:
             forms[proposal.id]["accept"].capability.data = choices[0][0]
     problems = _problems(bound[2]) if bound else []
-    run_form = RunForm(formdata=None)
-    return _render("social/run.html", status, run=run, forms=forms, problems=problems, run_form=run_form)
+    show = request.args.get("show", "")
+    shown = SHOW_STATUSES.get(show)
+    proposals = [p for p in run.proposals if p.status != "unmatched" and (shown is None or p.status == shown)] \
+        if run else []
+    return _render("social/run.html", status, run=run, forms=forms, problems=problems, proposals=proposals,
+                   show=show if shown else "", runs=_call(matches.list_runs))
 
 
 @blueprint.route("/matches", methods=["GET"], endpoint="matches")
@@ -284,8 +324,12 @@ def run(run_id: int):
     return _run_page(_call(matches.get_run, run_id))
 
 
-@blueprint.route("/matches/run", methods=["POST"])
+@blueprint.route("/matches/run", methods=["GET", "POST"])
 def run_match():
+    """GET asks first (a new run is a deliberate step); POST runs the match."""
+    if request.method == "GET":
+        runs = _call(matches.list_runs)  # counts only: no one's words are shown here
+        return _render("social/run_confirm.html", latest=runs[0] if runs else None, run_form=RunForm(formdata=None))
     form = RunForm()
     if not form.validate_on_submit():
         flash(EXPIRED_RUN, "error")
