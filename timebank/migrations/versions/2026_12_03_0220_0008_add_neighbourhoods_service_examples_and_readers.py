@@ -5,7 +5,7 @@ accepting a match, and each bank's trained reader.
 Rejected pairs need no table: a rejected proposal already holds the need, the helper's
 capability, the day and the reason.
 
-Revision ID: 0011
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03 02:20:00.000000
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
