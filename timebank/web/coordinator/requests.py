@@ -157,7 +157,7 @@ def request_hours(request_id: int):
         try:
             helping.log_hours_from_request(
                 db, slug, request_id, minutes=form.hours.minutes, given_on=form.day.day,
-                acting_member_id=None, recorded_by=f"user:{current_user.id}",
+                acting_member_id=None, recorded_by=f"coordinator:{current_user.user.id}",
                 idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
             place(form, error, HOURS_FIELDS)
