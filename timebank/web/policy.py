@@ -36,7 +36,6 @@ POLICY: dict[str, frozenset[str]] = {
     "member.choose": MEMBER,
     "member.request_hours": MEMBER,
     "member.edit_request": MEMBER,
-    "member.confirm_close_request": MEMBER,
     "member.answers": MEMBER,
     "member.accept": MEMBER,
     "member.withdraw_answer": MEMBER,
@@ -44,7 +43,6 @@ POLICY: dict[str, frozenset[str]] = {
     "member.edit_answer": MEMBER,
     "member.ask_person": MEMBER,
     "member.edit_offer": MEMBER,
-    "member.confirm_withdraw_offer": MEMBER,
     "member.contact": MEMBER,
     # coordinator pages (timebank/web/coordinator/routes.py)
     "coordinator.home": COORDINATOR,

@@ -141,9 +141,14 @@ def edit_request(request_id: int):
             400 if form.errors else 200)
 
 
-@blueprint.get("/requests/<int:request_id>/close")
-def confirm_close_request(request_id: int):
+@blueprint.route("/requests/<int:request_id>/close", methods=["GET", "POST"])
+def close_request(request_id: int):
+    """Asks first (GET), closes on the answer (POST)."""
     db, slug, me = _me()
+    if ConfirmForm().validate_on_submit():
+        requests_offers.close_request(db, slug, request_id, member_id=me)
+        flash("Your request is closed. It no longer shows on the list.", "success")
+        return redirect(url_for("member.requests"))
     request = helping.request_detail(db, slug, request_id, viewer_id=me)
     if request.member_id != me:
         raise domain.NotAllowed("Only the member who asked can close this request.")
@@ -275,9 +280,14 @@ def edit_offer(offer_id: int):
     return render_template("member/edit_offer.html", form=form), 400 if form.errors else 200
 
 
-@blueprint.get("/offers/<int:offer_id>/withdraw")
-def confirm_withdraw_offer(offer_id: int):
+@blueprint.route("/offers/<int:offer_id>/withdraw", methods=["GET", "POST"])
+def withdraw_offer(offer_id: int):
+    """Asks first (GET), withdraws on the answer (POST)."""
     db, slug, me = _me()
+    if ConfirmForm().validate_on_submit():
+        requests_offers.withdraw_offer(db, slug, offer_id, member_id=me)
+        flash("Your offer is withdrawn. Other members no longer see it.", "success")
+        return redirect(url_for("member.offer"))
     offer = next((o for o in requests_offers.member_offers(db, slug, me) if o.id == offer_id and o.active), None)
     if offer is None:
         raise domain.UnknownOffer(f"There is no offer number {offer_id} of yours.")

@@ -110,14 +110,6 @@ def ask():
     return render_template("member/ask.html", form=form, where_hint=WHERE_HINT), (400 if _refused(form) else 200)
 
 
-@blueprint.post("/requests/<int:request_id>/close")
-def close_request(request_id: int):
-    db, slug, me = _me()
-    requests_offers.close_request(db, slug, request_id, member_id=me)
-    flash("Your request is closed. It no longer shows on the list.", "success")
-    return redirect(url_for("member.requests"))
-
-
 @blueprint.route("/offer", methods=["GET", "POST"])
 def offer():
     db, slug, me = _me()
@@ -136,14 +128,6 @@ def offer():
     offers = [o for o in requests_offers.member_offers(db, slug, me) if o.active]
     return (render_template("member/offer.html", form=form, offers=offers),
             400 if _refused(form) else 200)
-
-
-@blueprint.post("/offers/<int:offer_id>/withdraw")
-def withdraw_offer(offer_id: int):
-    db, slug, me = _me()
-    requests_offers.withdraw_offer(db, slug, offer_id, member_id=me)
-    flash("Your offer is withdrawn. Other members no longer see it.", "success")
-    return redirect(url_for("member.offer"))
 
 
 # ---------------------------------------------------------------- browsing and answering
