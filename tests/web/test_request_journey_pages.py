@@ -190,3 +190,16 @@ def test_a_member_chooses_what_to_share(app, world, web_database):
     assert saved.status_code == 302
     sharing = helping.contact_sharing(web_database, world.bank.slug, world.ann.member_id)
     assert (sharing.share_phone, sharing.share_email) == (False, True)
+
+
+def test_take_on_records_what_the_new_member_agrees_to_share(app, world, web_database):
+    cora = _client(app, world.coordinator)
+    form = _form(cora, "/coordinator/members/new")
+    made = cora.post("/coordinator/members/new", data={
+        **form, "name": "Elsie Grey", "kind": "person", "phone": "0131 496 0777", "share_phone": "y"})
+    assert made.status_code == 302, made.text
+    member_id = int(made.location.rstrip("/").rsplit("/", 1)[1])
+    sharing = helping.contact_sharing(web_database, world.bank.slug, member_id)
+    assert (sharing.share_phone, sharing.share_email) == (True, False)
+    page = cora.get(f"/coordinator/members/{member_id}/contact")
+    assert page.status_code == 200 and "0131 496 0777" in page.text
