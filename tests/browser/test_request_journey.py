@@ -140,3 +140,46 @@ def test_the_coordinator_does_it_all_for_a_member_without_email(open_browser, pe
     exchange = ledger.get_exchange(live_server.database, DEMO_BANK_SLUG, done.request.exchange_id)
     assert exchange.state == "posted" and exchange.amount_minutes == 60
     assert (exchange.provider_member_id, exchange.receiver_member_id) == (hamish.id, margaret.id)
+
+
+def test_every_new_page_of_the_journey_passes_axe_at_320_px(open_browser, people, live_server):
+    """The pages the two journeys above do not reach: asking first, changing, saying no,
+    asking the person behind an offer, and the coordinator's offers."""
+    from timebank.demo import DEMO_BANK_SLUG
+    from timebank.services import helping, requests_offers
+
+    db, morag = live_server.database, people["member"]
+    mine = requests_offers.member_requests(db, DEMO_BANK_SLUG, morag.member_id)
+    open_request = next(r for r in mine if r.status == "open")
+    my_offer = next(o for o in requests_offers.member_offers(db, DEMO_BANK_SLUG, morag.member_id) if o.active)
+    others_offer = next(o for o in requests_offers.list_offers(db, DEMO_BANK_SLUG) if o.member_id != morag.member_id)
+    asked = next(a for a in helping.my_answers(db, DEMO_BANK_SLUG, morag.member_id) if a.answer.status == "asked")
+
+    member = open_browser(width=360, check_width=320)
+    member.sign_in(morag)
+    page = member.goto("/member/")
+    assert "Asked of you" in page.content()
+    for path, heading in (
+        (f"/member/requests/{open_request.id}/edit", "Change your request"),
+        (f"/member/requests/{open_request.id}/close", "Close this request?"),
+        (f"/member/offers/{my_offer.id}/edit", "Change your offer"),
+        (f"/member/offers/{my_offer.id}/withdraw", "Withdraw this offer?"),
+        (f"/member/offers/{others_offer.id}/ask", f"Ask {others_offer.member_name} for help"),
+        (f"/member/answers/{asked.request.id}/decline", "Say no to this request?"),
+        ("/member/answers", "Requests I answered"),
+    ):
+        page = member.goto(path)
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+    # "No, go back" leaves everything as it was.
+    page = member.goto(f"/member/requests/{open_request.id}/close")
+    _follow(member, page.get_by_role("link", name="No, go back"))
+    assert helping.request_detail(db, DEMO_BANK_SLUG, open_request.id, viewer_id=None).status == "open"
+
+    coordinator = open_browser(width=COORDINATOR_WIDTH, check_width=320)
+    coordinator.sign_in(people["coordinator"])
+    page = coordinator.goto("/coordinator/offers")
+    page = _follow(coordinator, page.get_by_role("link", name=re.compile("^Ask this person for a member")).first)
+    assert page.get_by_label("Who is asking?").is_visible()
+    coordinator.goto(f"/coordinator/requests/{open_request.id}")
+    coordinator.goto(f"/coordinator/requests/{open_request.id}/close")
+    coordinator.goto(f"/coordinator/members/{morag.member_id}/contact")
