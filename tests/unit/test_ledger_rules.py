@@ -199,7 +199,9 @@ NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnother
              "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound"}
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
-            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict"}
+            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",
+            # a request's journey: closed, a helper already chosen, an answer withdrawn
+            "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen"}
 
 
 def test_every_error_says_its_http_status():
