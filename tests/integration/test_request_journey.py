@@ -212,3 +212,17 @@ def test_contact_sharing_defaults_to_nothing(database, bank, make_member):
     with database.session(readonly=True) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(HelpRequest)
                               .where(HelpRequest.member_id == member.id)) == 0
+
+
+def test_a_suspended_member_s_answer_is_hidden_from_members_and_cannot_be_chosen(database, bank, people):
+    from timebank.domain.errors import MemberNotActive
+    from timebank.services import members
+
+    asker, alasdair, tomasz = people
+    detail, answer_ids = _asked_and_answered(database, bank, people)
+    members.set_member_status(database, bank.slug, tomasz.id, "suspended")
+    seen = helping.request_detail(database, bank.slug, detail.id, viewer_id=asker.id)
+    assert [a.member_id for a in seen.answers] == [alasdair.id]
+    with pytest.raises(MemberNotActive):
+        helping.choose_helper(database, bank.slug, detail.id, answer_ids[tomasz.id], member_id=None)
+    assert helping.request_detail(database, bank.slug, detail.id, viewer_id=None).chosen is None

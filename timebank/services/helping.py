@@ -20,6 +20,7 @@ from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, Ser
 from timebank.domain.errors import (
     HelperAlreadyChosen,
     InvalidInput,
+    MemberNotActive,
     NotAllowed,
     UnknownRequest,
 )
@@ -80,6 +81,7 @@ class AnswerLine:
     message: str | None
     status: str
     created_at: dt.datetime
+    member_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,12 @@ def _answer_lines(session: Session, request_ids: list[int]) -> dict[int, list[An
     if not request_ids:
         return found
     rows = session.execute(
-        select(HelpAnswer, Member.name).join(Member, Member.id == HelpAnswer.member_id)
+        select(HelpAnswer, Member.name, Member.status).join(Member, Member.id == HelpAnswer.member_id)
         .where(HelpAnswer.request_id.in_(request_ids)).order_by(HelpAnswer.id))
-    for answer, name in rows:
+    for answer, name, status in rows:
         found.setdefault(answer.request_id, []).append(AnswerLine(
-            answer.id, answer.member_id, name, answer.message, answer.status, answer.created_at))
+            answer.id, answer.member_id, name, answer.message, answer.status, answer.created_at,
+            status == "active"))
     return found
 
 
@@ -193,6 +196,10 @@ def _contact(member: Member) -> Contact:
 
 def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[str, str],
             answers: list[AnswerLine], viewer_id: int | None) -> RequestDetail:
+    if viewer_id is not None:
+        # A closed or suspended member is gone from members' sight (often for safeguarding):
+        # their answer, and their way of contact, are shown to coordinators only.
+        answers = [a for a in answers if a.member_active or a.member_id == viewer_id]
     chosen = next((a for a in answers if a.status == "chosen"), None)
     stage = request_stage(request.status, request.member_id, [(a.member_id, a.status) for a in answers],
                           request.exchange_id)
@@ -280,6 +287,9 @@ def _answer(session: Session, request: HelpRequest, answer_id: int) -> HelpAnswe
 
 
 def _choose(session: Session, request: HelpRequest, answer: HelpAnswer) -> None:
+    if session.scalar(select(Member.status).where(Member.id == answer.member_id)) != "active":
+        raise MemberNotActive("This member can no longer be chosen: their membership is closed or "
+                              "suspended. Nothing was changed.")
     chosen_already = session.scalar(select(func.count()).select_from(HelpAnswer).where(
         HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen")) > 0
     check_choice(request.status, answer.status, chosen_already)
