@@ -53,6 +53,7 @@ __all__ = [
     "Page",
     "ContactSharing",
     "request_detail",
+    "my_requests",
     "my_answers",
     "choose_helper",
     "withdraw_answer",
@@ -242,6 +243,19 @@ def request_detail(database: Database, bank_slug: str, request_id: int, *,
             raise UnknownRequest(f"There is no request number {request_id} in this bank.")
         return _detail(session, request, session.get(Member, request.member_id), _names(session, bank),
                        answers, viewer_id)
+
+
+def my_requests(database: Database, bank_slug: str, member_id: int) -> list[RequestDetail]:
+    """A member's own requests, newest first, each as its asker sees it."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        asker = member_row(session, bank.id, member_id)
+        requests = session.scalars(select(HelpRequest).where(HelpRequest.member_id == asker.id)
+                                   .order_by(HelpRequest.id.desc())).all()
+        answers = _answer_lines(session, [r.id for r in requests])
+        names = _names(session, bank)
+        return [_detail(session, r, asker, names, answers.get(r.id, []), member_id) for r in requests]
 
 
 def my_answers(database: Database, bank_slug: str, member_id: int) -> list[AnsweredRequest]:
@@ -499,10 +513,9 @@ def ask_this_person(database: Database, bank_slug: str, offer_id: int, *, member
         if key:
             earlier = session.scalars(select(HelpRequest).where(
                 HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
-            if earlier is not None:
-                request_id = earlier.id
-                uow.commit()
-                return request_detail(database, bank_slug, request_id, viewer_id=member_id)
+            if earlier is not None:  # the same form sent again: the request it made
+                return _detail(session, earlier, asker, _names(session, bank),
+                               _answer_lines(session, [earlier.id]).get(earlier.id, []), member_id)
         if offer.member_id == asker.id:
             raise NotAllowed("This is your own offer.")
         if not offer.active:

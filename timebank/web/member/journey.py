@@ -59,9 +59,7 @@ def _confirm(title: str, question: str, button: str, back: str, detail: str | No
 @blueprint.get("/requests")
 def requests():
     db, slug, me = _me()
-    mine = [helping.request_detail(db, slug, r.id, viewer_id=me)
-            for r in requests_offers.member_requests(db, slug, me)]
-    return render_template("member/requests.html", requests=mine, form=ConfirmForm(),
+    return render_template("member/requests.html", requests=helping.my_requests(db, slug, me), form=ConfirmForm(),
                            no_sign_in=helping.without_sign_in(db, slug))
 
 
@@ -78,9 +76,8 @@ def choose(request_id: int, answer_id: int):
         # Not this member's request, or no such answer: a page of its own (403, 404).
         # Anything else (withdrawn, already chosen): said on the list, nothing written.
         refusal = f"Nothing was changed. {told(error)}"
-        mine = [helping.request_detail(db, slug, r.id, viewer_id=me)
-                for r in requests_offers.member_requests(db, slug, me)]
-        return render_template("member/requests.html", requests=mine, form=ConfirmForm(),
+        return render_template("member/requests.html", requests=helping.my_requests(db, slug, me),
+                               form=ConfirmForm(),
                                no_sign_in=helping.without_sign_in(db, slug), refusal=refusal), error.http_status
     name = chosen.chosen.member_name
     if _no_sign_in(db, slug, chosen.chosen.member_id):
