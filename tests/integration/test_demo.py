@@ -99,6 +99,30 @@ def test_demo_has_offers_and_open_requests_some_answered(demo):
     assert any(r.answers for r in mine) and any(r.status == "closed" for r in mine)
 
 
+def test_demo_shows_each_state_of_a_request_s_journey(demo):
+    """No answer, two answers waiting for the asker, a chosen helper whose phone the asker
+    sees, done with its exchange logged, and an offer whose member was asked directly."""
+    from timebank.services import helping
+
+    _, database, _ = demo
+    page = helping.coordinator_requests(database, DEMO_BANK_SLUG)
+    stages = Counter(row.request.stage.code for row in page.rows)
+    assert stages["no_answer"] >= 1 and stages["helper_chosen"] >= 1 and stages["asked"] >= 1
+    assert any(row.request.stage.code == "waiting_for_choice" and len(row.request.answers) >= 2
+               for row in page.rows)
+    chosen = next(row.request for row in page.rows if row.request.stage.code == "helper_chosen")
+    asker = helping.request_detail(database, DEMO_BANK_SLUG, chosen.id, viewer_id=chosen.member_id)
+    assert asker.helper_contact.shared and asker.asker_contact.phone
+    member = auth.authenticate(database, MEMBER_EMAIL, DEMO_PASSWORD)
+    mine = [helping.request_detail(database, DEMO_BANK_SLUG, r.id, viewer_id=member.member_id)
+            for r in requests_offers.member_requests(database, DEMO_BANK_SLUG, member.member_id)]
+    done = [r for r in mine if r.stage.code == "done"]
+    assert done and ledger.get_exchange(database, DEMO_BANK_SLUG, done[0].exchange_id).state == "posted"
+    asked_of_member = [a for a in helping.my_answers(database, DEMO_BANK_SLUG, member.member_id)
+                       if a.answer.status == "asked"]
+    assert asked_of_member, "someone asked the demo member from their offer"
+
+
 def test_demo_has_safeguarding_checks_one_expiring_within_thirty_days(demo):
     _, database, _ = demo
     checked = [m for m in members.list_members(database, DEMO_BANK_SLUG) if m.safeguarding_expires_on]

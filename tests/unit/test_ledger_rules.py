@@ -201,7 +201,9 @@ NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnother
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
             "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",
-            "NeighbourhoodTaken"}
+            "NeighbourhoodTaken",
+            # a request's journey: closed, a helper already chosen, an answer withdrawn
+            "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen"}
 
 
 def test_every_error_says_its_http_status():

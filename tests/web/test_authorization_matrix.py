@@ -59,8 +59,9 @@ def matrix(database_factory):
                                           minutes=30)
         request = requests_offers.ask_for_help(database, slug, member_id=owner.member_id, what="Shopping")
         offer = requests_offers.offer_skill(database, slug, member_id=owner.member_id, description="Baking")
+        answered = requests_offers.answer_request(database, slug, request.id, member_id=partner.member_id)
         return {"exchange_id": pending.id, "member_id": owner.member_id, "request_id": request.id,
-                "offer_id": offer.id, "user_id": owner.user_id}
+                "offer_id": offer.id, "user_id": owner.user_id, "answer_id": answered.answers[0].id}
 
     def casework(person):
         """An assessment, a match run, a proposal and an introduction in the worker's bank."""

@@ -270,7 +270,9 @@ def test_the_ask_form_offers_the_banks_categories_after_not_sure(ann, town, web_
     options = re.findall(r'<option[^>]*value="([^"]*)"', select)
     assert options == [""] + [slug for slug, _ in banks.list_categories(web_database, town.bank.slug)]
     assert ">Not sure</option>" in select
-    assert "Your address or the place, if you are happy to share it" in html
+    # The list is read by every member: the hint must never invite a home address (review 10).
+    assert "Don&#39;t put your home address here" in html or "Don't put your home address here" in html
+    assert "Your address" not in html and "street-address" not in html
     assert re.search(r'name="idempotency_key" type="hidden" value="[^"]{20,}"', html)
 
 
@@ -576,7 +578,8 @@ def test_user_text_is_shown_escaped_everywhere_it_appears(ann, bob, town, web_da
 def test_no_member_page_takes_a_member_id(member_app):
     arguments = {a for rule in member_app.url_map.iter_rules() if rule.endpoint.startswith("member.")
                  for a in rule.arguments}
-    assert arguments == {"exchange_id", "request_id", "offer_id"}
+    # An answer is named by its own number, looked up within its request, never a member.
+    assert arguments == {"exchange_id", "request_id", "offer_id", "answer_id"}
 
 
 def test_a_member_sees_only_their_own_statement_and_exchanges(ann, town, web_database):

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from timebank.domain.assessments import ASSESSMENT_STATUSES, DIFFERENCES
-from timebank.domain.help import REQUEST_STATUSES
+from timebank.domain.help import ANSWER_STATUSES, REQUEST_STATUSES
 from timebank.domain.ledger import AccountKind, ExchangeKind, ExchangeState
 from timebank.domain.matches import (
     EXAMPLE_SIDES,
@@ -159,6 +159,10 @@ class Member(Base):
     # Safeguarding check (PVG in Scotland, DBS in England): coordinators' eyes only.
     safeguarding_checked_on: Mapped[dt.date | None] = mapped_column(Date)
     safeguarding_expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Whether the member they are put in touch with (a chosen helper, or the member they
+    # help) may see their phone and email: never unless the member said so.
+    share_phone: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    share_email: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The new-member form's key: the same form sent twice takes the member on once.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
@@ -366,14 +370,24 @@ class HelpRequest(Base):
     status: Mapped[str] = mapped_column(String(20), server_default="open")
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Asked of one member from their offer ("Ask this person"): off the public list.
+    # Plain columns, not foreign keys (see migration 0008): the service writes them.
+    addressed_to_member_id: Mapped[int | None] = mapped_column(Integer)
+    offer_id: Mapped[int | None] = mapped_column(Integer)
+    # The exchange its hours were logged as; the request is closed with it.
+    exchange_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class HelpAnswer(Base):
-    """A member answers another's request: "I can help"."""
+    """A member answers another's request: "I can help"; the asker chooses one of them."""
 
     __tablename__ = "help_answers"
     __table_args__ = (
         UniqueConstraint("request_id", "member_id"),
+        _one_of("status", ANSWER_STATUSES, name="status_known"),
+        # One chosen helper per request, even when two choices race.
+        Index("uq_help_answers_one_chosen", "request_id", unique=True,
+              sqlite_where=text("status = 'chosen'"), postgresql_where=text("status = 'chosen'")),
         ForeignKeyConstraint(["request_id", "bank_id"], ["help_requests.id", "help_requests.bank_id"]),
         ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
     )
@@ -384,6 +398,8 @@ class HelpAnswer(Base):
     member_id: Mapped[int] = mapped_column(Integer)
     message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), server_default="waiting")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Offer(Base):

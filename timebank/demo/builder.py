@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from timebank.db.engine import Database
 from timebank.demo.people import (
+    ASKED_OFFERS,
     ASSESSMENTS,
     CLOSED,
     COORDINATOR_EMAIL,
@@ -32,6 +33,8 @@ from timebank.demo.people import (
     QUIET,
     REQUESTS,
     SAFEGUARDED,
+    SHARE_EMAIL,
+    SHARE_PHONE,
     SOCIAL_WORKER_EMAIL,
     WAITING,
     WELCOMED,
@@ -41,7 +44,7 @@ from timebank.demo.people import (
 )
 from timebank.demo.places import list_neighbourhoods
 from timebank.domain.errors import UnknownBank
-from timebank.services import assessments, auth, banks, ledger, members, requests_offers
+from timebank.services import assessments, auth, banks, helping, ledger, members, requests_offers
 
 __all__ = ["DemoSummary", "demo_bank_exists", "create_demo_bank"]
 
@@ -391,6 +394,12 @@ class _Builder:
                              description=offer.description, category=self.category(offer.category))
 
     def ask_for_help(self) -> None:
+        """Requests in every state of their journey: no answer yet, answered and waiting for
+        the asker to choose, a helper chosen (the two see each other's phone), done with
+        its hours logged, closed; and an offer whose member was asked directly."""
+        for name in {*SHARE_PHONE, *SHARE_EMAIL}:
+            helping.set_contact_sharing(self.db, DEMO_BANK_SLUG, self.ids[name], share_phone=name in SHARE_PHONE,
+                                        share_email=name in SHARE_EMAIL)
         for asked in REQUESTS:
             request = requests_offers.ask_for_help(
                 self.db, DEMO_BANK_SLUG, member_id=self.ids[asked.asker], what=asked.what,
@@ -399,8 +408,26 @@ class _Builder:
             for helper in asked.answered_by:
                 requests_offers.answer_request(self.db, DEMO_BANK_SLUG, request.id, member_id=self.ids[helper],
                                     message="I can help with this.")
+            if asked.chosen:
+                answers = helping.request_detail(self.db, DEMO_BANK_SLUG, request.id, viewer_id=None).answers
+                chosen = next(a for a in answers if a.member_id == self.ids[asked.chosen])
+                helping.choose_helper(self.db, DEMO_BANK_SLUG, request.id, chosen.id,
+                                      member_id=self.ids[asked.asker])
+            if asked.logged_minutes:
+                helping.log_hours_from_request(
+                    self.db, DEMO_BANK_SLUG, request.id, minutes=asked.logged_minutes,
+                    given_on=self.days_ago(5), acting_member_id=None, recorded_by=RECORDED_BY)
+                self.exchanges += 1
+                self.balance[self.ids[asked.chosen]] += asked.logged_minutes
+                self.balance[self.ids[asked.asker]] -= asked.logged_minutes
             if asked.closed:
                 requests_offers.close_request(self.db, DEMO_BANK_SLUG, request.id, member_id=self.ids[asked.asker])
+        offers = requests_offers.list_offers(self.db, DEMO_BANK_SLUG)
+        for asked in ASKED_OFFERS:
+            offer = next(o for o in offers if o.member_id == self.ids[asked.offer_member]
+                         and o.category == self.category(asked.offer_category))
+            helping.ask_this_person(self.db, DEMO_BANK_SLUG, offer.id, member_id=self.ids[asked.asker],
+                                    what=asked.what, when_text=asked.when)
 
     def create_sign_ins(self) -> tuple[tuple[str, str], ...]:
         auth.create_user(self.db, DEMO_BANK_SLUG, email=COORDINATOR_EMAIL, name="Liz Cameron",

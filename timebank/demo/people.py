@@ -31,6 +31,9 @@ __all__ = [
     "WHAT",
     "OFFERS",
     "REQUESTS",
+    "ASKED_OFFERS",
+    "SHARE_PHONE",
+    "SHARE_EMAIL",
     "WAITING",
     "ASSESSMENTS",
 ]
@@ -75,6 +78,10 @@ class Request(NamedTuple):
     helper_notes: str | None = None
     answered_by: tuple[str, ...] = ()
     closed: bool = False
+    # The helper the asker chose from `answered_by` (the others are thanked), and the
+    # hours then logged from the request (which closes it).
+    chosen: str | None = None
+    logged_minutes: int | None = None
 
 
 class Waiting(NamedTuple):
@@ -301,11 +308,12 @@ REQUESTS = (
             helper_notes="I have the shelves and brackets, not a drill.",
             answered_by=("Alasdair MacLeod", "Tomasz Nowak")),
     Request("Morag Henderson", "lifts", "A lift to the Western General for an eye appointment.", when="Thursday 10am",
-            where="From Leith Walk", answered_by=("Hamish Grant",), closed=True),
+            where="From Leith Walk", answered_by=("Hamish Grant",), chosen="Hamish Grant", logged_minutes=120),
     Request("Morag Henderson", "tech_help", "Help to video call my grandson in Canada on my tablet.",
             when="Afternoons", where="At home in Leith", helper_notes="I am hard of hearing: please knock loudly."),
     Request("Jean Paterson", "shopping", "Weekly shop while my hip mends.", when="Fridays", where="Leith",
-            helper_notes="The coordinator will ring you with the list.", answered_by=("Kirsty Muir",)),
+            helper_notes="The coordinator will ring you with the list.", answered_by=("Kirsty Muir",),
+            chosen="Kirsty Muir"),
     Request("Margaret Wilson", "befriending", "Someone to visit for a cup of tea and a chat.",
             when="Tuesday or Wednesday afternoons", where="Corstorphine", answered_by=("Sophie Thomson",)),
     Request("Tomasz Nowak", "english_practice", "Conversation practice before a job interview.", when="Evenings",
@@ -327,6 +335,28 @@ REQUESTS = (
             where="Gorgie City Farm", helper_notes="Wear boots; gloves provided.",
             answered_by=("Fiona Campbell", "Ewan Mackenzie")),
 )
+
+
+class AskedOffer(NamedTuple):
+    """A request made to the member behind an offer ("Ask this person"), not yet answered."""
+
+    asker: str
+    offer_member: str
+    offer_category: str
+    what: str
+    when: str
+
+
+ASKED_OFFERS = (
+    AskedOffer("Sophie Thomson", "Morag Henderson", "baking",
+               "A birthday cake for my mum's 80th, for about twelve people.", "Saturday week"),
+)
+
+# Who agreed, at take-on, that the member they are put in touch with may see their phone
+# (and Kirsty, who has none, her email); everyone else shares nothing.
+SHARE_PHONE = ("Morag Henderson", "Hamish Grant", "Jean Paterson", "Alasdair MacLeod",
+               "Tomasz Nowak", "Sophie Thomson")
+SHARE_EMAIL = ("Kirsty Muir",)
 
 
 WAITING = (

@@ -48,6 +48,9 @@ __all__ = [
     "UnknownRequest",
     "UnknownOffer",
     "NotAllowed",
+    "RequestNotOpen",
+    "HelperAlreadyChosen",
+    "AnswerNotOpen",
     "BatchRefused",
     "AssessmentInvalid",
     "UnknownAssessment",
@@ -231,6 +234,24 @@ class UnknownOffer(NotFound):
 
 class NotAllowed(Forbidden):
     code = "not_allowed"
+
+
+class RequestNotOpen(Conflict):
+    """A request closed (withdrawn, or its hours logged) takes no more choices or answers."""
+
+    code = "request_not_open"
+
+
+class HelperAlreadyChosen(Conflict):
+    """One request, one chosen helper: a second choice, even at the same moment, is refused."""
+
+    code = "helper_already_chosen"
+
+
+class AnswerNotOpen(Conflict):
+    """An answer withdrawn, declined or thanked cannot be chosen or changed."""
+
+    code = "answer_not_open"
 
 
 class BatchRefused(TimebankError):

@@ -1,7 +1,156 @@
-"""The words a request for help is stored with."""
+"""Requests for help and their answers: the words they are stored with, and the rules of
+the journey from "I can help" to help given.
+
+Pure functions over plain values: who may choose a helper, who sees whose way of
+contact, and what a request is waiting for. The services read the rows, ask these, then
+write.
+"""
 from __future__ import annotations
 
-__all__ = ["REQUEST_STATUSES"]
+import datetime as dt
+from dataclasses import dataclass
 
-#: Open until the member who asked closes it.
+from timebank.domain.errors import AnswerNotOpen, HelperAlreadyChosen, NotAllowed, RequestNotOpen
+
+__all__ = [
+    "REQUEST_STATUSES",
+    "ANSWER_STATUSES",
+    "Contact",
+    "RequestStage",
+    "may_act_for_asker",
+    "may_act_for_answerer",
+    "check_choice",
+    "check_answer_change",
+    "check_log_from_request",
+    "sees_contact",
+    "shared_contact",
+    "request_stage",
+    "stage_words",
+    "age_words",
+]
+
+#: Open until the member who asked closes (withdraws) it or its hours are logged.
 REQUEST_STATUSES = ("open", "closed")
+
+#: An answer ("I can help") waits for the asker to choose; the one chosen is "chosen",
+#: the others "thanked". "asked" is an answer nobody gave yet: a request made to one
+#: member from their offer, which they accept (then "chosen") or decline ("declined").
+#: "withdrawn": the helper took it back.
+ANSWER_STATUSES = ("asked", "waiting", "chosen", "thanked", "withdrawn", "declined")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What one member agreed to share with the member they help or are helped by."""
+
+    phone: str | None
+    email: str | None
+
+    @property
+    def shared(self) -> bool:
+        return bool(self.phone or self.email)
+
+
+def may_act_for_asker(asker_id: int, acting_member_id: int | None) -> None:
+    """Only the member who asked, or a coordinator (acting_member_id None), acts for a request."""
+    if acting_member_id is not None and acting_member_id != asker_id:
+        raise NotAllowed("Only the member who asked can do this.")
+
+
+def may_act_for_answerer(answerer_id: int, acting_member_id: int | None) -> None:
+    """Only the member who answered (or was asked), or a coordinator, changes an answer."""
+    if acting_member_id is not None and acting_member_id != answerer_id:
+        raise NotAllowed("Only the member who answered can do this.")
+
+
+def check_choice(request_status: str, answer_status: str, chosen_already: bool) -> None:
+    """A helper is chosen from a waiting answer of an open request, once."""
+    if request_status != "open":
+        raise RequestNotOpen("This request is closed: nothing was changed.")
+    if chosen_already:
+        raise HelperAlreadyChosen("A helper has already been chosen for this request: nothing was changed.")
+    if answer_status not in ("waiting", "asked"):
+        raise AnswerNotOpen("This answer was withdrawn or is no longer open: nothing was changed. "
+                            "Choose another helper.")
+
+
+def check_answer_change(request_status: str, answer_status: str) -> None:
+    """An answer is edited or withdrawn while the request is open and the answer not settled."""
+    if request_status != "open":
+        raise RequestNotOpen("This request is closed: nothing was changed.")
+    if answer_status not in ("waiting", "chosen", "asked"):
+        raise AnswerNotOpen("This answer is no longer open: nothing was changed.")
+
+
+def check_log_from_request(request_status: str, chosen_helper_id: int | None) -> None:
+    """The hours of a request are logged once, and only after a helper was chosen."""
+    if request_status != "open":
+        raise RequestNotOpen("The hours for this request were already logged, or it was closed.")
+    if chosen_helper_id is None:
+        raise AnswerNotOpen("Choose a helper first: then the hours can be logged.")
+
+
+def sees_contact(viewer_id: int | None, asker_id: int, chosen_helper_id: int | None) -> bool:
+    """Whether a viewer sees the asker's and the chosen helper's way of contact.
+
+    The two people put in touch see each other's; a coordinator (viewer None) sees both;
+    nobody sees anything before a helper is chosen.
+    """
+    if chosen_helper_id is None:
+        return False
+    return viewer_id is None or viewer_id in (asker_id, chosen_helper_id)
+
+
+def shared_contact(phone: str | None, email: str | None, share_phone: bool, share_email: bool) -> Contact:
+    """Only what the member agreed to share: nothing unless they said so."""
+    return Contact(phone=(phone or None) if share_phone else None,
+                   email=(email or None) if share_email else None)
+
+
+@dataclass(frozen=True)
+class RequestStage:
+    """Where a request stands: a stable `code` and who it waits on (a member's id or None)."""
+
+    code: str  # no_answer, waiting_for_choice, asked, helper_chosen, done, closed
+    waiting_on: int | None = None
+
+
+def request_stage(status: str, asker_id: int, answer_statuses: list[tuple[int, str]],
+                  exchange_id: int | None) -> RequestStage:
+    """The request's stage from its status, its answers (member id, status) and its exchange."""
+    if exchange_id is not None:
+        return RequestStage("done")
+    if status != "open":
+        return RequestStage("closed")
+    chosen = [m for m, s in answer_statuses if s == "chosen"]
+    if chosen:
+        return RequestStage("helper_chosen", asker_id)
+    asked = [m for m, s in answer_statuses if s == "asked"]
+    if asked:
+        return RequestStage("asked", asked[0])
+    if any(s == "waiting" for _, s in answer_statuses):
+        return RequestStage("waiting_for_choice", asker_id)
+    return RequestStage("no_answer")
+
+
+def stage_words(stage: RequestStage, names: dict[int, str]) -> str:
+    """The stage in a coordinator's words: what is waiting on whom."""
+    who = names.get(stage.waiting_on or 0, "the member")
+    return {
+        "no_answer": "No answer yet",
+        "waiting_for_choice": f"Answered, waiting for {who} to choose",
+        "asked": f"Asked directly, waiting for {who} to say yes or no",
+        "helper_chosen": f"Helper chosen, waiting for {who} to log the hours",
+        "done": "Done: the hours are logged",
+        "closed": "Closed",
+    }[stage.code]
+
+
+def age_words(since: dt.datetime, now: dt.datetime) -> str:
+    """How long ago, in whole days ("today", "1 day", "3 days")."""
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    days = (now - since).days
+    if days <= 0:
+        return "today"
+    return "1 day" if days == 1 else f"{days} days"

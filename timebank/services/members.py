@@ -155,9 +155,12 @@ def take_member_on(
     sign_in_password: str | None = None,
     recorded_by: str,
     idempotency_key: str | None = None,
+    share_phone: bool = False,
+    share_email: bool = False,
 ) -> MemberView:
     """The new-member form's use case: a member, their safeguarding check, their welcome
-    hours (from the bank's account) and their sign-in, all in one transaction.
+    hours (from the bank's account), what they agree to share with the member they are
+    put in touch with, and their sign-in, all in one transaction.
 
     A refusal of any step writes nothing: the coordinator corrects the form and sends it
     again, rather than finishing half a member by hand. With an `idempotency_key`, the
@@ -165,7 +168,7 @@ def take_member_on(
     further steps are not tried twice.
     """
     # Imported here: sign-ins are built on members (auth reads clean_email), not members on them.
-    from timebank.services import auth
+    from timebank.services import auth, helping
 
     with UnitOfWork(database) as uow:
         steps = uow.joined()
@@ -181,6 +184,9 @@ def take_member_on(
             ledger.grant(steps, bank_slug, member_id=member.id, minutes=welcome_minutes,
                          reason="Welcome hours", recorded_by=recorded_by,
                          idempotency_key=f"{key}:welcome" if key else None)
+        if share_phone or share_email:
+            helping.set_contact_sharing(steps, bank_slug, member.id, share_phone=share_phone,
+                                        share_email=share_email)
         if sign_in_password is not None:
             auth.create_user(steps, bank_slug, email=member.email, name=member.name,
                              password=sign_in_password, role="member", member_id=member.id)

@@ -21,6 +21,7 @@ from timebank.db.models import (
 )
 from timebank.domain.errors import InvalidInput, NotAllowed
 from timebank.domain.text import clean_text
+from timebank.services import helping
 from timebank.services.rows import bank_row, category_slug, member_row, offer_row, request_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -47,6 +48,8 @@ class AnswerView:
     member_name: str
     message: str | None
     created_at: dt.datetime
+    id: int = 0
+    status: str = "waiting"
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[Answer
     found: dict[int, list[AnswerView]] = {}
     for answer, name in rows:
         found.setdefault(answer.request_id, []).append(
-            AnswerView(answer.member_id, name, answer.message, answer.created_at))
+            AnswerView(answer.member_id, name, answer.message, answer.created_at, answer.id, answer.status))
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -174,7 +177,12 @@ def list_requests(
                  .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status,
                         # A closed or suspended member's requests leave the list with them.
                         Member.status == "active",
-                        ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists()))
+                        ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists(),
+                        # Asked of one member from their offer: between the two of them.
+                        HelpRequest.addressed_to_member_id.is_(None),
+                        # A helper is chosen: nobody else is looked for.
+                        ~select(HelpAnswer.id).where(HelpAnswer.request_id == HelpRequest.id,
+                                                     HelpAnswer.status == "chosen").exists()))
         if category:
             query = query.where(HelpRequest.category == category)
         if area:
@@ -213,25 +221,21 @@ def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequ
 
 def answer_request(database: Database, bank_slug: str, request_id: int, *, member_id: int,
                    message: str | None = None) -> HelpRequestView:
-    """"I can help": recorded once per member; the asker sees who answered."""
-    message = clean_text(message, "your message", 1000)
-    with UnitOfWork(database) as uow:
+    """"I can help": recorded once per member; the asker sees who answered and chooses."""
+    with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
         member_row(session, bank.id, member_id)
-        # An introduction's request is between the two people introduced: to anyone
-        # else it is not there at all.
         request = request_row(session, bank, request_id, seen_by=member_id)
         if request.member_id == member_id:
             raise NotAllowed("You cannot answer your own request.")
         if request.status != "open":
             raise InvalidInput("This request has just been closed: the member has the help they need.")
-        already = session.scalar(select(HelpAnswer.id).where(
-            HelpAnswer.request_id == request.id, HelpAnswer.member_id == member_id))
-        if already is None:
-            session.add(HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=member_id,
-                                   message=message, created_at=utcnow()))
-        uow.commit()
+        chosen = session.scalar(select(HelpAnswer.member_id).where(
+            HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
+        if chosen is not None and chosen != member_id:
+            raise InvalidInput("A helper has just been chosen for this request: thank you all the same.")
+    helping.answer_for(database, bank_slug, request_id, answerer_id=member_id, message=message)
     return get_request(database, bank_slug, request_id)
 
 

@@ -109,6 +109,8 @@ class NewMemberForm(RecordingForm):
     welcome_hours = StringField("Welcome hours (optional)", validators=[Optional(), Length(max=20)])
     create_sign_in = BooleanField("Create a sign-in for this member")
     password = PasswordField("First password for the sign-in", validators=[Length(max=256)])
+    share_phone = BooleanField("They agree to share their phone number")
+    share_email = BooleanField("They agree to share their email address")
 
     welcome_minutes: int | None = None
 

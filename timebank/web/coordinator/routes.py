@@ -177,6 +177,7 @@ def _take_on(form: NewMemberForm):
             safeguarding_checked_on=form.checked_on.day, safeguarding_expires_on=form.expires_on.day,
             welcome_minutes=form.welcome_minutes,
             sign_in_password=form.password.data if form.create_sign_in.data else None,
+            share_phone=form.share_phone.data, share_email=form.share_email.data,
             recorded_by=_recorded_by(), idempotency_key=form.idempotency_key.data)
     except domain.TimebankError as error:
         place(form, error, NEW_MEMBER_ERROR_FIELDS)

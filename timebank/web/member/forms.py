@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from timebank.web.forms import RecordingForm, TimebankForm, options
+from timebank.web.forms import DayField, HoursField, RecordingForm, TimebankForm, options
 
 NOT_SURE = ("", "Not sure")
 GAVE_OR_RECEIVED = "Say whether you gave the help or received it"
@@ -67,3 +67,36 @@ class BrowseForm(TimebankForm):
 
     category = SelectField("Kind of help", validate_choice=False, default="")
     area = SelectField("Area", validate_choice=False, default="")
+
+
+WHERE_HINT = ("A neighbourhood or a public place. Don't put your home address here: "
+              "the helper gets it once you choose them.")
+
+
+class RequestHoursForm(RecordingForm):
+    """The hours of a request with a chosen helper: the rest comes from the request."""
+
+    hours = HoursField("How long did the help take?", validators=[
+        DataRequired("Enter how long the help took")])
+    day = DayField("Which day was it?", default=lambda: dt.date.today().isoformat(),
+                   validators=[DataRequired("Enter the day of the help")])
+
+
+class AskPersonForm(RecordingForm):
+    """"Ask this person": a request made to the member behind one offer."""
+
+    what = TextAreaField("What would you like help with?", validators=[
+        DataRequired("Say what you would like help with"), Length(max=2000)])
+    when_text = StringField("Roughly when?", validators=[Length(max=200)])
+    where_text = StringField("Where?", validators=[Length(max=200)])
+
+
+class ContactForm(TimebankForm):
+    """What the member they are put in touch with may see."""
+
+    share_phone = BooleanField("Share my phone number")
+    share_email = BooleanField("Share my email address")
+
+
+class ConfirmForm(TimebankForm):
+    """A yes to "are you sure?": only its token."""

@@ -12,11 +12,11 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import parse_hours
-from timebank.services import banks, ledger, members, requests_offers
+from timebank.services import banks, helping, ledger, members, requests_offers
 from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member import blueprint
-from timebank.web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
+from timebank.web.member.forms import NOT_SURE, WHERE_HINT, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
 from timebank.web.refusals import add_error, place, told
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
@@ -60,6 +60,8 @@ def home():
     db, slug, me = _me()
     pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
     requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
+    asked_of_me = [a for a in helping.my_answers(db, slug, me) if a.answer.status == "asked"
+                   and a.request.status == "open"]
     return render_template(
         "member/home.html",
         balance=ledger.balance(db, slug, me),
@@ -69,6 +71,7 @@ def home():
         names={m.id: m.name for m in members.list_members(db, slug)},
         categories=dict(banks.list_categories(db, slug)),
         me=me,
+        asked_of_me=asked_of_me,
     )
 
 
@@ -104,21 +107,7 @@ def ask():
             flash("Thank you. Your request is on the list: other members can now offer to help.",
                   "success")
             return redirect(url_for("member.requests"))
-    return render_template("member/ask.html", form=form), (400 if _refused(form) else 200)
-
-
-@blueprint.get("/requests")
-def requests():
-    db, slug, me = _me()
-    return render_template("member/requests.html", requests=requests_offers.member_requests(db, slug, me))
-
-
-@blueprint.post("/requests/<int:request_id>/close")
-def close_request(request_id: int):
-    db, slug, me = _me()
-    requests_offers.close_request(db, slug, request_id, member_id=me)
-    flash("Your request is closed. It no longer shows on the list.", "success")
-    return redirect(url_for("member.requests"))
+    return render_template("member/ask.html", form=form, where_hint=WHERE_HINT), (400 if _refused(form) else 200)
 
 
 @blueprint.route("/offer", methods=["GET", "POST"])
@@ -139,14 +128,6 @@ def offer():
     offers = [o for o in requests_offers.member_offers(db, slug, me) if o.active]
     return (render_template("member/offer.html", form=form, offers=offers),
             400 if _refused(form) else 200)
-
-
-@blueprint.post("/offers/<int:offer_id>/withdraw")
-def withdraw_offer(offer_id: int):
-    db, slug, me = _me()
-    requests_offers.withdraw_offer(db, slug, offer_id, member_id=me)
-    flash("Your offer is withdrawn. Other members no longer see it.", "success")
-    return redirect(url_for("member.offer"))
 
 
 # ---------------------------------------------------------------- browsing and answering
@@ -193,7 +174,12 @@ def answer(request_id: int):
         except domain.TimebankError as error:
             place(form, error, ANSWER_FIELDS)
         else:
-            flash(f"Thank you. {answered.member_name} can now see that you can help.", "success")
+            if answered.member_id in helping.without_sign_in(db, slug):
+                flash(f"Thank you. {answered.member_name} has no sign-in: the coordinator will pass "
+                      "this on, and tell you if you are chosen.", "success")
+            else:
+                flash(f"Thank you. {answered.member_name} can now see that you can help, and will "
+                      "choose a helper. See “Requests I answered”.", "success")
             return redirect(url_for("member.browse", **{k: v for k, v in _filters().items() if v}))
     return _browse_page(failed=(request_id, form)), 400
 
@@ -227,6 +213,9 @@ def log():
             name = others.get(other, "the other member")
             if exchange.replayed:
                 flash("This exchange was already recorded. It is recorded only once.", "success")
+            elif exchange.state == "pending" and other in helping.without_sign_in(db, slug):
+                flash(f"Thank you. {name} has no sign-in: the coordinator will confirm the exchange "
+                      "with them. Your balance changes then.", "success")
             elif exchange.state == "pending":
                 flash(f"Thank you. The exchange now waits for {name} to confirm it. "
                       "Your balance changes when they do.", "success")

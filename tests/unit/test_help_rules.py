@@ -1,0 +1,114 @@
+"""The rules of a request's journey, without a database: who may choose, who sees
+whose contact, and what a request waits on."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from timebank.domain.errors import AnswerNotOpen, HelperAlreadyChosen, NotAllowed, RequestNotOpen
+from timebank.domain.help import (
+    Contact,
+    age_words,
+    check_answer_change,
+    check_choice,
+    check_log_from_request,
+    may_act_for_answerer,
+    may_act_for_asker,
+    request_stage,
+    sees_contact,
+    shared_contact,
+    stage_words,
+)
+
+ASKER, HELPER, OTHER = 1, 2, 3
+
+
+def test_only_the_asker_or_a_coordinator_may_act_for_a_request():
+    may_act_for_asker(ASKER, ASKER)
+    may_act_for_asker(ASKER, None)
+    with pytest.raises(NotAllowed):
+        may_act_for_asker(ASKER, HELPER)
+
+
+def test_only_the_answerer_or_a_coordinator_may_change_an_answer():
+    may_act_for_answerer(HELPER, HELPER)
+    may_act_for_answerer(HELPER, None)
+    with pytest.raises(NotAllowed):
+        may_act_for_answerer(HELPER, ASKER)
+
+
+@pytest.mark.parametrize("status", ["waiting", "asked"])
+def test_a_waiting_or_asked_answer_of_an_open_request_may_be_chosen(status):
+    check_choice("open", status, chosen_already=False)
+
+
+@pytest.mark.parametrize("request_status, answer_status, chosen, refusal", [
+    ("closed", "waiting", False, RequestNotOpen),
+    ("open", "waiting", True, HelperAlreadyChosen),
+    ("open", "withdrawn", False, AnswerNotOpen),
+    ("open", "thanked", False, AnswerNotOpen),
+    ("open", "declined", False, AnswerNotOpen),
+])
+def test_a_choice_is_refused_when_the_request_or_the_answer_is_not_open(
+        request_status, answer_status, chosen, refusal):
+    with pytest.raises(refusal):
+        check_choice(request_status, answer_status, chosen)
+
+
+def test_an_answer_is_changed_only_while_it_and_its_request_are_open():
+    check_answer_change("open", "chosen")
+    with pytest.raises(RequestNotOpen):
+        check_answer_change("closed", "waiting")
+    with pytest.raises(AnswerNotOpen):
+        check_answer_change("open", "withdrawn")
+
+
+def test_hours_are_logged_once_and_only_with_a_chosen_helper():
+    check_log_from_request("open", HELPER)
+    with pytest.raises(AnswerNotOpen):
+        check_log_from_request("open", None)
+    with pytest.raises(RequestNotOpen):
+        check_log_from_request("closed", HELPER)
+
+
+def test_only_the_two_put_in_touch_and_the_coordinator_see_contacts():
+    assert sees_contact(ASKER, ASKER, HELPER)
+    assert sees_contact(HELPER, ASKER, HELPER)
+    assert sees_contact(None, ASKER, HELPER)
+    assert not sees_contact(OTHER, ASKER, HELPER)
+    assert not sees_contact(ASKER, ASKER, None)
+    assert not sees_contact(None, ASKER, None)
+
+
+def test_only_what_the_member_agreed_to_is_shared():
+    assert shared_contact("0131", "a@b.org", False, False) == Contact(None, None)
+    assert shared_contact("0131", "a@b.org", True, False) == Contact("0131", None)
+    assert shared_contact("0131", "a@b.org", False, True) == Contact(None, "a@b.org")
+    assert not shared_contact(None, None, True, True).shared
+
+
+@pytest.mark.parametrize("status, answers, exchange_id, code, waiting_on", [
+    ("open", [], None, "no_answer", None),
+    ("open", [(HELPER, "waiting"), (OTHER, "withdrawn")], None, "waiting_for_choice", ASKER),
+    ("open", [(HELPER, "chosen"), (OTHER, "thanked")], None, "helper_chosen", ASKER),
+    ("open", [(HELPER, "asked")], None, "asked", HELPER),
+    ("open", [(OTHER, "withdrawn")], None, "no_answer", None),
+    ("closed", [(HELPER, "chosen")], 7, "done", None),
+    ("closed", [(HELPER, "declined")], None, "closed", None),
+])
+def test_a_request_s_stage_says_what_it_waits_on(status, answers, exchange_id, code, waiting_on):
+    stage = request_stage(status, ASKER, answers, exchange_id)
+    assert (stage.code, stage.waiting_on) == (code, waiting_on)
+
+
+def test_stage_words_name_the_person_waited_on():
+    stage = request_stage("open", ASKER, [(HELPER, "waiting")], None)
+    assert stage_words(stage, {ASKER: "Jean"}) == "Answered, waiting for Jean to choose"
+
+
+def test_age_in_whole_days():
+    now = dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC)
+    assert age_words(now - dt.timedelta(hours=5), now) == "today"
+    assert age_words(now - dt.timedelta(days=1, hours=1), now) == "1 day"
+    assert age_words(dt.datetime(2026, 11, 30, 9), now) == "3 days"

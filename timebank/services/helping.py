@@ -1,0 +1,625 @@
+"""From "I can help" to help given: choosing a helper, putting the two in touch, logging
+the hours from the request; asking one member from their offer; the coordinator's view
+of what is waiting on whom.
+
+Each use case is one transaction. A choice locks its request first (FOR UPDATE on
+PostgreSQL; SQLite's BEGIN IMMEDIATE already puts writers one after the other), and a
+partial unique index holds one chosen answer per request whatever slips by.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from timebank.db.engine import Database
+from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, ServiceCategory, User, utcnow
+from timebank.domain.errors import (
+    HelperAlreadyChosen,
+    InvalidInput,
+    MemberNotActive,
+    NotAllowed,
+    UnknownRequest,
+)
+from timebank.domain.help import (
+    Contact,
+    RequestStage,
+    age_words,
+    check_answer_change,
+    check_choice,
+    check_log_from_request,
+    may_act_for_answerer,
+    may_act_for_asker,
+    request_stage,
+    sees_contact,
+    shared_contact,
+    stage_words,
+)
+from timebank.domain.text import clean_text
+from timebank.services.ledger.exchanges import exchange_attempt
+from timebank.services.rows import bank_row, category_slug, member_row, offer_row, request_row
+from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import ExchangeView
+
+__all__ = [
+    "AnswerLine",
+    "RequestDetail",
+    "AnsweredRequest",
+    "WaitingRow",
+    "OfferRow",
+    "Page",
+    "ContactSharing",
+    "request_detail",
+    "my_requests",
+    "my_answers",
+    "choose_helper",
+    "withdraw_answer",
+    "edit_answer",
+    "answer_for",
+    "decline_asked",
+    "log_hours_from_request",
+    "edit_request",
+    "edit_offer",
+    "ask_this_person",
+    "contact_sharing",
+    "set_contact_sharing",
+    "without_sign_in",
+    "coordinator_requests",
+    "coordinator_offers",
+]
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    id: int
+    member_id: int
+    member_name: str
+    message: str | None
+    status: str
+    created_at: dt.datetime
+    member_active: bool = True
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """A request as one viewer may see it: contacts only for the two people put in touch."""
+
+    id: int
+    member_id: int
+    member_name: str
+    category: str | None
+    category_name: str | None
+    what: str
+    when_text: str | None
+    where_text: str | None
+    helper_notes: str | None
+    status: str
+    created_at: dt.datetime
+    addressed_to_member_id: int | None
+    exchange_id: int | None
+    stage: RequestStage
+    answers: tuple[AnswerLine, ...]
+    chosen: AnswerLine | None
+    asker_contact: Contact | None
+    helper_contact: Contact | None
+
+    def answer_of(self, member_id: int) -> AnswerLine | None:
+        return next((a for a in self.answers if a.member_id == member_id), None)
+
+
+@dataclass(frozen=True)
+class AnsweredRequest:
+    """A request a member answered (or was asked), as that member sees it."""
+
+    request: RequestDetail
+    answer: AnswerLine
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    request: RequestDetail
+    age: str
+    waiting_words: str
+    no_sign_in: tuple[str, ...]  # names of the people it waits on who cannot sign in
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    id: int
+    member_id: int
+    member_name: str
+    category_name: str | None
+    description: str
+    age: str
+    no_sign_in: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: tuple
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+@dataclass(frozen=True)
+class ContactSharing:
+    member_id: int
+    name: str
+    phone: str | None
+    email: str | None
+    share_phone: bool
+    share_email: bool
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _names(session: Session, bank: Bank) -> dict[str, str]:
+    return dict(session.execute(
+        select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)).all())
+
+
+def _answer_lines(session: Session, request_ids: list[int]) -> dict[int, list[AnswerLine]]:
+    found: dict[int, list[AnswerLine]] = {}
+    if not request_ids:
+        return found
+    rows = session.execute(
+        select(HelpAnswer, Member.name, Member.status).join(Member, Member.id == HelpAnswer.member_id)
+        .where(HelpAnswer.request_id.in_(request_ids)).order_by(HelpAnswer.id))
+    for answer, name, status in rows:
+        found.setdefault(answer.request_id, []).append(AnswerLine(
+            answer.id, answer.member_id, name, answer.message, answer.status, answer.created_at,
+            status == "active"))
+    return found
+
+
+def _contact(member: Member) -> Contact:
+    return shared_contact(member.phone, member.email, member.share_phone, member.share_email)
+
+
+def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[str, str],
+            answers: list[AnswerLine], viewer_id: int | None) -> RequestDetail:
+    if viewer_id is not None:
+        # A closed or suspended member is gone from members' sight (often for safeguarding):
+        # their answer, and their way of contact, are shown to coordinators only.
+        answers = [a for a in answers if a.member_active or a.member_id == viewer_id]
+    chosen = next((a for a in answers if a.status == "chosen"), None)
+    stage = request_stage(request.status, request.member_id, [(a.member_id, a.status) for a in answers],
+                          request.exchange_id)
+    asker_contact = helper_contact = None
+    if chosen is not None and sees_contact(viewer_id, request.member_id, chosen.member_id):
+        asker_contact = _contact(asker)
+        helper_contact = _contact(session.get(Member, chosen.member_id))
+    # The asker (and the coordinator) see every answer; a helper sees only their own.
+    if viewer_id is not None and viewer_id != request.member_id:
+        answers = [a for a in answers if a.member_id == viewer_id]
+    return RequestDetail(
+        id=request.id, member_id=asker.id, member_name=asker.name, category=request.category,
+        category_name=names.get(request.category or ""), what=request.what,
+        when_text=request.when_text, where_text=request.where_text,
+        helper_notes=request.helper_notes, status=request.status, created_at=request.created_at,
+        addressed_to_member_id=request.addressed_to_member_id, exchange_id=request.exchange_id,
+        stage=stage, answers=tuple(answers), chosen=chosen, asker_contact=asker_contact,
+        helper_contact=helper_contact,
+    )
+
+
+def _may_see(request: HelpRequest, answers: list[AnswerLine], viewer_id: int | None) -> bool:
+    """The asker, anyone who answered or was asked, and for an open public request anyone."""
+    if viewer_id is None or viewer_id == request.member_id:
+        return True
+    if any(a.member_id == viewer_id for a in answers):
+        return True
+    return request.status == "open" and request.addressed_to_member_id is None
+
+
+def request_detail(database: Database, bank_slug: str, request_id: int, *,
+                   viewer_id: int | None) -> RequestDetail:
+    """One request as a member (viewer_id) or a coordinator (None) may see it."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = request_row(session, bank, request_id, seen_by=viewer_id)
+        answers = _answer_lines(session, [request.id]).get(request.id, [])
+        if not _may_see(request, answers, viewer_id):
+            raise UnknownRequest(f"There is no request number {request_id} in this bank.")
+        return _detail(session, request, session.get(Member, request.member_id), _names(session, bank),
+                       answers, viewer_id)
+
+
+def my_requests(database: Database, bank_slug: str, member_id: int) -> list[RequestDetail]:
+    """A member's own requests, newest first, each as its asker sees it."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        asker = member_row(session, bank.id, member_id)
+        requests = session.scalars(select(HelpRequest).where(HelpRequest.member_id == asker.id)
+                                   .order_by(HelpRequest.id.desc())).all()
+        answers = _answer_lines(session, [r.id for r in requests])
+        names = _names(session, bank)
+        return [_detail(session, r, asker, names, answers.get(r.id, []), member_id) for r in requests]
+
+
+def my_answers(database: Database, bank_slug: str, member_id: int) -> list[AnsweredRequest]:
+    """The requests a member answered or was asked, newest first, each with their answer."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member_row(session, bank.id, member_id)
+        requests = session.scalars(
+            select(HelpRequest).join(HelpAnswer, HelpAnswer.request_id == HelpRequest.id)
+            .where(HelpAnswer.member_id == member_id, HelpRequest.bank_id == bank.id)
+            .order_by(HelpRequest.id.desc())).all()
+        answers = _answer_lines(session, [r.id for r in requests])
+        names = _names(session, bank)
+        found = []
+        for request in requests:
+            detail = _detail(session, request, session.get(Member, request.member_id), names,
+                             answers.get(request.id, []), member_id)
+            found.append(AnsweredRequest(detail, detail.answer_of(member_id)))
+        return found
+
+
+# ---------------------------------------------------------------- choosing
+
+
+def _locked_request(session: Session, bank: Bank, request_id: int, viewer_id: int | None) -> HelpRequest:
+    request = request_row(session, bank, request_id, seen_by=viewer_id)
+    # Read again under a row lock: the status and the answers are decided on what is
+    # current, not on what this session read before another choice committed.
+    return session.scalars(select(HelpRequest).where(HelpRequest.id == request.id)
+                           .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def _answer(session: Session, request: HelpRequest, answer_id: int) -> HelpAnswer:
+    if not isinstance(answer_id, int) or isinstance(answer_id, bool):
+        raise UnknownRequest(f"{answer_id!r} is not an answer number.")
+    answer = session.scalars(select(HelpAnswer).where(
+        HelpAnswer.id == answer_id, HelpAnswer.request_id == request.id)
+        .execution_options(populate_existing=True)).one_or_none()
+    if answer is None:
+        raise UnknownRequest(f"There is no answer number {answer_id} to this request.")
+    return answer
+
+
+def _choose(session: Session, request: HelpRequest, answer: HelpAnswer) -> None:
+    if session.scalar(select(Member.status).where(Member.id == answer.member_id)) != "active":
+        raise MemberNotActive("This member can no longer be chosen: their membership is closed or "
+                              "suspended. Nothing was changed.")
+    chosen_already = session.scalar(select(func.count()).select_from(HelpAnswer).where(
+        HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen")) > 0
+    check_choice(request.status, answer.status, chosen_already)
+    now = utcnow()
+    answer.status, answer.decided_at = "chosen", now
+    for other in session.scalars(select(HelpAnswer).where(
+            HelpAnswer.request_id == request.id, HelpAnswer.id != answer.id, HelpAnswer.status == "waiting")):
+        other.status, other.decided_at = "thanked", now
+    session.flush()
+
+
+def choose_helper(database: Database, bank_slug: str, request_id: int, answer_id: int, *,
+                  member_id: int | None) -> RequestDetail:
+    """The asker (member_id) or a coordinator (None) chooses one answer; the others are thanked."""
+    try:
+        with UnitOfWork(database) as uow:
+            session = uow.session
+            bank = bank_row(session, bank_slug)
+            request = _locked_request(session, bank, request_id, member_id)
+            may_act_for_asker(request.member_id, member_id)
+            _choose(session, request, _answer(session, request, answer_id))
+            uow.commit()
+    except IntegrityError as error:
+        # Two choices at the same moment: the index kept the first; this one changed nothing.
+        raise HelperAlreadyChosen("A helper has already been chosen for this request: "
+                                  "nothing was changed.") from error
+    return request_detail(database, bank_slug, request_id, viewer_id=member_id)
+
+
+def _own_answer(session: Session, request: HelpRequest, answerer_id: int) -> HelpAnswer:
+    answer = session.scalars(select(HelpAnswer).where(
+        HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
+    if answer is None:
+        raise UnknownRequest("There is no answer of this member to this request.")
+    return answer
+
+
+def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
+               message: str | None = None, accept: bool = False) -> RequestDetail:
+    """A member asked directly accepts (they become the chosen helper); a coordinator
+    uses it for a member without a sign-in too. Without `accept`, an "I can help" answer."""
+    message = clean_text(message, "your message", 1000)
+    try:
+        with UnitOfWork(database) as uow:
+            session = uow.session
+            bank = bank_row(session, bank_slug)
+            member_row(session, bank.id, answerer_id)
+            request = _locked_request(session, bank, request_id, answerer_id)
+            if request.member_id == answerer_id:
+                raise NotAllowed("You cannot answer your own request.")
+            check_answer_change(request.status, "waiting")
+            answer = session.scalars(select(HelpAnswer).where(
+                HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
+            if answer is None:
+                if request.addressed_to_member_id is not None:
+                    raise NotAllowed("This request was made to another member.")
+                answer = HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=answerer_id,
+                                    message=message, status="waiting", created_at=utcnow())
+                session.add(answer)
+                session.flush()
+            elif answer.status == "withdrawn":
+                answer.status, answer.message = "waiting", message or answer.message
+            elif message:
+                answer.message = message
+            if accept:
+                _choose(session, request, answer)
+            uow.commit()
+    except IntegrityError as error:
+        raise HelperAlreadyChosen("A helper has already been chosen for this request: "
+                                  "nothing was changed.") from error
+    return request_detail(database, bank_slug, request_id, viewer_id=answerer_id)
+
+
+def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
+                    acting_member_id: int | None) -> None:
+    """A helper takes back "I can help". A chosen helper who withdraws reopens the choice:
+    the answers thanked wait again."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        may_act_for_answerer(answerer_id, acting_member_id)
+        request = _locked_request(session, bank, request_id, acting_member_id)
+        answer = _own_answer(session, request, answerer_id)
+        check_answer_change(request.status, answer.status)
+        was_chosen = answer.status == "chosen"
+        answer.status, answer.decided_at = "withdrawn", utcnow()
+        if was_chosen:
+            for other in session.scalars(select(HelpAnswer).where(
+                    HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):
+                other.status, other.decided_at = "waiting", None
+        uow.commit()
+
+
+def decline_asked(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
+                  acting_member_id: int | None) -> None:
+    """The member asked from their offer says no: the request closes, the asker is told."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        may_act_for_answerer(answerer_id, acting_member_id)
+        request = _locked_request(session, bank, request_id, acting_member_id)
+        answer = _own_answer(session, request, answerer_id)
+        check_answer_change(request.status, answer.status)
+        if answer.status != "asked":
+            raise NotAllowed("Only a member asked directly can say no; withdraw an answer instead.")
+        answer.status, answer.decided_at = "declined", utcnow()
+        request.status = "closed"
+        uow.commit()
+
+
+def edit_answer(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
+                message: str | None) -> None:
+    """A helper changes the short message of their answer."""
+    message = clean_text(message, "your message", 1000)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _locked_request(session, bank, request_id, answerer_id)
+        answer = _own_answer(session, request, answerer_id)
+        check_answer_change(request.status, answer.status)
+        answer.message = message
+        uow.commit()
+
+
+# ---------------------------------------------------------------- logging the hours
+
+
+def log_hours_from_request(database: Database, bank_slug: str, request_id: int, *, minutes: int,
+                           given_on: str | dt.date | None, acting_member_id: int | None,
+                           recorded_by: str, idempotency_key: str | None = None) -> ExchangeView:
+    """The chosen helper's hours for the asker, with the request's kind and words, logged in
+    the same transaction that closes the request. Logged once: a second send is refused."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _locked_request(session, bank, request_id, acting_member_id)
+        chosen = session.scalar(select(HelpAnswer.member_id).where(
+            HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
+        if acting_member_id is not None and acting_member_id not in (request.member_id, chosen):
+            raise NotAllowed("Only the member who asked or their chosen helper can log these hours.")
+        check_log_from_request(request.status, chosen)
+        attempt = exchange_attempt(
+            bank_slug, provider_id=chosen, receiver_id=request.member_id, minutes=minutes,
+            recorded_by=recorded_by, category=request.category,
+            description=request.what[:2000], given_on=given_on, idempotency_key=idempotency_key,
+            today=None, initiated_by=acting_member_id)
+        exchange = attempt(session)
+        request.exchange_id = exchange.id
+        request.status = "closed"
+        uow.commit()
+        return exchange
+
+
+# ---------------------------------------------------------------- editing and asking
+
+
+def edit_request(database: Database, bank_slug: str, request_id: int, *, member_id: int | None,
+                 what: str, category: str | None = None, when_text: str | None = None,
+                 where_text: str | None = None, helper_notes: str | None = None) -> None:
+    """The asker (or a coordinator) changes an open request's words."""
+    what = clean_text(what, "what you would like help with", 2000, required=True)
+    when_text = clean_text(when_text, "roughly when", 200)
+    where_text = clean_text(where_text, "where", 200)
+    helper_notes = clean_text(helper_notes, "what a helper must know", 2000)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _locked_request(session, bank, request_id, member_id)
+        may_act_for_asker(request.member_id, member_id)
+        check_answer_change(request.status, "waiting")
+        request.what, request.when_text, request.where_text = what, when_text, where_text
+        request.helper_notes = helper_notes
+        request.category = category_slug(session, bank, category)
+        uow.commit()
+
+
+def edit_offer(database: Database, bank_slug: str, offer_id: int, *, member_id: int | None,
+               description: str, category: str | None = None) -> None:
+    """The member who made an offer (or a coordinator) changes its words."""
+    description = clean_text(description, "what you can offer", 2000, required=True)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        offer = offer_row(session, bank, offer_id, seen_by=member_id)
+        if member_id is not None and offer.member_id != member_id:
+            raise NotAllowed("Only the member who made this offer can change it.")
+        if not offer.active:
+            raise InvalidInput("This offer was withdrawn: nothing was changed.")
+        offer.description = description
+        offer.category = category_slug(session, bank, category)
+        uow.commit()
+
+
+def ask_this_person(database: Database, bank_slug: str, offer_id: int, *, member_id: int, what: str,
+                    when_text: str | None = None, where_text: str | None = None,
+                    idempotency_key: str | None = None) -> RequestDetail:
+    """A request made to the member behind an offer; they accept or say no."""
+    what = clean_text(what, "what you would like help with", 2000, required=True)
+    when_text = clean_text(when_text, "roughly when", 200)
+    where_text = clean_text(where_text, "where", 200)
+    key = clean_text(idempotency_key, "the form key", 200)
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        asker = member_row(session, bank.id, member_id)
+        offer = offer_row(session, bank, offer_id, seen_by=member_id)
+        if key:
+            earlier = session.scalars(select(HelpRequest).where(
+                HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
+            if earlier is not None:  # the same form sent again: the request it made
+                return _detail(session, earlier, asker, _names(session, bank),
+                               _answer_lines(session, [earlier.id]).get(earlier.id, []), member_id)
+        if offer.member_id == asker.id:
+            raise NotAllowed("This is your own offer.")
+        if not offer.active:
+            raise InvalidInput("This offer was withdrawn: ask someone else, or ask everyone.")
+        request = HelpRequest(
+            bank_id=bank.id, member_id=asker.id, category=offer.category, what=what,
+            when_text=when_text, where_text=where_text, status="open", idempotency_key=key,
+            created_at=utcnow(), addressed_to_member_id=offer.member_id, offer_id=offer.id)
+        session.add(request)
+        session.flush()
+        session.add(HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=offer.member_id,
+                               status="asked", created_at=utcnow()))
+        request_id = request.id
+        uow.commit()
+    return request_detail(database, bank_slug, request_id, viewer_id=member_id)
+
+
+# ---------------------------------------------------------------- contact sharing
+
+
+def contact_sharing(database: Database, bank_slug: str, member_id: int) -> ContactSharing:
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        m = member_row(uow.session, bank.id, member_id)
+        return ContactSharing(m.id, m.name, m.phone, m.email, m.share_phone, m.share_email)
+
+
+def set_contact_sharing(database: Database, bank_slug: str, member_id: int, *, share_phone: bool,
+                        share_email: bool) -> ContactSharing:
+    """What the member agrees the member they are put in touch with may see."""
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        m = member_row(uow.session, bank.id, member_id)
+        m.share_phone, m.share_email = bool(share_phone), bool(share_email)
+        view = ContactSharing(m.id, m.name, m.phone, m.email, m.share_phone, m.share_email)
+        uow.commit()
+        return view
+
+
+def _without_sign_in(session: Session, bank: Bank) -> set[int]:
+    signed = set(session.scalars(select(User.member_id).where(
+        User.bank_id == bank.id, User.member_id.is_not(None), User.active.is_(True))))
+    return set(session.scalars(select(Member.id).where(Member.bank_id == bank.id))) - signed
+
+
+def without_sign_in(database: Database, bank_slug: str) -> set[int]:
+    """The members of the bank who cannot sign in: the coordinator acts for them."""
+    with UnitOfWork(database, readonly=True) as uow:
+        return _without_sign_in(uow.session, bank_row(uow.session, bank_slug))
+
+
+# ---------------------------------------------------------------- the coordinator's lists
+
+
+def _page_number(page: int) -> int:
+    return page if isinstance(page, int) and 1 <= page <= 100_000 else 1
+
+
+def coordinator_requests(database: Database, bank_slug: str, *, page: int = 1,
+                         now: dt.datetime | None = None) -> Page:
+    """Open requests, oldest first (the longest waiting on top), with their answers, age
+    and what each waits on, a page at a time."""
+    now = now or utcnow()
+    page = _page_number(page)
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        where = (HelpRequest.bank_id == bank.id, HelpRequest.status == "open")
+        total = session.scalar(select(func.count()).select_from(HelpRequest).where(*where))
+        requests = session.scalars(select(HelpRequest).where(*where).order_by(HelpRequest.id)
+                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        answers = _answer_lines(session, [r.id for r in requests])
+        names = _names(session, bank)
+        member_ids = {r.member_id for r in requests} | {a.member_id for v in answers.values() for a in v}
+        people = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+        member_names = {i: m.name for i, m in people.items()}
+        unsigned = _without_sign_in(session, bank)
+        rows = []
+        for request in requests:
+            detail = _detail(session, request, people[request.member_id], names,
+                             answers.get(request.id, []), None)
+            waits_on = {detail.stage.waiting_on} if detail.stage.waiting_on else set()
+            rows.append(WaitingRow(detail, age_words(request.created_at, now),
+                                   stage_words(detail.stage, member_names),
+                                   tuple(member_names[i] for i in waits_on if i in unsigned)))
+        return Page(tuple(rows), page, total)
+
+
+def coordinator_offers(database: Database, bank_slug: str, *, page: int = 1,
+                       now: dt.datetime | None = None) -> Page:
+    """Current offers, oldest first, with their age, a page at a time."""
+    now = now or utcnow()
+    page = _page_number(page)
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        where = (Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active")
+        total = session.scalar(select(func.count()).select_from(Offer)
+                               .join(Member, Member.id == Offer.member_id).where(*where))
+        rows = session.execute(select(Offer, Member).join(Member, Member.id == Offer.member_id)
+                               .where(*where).order_by(Offer.id)
+                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        names = _names(session, bank)
+        unsigned = _without_sign_in(session, bank)
+        return Page(tuple(OfferRow(o.id, m.id, m.name, names.get(o.category or ""), o.description,
+                                   age_words(o.created_at, now), m.id in unsigned)
+                          for o, m in rows), page, total)
