@@ -21,8 +21,10 @@ from timebank.services.ledger.reading import (
     account_balances,
     balance,
     balances,
+    find_exchanges,
     get_exchange,
     list_exchanges,
+    page_number,
     statement,
 )
 from timebank.services.ledger.reversals import reverse_exchange
@@ -38,6 +40,8 @@ __all__ = [
     "reverse_exchange",
     "get_exchange",
     "list_exchanges",
+    "find_exchanges",
+    "page_number",
     "balance",
     "balances",
     "statement",
