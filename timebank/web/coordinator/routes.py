@@ -263,8 +263,7 @@ def member(member_id: int):
     return _member_page(member_id)
 
 
-@blueprint.route("/members/<int:member_id>/status", methods=["GET"])
-def confirm_member_status(member_id: int):
+def _confirm_member_status(member_id: int):
     """Suspend and Close ask first, on a page of their own that says what will happen."""
     member = members.get_member(database(), _slug(), member_id)
     status = request.args.get("to", "")
@@ -274,8 +273,10 @@ def confirm_member_status(member_id: int):
                    form=StatusConfirmForm(formdata=None, status=status))
 
 
-@blueprint.route("/members/<int:member_id>/status", methods=["POST"])
+@blueprint.route("/members/<int:member_id>/status", methods=["GET", "POST"])
 def member_status(member_id: int):
+    if request.method == "GET":
+        return _confirm_member_status(member_id)
     members.get_member(database(), _slug(), member_id)  # another bank's member: 404, before the form
     form = StatusForm()
     if not form.validate_on_submit():
@@ -597,14 +598,14 @@ def _reverse_page(exchange_id: int, status: int = 200, form=None):
                    form=form or ReverseForm(formdata=None, back=request.args.get("back", "")))
 
 
-@blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["GET"])
-def confirm_reverse(exchange_id: int):
-    """One exchange and a reason box: reverse it from anywhere (a member's statement)."""
-    return _reverse_page(exchange_id)
 
 
-@blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["POST"])
+@blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["GET", "POST"])
 def reverse(exchange_id: int):
+    """GET: one exchange and a reason box, to reverse it from anywhere (a member's
+    statement); POST: reverse it."""
+    if request.method == "GET":
+        return _reverse_page(exchange_id)
     ledger.get_exchange(database(), _slug(), exchange_id)  # another bank's exchange: 404, before the form
     form = ReverseForm()
     if form.validate_on_submit():
