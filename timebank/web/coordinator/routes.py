@@ -399,7 +399,8 @@ def add_member_sign_in(member_id: int):
 def add_note(member_id: int):
     members.get_member(database(), _slug(), member_id)  # another bank's member: 404, before the form
     form = NoteForm()
-    back = _back(form.back.data, url_for("coordinator.member", member_id=member_id))
+    back = url_for("coordinator.calls") if form.back.data == "calls" else url_for(
+        "coordinator.member", member_id=member_id)
     if form.validate_on_submit():
         try:
             note = contact_log.add_note(database(), _slug(), member_id, text=form.text.data,
