@@ -283,3 +283,34 @@ def test_who_to_call_lists_requests_nobody_answered_for_a_week(database, bank):
     calls = contact_log.who_to_call(database, bank.slug)
     assert [(r.request_id, r.waiting_days) for r in calls.unanswered] == [(old.id, 10)]
     assert fresh.id not in [r.request_id for r in calls.unanswered]
+
+
+# ---------------------------------------------------------------- reports
+
+
+def test_the_network_report_lists_the_overviews_quiet_and_new_members(database, bank):
+    from timebank.services import reports
+
+    quiet, partner = joined(database, bank, "Quentin Quiet"), joined(database, bank, "Pat Partner")
+    joined(database, bank, "Nora Never")
+    joined(database, bank, "Nina New", days_ago=5)
+    ledger.log_exchange(database, bank.slug, provider_id=quiet.id, receiver_id=partner.id, minutes=60,
+                        recorded_by="test", given_on=TODAY - dt.timedelta(days=120))
+    report = reports.network_report(database, bank.slug, reports.make_period(TODAY - dt.timedelta(days=30), TODAY))
+    listed = members.members_without_exchanges(database, bank.slug)
+    assert sorted(report.at_risk) == sorted(q.member.name for q in listed if q.standing == "quiet") == [
+        "Nora Never", "Pat Partner", "Quentin Quiet"]
+    assert report.to_welcome == ("Nina New",)
+
+
+def test_reports_tell_two_members_of_one_name_apart_by_area_and_number(database, bank):
+    from timebank.services import reports
+
+    leith = joined(database, bank, "Jean Paterson", area="Leith")
+    pilton = joined(database, bank, "jean  paterson", area="Pilton")
+    ann = joined(database, bank, "Ann")
+    ledger.log_exchange(database, bank.slug, provider_id=leith.id, receiver_id=ann.id, minutes=60, recorded_by="t")
+    report = reports.network_report(database, bank.slug, reports.make_period(TODAY - dt.timedelta(days=30), TODAY))
+    assert report.no_links == (f"jean  paterson (Pilton, #{pilton.id})",)
+    assert f"Jean Paterson (Leith, #{leith.id})" in {m.name for m in report.members}
+    assert "Ann" in {m.name for m in report.members}

@@ -223,3 +223,11 @@ def test_a_bad_note_is_refused_beside_its_field(cora, world, web_database, text,
     assert response.status_code == 400
     assert re.search(rf'id="{field}-error">.*?{re.escape(message)}', response.text, re.S)
     assert contact_log.member_notes(web_database, world.bank.slug, ann) == []
+
+
+def test_the_member_list_download_writes_hours_with_two_decimals(cora, world, web_database):
+    ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
+                        receiver_id=world.bob.member_id, minutes=473, recorded_by="test")
+    rows = cora.get("/coordinator/members.csv").text.splitlines()
+    by_name = {row.split(",")[1]: row.split(",")[-1] for row in rows[1:]}
+    assert by_name["Ann"] == "7.88" and by_name["Bob"] == "-7.88" and by_name["Dot"] == "0.00"
