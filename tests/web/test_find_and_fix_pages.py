@@ -231,3 +231,17 @@ def test_the_member_list_download_writes_hours_with_two_decimals(cora, world, we
     rows = cora.get("/coordinator/members.csv").text.splitlines()
     by_name = {row.split(",")[1]: row.split(",")[-1] for row in rows[1:]}
     assert by_name["Ann"] == "7.88" and by_name["Bob"].lstrip("'") == "-7.88" and by_name["Dot"] == "0.00"
+
+
+def test_a_long_statement_comes_fifty_lines_a_page_with_the_running_balance(cora, world, web_database):
+    slug, ann = world.bank.slug, world.ann.member_id
+    for n in range(55):
+        ledger.log_exchange(web_database, slug, provider_id=ann, receiver_id=world.bob.member_id, minutes=1,
+                            recorded_by="test", given_on=TODAY - dt.timedelta(days=n))
+    first = cora.get(f"/coordinator/members/{ann}").text
+    statement = first[first.index('id="statement"'):]
+    assert statement.count("<tr>") == 51 and "Next page" in statement and "1 to 50 of 55" in statement
+    second = cora.get(f"/coordinator/members/{ann}?page=2").text
+    rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>',
+                      second[second.index('id="statement"'):])
+    assert [balance for _, balance in rows] == ["5m", "4m", "3m", "2m", "1m"]

@@ -18,6 +18,7 @@ from timebank.services.ledger.exchanges import (
 )
 from timebank.services.ledger.pot import donate, grant, log_group_exchange
 from timebank.services.ledger.reading import (
+    PER_PAGE,
     account_balances,
     balance,
     balances,
@@ -42,6 +43,7 @@ __all__ = [
     "list_exchanges",
     "find_exchanges",
     "page_number",
+    "PER_PAGE",
     "balance",
     "balances",
     "statement",

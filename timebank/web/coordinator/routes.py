@@ -16,6 +16,7 @@ from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
 from timebank.domain.members import NEW, QUIET
 from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers
+from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.forms import (
     AddSignInForm,
@@ -245,11 +246,17 @@ def _member_page(member_id: int, status: int = 200, **forms):
         checked_on=member.safeguarding_checked_on.isoformat() if member.safeguarding_checked_on else "",
         expires_on=member.safeguarding_expires_on.isoformat() if member.safeguarding_expires_on else ""))
     forms.setdefault("note_form", NoteForm(formdata=None))
+    # The statement a page at a time, newest day first; each balance is the running
+    # balance over the whole statement, so any page reads true.
+    lines = list(reversed(ledger.statement(db, slug, member_id)))
+    number = min(ledger.page_number(request.args.get("page")), max(1, -(-len(lines) // ledger.PER_PAGE)))
+    start = (number - 1) * ledger.PER_PAGE
+    statement = Page(tuple(lines[start:start + ledger.PER_PAGE]), number, ledger.PER_PAGE, len(lines))
     forms.setdefault("sign_in_form", AddSignInForm(formdata=None, email=member.email or ""))
     return _render(
         "coordinator/member.html", status, member=member, bank=bank,
         balance=ledger.balance(db, slug, member_id),
-        statement=list(reversed(ledger.statement(db, slug, member_id))),
+        statement=statement,
         user=auth.user_for_member(db, slug, member_id),
         requests=requests_offers.member_requests(db, slug, member_id),
         offers=requests_offers.member_offers(db, slug, member_id),
