@@ -314,3 +314,27 @@ def test_reports_tell_two_members_of_one_name_apart_by_area_and_number(database,
     assert report.no_links == (f"jean  paterson (Pilton, #{pilton.id})",)
     assert f"Jean Paterson (Leith, #{leith.id})" in {m.name for m in report.members}
     assert "Ann" in {m.name for m in report.members}
+
+
+def test_the_upgrade_keeps_two_services_of_one_name_and_holds_new_ones_once(backend, database_factory):
+    """Revision 0009 on a bank that already has two services of one name: both stay, the
+    first keeps the name's key, and a third of that name is refused."""
+    from timebank.db import migrate
+
+    database = database_factory.empty(backend)
+    migrate.upgrade(database, "0007")
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO banks (slug, name, floor_minutes, ceiling_minutes, "
+                                   "member_exchanges_need_confirmation, hourly_value_pence, created_at) "
+                                   "VALUES ('old', 'Old bank', -600, 6000, true, 1000, CURRENT_TIMESTAMP)"))
+        bank_id = connection.execute(sa.text("SELECT id FROM banks WHERE slug = 'old'")).scalar_one()
+        for slug, name in (("shopping", "Shopping"), ("shopping_2", "shopping "), ("lifts", "Lifts")):
+            connection.execute(sa.text("INSERT INTO service_categories (bank_id, slug, name, description, active) "
+                                       "VALUES (:bank, :slug, :name, '', true)"),
+                               {"bank": bank_id, "slug": slug, "name": name})
+    migrate.upgrade(database)
+    with database.engine.connect() as connection:
+        keys = dict(connection.execute(sa.text("SELECT slug, name_key FROM service_categories")).all())
+    assert keys == {"shopping": "shopping", "shopping_2": None, "lifts": "lifts"}
+    with pytest.raises(CategoryTaken):
+        banks.save_category(database, "old", category="shop", name="SHOPPING", adding=True)
