@@ -67,8 +67,27 @@ def test_coordinator_finds_a_member_edits_them_adds_a_sign_in_and_reverses_last_
     assert "since=" in page.url  # back on the same search
     assert ledger.get_exchange(db, DEMO_BANK_SLUG, exchange_id).state == "reversed"
 
-    # Who to call this week: the demonstration's call due today is listed first.
+    # Who to call this week: the demonstration's call due today is listed first; a note
+    # with a day to call again takes the person off the list until then.
     page = browse.goto("/coordinator/calls")
     due = page.locator("#due + ul li").first
     assert "Call again" in due.inner_text() and due.get_by_role("link").first.is_visible()
+    called = due.get_by_role("link").first.inner_text()
     browse.screenshot("who-to-call")
+    due.locator("summary").click()
+    due.get_by_label(re.compile("^Note")).fill("Phoned: coming to chair yoga on Friday.")
+    due.get_by_label(re.compile("^Day to call again")).fill((dt.date.today() + dt.timedelta(days=7)).isoformat())
+    page = browse.submit(button=due.get_by_role("button", name=re.compile("^Save the note")))
+    assert "call again on" in page.get_by_role("status").first.inner_text()
+    assert called not in page.locator("main").inner_text()
+
+    # Suspend and Reverse ask first, each on a page of its own; Cancel changes nothing.
+    page = browse.goto(f"/coordinator/members/{jean.id}")
+    page = browse.submit(button=page.get_by_role("link", name="Suspend…"))
+    assert page.get_by_role("button", name="Yes, suspend Jean Paterson").is_visible()
+    page = browse.submit(button=page.get_by_role("link", name="Cancel"))
+    page = browse.submit(button=page.locator("#statement ~ .table-wrap").get_by_role(
+        "link", name=re.compile("^Reverse")).first)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Reverse exchange")
+    page = browse.submit(button=page.get_by_role("link", name="Cancel"))
+    assert members.get_member(db, DEMO_BANK_SLUG, jean.id).status == "active"
