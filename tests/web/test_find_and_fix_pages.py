@@ -245,3 +245,11 @@ def test_a_long_statement_comes_fifty_lines_a_page_with_the_running_balance(cora
     rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>',
                       second[second.index('id="statement"'):])
     assert [balance for _, balance in rows] == ["5m", "4m", "3m", "2m", "1m"]
+
+
+def test_waiting_exchanges_name_their_service_not_its_code(cora, world, web_database):
+    slug = world.bank.slug
+    ledger.propose_exchange(web_database, slug, member_id=world.ann.member_id, provider_id=world.ann.member_id,
+                            receiver_id=world.bob.member_id, minutes=15, category="tech_help")
+    page = cora.get("/coordinator/pending").text
+    assert dict(banks.list_categories(web_database, slug))["tech_help"] in page and ">tech_help<" not in page

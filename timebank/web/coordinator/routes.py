@@ -538,6 +538,7 @@ def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
     names = _names()
     waiting = ledger.list_exchanges(database(), _slug(), state="pending", limit=500)
     return _render("coordinator/pending.html", status, rows=_rows(waiting, names),
+                   category_names=dict(banks.list_categories(database(), _slug())),
                    form=form or SettleForm(formdata=None), failed_id=failed_id)
 
 
