@@ -74,6 +74,8 @@ def test_a_same_name_member_is_found_whatever_the_case_and_spaces(database, bank
     joined(database, bank, "Jean Patersonne")
     assert [m.id for m in members.same_name_members(database, bank.slug, "  jean  PATERSON")] == [jean.id]
     assert members.same_name_members(database, bank.slug, "John Paterson") == []
+    elodie = joined(database, bank, "Élodie Brun")
+    assert [m.id for m in members.same_name_members(database, bank.slug, "élodie BRUN")] == [elodie.id]
 
 
 # ---------------------------------------------------------------- finding exchanges

@@ -404,9 +404,12 @@ def same_name_members(database: Database, bank_slug: str, name: str, *,
         if key is not None and uow.session.scalars(select(Member.id).where(
                 Member.bank_id == bank.id, Member.idempotency_key == key)).first():
             return []
-        # Narrowed in SQL by the first word, decided by the domain's rule.
-        rows = {m.id: m for m in uow.session.scalars(select(Member).where(
-            Member.bank_id == bank.id, func.lower(Member.name).contains(first_word, autoescape=True)))}
+        # Narrowed in SQL by the first word, decided by the domain's rule. SQLite's lower()
+        # knows only ASCII letters, so a name with others is compared in Python only.
+        query = select(Member).where(Member.bank_id == bank.id)
+        if first_word.isascii():
+            query = query.where(func.lower(Member.name).contains(first_word, autoescape=True))
+        rows = {m.id: m for m in uow.session.scalars(query)}
         clashes = name_clashes(name, (NamedMember(m.id, m.name, m.area) for m in rows.values()))
         return [member_view(rows[c.id]) for c in clashes]
 
