@@ -377,8 +377,13 @@ def search_members(
         text = " ".join((text or "").split()).lower()
         if text:
             # lower() on both sides, so SQLite and PostgreSQL match alike.
-            where.append(or_(*(func.lower(column).contains(text, autoescape=True)
-                               for column in (Member.name, Member.phone, Member.area, Member.email))))
+            matches = [func.lower(column).contains(text, autoescape=True)
+                       for column in (Member.name, Member.phone, Member.area, Member.email)]
+            digits = re.sub(r"[\s-]", "", text)
+            if digits.isdigit():
+                # A phone number typed without its spaces, or with others, still matches.
+                matches.append(func.replace(func.replace(Member.phone, " ", ""), "-", "").contains(digits))
+            where.append(or_(*matches))
         total = session.scalar(select(func.count()).select_from(Member).where(*where))
         rows = session.execute(
             select(Member, Account.balance_minutes)
