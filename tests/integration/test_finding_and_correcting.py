@@ -28,6 +28,12 @@ def test_members_are_found_by_part_of_a_name_in_any_case(database, bank):
     assert [m.member.id for m in found.items] == [jean.id] and found.total == 1
 
 
+def test_a_name_with_letters_beyond_a_to_z_is_found_in_any_case(database, bank):
+    siobhan = joined(database, bank, "Siobhán Kerr")
+    joined(database, bank, "Siobhan Other")
+    assert [m.member.id for m in members.search_members(database, bank.slug, text="SIOBHÁN").items] == [siobhan.id]
+
+
 def test_members_are_found_by_phone_area_or_email(database, bank):
     ann = joined(database, bank, "Ann", phone="0131 555 0101", area="Gorgie", email="ann@example.org")
     joined(database, bank, "Bob", phone="0131 555 0202", area="Leith", email="bob@example.org")
@@ -101,12 +107,13 @@ def test_an_exchange_from_last_year_is_found_by_its_period(database, bank, pair)
 def test_exchanges_are_found_by_words_in_any_case_or_by_a_reversal_reason(database, bank, pair):
     ann, bob = pair
     hedge = ledger.log_exchange(database, bank.slug, provider_id=ann.id, receiver_id=bob.id, minutes=60,
-                                recorded_by="test", description="Cut the HEDGE")
+                                recorded_by="test", description="Cut the HEDGE at Zoë's")
     wrong = ledger.log_exchange(database, bank.slug, provider_id=bob.id, receiver_id=ann.id, minutes=30,
                                 recorded_by="test", description="Shopping")
     reversal = ledger.reverse_exchange(database, wrong.id, reason="Wrong year typed", recorded_by="test",
                                        bank_slug=bank.slug)
     assert [x.id for x in ledger.find_exchanges(database, bank.slug, text="hedge").items] == [hedge.id]
+    assert [x.id for x in ledger.find_exchanges(database, bank.slug, text="ZOË").items] == [hedge.id]
     assert [x.id for x in ledger.find_exchanges(database, bank.slug, text="wrong YEAR").items] == [reversal.id]
     assert [x.id for x in ledger.find_exchanges(database, bank.slug, kind="reversal").items] == [reversal.id]
 

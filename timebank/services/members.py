@@ -29,6 +29,7 @@ from timebank.services import ledger
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.ledger.reading import PER_PAGE, page_number
 from timebank.services.rows import bank_row, member_row
+from timebank.services.text_search import fold, folded
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import MemberView, Page
 
@@ -374,10 +375,9 @@ def search_members(
         where = [Member.bank_id == bank.id]
         if status:
             where.append(Member.status == status)
-        text = " ".join((text or "").split()).lower()
+        text = fold(" ".join((text or "").split()))
         if text:
-            # lower() on both sides, so SQLite and PostgreSQL match alike.
-            matches = [func.lower(column).contains(text, autoescape=True)
+            matches = [folded(session, column).contains(text, autoescape=True)
                        for column in (Member.name, Member.phone, Member.area, Member.email)]
             digits = re.sub(r"[\s-]", "", text)
             if digits.isdigit():
@@ -409,12 +409,10 @@ def same_name_members(database: Database, bank_slug: str, name: str, *,
         if key is not None and uow.session.scalars(select(Member.id).where(
                 Member.bank_id == bank.id, Member.idempotency_key == key)).first():
             return []
-        # Narrowed in SQL by the first word, decided by the domain's rule. SQLite's lower()
-        # knows only ASCII letters, so a name with others is compared in Python only.
-        query = select(Member).where(Member.bank_id == bank.id)
-        if first_word.isascii():
-            query = query.where(func.lower(Member.name).contains(first_word, autoescape=True))
-        rows = {m.id: m for m in uow.session.scalars(query)}
+        # Narrowed in SQL by the first word, decided by the domain's rule.
+        rows = {m.id: m for m in uow.session.scalars(select(Member).where(
+            Member.bank_id == bank.id,
+            folded(uow.session, Member.name).contains(fold(first_word), autoescape=True)))}
         clashes = name_clashes(name, (NamedMember(m.id, m.name, m.area) for m in rows.values()))
         return [member_view(rows[c.id]) for c in clashes]
 

@@ -14,6 +14,7 @@ from timebank.domain.ledger import ExchangeKind, ExchangeState, entries_key
 from timebank.domain.statements import StatementEntry, in_day_order
 from timebank.services.ledger.posting import exchange_view
 from timebank.services.rows import bank_row, exchange_row, member_row
+from timebank.services.text_search import fold, folded
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BalanceView, ExchangeView, Page, StatementLine
 
@@ -124,10 +125,9 @@ def find_exchanges(
             where.append(Exchange.given_on <= until)
         text = " ".join((text or "").split())
         if text:
-            # lower() on both sides, so SQLite and PostgreSQL match alike.
-            wanted = text.lower()
-            where.append(func.lower(Exchange.description).contains(wanted, autoescape=True)
-                         | func.lower(Exchange.reason).contains(wanted, autoescape=True))
+            wanted = fold(text)
+            where.append(folded(session, Exchange.description).contains(wanted, autoescape=True)
+                         | folded(session, Exchange.reason).contains(wanted, autoescape=True))
         if kind is not None:
             where.append(Exchange.kind == kind)
         if state is not None:
