@@ -32,12 +32,14 @@ def _choose_members(database, avoid: set[int]):
 def test_coordinator_logs_a_group_and_a_csv_batch_and_sees_balances_change(
         open_browser, people, live_server):
     from timebank.demo import DEMO_BANK_SLUG
-    from timebank.services import ledger
+    from timebank.services import ledger, members
+    from timebank.web.coordinator.routes import member_label
 
     db = live_server.database
     avoid = {p.member_id for p in people.values() if p.member_id}
     provider, receivers = _choose_members(db, avoid)
-    label = {b.member_id: f"{b.name} (#{b.member_id})" for b in (provider, *receivers)}
+    label = {b.member_id: member_label(members.get_member(db, DEMO_BANK_SLUG, b.member_id))
+             for b in (provider, *receivers)}
     before = ledger.account_balances(db, DEMO_BANK_SLUG)
 
     browse = open_browser(width=COORDINATOR_WIDTH)

@@ -52,7 +52,7 @@ def test_member_asks_for_help_on_a_small_screen(open_browser, people):
 
 def test_member_logs_an_exchange_and_the_other_member_confirms_it(open_browser, people, live_server):
     from timebank.demo import DEMO_BANK_SLUG
-    from timebank.services import ledger
+    from timebank.services import ledger, members
 
     giver, receiver = people["giver"], people["receiver"]
     db = live_server.database
@@ -64,7 +64,8 @@ def test_member_logs_an_exchange_and_the_other_member_confirms_it(open_browser, 
     giver_balance_before = _balance_text(gives.page)
     page = gives.goto("/member/log")
     gives.screenshot("member-log")
-    page.get_by_label("Who was the other member?").select_option(label=receiver.name)
+    area = members.get_member(db, DEMO_BANK_SLUG, receiver.member_id).area
+    page.get_by_label("Who was the other member?").select_option(label=f"{receiver.name} ({area})")
     page.get_by_label("I gave the help").check()
     page.get_by_label("How long did it take?").fill("1:30")
     page.get_by_label("What kind of help was it?").select_option(

@@ -144,7 +144,20 @@ def test_demo_has_a_few_members_quiet_for_more_than_ninety_days(demo, exchanges)
              if m.joined_on <= since and last.get(m.id, dt.date.min) <= since]
     assert 3 <= len(quiet) <= 6
     listed = members.members_without_exchanges(database, DEMO_BANK_SLUG, days=90)
-    assert sorted(q.member.name for q in listed) == sorted(m.name for m in quiet)
+    assert sorted(q.member.name for q in listed if q.standing == "quiet") == sorted(m.name for m in quiet)
+
+
+def test_demo_has_an_exchange_from_last_year_and_a_call_due_this_week(demo):
+    from timebank.services import contact_log, ledger
+
+    _, database, _ = demo
+    today = dt.date.today()
+    last_year = ledger.find_exchanges(database, DEMO_BANK_SLUG, text="school pick-up from leith",
+                                      since=dt.date(today.year - 1, 1, 1), until=dt.date(today.year - 1, 12, 31))
+    assert last_year.total == 1 and last_year.items[0].state == "posted"
+    calls = contact_log.who_to_call(database, DEMO_BANK_SLUG)
+    assert len(calls.due) == 1 and calls.due[0][1].follow_up_on == today
+    assert calls.quiet and calls.safeguarding
 
 
 @pytest.mark.parametrize("email, role", [

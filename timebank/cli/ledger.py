@@ -191,7 +191,7 @@ def balance(database, bank_slug, member_id, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_database
 def statement(database, bank_slug, member_id, as_csv, as_json) -> None:
-    """A member's entries, oldest first, with the running balance."""
+    """A member's entries, oldest day of help first, with the running balance."""
     from timebank.services.ledger import statement as member_statement
 
     lines = member_statement(database, bank_slug, member_id)

@@ -42,7 +42,8 @@ __all__ = [
     "Base", "Bank", "Member", "Account", "Exchange", "Entry", "ServiceCategory", "User",
     "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "Assessment",
     "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
-    "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "utcnow",
+    "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "ContactNote",
+    "utcnow",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -114,6 +115,9 @@ class ServiceCategory(Base):
         UniqueConstraint("bank_id", "slug"),
         CheckConstraint("length(slug) > 0", name="slug_not_empty"),
         _key_once_per("service_categories", "bank_id"),
+        # Each name once per bank, whatever its case and spaces (NULL: a duplicate kept
+        # from before the rule, revision 0009).
+        Index("uq_service_categories_bank_id_name_key", "bank_id", "name_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -122,6 +126,7 @@ class ServiceCategory(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, server_default="")
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    name_key: Mapped[str | None] = mapped_column(String(200))
     # The key of the form that last saved it: the same form sent again saves once.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     details_fingerprint: Mapped[str | None] = mapped_column(String(64))
@@ -659,3 +664,29 @@ class BankReader(Base):
     model: Mapped[bytes | None] = mapped_column(LargeBinary)
     trained_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     example_count: Mapped[int] = mapped_column(Integer)
+
+
+class ContactNote(Base):
+    """A coordinator's note about a member ("phoned, will ring back Thursday"), with an
+    optional day to follow up: the contact log, read on the member's page and by the
+    "who to call" list."""
+
+    __tablename__ = "contact_notes"
+    __table_args__ = (
+        CheckConstraint("length(text) > 0", name="text_not_empty"),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+        Index("ix_contact_notes_bank_id_member_id", "bank_id", "member_id"),
+        _key_once_per("contact_notes", "bank_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    member_id: Mapped[int] = mapped_column(Integer)
+    written_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author: Mapped[str] = mapped_column(String(200))
+    written_on: Mapped[dt.date] = mapped_column(Date)
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

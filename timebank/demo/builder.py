@@ -44,7 +44,7 @@ from timebank.demo.people import (
 )
 from timebank.demo.places import list_neighbourhoods
 from timebank.domain.errors import UnknownBank
-from timebank.services import assessments, auth, banks, helping, ledger, members, requests_offers
+from timebank.services import assessments, auth, banks, contact_log, helping, ledger, members, requests_offers
 
 __all__ = ["DemoSummary", "demo_bank_exists", "create_demo_bank"]
 
@@ -132,6 +132,8 @@ class _Builder:
         self.ask_for_help()
         sign_ins = self.create_sign_ins()
         self.record_assessments()
+        self.log_a_school_run_from_last_year()
+        self.write_contact_notes()
         return DemoSummary(
             created=True, bank_slug=DEMO_BANK_SLUG,
             members=len(self.ids), organisations=sum(p.organisation for p in PEOPLE),
@@ -319,6 +321,41 @@ class _Builder:
         minutes = 60
         if self.fits(self.ids[provider], [self.ids[receiver]], minutes, minutes):
             self.log_exchange(provider, receiver, minutes, category, day)
+
+    def log_a_school_run_from_last_year(self) -> None:
+        """An exchange dated in the last calendar year, within the demo's year, for the
+        coordinator to find by its period (and reverse, if they like). Written last, so the
+        rest of the bank is the same as without it."""
+        day = min(self.days_ago(340), dt.date(self.today.year - 1, 12, 31))
+        pairs = [(p, r) for p in ("Jean Paterson", "Alasdair MacLeod", "Priya Sharma")
+                 for r in ("Morag Henderson", "Alasdair MacLeod", "Priya Sharma")
+                 if p != r and self.is_active_on(p, day) and self.is_active_on(r, day)]
+        for provider, receiver in pairs:
+            p, r = self.ids[provider], self.ids[receiver]
+            if self.fits(p, [r], 45, 45):
+                ledger.log_exchange(
+                    self.db, DEMO_BANK_SLUG, provider_id=p, receiver_id=r, minutes=45,
+                    recorded_by=RECORDED_BY, category=self.category("childcare"),
+                    description="School pick-up from Leith Primary", given_on=day, today=self.today)
+                self.balance[p] += 45
+                self.balance[r] -= 45
+                self.exchanges += 1
+                self.last_exchange_day[p] = max(day, self.last_exchange_day.get(p, day))
+                self.last_exchange_day[r] = max(day, self.last_exchange_day.get(r, day))
+                return
+        raise AssertionError("the demonstration has no pair for last year's school run")
+
+    def write_contact_notes(self) -> None:
+        """The coordinator's contact log: a call due today for one quiet member, and one
+        in three days (off the "who to call" list until then) for another."""
+        for name, text, follow_up_days in (
+                (QUIET[0], "Phoned: she is fine but has not been out much. Ring back to offer a lift "
+                           "to chair yoga.", 0),
+                (QUIET[1], "Left a message with his daughter; will ring back Thursday.", 3)):
+            # Written four days ago (its `today`), so the first is due today.
+            contact_log.add_note(self.db, DEMO_BANK_SLUG, self.ids[name], text=text, author="Liz Cameron",
+                                 follow_up_on=self.today + dt.timedelta(days=follow_up_days),
+                                 today=self.days_ago(4))
 
     # ---------------------------------------------------------------- corrections and the pot
 

@@ -1,8 +1,85 @@
-"""The words a member is stored with: a person or an organisation, and where they stand."""
+"""The words a member is stored with, and the rules about members that need no database:
+who is quiet, who is new, whose names could be confused, when a follow-up call is due."""
 from __future__ import annotations
 
-__all__ = ["MEMBER_KINDS", "MEMBER_STATUSES"]
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "MEMBER_KINDS",
+    "MEMBER_STATUSES",
+    "QUIET_DAYS",
+    "UNANSWERED_DAYS",
+    "QUIET",
+    "NEW",
+    "standing",
+    "same_name",
+    "name_key",
+    "NamedMember",
+    "name_clashes",
+    "DUE",
+    "WAITING",
+    "follow_up",
+]
 
 MEMBER_KINDS = ("person", "organisation")
 #: A member is closed, never deleted: their history stays in the ledger.
 MEMBER_STATUSES = ("active", "suspended", "closed")
+
+#: Days without an exchange after which an active member may be at risk of isolation.
+QUIET_DAYS = 90
+#: Days a request may wait without an answer before the coordinator is told.
+UNANSWERED_DAYS = 7
+
+QUIET = "quiet"
+NEW = "new"
+
+
+def standing(*, joined_on: dt.date, last_exchange_on: dt.date | None, today: dt.date,
+             days: int = QUIET_DAYS) -> str | None:
+    """Whether an active member needs a call: QUIET, NEW or None.
+
+    The one definition the overview, the network report and "who to call" share:
+    quiet is no exchange for `days` days (counted from joining when they never
+    exchanged); a member who never exchanged and joined within `days` days is NEW, to
+    welcome, rather than hidden (B20).
+    """
+    since = today - dt.timedelta(days=days)
+    if last_exchange_on is None:
+        return NEW if joined_on > since else QUIET
+    return QUIET if last_exchange_on <= since else None
+
+
+def name_key(name: str) -> str:
+    """A name as people tell names apart: case and spaces do not count."""
+    return " ".join((name or "").split()).casefold()
+
+
+def same_name(a: str, b: str) -> bool:
+    return name_key(a) == name_key(b)
+
+
+@dataclass(frozen=True)
+class NamedMember:
+    id: int
+    name: str
+    area: str | None
+
+
+def name_clashes(name: str, others: Iterable[NamedMember]) -> list[NamedMember]:
+    """The members among `others` a new member called `name` could be confused with."""
+    return sorted((m for m in others if same_name(m.name, name)), key=lambda m: m.id)
+
+
+DUE = "due"
+WAITING = "waiting"
+
+
+def follow_up(follow_up_on: dt.date | None, today: dt.date) -> str | None:
+    """What the latest contact-log note says about calling again: DUE on or after its
+    follow-up day, WAITING before it (the member is left off the list until then), None
+    when it set no day."""
+    if follow_up_on is None:
+        return None
+    return DUE if follow_up_on <= today else WAITING

@@ -17,6 +17,7 @@ from timebank.domain.ledger import (
     check_limits_are_sane,
     fingerprint,
 )
+from timebank.domain.members import name_key
 from timebank.domain.money import format_pence
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.rows import bank_row
@@ -89,7 +90,8 @@ def create_bank(
             ]
         )
         session.add_all(
-            ServiceCategory(bank_id=bank.id, slug=c.id, name=c.name, description=c.description)
+            ServiceCategory(bank_id=bank.id, slug=c.id, name=c.name, description=c.description,
+                            name_key=name_key(c.name))
             for c in CATEGORIES
         )
         view = bank_view(bank)
@@ -224,10 +226,19 @@ def save_category(
         row = next((c for c in found if c.slug == category), None)
         if row is not None and adding:
             raise CategoryTaken("There is already a service with this name: change that one instead.")
+        # Names as people tell them apart (B12): "shopping  and Errands" is "Shopping and errands".
+        # Read whole, not by name_key: a duplicate kept from before the rule has none.
+        clash = next((n for s, n in session.execute(
+            select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id))
+            if s != category and name_key(n) == name_key(name)), None)
+        if clash is not None:
+            raise CategoryTaken(f"There is already a service called {clash}: choose another name, "
+                                "or change that one instead.")
         if row is None:
             row = ServiceCategory(bank_id=bank.id, slug=category)
             session.add(row)
         row.name, row.description, row.active = name, description, bool(active)
+        row.name_key = name_key(name)
         row.idempotency_key, row.details_fingerprint = key, asked if key is not None else None
         return False
 

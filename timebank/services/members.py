@@ -1,4 +1,5 @@
-"""Members: taking people and organisations on, suspending and closing them."""
+"""Members: taking people and organisations on, finding them, correcting their details,
+suspending and closing them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,18 +10,28 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer
+from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer, User
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
 )
 from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
-from timebank.domain.members import MEMBER_STATUSES
+from timebank.domain.members import (
+    MEMBER_KINDS,
+    MEMBER_STATUSES,
+    QUIET,
+    QUIET_DAYS,
+    NamedMember,
+    name_clashes,
+    standing,
+)
 from timebank.services import ledger
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.ledger.reading import PER_PAGE, page_number
 from timebank.services.rows import bank_row, member_row
+from timebank.services.text_search import fold, folded
 from timebank.services.unit_of_work import UnitOfWork
-from timebank.services.views import MemberView
+from timebank.services.views import MemberView, Page
 
 __all__ = [
     "add_member",
@@ -35,6 +46,11 @@ __all__ = [
     "safeguarding_expiring",
     "members_without_exchanges",
     "QuietMember",
+    "MemberListing",
+    "search_members",
+    "same_name_members",
+    "edit_member",
+    "add_sign_in",
 ]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -68,6 +84,20 @@ def clean_email(email: str | None) -> str | None:
     return email.lower()
 
 
+def _clean_details(name, email, phone, area) -> tuple[str, str | None, str | None, str | None]:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A member needs a name of 1 to 200 characters.")
+    email = clean_email(email)
+    phone = (phone or "").strip() or None
+    area = (area or "").strip() or None
+    if phone and len(phone) > 50:
+        raise InvalidInput("A phone number can be at most 50 characters.")
+    if area and len(area) > 120:
+        raise InvalidInput("An area can be at most 120 characters.")
+    return name, email, phone, area
+
+
 def add_member(
     database: Database,
     bank_slug: str,
@@ -85,16 +115,7 @@ def add_member(
     With an `idempotency_key`, the same key and details return the member taken on first
     (`replayed=True`); the same key with other details is refused.
     """
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("A member needs a name of 1 to 200 characters.")
-    email = clean_email(email)
-    phone = (phone or "").strip() or None
-    area = (area or "").strip() or None
-    if phone and len(phone) > 50:
-        raise InvalidInput("A phone number can be at most 50 characters.")
-    if area and len(area) > 120:
-        raise InvalidInput("An area can be at most 120 characters.")
+    name, email, phone, area = _clean_details(name, email, phone, area)
     key = clean_key(idempotency_key)
     kind = "organisation" if organisation else "person"
     # joined_on as asked (None for "today"), so a retry after midnight is the same request.
@@ -294,39 +315,179 @@ def safeguarding_expiring(
 class QuietMember:
     member: MemberView
     last_exchange_on: dt.date | None  # None: never exchanged
+    standing: str = QUIET  # QUIET, or NEW: never exchanged, joined in the last 90 days
+
+
+def _last_exchange_day():
+    """The day of a member's latest posted help (given or received), as a subquery.
+
+    Every posted exchange has an entry on each member's account it touched, so the
+    entries find group receivers too.
+    """
+    return (
+        select(func.max(Exchange.given_on))
+        .join(Entry, Entry.exchange_id == Exchange.id)
+        .join(Account, Account.id == Entry.account_id)
+        .where(
+            Account.member_id == Member.id,
+            Exchange.state == "posted",
+            Exchange.kind.in_(["exchange", "group"]),
+        )
+        .correlate(Member)
+        .scalar_subquery()
+    )
 
 
 def members_without_exchanges(
-    database: Database, bank_slug: str, *, days: int = 90, today: dt.date | None = None
+    database: Database, bank_slug: str, *, days: int = QUIET_DAYS, today: dt.date | None = None
 ) -> list[QuietMember]:
-    """Active members with no posted exchange for `days` days: people at risk of isolation.
-
-    Counted from the day they joined when they never exchanged, so a new member is not
-    listed in their first `days` days.
-    """
+    """Active members who may need a call, by the domain's one rule (`standing`): no
+    posted exchange for `days` days (QUIET), or never exchanged since joining in the last
+    `days` days (NEW, to welcome), by name."""
     today = today or dt.date.today()
-    since = today - dt.timedelta(days=days)
     with UnitOfWork(database, readonly=True) as uow:
         bank = bank_row(uow.session, bank_slug)
-        # Every posted exchange has an entry on each member's account it touched, so the
-        # entries find group receivers too.
-        last = (
-            select(func.max(Exchange.given_on))
-            .join(Entry, Entry.exchange_id == Exchange.id)
-            .join(Account, Account.id == Entry.account_id)
-            .where(
-                Account.member_id == Member.id,
-                Exchange.state == "posted",
-                Exchange.kind.in_(["exchange", "group"]),
-            )
-            .correlate(Member)
-            .scalar_subquery()
-        )
         rows = uow.session.execute(
-            select(Member, last.label("last_on"))
-            .where(Member.bank_id == bank.id, Member.status == "active", Member.joined_on <= since)
-            .order_by(Member.name)
+            select(Member, _last_exchange_day().label("last_on"))
+            .where(Member.bank_id == bank.id, Member.status == "active")
+            .order_by(Member.name, Member.id)
         ).all()
-        return [QuietMember(member_view(m), last_on) for m, last_on in rows
-                if last_on is None or last_on <= since]
+        found = []
+        for m, last_on in rows:
+            verdict = standing(joined_on=m.joined_on, last_exchange_on=last_on, today=today, days=days)
+            if verdict is not None:
+                found.append(QuietMember(member_view(m), last_on, verdict))
+        return found
 
+
+@dataclass(frozen=True)
+class MemberListing:
+    member: MemberView
+    balance_minutes: int
+
+
+def search_members(
+    database: Database, bank_slug: str, *, text: str | None = None, status: str | None = None,
+    page: int = 1, per_page: int = PER_PAGE,
+) -> Page:
+    """One page of the bank's members (MemberListing, by name) whose name, phone, area or
+    email holds `text`, in any case; `status` keeps one status only."""
+    if status is not None and status not in MEMBER_STATUSES:
+        raise InvalidInput(f"A member's status is one of {', '.join(MEMBER_STATUSES)}.")
+    page = page_number(page)
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        where = [Member.bank_id == bank.id]
+        if status:
+            where.append(Member.status == status)
+        text = fold(" ".join((text or "").split()))
+        if text:
+            matches = [folded(session, column).contains(text, autoescape=True)
+                       for column in (Member.name, Member.phone, Member.area, Member.email)]
+            digits = re.sub(r"[\s-]", "", text)
+            if digits.isdigit():
+                # A phone number typed without its spaces, or with others, still matches.
+                matches.append(func.replace(func.replace(Member.phone, " ", ""), "-", "").contains(digits))
+            where.append(or_(*matches))
+        total = session.scalar(select(func.count()).select_from(Member).where(*where))
+        rows = session.execute(
+            select(Member, Account.balance_minutes)
+            .outerjoin(Account, Account.member_id == Member.id)
+            .where(*where).order_by(Member.name, Member.id)
+            .offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        return Page(tuple(MemberListing(member_view(m), balance or 0) for m, balance in rows),
+                    page, per_page, total)
+
+
+def same_name_members(database: Database, bank_slug: str, name: str, *,
+                      idempotency_key: str | None = None) -> list[MemberView]:
+    """The bank's members a new member called `name` could be confused with (B11); none
+    when the take-on form with this `idempotency_key` was already sent (it is a replay,
+    not another member)."""
+    key = clean_key(idempotency_key)
+    first_word = " ".join((name or "").split()).split(" ")[0].lower() if (name or "").strip() else ""
+    if not first_word:
+        return []
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        if key is not None and uow.session.scalars(select(Member.id).where(
+                Member.bank_id == bank.id, Member.idempotency_key == key)).first():
+            return []
+        # Narrowed in SQL by the first word, decided by the domain's rule.
+        rows = {m.id: m for m in uow.session.scalars(select(Member).where(
+            Member.bank_id == bank.id,
+            folded(uow.session, Member.name).contains(fold(first_word), autoescape=True)))}
+        clashes = name_clashes(name, (NamedMember(m.id, m.name, m.area) for m in rows.values()))
+        return [member_view(rows[c.id]) for c in clashes]
+
+
+def edit_member(
+    database: Database, bank_slug: str, member_id: int, *, name: str, email: str | None,
+    phone: str | None, area: str | None, kind: str,
+) -> MemberView:
+    """Correct a member's name, email, phone, area and kind; their sign-in, if they have
+    one, signs in with the new email from now on."""
+    name, email, phone, area = _clean_details(name, email, phone, area)
+    if kind not in MEMBER_KINDS:
+        raise InvalidInput(f"A member is one of {', '.join(MEMBER_KINDS)}.")
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id, lock=True)
+        user = session.scalars(select(User).where(User.member_id == member.id)).one_or_none()
+        if email != member.email:
+            _refuse_taken_email(session, bank.id, member.id, email, user)
+        if user is not None:
+            if not email:
+                raise InvalidInput("This member signs in with their email address: it cannot be left empty.")
+            user.email, user.name = email, name
+        member.name, member.email, member.phone, member.area, member.kind = name, email, phone, area, kind
+        view = member_view(member)
+        uow.commit()
+    return view
+
+
+def _refuse_taken_email(session: Session, bank_id: int, member_id: int, email: str | None,
+                        user: User | None) -> None:
+    if not email:
+        return
+    if session.scalars(select(Member.id).where(
+            Member.bank_id == bank_id, Member.email == email, Member.id != member_id)).first():
+        raise EmailTaken(f"Another member of this bank already uses {email}.")
+    other = select(User.id).where(User.email == email)
+    if user is not None:
+        other = other.where(User.id != user.id)
+    if session.scalars(other).first():
+        # Sign-ins are unique across every bank: neutral words, as auth says them.
+        raise EmailTaken(f"{email} cannot be used for a sign-in here. Use another email address.")
+
+
+def add_sign_in(database: Database, bank_slug: str, member_id: int, *, email: str, password: str) -> MemberView:
+    """A sign-in for a member who has none, with the email they will sign in with (given
+    to the member record too when it had none) and a first password, in one transaction."""
+    from timebank.services import auth  # sign-ins are built on members, not members on them
+
+    email = clean_email(email)
+    if not email:
+        raise InvalidInput("A sign-in needs an email address.")
+    with UnitOfWork(database) as uow:
+        steps = uow.joined()
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member = member_row(session, bank.id, member_id, lock=True)
+        if session.scalars(select(User.id).where(User.member_id == member.id)).first():
+            raise InvalidInput("This member already has a sign-in: enable it, or make a reset link.")
+        if member.email and member.email != email:
+            raise InvalidInput(f"This member's email address is {member.email}: their sign-in uses it. "
+                               "Change their details first to use another.")
+        if member.email is None:
+            _refuse_taken_email(session, bank.id, member.id, email, None)
+            member.email = email
+            session.flush()
+        auth.create_user(steps, bank_slug, email=email, name=member.name, password=password,
+                         role="member", member_id=member.id)
+        view = member_view(member)
+        uow.commit()
+    return view

@@ -32,6 +32,7 @@ from timebank.db.models import (
 from timebank.domain.assessments import DIFFERENCES
 from timebank.domain.errors import InvalidInput
 from timebank.domain.ledger import AccountKind, ExchangeKind, ExchangeState
+from timebank.domain.members import NEW, QUIET, name_key, standing
 from timebank.services.banks import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -209,6 +210,10 @@ class NetworkReport:
     no_links: tuple[str, ...]  # names of members who exchanged with nobody, sorted
     most_connected: tuple[NetworkMember, ...]  # up to 5, most links first, ties by name
     groups: int  # separate groups: connected parts of two or more members
+    # Active members on the last day, by the one rule of `timebank.domain.members`
+    # (the overview's and "who to call"'s): quiet for 90 days, and new ones to welcome.
+    at_risk: tuple[str, ...] = ()
+    to_welcome: tuple[str, ...] = ()
 
     @property
     def minutes(self) -> int:
@@ -303,8 +308,33 @@ def _active_member_count(session: Session, bank_id: int, period: Period) -> int:
     ) or 0
 
 
+def _labels(rows) -> dict[int, str]:
+    """Each member's name as a report shows it: with the area and number when another
+    member of the bank has the same name, so the two can be told apart (B11)."""
+    rows = list(rows)
+    seen: dict[str, int] = defaultdict(int)
+    for r in rows:
+        seen[name_key(r.name)] += 1
+    return {r.id: (f"{r.name} ({r.area + ', ' if r.area else ''}#{r.id})" if seen[name_key(r.name)] > 1
+                   else r.name) for r in rows}
+
+
 def _names(session: Session, bank_id: int) -> dict[int, str]:
-    return dict(session.execute(select(Member.id, Member.name).where(Member.bank_id == bank_id)).all())
+    return _labels(session.execute(
+        select(Member.id, Member.name, Member.area).where(Member.bank_id == bank_id)).all())
+
+
+def _last_help_days(session: Session, bank_id: int, until: dt.date) -> dict[int, dt.date]:
+    """Each member's latest day of posted help, given or received, up to `until`."""
+    return dict(session.execute(
+        select(Account.member_id, func.max(Exchange.given_on))
+        .join(Entry, Entry.account_id == Account.id)
+        .join(Exchange, Exchange.id == Entry.exchange_id)
+        .where(Exchange.bank_id == bank_id, Exchange.kind.in_(HELP_KINDS),
+               Exchange.state == ExchangeState.POSTED.value, Exchange.given_on <= until,
+               Account.kind == AccountKind.MEMBER.value)
+        .group_by(Account.member_id)
+    ).all())
 
 
 def activity_report(database: Database, bank_slug: str, period: Period) -> ActivityReport:
@@ -378,13 +408,17 @@ def network_report(database: Database, bank_slug: str, period: Period) -> Networ
         session = uow.session
         bank = bank_row(session, bank_slug)
         members = session.execute(
-            select(Member.id, Member.name, Member.status, Member.joined_on).where(Member.bank_id == bank.id)
+            select(Member.id, Member.name, Member.area, Member.status, Member.joined_on)
+            .where(Member.bank_id == bank.id)
         ).all()
         receipts = _receipts(session, bank.id, period)
+        last_help = _last_help_days(session, bank.id, period.end)
         bank_name = bank.name
 
     graph = nx.Graph()
-    names = {m.id: m.name for m in members}
+    names = _labels(members)
+    verdicts = {m.id: standing(joined_on=m.joined_on, last_exchange_on=last_help.get(m.id), today=period.end)
+                for m in members if m.status == "active" and m.joined_on <= period.end}
     for m in members:
         if m.status == "active" and m.joined_on <= period.end:
             graph.add_node(m.id, name=m.name)
@@ -418,6 +452,8 @@ def network_report(database: Database, bank_slug: str, period: Period) -> Networ
         no_links=tuple(m.name for m in people if not m.links),
         most_connected=tuple(connected[:TOP_CONNECTED]),
         groups=sum(1 for part in nx.connected_components(graph) if len(part) > 1),
+        at_risk=tuple(sorted((names[m] for m, v in verdicts.items() if v == QUIET), key=str.casefold)),
+        to_welcome=tuple(sorted((names[m] for m, v in verdicts.items() if v == NEW), key=str.casefold)),
     )
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "ExchangeView",
     "BalanceView",
     "StatementLine",
+    "Page",
     "Problem",
     "CheckReport",
 ]
@@ -103,6 +104,37 @@ class StatementLine:
     counterparty: str
     amount_minutes: int
     balance_minutes: int
+    reason: str | None = None  # a grant's or a reversal's reason, said where the line is shown
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list that can grow: its items, which page, and how many in all."""
+
+    items: tuple
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def first_shown(self) -> int:
+        return 0 if not self.items else (self.number - 1) * self.per_page + 1
+
+    @property
+    def last_shown(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.items)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,14 @@ from timebank.services.ledger.exchanges import (
 )
 from timebank.services.ledger.pot import donate, grant, log_group_exchange
 from timebank.services.ledger.reading import (
+    PER_PAGE,
     account_balances,
     balance,
     balances,
+    find_exchanges,
     get_exchange,
     list_exchanges,
+    page_number,
     statement,
 )
 from timebank.services.ledger.reversals import reverse_exchange
@@ -38,6 +41,9 @@ __all__ = [
     "reverse_exchange",
     "get_exchange",
     "list_exchanges",
+    "find_exchanges",
+    "page_number",
+    "PER_PAGE",
     "balance",
     "balances",
     "statement",

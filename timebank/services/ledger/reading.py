@@ -1,19 +1,30 @@
 """Reading the ledger: exchanges, balances, statements."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from timebank.db.engine import Database
 from timebank.db.hot_path import hot_path
 from timebank.db.models import Account, Bank, Entry, Exchange, Member
+from timebank.domain.errors import InvalidInput
 from timebank.domain.ledger import ExchangeKind, ExchangeState, entries_key
+from timebank.domain.statements import StatementEntry, in_day_order
 from timebank.services.ledger.posting import exchange_view
 from timebank.services.rows import bank_row, exchange_row, member_row
+from timebank.services.text_search import fold, folded
 from timebank.services.unit_of_work import UnitOfWork
-from timebank.services.views import BalanceView, ExchangeView, StatementLine
+from timebank.services.views import BalanceView, ExchangeView, Page, StatementLine
 
-__all__ = ["get_exchange", "list_exchanges", "balance", "balances", "statement", "account_balances"]
+__all__ = ["get_exchange", "list_exchanges", "find_exchanges", "balance", "balances", "statement",
+           "account_balances", "PER_PAGE", "page_number"]
+
+#: Rows on one page of a list that can grow.
+PER_PAGE = 50
+# Far past any bank's history: a page number no list reaches, refused before any query.
+_MAX_PAGE = 1_000_000
 
 def get_exchange(database: Database, bank_slug: str, exchange_id: int) -> ExchangeView:
     """One exchange of the bank, with its entries."""
@@ -47,18 +58,85 @@ def list_exchanges(
         if state is not None:
             query = query.where(Exchange.state == state)
         query = query.order_by(Exchange.id.desc()).limit(limit)
-        exchanges = list(session.scalars(query))
-        # The entries of every listed exchange in one query, not one query each.
-        entries: dict[int, dict[str, int]] = {e.id: {} for e in exchanges}
-        if exchanges:
-            for exchange_id, member_id, kind, amount in session.execute(
-                select(Entry.exchange_id, Account.member_id, Account.kind, Entry.amount_minutes)
-                .join(Account, Account.id == Entry.account_id)
-                .where(Entry.exchange_id.in_(list(entries)))
-                .order_by(Entry.id)
-            ):
-                entries[exchange_id][entries_key(member_id, kind)] = amount
-        return [exchange_view(session, e, entries=entries[e.id]) for e in exchanges]
+        return _views(session, list(session.scalars(query)))
+
+
+def _views(session: Session, exchanges: list[Exchange]) -> list[ExchangeView]:
+    """The exchanges as views, with the entries of all of them read in one query."""
+    entries: dict[int, dict[str, int]] = {e.id: {} for e in exchanges}
+    if exchanges:
+        for exchange_id, member_id, kind, amount in session.execute(
+            select(Entry.exchange_id, Account.member_id, Account.kind, Entry.amount_minutes)
+            .join(Account, Account.id == Entry.account_id)
+            .where(Entry.exchange_id.in_(list(entries)))
+            .order_by(Entry.id)
+        ):
+            entries[exchange_id][entries_key(member_id, kind)] = amount
+    return [exchange_view(session, e, entries=entries[e.id]) for e in exchanges]
+
+
+def page_number(text: str | int | None) -> int:
+    """The page asked for in a link (?page=N); the first for anything that is not one."""
+    text = str(text if text is not None else "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= _MAX_PAGE else 1
+
+
+def _member_filter(member_id: int):
+    return ((Exchange.provider_member_id == member_id) | (Exchange.receiver_member_id == member_id)
+            | Exchange.id.in_(select(Entry.exchange_id).join(Account, Account.id == Entry.account_id)
+                              .where(Account.member_id == member_id)))
+
+
+def find_exchanges(
+    database: Database,
+    bank_slug: str,
+    *,
+    member_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    text: str | None = None,
+    kind: str | None = None,
+    state: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """One page of the bank's exchanges that match, by the day of the help, newest first.
+
+    `member_id` finds the exchanges they were on either side of (a group's receivers
+    too); `since` and `until` are days of the help, both included; `text` is part of
+    what was done or of a reason, in any case. Every exchange can be reached, however
+    old (B2).
+    """
+    if kind is not None and kind not in {k.value for k in ExchangeKind}:
+        raise InvalidInput("Choose a kind of exchange from the list.")
+    if since and until and since > until:
+        raise InvalidInput("The first day must be on or before the last day.")
+    page = page_number(page)
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        where = [Exchange.bank_id == bank.id]
+        if member_id is not None:
+            member_row(session, bank.id, member_id)
+            where.append(_member_filter(member_id))
+        if since is not None:
+            where.append(Exchange.given_on >= since)
+        if until is not None:
+            where.append(Exchange.given_on <= until)
+        text = " ".join((text or "").split())
+        if text:
+            wanted = fold(text)
+            where.append(folded(session, Exchange.description).contains(wanted, autoescape=True)
+                         | folded(session, Exchange.reason).contains(wanted, autoescape=True))
+        if kind is not None:
+            where.append(Exchange.kind == kind)
+        if state is not None:
+            where.append(Exchange.state == state)
+        total = session.scalar(select(func.count()).select_from(Exchange).where(*where))
+        rows = list(session.scalars(
+            select(Exchange).where(*where).order_by(Exchange.given_on.desc(), Exchange.id.desc())
+            .offset((page - 1) * per_page).limit(per_page)))
+        return Page(tuple(_views(session, rows)), page, per_page, total)
 
 
 def _given_received(session: Session, account_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -128,7 +206,8 @@ def balances(database: Database, bank_slug: str) -> list[BalanceView]:
 
 
 def statement(database: Database, bank_slug: str, member_id: int) -> list[StatementLine]:
-    """A member's entries, oldest first, with the running balance."""
+    """A member's entries, oldest day of help first (then by exchange), with the running
+    balance in that order (B14) and the reason of grants and reversals (B21)."""
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
@@ -139,7 +218,7 @@ def statement(database: Database, bank_slug: str, member_id: int) -> list[Statem
         rows = session.execute(
             select(
                 Entry.id, Entry.exchange_id, Entry.amount_minutes, Exchange.given_on,
-                Exchange.kind, Exchange.state, Exchange.category, Exchange.description,
+                Exchange.kind, Exchange.state, Exchange.category, Exchange.description, Exchange.reason,
                 Exchange.provider_member_id, Exchange.receiver_member_id,
                 provider.name.label("provider_name"), receiver.name.label("receiver_name"),
             )
@@ -150,14 +229,17 @@ def statement(database: Database, bank_slug: str, member_id: int) -> list[Statem
             .order_by(Entry.id)
         )
         # Plain tuples and positional fields: a statement can run to thousands of lines.
-        lines, running, me = [], 0, member.id
-        for (entry_id, exchange_id, amount, given_on, kind, state, category, description,
-             provider_id, _receiver_id, provider_name, receiver_name) in rows:
-            running += amount
+        found = {row[0]: row for row in rows}
+        me = member.id
+        ordered = in_day_order(StatementEntry(row[3], row[1], row[0], row[2]) for row in found.values())
+        lines = []
+        for entry, running in ordered:
+            (entry_id, exchange_id, amount, given_on, kind, state, category, description, reason,
+             provider_id, _receiver_id, provider_name, receiver_name) = found[entry.entry_id]
             lines.append(StatementLine(
                 entry_id, exchange_id, given_on, kind, state, category, description,
                 _counterparty(kind, provider_id == me, provider_name, receiver_name),
-                amount, running,
+                amount, running, reason,
             ))
         return lines
 

@@ -111,6 +111,8 @@ class NewMemberForm(RecordingForm):
     password = PasswordField("First password for the sign-in", validators=[Length(max=256)])
     share_phone = BooleanField("They agree to share their phone number")
     share_email = BooleanField("They agree to share their email address")
+    # Ticked on the second send, once told of a member with the same name (B11).
+    same_name_ok = BooleanField("Yes, take on another member of this name")
 
     welcome_minutes: int | None = None
 
@@ -182,6 +184,7 @@ class SettleForm(TimebankForm):
 class ReverseForm(RecordingForm):
     reason = StringField("Reason for the reversal", validators=[
         DataRequired("Give a reason for the reversal."), Length(max=500)])
+    back = HiddenField()
 
 
 class SettingsForm(TimebankForm):
@@ -194,3 +197,60 @@ class SettingsForm(TimebankForm):
         choices=[SelectChoice("yes", "Yes, it waits for the other member"),
                  SelectChoice("no", "No, it counts at once")],
         validators=[InputRequired("Choose yes or no.")])
+
+
+class EditMemberForm(TimebankForm):
+    name = StringField("Name", validators=[DataRequired("Enter the member's name."), Length(max=200)])
+    kind = RadioField("Person or organisation", choices=[SelectChoice("person", "A person"),
+                                                         SelectChoice("organisation", "An organisation")],
+                      validators=[InputRequired("Choose a person or an organisation.")])
+    email = StringField("Email address (optional)", validators=[Length(max=320)])
+    phone = StringField("Phone number (optional)", validators=[Optional(), Length(max=50)])
+    area = StringField("Area (optional)", validators=[Optional(), Length(max=120)])
+
+
+class AddSignInForm(TimebankForm):
+    email = StringField("Email address they will sign in with",
+                        validators=[DataRequired("Enter the email address they will sign in with."),
+                                    Length(max=320)])
+    password = PasswordField("First password for the sign-in", validators=[
+        DataRequired("Enter a first password for the sign-in."), Length(max=256)])
+
+
+class NoteForm(RecordingForm):
+    text = TextAreaField("Note", validators=[DataRequired("Write what happened, for example: "
+                                                          "phoned, will ring back Thursday."),
+                                             Length(max=2000)])
+    follow_up_on = DayField("Day to call again (optional)")
+    back = HiddenField()
+
+    def validate_follow_up_on(self, field) -> None:
+        if field.day is not None and field.day < dt.date.today():
+            raise ValidationError("A day to call again is today or later.")
+
+
+class StatusConfirmForm(TimebankForm):
+    status = HiddenField(validators=[AnyOf(["active", "suspended", "closed"], message="Choose a status.")])
+
+
+EXCHANGE_KINDS = [("", "Any kind"), ("exchange", "Exchanges between two members"), ("group", "Group exchanges"),
+                  ("grant", "Hours given by the bank"), ("donation", "Donations to the community pot"),
+                  ("reversal", "Reversals")]
+
+
+class ExchangeSearchForm(TimebankForm):
+    """Finding exchanges: read from the link (GET), so a search can be bookmarked or shared."""
+
+    class Meta:
+        csrf = False
+
+    member = SelectField("Member", coerce=str, validate_choice=False)
+    since = DayField("From (day of the help)")
+    until = DayField("To (day of the help)")
+    text = StringField("Words in what was done or in a reason", validators=[Optional(), Length(max=200)])
+    kind = SelectField("Kind", choices=[SelectChoice(v, label) for v, label in EXCHANGE_KINDS],
+                       validators=[AnyOf([v for v, _ in EXCHANGE_KINDS], message="Choose a kind from the list.")])
+
+    def validate_until(self, field) -> None:
+        if self.since.day and field.day and field.day < self.since.day:
+            raise ValidationError("The last day must be on or after the first day.")

@@ -14,26 +14,34 @@ from wtforms import SelectChoice
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
-from timebank.services import auth, banks, batch, ledger, members
+from timebank.domain.members import NEW, QUIET
+from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers
+from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.forms import (
+    AddSignInForm,
+    EditMemberForm,
     ExchangeForm,
+    ExchangeSearchForm,
     GrantForm,
     GroupExchangeForm,
     MemberLimitsForm,
     NewMemberForm,
+    NoteForm,
     ReverseForm,
     SafeguardingForm,
     SettingsForm,
     SettleForm,
     SignInForm,
+    StatusConfirmForm,
     StatusForm,
     UploadForm,
+    _member_number,
 )
 from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
 from timebank.web.forms import new_key
-from timebank.web.refusals import place
+from timebank.web.refusals import add_error, place
 from timebank.web.words import sides
 
 # Where each refusal of the ledger is shown: the field the person has to change.
@@ -68,6 +76,9 @@ NEW_MEMBER_ERROR_FIELDS = {
     domain.WeakPassword: "password",
 }
 STATUS_WORDS = {"active": "reactivated", "suspended": "suspended", "closed": "closed"}
+EDIT_MEMBER_ERROR_FIELDS = {domain.EmailTaken: "email", domain.InvalidInput: "email"}
+SIGN_IN_ERROR_FIELDS = {domain.EmailTaken: "email", domain.InvalidInput: "email", domain.WeakPassword: "password"}
+NOTE_ERROR_FIELDS = {domain.InvalidInput: "text"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -89,13 +100,19 @@ def _status(form) -> int:
     return 400 if form.errors else 200
 
 
+def member_label(member) -> str:
+    """A member's name as coordinators' pages show it: with the area, then the number, so
+    two members of one name can be told apart (B11)."""
+    return f"{member.name} ({member.area}, #{member.id})" if member.area else f"{member.name} (#{member.id})"
+
+
 def _names() -> dict[int, str]:
-    return {m.id: m.name for m in members.list_members(database(), _slug())}
+    return {m.id: member_label(m) for m in members.list_members(database(), _slug())}
 
 
 def _active_choices() -> list[SelectChoice]:
     return [SelectChoice("", "Choose a member")] + [
-        SelectChoice(m.id, f"{m.name} (#{m.id})")
+        SelectChoice(m.id, member_label(m))
         for m in members.list_members(database(), _slug(), status="active")
     ]
 
@@ -106,9 +123,18 @@ def _category_choices() -> list[SelectChoice]:
 
 
 def _chosen_name(field, member_id: int) -> str:
-    """A member's name as the select showed it, without the "(#id)"."""
+    """A member's name as the select showed it, without the "(area, #id)"."""
     label = next(c.label for c in field.choices if c.value == member_id)
-    return label.rsplit(" (#", 1)[0]
+    return label.rsplit(" (", 1)[0]
+
+
+def _back(target: str | None, default: str) -> str:
+    """Where a form sends the coordinator back to: one of this blueprint's own pages (a
+    path, never another site), or `default`."""
+    target = (target or "").strip()
+    if target.startswith("/coordinator/") and "//" not in target and "\\" not in target:
+        return target
+    return default
 
 
 def _rows(exchanges, names):
@@ -123,12 +149,14 @@ def home():
     db, slug = database(), _slug()
     everyone = members.list_members(db, slug)
     waiting = ledger.list_exchanges(db, slug, state="pending", limit=1000)
+    needing_call = members.members_without_exchanges(db, slug)
     return _render(
         "coordinator/home.html",
         active_count=sum(1 for m in everyone if m.status == "active"),
         member_count=len(everyone),
         waiting_count=len(waiting),
-        quiet=members.members_without_exchanges(db, slug),
+        quiet=[q for q in needing_call if q.standing == QUIET],
+        welcome=[q for q in needing_call if q.standing == NEW],
         expiring=members.safeguarding_expiring(db, slug),
         today=dt.date.today(),
     )
@@ -137,15 +165,23 @@ def home():
 # ---------------------------------------------------------------- members
 
 
+def _search_text(name: str, limit: int = 200) -> str:
+    """What was typed in a search box, as a search can use it: control characters are
+    dropped (a query cannot hold a NUL) and it is cut to `limit` characters."""
+    text = "".join(c for c in request.args.get(name, "") if c.isprintable())
+    return " ".join(text.split())[:limit]
+
+
 @blueprint.route("/members", methods=["GET"], endpoint="members")
 def member_list():
     status = request.args.get("status", "")
     if status not in members.MEMBER_STATUSES:
         status = ""
-    db, slug = database(), _slug()
-    balances = {b.member_id: b.balance_minutes for b in ledger.balances(db, slug)}
-    return _render("coordinator/members.html", people=members.list_members(db, slug, status=status or None),
-                   balances=balances, shown=status, statuses=members.MEMBER_STATUSES)
+    text = _search_text("q")
+    found = members.search_members(database(), _slug(), text=text or None, status=status or None,
+                                   page=ledger.page_number(request.args.get("page")))
+    return _render("coordinator/members.html", found=found, shown=status, q=text,
+                   statuses=members.MEMBER_STATUSES)
 
 
 @blueprint.route("/members.csv", methods=["GET"])
@@ -157,7 +193,7 @@ def members_csv():
     for m in members.list_members(db, slug):
         minutes = balances.get(m.id, 0)
         rows.append([m.id, m.name, m.kind, m.email, m.phone, m.area, m.status,
-                     m.joined_on.isoformat(), minutes, minutes_as_hours(minutes)])
+                     m.joined_on.isoformat(), minutes, f"{minutes_as_hours(minutes):.2f}"])
     return csv_response(rows, f"members-{slug}-{dt.date.today().isoformat()}.csv")
 
 
@@ -170,6 +206,14 @@ def new_member():
 
 
 def _take_on(form: NewMemberForm):
+    if not form.same_name_ok.data:
+        clashes = members.same_name_members(database(), _slug(), form.name.data,
+                                             idempotency_key=form.idempotency_key.data)
+        if clashes:
+            told = "; ".join(member_label(m) for m in clashes)
+            add_error(form.same_name_ok, f"There is already a member called {form.name.data.strip()}: {told}. "
+                                         "Tick the box to take on another, or cancel.")
+            return _render("coordinator/new_member.html", 400, form=form, clashes=clashes)
     try:
         member = members.take_member_on(
             database(), _slug(), form.name.data, email=form.email.data,
@@ -202,11 +246,23 @@ def _member_page(member_id: int, status: int = 200, **forms):
         formdata=None,
         checked_on=member.safeguarding_checked_on.isoformat() if member.safeguarding_checked_on else "",
         expires_on=member.safeguarding_expires_on.isoformat() if member.safeguarding_expires_on else ""))
+    forms.setdefault("note_form", NoteForm(formdata=None))
+    # The statement a page at a time, newest day first; each balance is the running
+    # balance over the whole statement, so any page reads true.
+    lines = list(reversed(ledger.statement(db, slug, member_id)))
+    number = min(ledger.page_number(request.args.get("page")), max(1, -(-len(lines) // ledger.PER_PAGE)))
+    start = (number - 1) * ledger.PER_PAGE
+    statement = Page(tuple(lines[start:start + ledger.PER_PAGE]), number, ledger.PER_PAGE, len(lines))
+    forms.setdefault("sign_in_form", AddSignInForm(formdata=None, email=member.email or ""))
     return _render(
         "coordinator/member.html", status, member=member, bank=bank,
         balance=ledger.balance(db, slug, member_id),
-        statement=list(reversed(ledger.statement(db, slug, member_id))),
+        statement=statement,
         user=auth.user_for_member(db, slug, member_id),
+        requests=requests_offers.member_requests(db, slug, member_id),
+        offers=requests_offers.member_offers(db, slug, member_id),
+        notes=contact_log.member_notes(db, slug, member_id),
+        category_names=dict(banks.list_categories(db, slug)),
         today=dt.date.today(), **forms)
 
 
@@ -215,8 +271,20 @@ def member(member_id: int):
     return _member_page(member_id)
 
 
-@blueprint.route("/members/<int:member_id>/status", methods=["POST"])
+def _confirm_member_status(member_id: int):
+    """Suspend and Close ask first, on a page of their own that says what will happen."""
+    member = members.get_member(database(), _slug(), member_id)
+    status = request.args.get("to", "")
+    if status not in ("suspended", "closed") or status == member.status:
+        return redirect(url_for("coordinator.member", member_id=member_id))
+    return _render("coordinator/confirm_status.html", member=member, status=status,
+                   form=StatusConfirmForm(formdata=None, status=status))
+
+
+@blueprint.route("/members/<int:member_id>/status", methods=["GET", "POST"])
 def member_status(member_id: int):
+    if request.method == "GET":
+        return _confirm_member_status(member_id)
     members.get_member(database(), _slug(), member_id)  # another bank's member: 404, before the form
     form = StatusForm()
     if not form.validate_on_submit():
@@ -297,6 +365,68 @@ def member_sign_in(member_id: int):
     return redirect(url_for("coordinator.member", member_id=member_id))
 
 
+@blueprint.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+def edit_member(member_id: int):
+    db, slug = database(), _slug()
+    member = members.get_member(db, slug, member_id)  # another bank's member: 404, before the form
+    if request.method == "GET":
+        form = EditMemberForm(formdata=None, name=member.name, kind=member.kind, email=member.email or "",
+                              phone=member.phone or "", area=member.area or "")
+    else:
+        form = EditMemberForm()
+        if form.validate_on_submit():
+            try:
+                edited = members.edit_member(db, slug, member_id, name=form.name.data, email=form.email.data,
+                                             phone=form.phone.data, area=form.area.data, kind=form.kind.data)
+            except domain.TimebankError as error:
+                place(form, error, EDIT_MEMBER_ERROR_FIELDS)
+            else:
+                flash(f"{edited.name}'s details are saved.", "success")
+                return redirect(url_for("coordinator.member", member_id=member_id))
+    return _render("coordinator/edit_member.html", _status(form), form=form, member=member)
+
+
+@blueprint.route("/members/<int:member_id>/sign-in/new", methods=["POST"])
+def add_member_sign_in(member_id: int):
+    """A sign-in for a member who had none (an email added later, B-problem 2)."""
+    members.get_member(database(), _slug(), member_id)  # another bank's member: 404, before the form
+    form = AddSignInForm()
+    if form.validate_on_submit():
+        try:
+            added = members.add_sign_in(database(), _slug(), member_id, email=form.email.data,
+                                        password=form.password.data)
+        except domain.TimebankError as error:
+            place(form, error, SIGN_IN_ERROR_FIELDS)
+        else:
+            flash(f"{added.name} can now sign in with {added.email}.", "success")
+            return redirect(url_for("coordinator.member", member_id=member_id))
+    return _member_page(member_id, 400, sign_in_form=form)
+
+
+@blueprint.route("/members/<int:member_id>/notes", methods=["POST"])
+def add_note(member_id: int):
+    members.get_member(database(), _slug(), member_id)  # another bank's member: 404, before the form
+    form = NoteForm()
+    back = url_for("coordinator.calls") if form.back.data == "calls" else url_for(
+        "coordinator.member", member_id=member_id)
+    if form.validate_on_submit():
+        try:
+            note = contact_log.add_note(database(), _slug(), member_id, text=form.text.data,
+                                        author=current_user.user.name, written_by_user_id=current_user.user.id,
+                                        follow_up_on=form.follow_up_on.day,
+                                        idempotency_key=form.idempotency_key.data)
+        except domain.TimebankError as error:
+            place(form, error, NOTE_ERROR_FIELDS)
+        else:
+            flash("The note was already saved." if note.replayed else (
+                f"Note saved; call again on {note.follow_up_on.isoformat()}." if note.follow_up_on
+                else "Note saved."), "success")
+            return redirect(back)
+    if form.back.data == "calls":
+        return _calls_page(400, form, member_id)
+    return _member_page(member_id, 400, note_form=form)
+
+
 @blueprint.route("/members/<int:member_id>/reset-link", methods=["POST"])
 def member_reset_link(member_id: int):
     """A one-time link for the member to choose a new password, shown to the coordinator
@@ -320,6 +450,10 @@ def _exchange_form(form_class):
     if request.method == "GET":
         form.day.data = request.args.get("day") or dt.date.today().isoformat()
         form.category.data = request.args.get("category", "")
+        # "Log hours for this member", from their page: them as the one who gave the help.
+        chosen = _member_number(request.args.get("provider"))
+        if chosen is not None and any(c.value == chosen for c in form.provider.choices):
+            form.provider.data = chosen
     return form
 
 
@@ -405,6 +539,7 @@ def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
     names = _names()
     waiting = ledger.list_exchanges(database(), _slug(), state="pending", limit=500)
     return _render("coordinator/pending.html", status, rows=_rows(waiting, names),
+                   category_names=dict(banks.list_categories(database(), _slug())),
                    form=form or SettleForm(formdata=None), failed_id=failed_id)
 
 
@@ -430,11 +565,34 @@ def settle(exchange_id: int):
     return _pending_page(400, form, exchange_id)
 
 
+def _exchange_search():
+    """The search read from the link, and the page of exchanges it finds (none while a
+    field is refused: the refusal is beside it)."""
+    everyone = members.list_members(database(), _slug())
+    search = ExchangeSearchForm(formdata=request.args)
+    search.member.choices = [SelectChoice("", "Anyone")] + [SelectChoice(str(m.id), member_label(m))
+                                                           for m in everyone]
+    if not search.member.data or search.member.data not in {str(m.id) for m in everyone}:
+        search.member.data = ""
+    search.kind.data = search.kind.data or ""
+    search.text.data = _search_text("text")
+    if not search.validate():
+        return search, None
+    found = ledger.find_exchanges(
+        database(), _slug(), member_id=int(search.member.data) if search.member.data else None,
+        since=search.since.day, until=search.until.day, text=search.text.data or None,
+        kind=search.kind.data or None, page=ledger.page_number(request.args.get("page")))
+    return search, found
+
+
 def _exchanges_page(status: int = 200, form=None, failed_id: int | None = None):
+    search, found = _exchange_search()
     names = _names()
-    recent = ledger.list_exchanges(database(), _slug(), limit=200)
-    return _render("coordinator/exchanges.html", status, rows=_rows(recent, names),
-                   form=form or ReverseForm(formdata=None), failed_id=failed_id, page_key=new_key())
+    return _render("coordinator/exchanges.html", status if found is not None else 400,
+                   rows=_rows(found.items if found else [], names), found=found, search=search,
+                   category_names=dict(banks.list_categories(database(), _slug())),
+                   form=form or ReverseForm(formdata=None), failed_id=failed_id, page_key=new_key(),
+                   here=request.full_path)
 
 
 @blueprint.route("/exchanges", methods=["GET"])
@@ -442,8 +600,22 @@ def exchanges():
     return _exchanges_page()
 
 
-@blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["POST"])
+def _reverse_page(exchange_id: int, status: int = 200, form=None):
+    exchange = ledger.get_exchange(database(), _slug(), exchange_id)
+    names = _names()
+    return _render("coordinator/reverse.html", status, x=exchange, sides=sides(exchange, names),
+                   category_names=dict(banks.list_categories(database(), _slug())),
+                   form=form or ReverseForm(formdata=None, back=request.args.get("back", "")))
+
+
+
+
+@blueprint.route("/exchanges/<int:exchange_id>/reverse", methods=["GET", "POST"])
 def reverse(exchange_id: int):
+    """GET: one exchange and a reason box, to reverse it from anywhere (a member's
+    statement); POST: reverse it."""
+    if request.method == "GET":
+        return _reverse_page(exchange_id)
     ledger.get_exchange(database(), _slug(), exchange_id)  # another bank's exchange: 404, before the form
     form = ReverseForm()
     if form.validate_on_submit():
@@ -455,8 +627,24 @@ def reverse(exchange_id: int):
             place(form, error, {domain.ReasonRequired: "reason"})
         else:
             flash(f"Exchange {exchange_id} is reversed.", "success")
-            return redirect(url_for("coordinator.exchanges"))
+            return redirect(_back(form.back.data, url_for("coordinator.exchanges")))
+    if form.back.data:
+        return _reverse_page(exchange_id, 400, form)
     return _exchanges_page(400, form, exchange_id)
+
+
+# ---------------------------------------------------------------- who to call this week
+
+
+def _calls_page(status: int = 200, form=None, failed_id: int | None = None):
+    calls = contact_log.who_to_call(database(), _slug())
+    return _render("coordinator/calls.html", status, calls=calls, form=form or NoteForm(formdata=None),
+                   failed_id=failed_id, page_key=new_key(), label=member_label)
+
+
+@blueprint.route("/calls", methods=["GET"])
+def calls():
+    return _calls_page()
 
 
 # ---------------------------------------------------------------- the bank's settings

@@ -191,8 +191,11 @@ def answer(request_id: int):
 def log():
     db, slug, me = _me()
     form = LogForm()
-    others = {m.id: m.name for m in members.list_members(db, slug, status="active") if m.id != me}
-    form.other_member.choices = options([("", "Choose a member")] + list(others.items()))
+    active = [m for m in members.list_members(db, slug, status="active") if m.id != me]
+    others = {m.id: m.name for m in active}
+    # The area beside each name, so two members of one name can be told apart (B11).
+    form.other_member.choices = options([("", "Choose a member")] + [
+        (m.id, f"{m.name} ({m.area})" if m.area else m.name) for m in active])
     form.category.choices = _category_choices(db, slug)
     valid = form.validate_on_submit()
     if form.is_submitted() and not _from_the_list(form, others, me):
