@@ -27,14 +27,20 @@ def hours(minutes: int, signed: bool = False) -> str:
     return f"+{text}" if signed and minutes > 0 else text
 
 
-def day(value: dt.date | None, year: bool = True) -> str:
+def day(value: dt.date | str | None, year: bool = True) -> str:
     """`2026-03-01` -> `1 March 2026` (or `1 March`); a moment gives its day; None gives "".
 
     The one way pages write a day for people (the `day` filter); ISO days are only for
-    downloads and date inputs, which machines read.
+    downloads and date inputs, which machines read. A day kept as ISO text (an
+    assessment's consent day) is read first; text that is no day is shown as it is.
     """
-    if value is None:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     text = f"{value.day} {value:%B}"
     return f"{text} {value.year}" if year else text
 
