@@ -107,3 +107,10 @@ def test_paper_for_a_member_of_another_bank_is_not_found(signed_in, world):
 def test_members_may_not_print_other_members_paper(signed_in, world):
     ann = signed_in(world.ann)
     assert ann.get(f"/coordinator/members/{world.bob.member_id}/statement.pdf").status_code == 403
+
+
+def test_only_paper_with_joined_or_right_to_left_letters_is_shaped():
+    from timebank.web.printing import needs_shaping
+
+    assert needs_shaping(["Siobhán", "فاطمة الزهراء"])
+    assert not needs_shaping(["Siobhán Ó Dónaill", "Zoë Müller", "a dash – and “quotes”", None])

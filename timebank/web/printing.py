@@ -37,16 +37,23 @@ def _shaping_available() -> bool:
     return True
 
 
+def needs_shaping(texts: Iterable[str | None]) -> bool:
+    """Whether any text is in a script whose letters join or run right to left (Hebrew,
+    Arabic and the scripts after them): shaping costs about a third of a PDF's time, so
+    Latin-only paper goes without it."""
+    return any(ord(c) >= 0x0590 and not 0x2000 <= ord(c) < 0x2070 for text in texts if text for c in text)
+
+
 class _Paper(FPDF):
     """An A4 page with the name, the title and the day printed at the top of each sheet."""
 
-    def __init__(self, *, title: str, for_whom: str, printed_on: dt.date, bank_name: str):
+    def __init__(self, *, title: str, for_whom: str, printed_on: dt.date, bank_name: str, shaping: bool):
         super().__init__(format="A4")
         self._title, self._for_whom = title, for_whom
         self._printed = f"{bank_name}. Printed on {day(printed_on)}."
         self.add_font(FONT, "", os.path.join(_font_folder(), "DejaVuSans.ttf"))
         self.add_font(FONT, "B", os.path.join(_font_folder(), "DejaVuSans-Bold.ttf"))
-        if _shaping_available():
+        if shaping and _shaping_available():
             self.set_text_shaping(True)
         self.set_title(f"{title}: {for_whom}")
         self.set_creator(bank_name)
@@ -88,12 +95,14 @@ class _Paper(FPDF):
 def statement_pdf(statement, *, bank_name: str, printed_on: dt.date, categories: dict[str, str],
                   newest_first: bool = False) -> bytes:
     """A member's statement for a period (a `PeriodStatement`) as a PDF."""
+    lines = statement.newest_first if newest_first else statement.lines
+    texts = [statement.member_name, bank_name] + [t for line in lines for t in
+                                                  (line.counterparty, what_words(line, categories))]
     paper = _Paper(title="Statement", for_whom=statement.member_name, printed_on=printed_on,
-                   bank_name=bank_name)
+                   bank_name=bank_name, shaping=needs_shaping(texts))
     paper.say(f"From {period_words(statement.start, statement.end)}.")
     paper.say(f"Balance at the start: {hours(statement.opening_minutes, signed=True)}", bold=True)
     paper.ln(2)
-    lines = statement.newest_first if newest_first else statement.lines
     if lines:
         paper.rows(("Day", "With", "What", "Hours", "Balance after"),
                    ((day(line.given_on), line.counterparty, what_words(line, categories),
@@ -109,7 +118,10 @@ def statement_pdf(statement, *, bank_name: str, printed_on: dt.date, categories:
 
 def offers_pdf(offers, *, for_whom: str, bank_name: str, printed_on: dt.date) -> bytes:
     """The bank's current offers, as a PDF to post to a member."""
-    paper = _Paper(title="Offers of help", for_whom=for_whom, printed_on=printed_on, bank_name=bank_name)
+    texts = [for_whom, bank_name] + [t for o in offers for t in (o.category_name, o.description, o.member_name,
+                                                                 o.area)]
+    paper = _Paper(title="Offers of help", for_whom=for_whom, printed_on=printed_on, bank_name=bank_name,
+                   shaping=needs_shaping(texts))
     paper.say("Members of the time bank offer these. Ring your coordinator to ask for one.")
     paper.ln(2)
     if offers:
