@@ -228,7 +228,14 @@ class Browse:
         self.page.get_by_label("Password").fill(person.password)
         return self.submit("Sign in")
 
+    def open_menu(self) -> None:
+        """On a narrow screen the menu is one "Menu" line until opened."""
+        summary = self.page.locator("details.menu > summary")
+        if summary.count() and summary.is_visible() and not self.page.locator("details.menu[open]").count():
+            summary.click()
+
     def sign_out(self):
+        self.open_menu()
         return self.submit("Sign out")
 
     def close(self) -> None:

@@ -83,7 +83,7 @@ def get_urls(app, world, recorded) -> list[str]:
 def leaks(client, urls) -> list[str]:
     found = []
     for url in urls:
-        body = client.get(url).get_data(as_text=True)
+        body = client.get(url).get_data().decode("utf-8", "replace")  # a PDF is bytes
         found += [f"{url}: {field}" for field, sentinel in SENTINELS.items() if sentinel in body]
     return found
 

@@ -175,10 +175,11 @@ def test_the_statement_lists_my_entries_oldest_first_with_a_running_balance(sign
         ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
                             receiver_id=world.bob.member_id, minutes=minutes, recorded_by="test",
                             description=description)
-    html = signed_in(world.ann).get("/member/statement").text
+    html = signed_in(world.ann).get("/member/statement?order=oldest").text
     assert html.index("First help") < html.index("Second help")
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
-    assert [re.findall(r'<td class="num">(.*?)</td>', r) for r in rows] == [["+1h", "+1h"], ["+45m", "+1h 45m"]]
+    assert [re.findall(r'<td data-label="[^"]*" class="num">(.*?)</td>', r) for r in rows] == [
+        ["+1h", "+1h"], ["+45m", "+1h 45m"]]
 
 
 # ---------------------------------------------------------------- CSRF on every form

@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from flask import request
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import FieldList, FormField, HiddenField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from timebank.domain.errors import InvalidHours, InvalidInput
 from timebank.domain.hours import parse_hours, parse_signed_hours
 from timebank.domain.text import refuse_control_characters
+from timebank.web import kept_words
 
 __all__ = [
     "EXPIRED",
@@ -114,6 +118,16 @@ class TimebankForm(FlaskForm):
     PostgreSQL, and the other control characters hide or rewrite text. The services
     refuse them too (`timebank.domain.text`); this puts the refusal beside the field.
     """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # A page shown after signing in again, when a timeout had stopped this form
+            # being sent: the form comes back filled in with what was typed, unsent.
+            if formdata is _Auto and request.method == "GET" and current_user.is_authenticated:
+                kept = kept_words.take(current_user.user.id, {f.name for f in form})
+                if kept is not None:
+                    return kept
+            return super().wrap_formdata(form, formdata)
 
     def validate(self, extra_validators=None) -> bool:
         # As an error of reading the field (process_errors), it survives each field's own

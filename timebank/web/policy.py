@@ -25,6 +25,7 @@ POLICY: dict[str, frozenset[str]] = {
     "member.browse": MEMBER,
     "member.log": MEMBER,
     "member.statement": MEMBER,
+    "member.statement_pdf": MEMBER,
     "member.requests": MEMBER,
     "member.close_request": MEMBER,
     "member.offer": MEMBER,
@@ -81,6 +82,11 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.offers": COORDINATOR,
     "coordinator.ask_person_for": COORDINATOR,
     "coordinator.member_contact": COORDINATOR,
+    # paper for members without a computer (timebank/web/coordinator/paper.py)
+    "coordinator.print_statement": COORDINATOR,
+    "coordinator.statement_pdf": COORDINATOR,
+    "coordinator.print_offers": COORDINATOR,
+    "coordinator.offers_pdf_download": COORDINATOR,
     # social worker pages (timebank/web/social/routes.py)
     "social.home": SOCIAL_WORKER,
     "social.assessments": SOCIAL_WORKER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
-from timebank.web import policy
+from timebank.web import kept_words, policy
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -36,6 +36,9 @@ def _check_role():
     if policy.allowed(endpoint, role):
         return None
     if role == "anonymous":
+        timed_out = kept_words.notice_timed_out_session()
+        if timed_out is not None:
+            return timed_out
         return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
     abort(403)
 

@@ -12,7 +12,8 @@ from flask import Flask
 from timebank.domain.hours import format_minutes
 from timebank.domain.ledger import AccountKind, ExchangeKind
 
-__all__ = ["init_app", "hours", "day", "sides", "THE_BANK", "THE_COMMUNITY_POT", "A_GROUP"]
+__all__ = ["init_app", "hours", "day", "day_and_time", "period_words", "sides", "THE_BANK",
+           "THE_COMMUNITY_POT", "A_GROUP"]
 
 THE_BANK = "the bank"
 THE_COMMUNITY_POT = "the community pot"
@@ -26,10 +27,32 @@ def hours(minutes: int, signed: bool = False) -> str:
     return f"+{text}" if signed and minutes > 0 else text
 
 
-def day(value: dt.date, year: bool = True) -> str:
-    """`2026-03-01` -> `1 March 2026` (or `1 March`)."""
+def day(value: dt.date | str | None, year: bool = True) -> str:
+    """`2026-03-01` -> `1 March 2026` (or `1 March`); a moment gives its day; None gives "".
+
+    The one way pages write a day for people (the `day` filter); ISO days are only for
+    downloads and date inputs, which machines read. A day kept as ISO text (an
+    assessment's consent day) is read first; text that is no day is shown as it is.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     text = f"{value.day} {value:%B}"
     return f"{text} {value.year}" if year else text
+
+
+def day_and_time(value: dt.datetime | None) -> str:
+    """`2026-11-29 14:05` -> `29 November 2026, 14:05`, as written on the server (UTC)."""
+    return "" if value is None else f"{day(value)}, {value:%H:%M}"
+
+
+def period_words(start: dt.date | None, end: dt.date | None) -> str:
+    """`1 September 2026 to 30 November 2026`, with the open ends in words."""
+    return f"{day(start) if start else 'the beginning'} to {day(end) if end else 'today'}"
 
 
 def sides(exchange, names: dict[int, str]) -> tuple[str, str]:
@@ -54,6 +77,9 @@ def sides(exchange, names: dict[int, str]) -> tuple[str, str]:
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(day, "day")
+    app.add_template_filter(day_and_time, "day_and_time")
+
     @app.context_processor
     def _words():
-        return {"hours": hours, "day": day}
+        return {"hours": hours, "day": day, "period_words": period_words, "today": dt.date.today()}

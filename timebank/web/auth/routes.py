@@ -14,6 +14,7 @@ from timebank.web.auth import blueprint
 from timebank.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from timebank.web.current_user import SignedIn
 from timebank.web.extensions import database, limiter
+from timebank.web.kept_words import SESSION_KEY, keep_session_key
 
 HOME_BY_ROLE = {"member": "member.home", "coordinator": "coordinator.home",
                 "social_worker": "social.home"}
@@ -69,7 +70,10 @@ def sign_in():
             form.form_errors.append(error.message)
             form.email.errors = list(form.email.errors) + [error.message]
         else:
+            kept = keep_session_key()
             session.clear()  # a fresh session, so nothing from before signing in carries over
+            if kept:  # but for the words typed before a timeout, which only their owner gets back
+                session[SESSION_KEY] = kept
             token = auth.start_session(database(), user.id)
             login_user(SignedIn(user, token))
             return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))

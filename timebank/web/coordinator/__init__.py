@@ -2,4 +2,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
-from timebank.web.coordinator import requests, routes  # noqa: E402,F401  (registers the views)
+from timebank.web.coordinator import paper, requests, routes  # noqa: E402,F401  (registers the views)

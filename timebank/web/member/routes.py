@@ -13,11 +13,13 @@ from flask_login import current_user
 from timebank.domain import errors as domain
 from timebank.domain.hours import parse_hours
 from timebank.services import banks, helping, ledger, members, requests_offers
+from timebank.services.ledger.statements import statement_for_period
 from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member import blueprint
 from timebank.web.member.forms import NOT_SURE, WHERE_HINT, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
 from timebank.web.refusals import add_error, place, told
+from timebank.web.statement_period import chosen_period, statement_pdf_response
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
 LOG_FIELDS = {
@@ -78,12 +80,21 @@ def home():
 @blueprint.get("/statement")
 def statement():
     db, slug, me = _me()
+    chosen = chosen_period()
     return render_template(
         "member/statement.html",
-        lines=ledger.statement(db, slug, me),
+        chosen=chosen,
+        statement=(statement_for_period(db, slug, me, start=chosen.start, end=chosen.end)
+                   if chosen.valid else None),
         balance=ledger.balance(db, slug, me),
         categories=dict(banks.list_categories(db, slug)),
-    )
+    ), (200 if chosen.valid else 400)
+
+
+@blueprint.get("/statement.pdf")
+def statement_pdf():
+    db, slug, me = _me()
+    return statement_pdf_response(db, slug, me)
 
 
 # ---------------------------------------------------------------- asking and offering
