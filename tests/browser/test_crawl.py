@@ -23,7 +23,7 @@ NOT_PAGES = (".csv", ".svg", ".pdf")
 def _values(database) -> dict[str, list]:
     """An id for each argument of the url map, from the demonstration bank."""
     from timebank.demo import DEMO_BANK_SLUG, DEMO_PASSWORD, SOCIAL_WORKER_EMAIL
-    from timebank.services import assessments, auth, banks, ledger, matches, members
+    from timebank.services import assessments, auth, banks, ledger, matches, members, places
 
     worker = auth.authenticate(database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
     run = matches.latest_run(database, worker) or matches.run_match(database, worker)
@@ -38,16 +38,58 @@ def _values(database) -> dict[str, list]:
     # One long word, as a pasted web address is: it must wrap, not widen every row (B5).
     ledger.log_exchange(database, DEMO_BANK_SLUG, provider_id=busiest.member_id, receiver_id=morag,
                         minutes=30, recorded_by="crawl", description="https://example.org/" + "x" * 300)
-    return {
+    by_argument = {
         "member_id": [busiest.member_id, morag],
         "category": [banks.list_categories(database, DEMO_BANK_SLUG)[0][0]],
         "assessment_id": [assessments.list_assessments(database, worker)[0].id],
         "run_id": [run.id],
         "introduction_id": [introductions[0].id],
+        "exchange_id": [ledger.find_exchanges(database, DEMO_BANK_SLUG).items[0].id],
+        "neighbourhood_id": [places.list_neighbourhoods(database, DEMO_BANK_SLUG)[0].id],
+    }
+    return by_argument, _journey_pages(database, morag)
+
+
+def _journey_pages(database, morag: int) -> dict[str, list[dict]]:
+    """The request and offer pages that exist only in some state of a request's journey,
+    each with the request, answer or offer that puts it in that state (made here when the
+    demonstration bank does not hold one)."""
+    from timebank.demo import DEMO_BANK_SLUG
+    from timebank.services import helping, requests_offers
+
+    slug = DEMO_BANK_SLUG
+    mine = helping.my_requests(database, slug, morag)
+    waiting = next(r for r in mine if r.status == "open" and any(a.status == "waiting" for a in r.answers))
+    open_request = next(r for r in mine if r.status == "open" and r.id != waiting.id)
+    chosen = helping.choose_helper(database, slug, waiting.id,
+                                   next(a for a in waiting.answers if a.status == "waiting").id, member_id=morag)
+    others = next(r for r in requests_offers.list_requests(database, slug)
+                  if r.member_id != morag and not any(a.member_id == morag for a in r.answers))
+    requests_offers.answer_request(database, slug, others.id, member_id=morag, message="I can help on Monday.")
+    asked = next(a for a in helping.my_answers(database, slug, morag) if a.answer.status == "asked")
+    my_offer = next(o for o in requests_offers.member_offers(database, slug, morag) if o.active)
+    others_offer = next(o for o in requests_offers.list_offers(database, slug) if o.member_id != morag)
+    return {
+        "member.edit_request": [{"request_id": open_request.id}],
+        "member.close_request": [{"request_id": open_request.id}],
+        "member.request_hours": [{"request_id": chosen.id}],
+        "member.edit_answer": [{"request_id": others.id}],
+        "member.withdraw_answer": [{"request_id": others.id}],
+        "member.decline_asked": [{"request_id": asked.request.id}],
+        "member.edit_offer": [{"offer_id": my_offer.id}],
+        "member.withdraw_offer": [{"offer_id": my_offer.id}],
+        "member.ask_person": [{"offer_id": others_offer.id}],
+        "coordinator.request": [{"request_id": open_request.id}, {"request_id": chosen.id}],
+        "coordinator.close_request": [{"request_id": open_request.id}],
+        "coordinator.request_hours": [{"request_id": chosen.id}],
+        "coordinator.withdraw_answer": [{"request_id": others.id, "member": morag}],
+        "coordinator.decline_asked": [{"request_id": asked.request.id, "member": morag}],
+        "coordinator.ask_person_for": [{"offer_id": others_offer.id}],
+        "coordinator.member_status": [{"member_id": morag, "status": "suspended"}],
     }
 
 
-def _paths(app, role: str, values: dict[str, list]) -> list[str]:
+def _paths(app, role: str, values: tuple[dict[str, list], dict[str, list[dict]]]) -> list[str]:
     from flask import url_for
 
     from timebank.web.policy import POLICY
@@ -60,9 +102,13 @@ def _paths(app, role: str, values: dict[str, list]) -> list[str]:
                 continue
             if rule.endpoint in ("auth.sign_in", "auth.reset_password"):
                 continue  # for people signed out: a signed-in visit is sent home
+            by_argument, by_endpoint = values
             combos = [{}]
-            for argument in sorted(rule.arguments):
-                combos = [dict(c, **{argument: v}) for c in combos for v in values[argument]]
+            if rule.endpoint in by_endpoint:
+                combos = by_endpoint[rule.endpoint]
+            else:
+                for argument in sorted(rule.arguments):
+                    combos = [dict(c, **{argument: v}) for c in combos for v in by_argument[argument]]
             paths.extend(url_for(rule.endpoint, **combo) for combo in combos)
     return paths
 
