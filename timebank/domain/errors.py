@@ -31,6 +31,10 @@ __all__ = [
     "ExchangeTooLong",
     "DayInFuture",
     "InvalidDay",
+    "DayBeforeMemberJoined",
+    "DayLongAgo",
+    "LooksLikeDuplicate",
+    "LimitsLeaveMembersOutside",
     "SameMemberOnBothSides",
     "BalanceBelowFloor",
     "BalanceAboveCeiling",
@@ -160,15 +164,60 @@ class InvalidDay(TimebankError):
     code = "invalid_day"
 
 
+class DayBeforeMemberJoined(InvalidDay):
+    code = "day_before_member_joined"
+
+
+class DayLongAgo(TimebankError):
+    """A day more than a year back, not confirmed: asked again with a box to tick."""
+
+    code = "day_more_than_a_year_ago"
+
+
+class LooksLikeDuplicate(Conflict):
+    """The same thing was recorded a short while ago; recorded again only when confirmed.
+
+    `earlier` names the earlier record in words ("1h from Ann to Bob on 3 December"),
+    `earlier_id` is its id and `minutes_ago` how long ago it was recorded.
+    """
+
+    code = "looks_like_a_duplicate"
+
+    def __init__(self, message: str, *, earlier: str = "", earlier_id: int | None = None,
+                 minutes_ago: int = 0):
+        super().__init__(message)
+        self.earlier, self.earlier_id, self.minutes_ago = earlier, earlier_id, minutes_ago
+
+
+class LimitsLeaveMembersOutside(Conflict):
+    """New balance limits that members' balances are already outside: saved only when
+    confirmed. `below` and `above` count the members on each side."""
+
+    code = "limits_leave_members_outside"
+
+    def __init__(self, message: str, *, below: int = 0, above: int = 0):
+        super().__init__(message)
+        self.below, self.above = below, above
+
+
 class SameMemberOnBothSides(TimebankError):
     code = "same_member_on_both_sides"
 
 
-class BalanceBelowFloor(TimebankError):
+class _BalanceLimit(TimebankError):
+    """A balance limit a move would pass; carries what a member's own words need
+    (`timebank.domain.words_for_members`): whose balance, and the limit."""
+
+    def __init__(self, message: str, *, member_id: int | None = None, limit_minutes: int | None = None):
+        super().__init__(message)
+        self.member_id, self.limit_minutes = member_id, limit_minutes
+
+
+class BalanceBelowFloor(_BalanceLimit):
     code = "balance_below_floor"
 
 
-class BalanceAboveCeiling(TimebankError):
+class BalanceAboveCeiling(_BalanceLimit):
     code = "balance_above_ceiling"
 
 

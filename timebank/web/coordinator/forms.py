@@ -25,7 +25,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from timebank.domain.errors import InvalidHours, WeakPassword
 from timebank.domain.hours import parse_hours
 from timebank.domain.passwords import check_password_rules
-from timebank.web.forms import DayField, HoursField, RecordingForm, SignedHoursField, TimebankForm
+from timebank.web.forms import (
+    DayField,
+    HoursField,
+    RecordingForm,
+    SignedHoursField,
+    TimebankForm,
+    again_field,
+    long_ago_field,
+)
 
 
 def _member_number(value) -> int | None:
@@ -81,6 +89,8 @@ class ExchangeForm(RecordingForm):
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")
     what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+    long_ago = long_ago_field()
+    again = again_field()
 
 
 class GroupExchangeForm(RecordingForm):
@@ -90,10 +100,13 @@ class GroupExchangeForm(RecordingForm):
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")
     what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+    long_ago = long_ago_field()
+    again = again_field()
 
 
 class UploadForm(RecordingForm):
     file = FileField("CSV file of exchanges", validators=[FileRequired("Choose a CSV file to upload.")])
+    long_ago = long_ago_field()
 
 
 class NewMemberForm(RecordingForm):

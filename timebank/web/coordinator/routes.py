@@ -42,6 +42,8 @@ EXCHANGE_ERROR_FIELDS = {
     domain.ExchangeTooLong: "hours",
     domain.DayInFuture: "day",
     domain.InvalidDay: "day",
+    domain.DayLongAgo: "long_ago",
+    domain.LooksLikeDuplicate: "again",
     domain.SameMemberOnBothSides: "receiver",
     domain.UnknownCategory: "category",
     domain.BalanceBelowFloor: "receiver",  # the receiver pays the hours
@@ -335,7 +337,8 @@ def log():
             recorded = ledger.log_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_id=form.receiver.data,
                 minutes=form.hours.minutes, recorded_by=_recorded_by(), category=form.category.data or None,
-                description=form.what.data, given_on=form.day.data, idempotency_key=form.idempotency_key.data)
+                description=form.what.data, given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+                long_ago_confirmed=form.long_ago.data, refuse_duplicates=not form.again.data)
         except domain.TimebankError as error:
             place(form, error, EXCHANGE_ERROR_FIELDS)
         else:
@@ -356,7 +359,8 @@ def log_group():
                 database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
                 minutes=form.hours.minutes, recorded_by=_recorded_by(),
                 category=form.category.data or None, description=form.what.data,
-                given_on=form.day.data, idempotency_key=form.idempotency_key.data)
+                given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+                long_ago_confirmed=form.long_ago.data)
         except domain.TimebankError as error:
             place(form, error, GROUP_ERROR_FIELDS)
         else:

@@ -10,7 +10,7 @@ import datetime as dt
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from timebank.web.forms import RecordingForm, TimebankForm, options
+from timebank.web.forms import RecordingForm, TimebankForm, again_field, long_ago_field, options
 
 NOT_SURE = ("", "Not sure")
 GAVE_OR_RECEIVED = "Say whether you gave the help or received it"
@@ -51,6 +51,8 @@ class LogForm(RecordingForm):
     day = StringField("Which day?", default=lambda: dt.date.today().isoformat())
     category = SelectField("What kind of help was it?", validate_choice=False, default="")
     description = TextAreaField("What was done?", validators=[Length(max=2000)])
+    long_ago = long_ago_field()
+    again = again_field()
 
 
 class AnswerForm(TimebankForm):

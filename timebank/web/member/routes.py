@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import parse_hours
+from timebank.domain.members_words import in_members_words
 from timebank.services import banks, ledger, members, requests_offers
 from timebank.web.extensions import database
 from timebank.web.forms import options
@@ -27,6 +28,8 @@ LOG_FIELDS = {
     domain.BalanceAboveCeiling: "hours",
     domain.DayInFuture: "day",
     domain.InvalidDay: "day",
+    domain.DayLongAgo: "long_ago",
+    domain.LooksLikeDuplicate: "again",
     domain.SameMemberOnBothSides: "other_member",
     domain.MemberNotActive: "other_member",
     domain.UnknownMember: "other_member",
@@ -220,9 +223,10 @@ def log():
                 receiver_id=other if gave else me, minutes=parse_hours(form.hours.data),
                 category=form.category.data, description=form.description.data,
                 given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+                long_ago_confirmed=form.long_ago.data, refuse_duplicates=not form.again.data,
             )
         except domain.TimebankError as error:
-            place(form, error, LOG_FIELDS)
+            place(form, error, LOG_FIELDS, words=lambda e: in_members_words(e, me))
         else:
             name = others.get(other, "the other member")
             if exchange.replayed:
