@@ -199,7 +199,8 @@ NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnother
              "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound"}
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
-            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict"}
+            "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",
+            "LooksLikeDuplicate", "LimitsLeaveMembersOutside"}
 
 
 def test_every_error_says_its_http_status():

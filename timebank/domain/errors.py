@@ -36,6 +36,7 @@ __all__ = [
     "LooksLikeDuplicate",
     "LimitsLeaveMembersOutside",
     "SameMemberOnBothSides",
+    "BalanceLimitPassed",
     "BalanceBelowFloor",
     "BalanceAboveCeiling",
     "InvalidLimits",
@@ -204,20 +205,22 @@ class SameMemberOnBothSides(TimebankError):
     code = "same_member_on_both_sides"
 
 
-class _BalanceLimit(TimebankError):
+class BalanceLimitPassed(TimebankError):
     """A balance limit a move would pass; carries what a member's own words need
-    (`timebank.domain.words_for_members`): whose balance, and the limit."""
+    (`timebank.domain.members_words`): whose balance, and the limit."""
+
+    code = "balance_limit_passed"
 
     def __init__(self, message: str, *, member_id: int | None = None, limit_minutes: int | None = None):
         super().__init__(message)
         self.member_id, self.limit_minutes = member_id, limit_minutes
 
 
-class BalanceBelowFloor(_BalanceLimit):
+class BalanceBelowFloor(BalanceLimitPassed):
     code = "balance_below_floor"
 
 
-class BalanceAboveCeiling(_BalanceLimit):
+class BalanceAboveCeiling(BalanceLimitPassed):
     code = "balance_above_ceiling"
 
 
