@@ -255,6 +255,54 @@ def test_a_replayed_exchange_form_records_one_exchange(cora, world, web_database
     assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 1
 
 
+def test_the_same_exchange_sent_with_a_new_key_asks_before_recording_it_again(cora, world, web_database):
+    """B1: Back brings the form back with a new key; the second send is recognised."""
+    token, key = form_page(cora, "/coordinator/log")
+    assert cora.post("/coordinator/log", data=log_data(world, token, key)).status_code == 302
+    before = snapshot(web_database, world)
+    _, other_key = form_page(cora, "/coordinator/log")
+    asked = cora.post("/coordinator/log", data=log_data(world, token, other_key))
+    assert asked.status_code == 400
+    error_beside(asked.text, "again", "An exchange with the same people, day and hours was recorded")
+    assert "1h 30m from Ann to Bob" in asked.text and 'name="again"' in asked.text
+    assert snapshot(web_database, world) == before
+    confirmed = cora.post("/coordinator/log", data=log_data(world, token, other_key, again="y"),
+                          follow_redirects=True)
+    assert "Recorded: 1h 30m from Ann to Bob." in confirmed.text
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2
+
+
+@pytest.mark.parametrize("hours, minutes", [("1,5", 90), ("90 minutes", 90), ("1.5 hours", 90), ("half an hour", 30)])
+def test_hours_are_taken_as_people_type_them(cora, world, web_database, hours, minutes):
+    token, key = form_page(cora, "/coordinator/log")
+    assert cora.post("/coordinator/log", data=log_data(world, token, key, hours=hours)).status_code == 302
+    assert balance(web_database, world, world.ann.member_id) == minutes
+
+
+def test_a_day_before_the_member_joined_is_refused_beside_the_day(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log")
+    before = snapshot(web_database, world)
+    response = cora.post("/coordinator/log", data=log_data(world, token, key, day="1990-01-01", long_ago="y"))
+    assert response.status_code == 400
+    error_beside(response.text, "day", "Ann joined on 1 January 2024")
+    assert snapshot(web_database, world) == before
+
+
+def test_a_day_more_than_a_year_back_is_recorded_once_confirmed(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log")
+    long_ago = (TODAY - dt.timedelta(days=400)).isoformat()
+    before = snapshot(web_database, world)
+    asked = cora.post("/coordinator/log", data=log_data(world, token, key, day=long_ago))
+    assert asked.status_code == 400
+    error_beside(asked.text, "long_ago", "is more than a year ago")
+    assert "Yes, it was more than a year ago" in asked.text
+    assert snapshot(web_database, world) == before
+    confirmed = cora.post("/coordinator/log", data=log_data(world, token, key, day=long_ago, long_ago="y"))
+    assert confirmed.status_code == 302
+    [recorded] = ledger.list_exchanges(web_database, world.bank.slug)
+    assert recorded.given_on.isoformat() == long_ago
+
+
 # ---------------------------------------------------------------- group exchange
 
 

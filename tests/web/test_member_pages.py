@@ -602,3 +602,16 @@ def test_a_member_sees_only_their_own_statement_and_exchanges(ann, town, web_dat
     for url in ("/member/statement", f"/member/statement?member_id={town.bob.member_id}", "/member/"):
         assert theirs not in ann.get(url).text, url
     assert mine in ann.get(f"/member/statement?member_id={town.bob.member_id}").text
+
+
+def test_a_member_logging_the_same_exchange_again_is_asked_first(signed_in, world, web_database):
+    """B1 for members: Back and send again (a new key) writes nothing until they say so."""
+    ann = signed_in(world.ann)
+    data = {k: v for k, v in log_data(world, hours="45m").items() if k != "again"}
+    assert submit(ann, "/member/log", data).status_code == 302
+    before = written(web_database, world)
+    asked = submit(ann, "/member/log", data)
+    assert_refused(asked, "An exchange with the same people, day and hours was recorded", "again")
+    assert written(web_database, world) == before
+    assert submit(ann, "/member/log", {**data, "again": "y"}).status_code == 302
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2
