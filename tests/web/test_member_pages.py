@@ -615,3 +615,27 @@ def test_a_member_logging_the_same_exchange_again_is_asked_first(signed_in, worl
     assert written(web_database, world) == before
     assert submit(ann, "/member/log", {**data, "again": "y"}).status_code == 302
     assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2
+
+
+def test_the_same_request_asked_again_is_asked_about_first(signed_in, world, web_database):
+    """B1: Ask for help, Back, send again: one request unless the member says so."""
+    ann = signed_in(world.ann)
+    data = {"what": "A lift to the optician on Friday", "category": "", "when_text": "", "where_text": "",
+            "helper_notes": ""}
+    assert submit(ann, "/member/ask", data).status_code == 302
+    before = written(web_database, world)
+    asked = submit(ann, "/member/ask", {**data, "what": "a lift to the optician on  Friday."})
+    assert_refused(asked, "A request with the same words was recorded", "again")
+    assert written(web_database, world) == before
+    assert submit(ann, "/member/ask", {**data, "again": "y"}).status_code == 302
+    mine = requests_offers.member_requests(web_database, world.bank.slug, world.ann.member_id)
+    assert len(mine) == 2
+
+
+def test_the_same_offer_made_again_is_asked_about_first(signed_in, world, web_database):
+    ann = signed_in(world.ann)
+    data = {"description": "I can walk a dog", "category": ""}
+    assert submit(ann, "/member/offer", data).status_code == 302
+    before = written(web_database, world)
+    assert_refused(submit(ann, "/member/offer", data), "An offer with the same words was recorded", "again")
+    assert written(web_database, world) == before

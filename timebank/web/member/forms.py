@@ -31,12 +31,14 @@ class AskForm(RecordingForm):
     when_text = StringField("Roughly when?", validators=[Length(max=200)])
     where_text = StringField("Where?", validators=[Length(max=200)])
     helper_notes = TextAreaField("Anything the helper must know", validators=[Length(max=2000)])
+    again = again_field()
 
 
 class OfferForm(RecordingForm):
     category = SelectField("What kind of help can you give?", validate_choice=False, default="")
     description = TextAreaField("What can you offer?", validators=[
         DataRequired("Say what you can offer"), Length(max=2000)])
+    again = again_field()
 
 
 class LogForm(RecordingForm):

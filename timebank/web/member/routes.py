@@ -37,8 +37,9 @@ LOG_FIELDS = {
     domain.UnknownCategory: "category",
     domain.InvalidInput: "description",
 }
-ASK_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "what"}
-OFFER_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "description"}
+ASK_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "what", domain.LooksLikeDuplicate: "again"}
+OFFER_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "description",
+                domain.LooksLikeDuplicate: "again"}
 ANSWER_FIELDS = {domain.InvalidInput: "message"}
 CHOOSE_FROM_THE_LIST = "Choose a member from the list"
 
@@ -100,6 +101,7 @@ def ask():
                 db, slug, member_id=me, what=form.what.data, category=form.category.data,
                 when_text=form.when_text.data, where_text=form.where_text.data,
                 helper_notes=form.helper_notes.data, idempotency_key=form.idempotency_key.data,
+                refuse_duplicates=not form.again.data,
             )
         except domain.TimebankError as error:
             place(form, error, ASK_FIELDS)
@@ -133,7 +135,8 @@ def offer():
         try:
             requests_offers.offer_skill(db, slug, member_id=me, description=form.description.data,
                              category=form.category.data,
-                             idempotency_key=form.idempotency_key.data)
+                             idempotency_key=form.idempotency_key.data,
+                             refuse_duplicates=not form.again.data)
         except domain.TimebankError as error:
             place(form, error, OFFER_FIELDS)
         else:
