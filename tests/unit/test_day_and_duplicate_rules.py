@@ -112,3 +112,17 @@ def test_members_outside_new_limits_are_counted_on_each_side():
 ])
 def test_a_refusal_is_put_in_the_members_own_words(error, reader, words):
     assert in_members_words(error, reader) == words
+
+
+def test_new_limits_with_members_outside_them_say_how_many_and_wait_for_confirmation():
+    from timebank.domain.ledger import check_limits_leave_nobody_outside
+
+    balances = [-600, -120, 0, 3000]
+    with pytest.raises(errors.LimitsLeaveMembersOutside) as caught:
+        check_limits_leave_nobody_outside(balances, balances, 0, 1200, confirmed=False)
+    assert (caught.value.below, caught.value.above) == (2, 1)
+    assert caught.value.message.startswith("2 members are already below 0h: they will not be able to receive help")
+    assert "1 member is already above +20h" in caught.value.message
+    check_limits_leave_nobody_outside(balances, balances, 0, 1200, confirmed=True)
+    check_limits_leave_nobody_outside(balances, balances, None, None, confirmed=False)  # unchanged
+    check_limits_leave_nobody_outside(balances, balances, -600, 3000, confirmed=False)  # nobody outside

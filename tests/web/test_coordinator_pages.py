@@ -629,6 +629,26 @@ def test_a_members_own_limits_and_safeguarding_check(cora, world, web_database):
 # ---------------------------------------------------------------- settings
 
 
+def test_limits_that_leave_members_outside_say_how_many_and_ask(cora, world, web_database):
+    """Coordinators' problem 7: a floor of 0 with members below zero is not saved silently."""
+    slug = world.bank.slug
+    ledger.log_exchange(web_database, slug, provider_id=world.ann.member_id, receiver_id=world.bob.member_id,
+                        minutes=120, recorded_by="test")  # Bob is at -2h, Ann at +2h
+    token = csrf_from(cora.get("/coordinator/settings").text)
+    data = {"csrf_token": token, "floor": "0", "ceiling": "1", "confirmation": "yes"}
+    before = snapshot(web_database, world)
+    asked = cora.post("/coordinator/settings", data=data)
+    assert asked.status_code == 400
+    error_beside(asked.text, "limits_confirmed", "1 member is already below 0h")
+    assert "1 member is already above +1h" in asked.text and "Yes, save these limits" in asked.text
+    assert snapshot(web_database, world) == before
+    # Unchanged limits ask nothing, whoever is outside them.
+    assert cora.post("/coordinator/settings", data={**data, "limits_confirmed": "y"}).status_code == 302
+    assert (banks.get_bank(web_database, slug).floor_minutes, banks.get_bank(web_database, slug).ceiling_minutes) \
+        == (0, 60)
+    assert cora.post("/coordinator/settings", data={**data, "confirmation": "no"}).status_code == 302
+
+
 def test_the_banks_limits_read_the_same_with_or_without_a_minus_sign(cora, world, web_database):
     token = csrf_from(cora.get("/coordinator/settings").text)
     for typed in ("5", "-5"):

@@ -34,6 +34,7 @@ from timebank.domain.errors import (
     InvalidHours,
     InvalidInput,
     InvalidLimits,
+    LimitsLeaveMembersOutside,
     MemberNotActive,
     ReasonRequired,
     SameMemberOnBothSides,
@@ -68,6 +69,7 @@ __all__ = [
     "check_day_not_long_ago",
     "check_day_after_joining",
     "count_outside_limits",
+    "check_limits_leave_nobody_outside",
     "split_group",
     "expected_entries",
     "entry_order",
@@ -256,6 +258,36 @@ def count_outside_limits(balances_minutes: Sequence[int], floor_minutes: int | N
     below = sum(1 for b in balances_minutes if floor_minutes is not None and b < floor_minutes)
     above = sum(1 for b in balances_minutes if ceiling_minutes is not None and b > ceiling_minutes)
     return below, above
+
+
+def check_limits_leave_nobody_outside(
+    floor_balances_minutes: Sequence[int], ceiling_balances_minutes: Sequence[int],
+    floor_minutes: int | None, ceiling_minutes: int | None, confirmed: bool,
+) -> None:
+    """limits_leave_members_outside: new limits that balances are already outside are
+    saved only when confirmed, after saying how many and what it means for them.
+
+    The balances are those of the members each new limit would apply to (a member's own
+    limit comes first); a limit left as it was is None and asks nothing.
+    """
+    below, _ = count_outside_limits(floor_balances_minutes, floor_minutes, None)
+    _, above = count_outside_limits(ceiling_balances_minutes, None, ceiling_minutes)
+    if confirmed or not (below or above):
+        return
+    said = []
+    if below:
+        said.append(f"{_members(below)} already below {_signed(floor_minutes)}: "
+                    "they will not be able to receive help until their balance is back above it.")
+    if above:
+        said.append(f"{_members(above)} already above {_signed(ceiling_minutes)}: "
+                    "they will not be able to give help until they have spent some hours.")
+    raise LimitsLeaveMembersOutside(
+        " ".join(said) + " Tick \u201cYes, save these limits\u201d to save them all the same.",
+        below=below, above=above)
+
+
+def _members(count: int) -> str:
+    return "1 member is" if count == 1 else f"{count} members are"
 
 
 def split_group(total_minutes: int, receivers: int) -> tuple[int, int]:

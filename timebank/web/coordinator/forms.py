@@ -205,3 +205,5 @@ class SettingsForm(TimebankForm):
         choices=[SelectChoice("yes", "Yes, it waits for the other member"),
                  SelectChoice("no", "No, it counts at once")],
         validators=[InputRequired("Choose yes or no.")])
+    # Asked only when new limits leave members outside them (LimitsLeaveMembersOutside).
+    limits_confirmed = BooleanField("Yes, save these limits")

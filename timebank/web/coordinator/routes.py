@@ -479,9 +479,11 @@ def settings():
             try:
                 banks.update_settings(db, slug, floor_minutes=-form.floor.minutes,
                                       ceiling_minutes=form.ceiling.minutes,
-                                      need_confirmation=form.confirmation.data == "yes")
+                                      need_confirmation=form.confirmation.data == "yes",
+                                      limits_confirmed=form.limits_confirmed.data)
             except domain.TimebankError as error:
-                place(form, error, {domain.InvalidLimits: "floor"})
+                place(form, error, {domain.InvalidLimits: "floor",
+                                    domain.LimitsLeaveMembersOutside: "limits_confirmed"})
             else:
                 flash("The bank's settings are saved.", "success")
                 return redirect(url_for("coordinator.settings"))
