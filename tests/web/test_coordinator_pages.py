@@ -649,6 +649,20 @@ def test_limits_that_leave_members_outside_say_how_many_and_ask(cora, world, web
     assert cora.post("/coordinator/settings", data={**data, "confirmation": "no"}).status_code == 302
 
 
+def test_a_members_own_limits_that_their_balance_is_outside_are_asked_about(cora, world, web_database):
+    slug, bob = world.bank.slug, world.bob.member_id
+    ledger.log_exchange(web_database, slug, provider_id=world.ann.member_id, receiver_id=bob,
+                        minutes=120, recorded_by="test")  # Bob is at -2h
+    url = f"/coordinator/members/{bob}"
+    token = csrf_from(cora.get(url).text)
+    asked = cora.post(f"{url}/limits", data={"csrf_token": token, "floor": "1", "ceiling": ""})
+    assert asked.status_code == 400
+    error_beside(asked.text, "limits_confirmed", "1 member is already below -1h")
+    assert members.get_member(web_database, slug, bob).floor_minutes is None
+    saved = cora.post(f"{url}/limits", data={"csrf_token": token, "floor": "1", "ceiling": "", "limits_confirmed": "y"})
+    assert saved.status_code == 302 and members.get_member(web_database, slug, bob).floor_minutes == -60
+
+
 def test_the_banks_limits_read_the_same_with_or_without_a_minus_sign(cora, world, web_database):
     token = csrf_from(cora.get("/coordinator/settings").text)
     for typed in ("5", "-5"):

@@ -14,7 +14,13 @@ from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
 )
-from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
+from timebank.domain.ledger import (
+    AccountKind,
+    check_limits_are_sane,
+    check_limits_leave_nobody_outside,
+    fingerprint,
+    member_limits,
+)
 from timebank.domain.members import MEMBER_STATUSES
 from timebank.services import ledger
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
@@ -231,12 +237,27 @@ def set_member_limits(
     *,
     floor_minutes: int | None,
     ceiling_minutes: int | None,
+    limits_confirmed: bool = True,
 ) -> MemberView:
-    """Override the bank's limits for one member; None goes back to the bank's."""
+    """Override the bank's limits for one member; None goes back to the bank's.
+
+    Without `limits_confirmed`, limits the member's balance is already outside are
+    refused (`LimitsLeaveMembersOutside`) until the person confirms them.
+    """
     check_limits_are_sane(floor_minutes, ceiling_minutes)
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
         member = member_row(uow.session, bank.id, member_id, lock=True)
+        if not limits_confirmed:
+            balance = uow.session.scalar(select(Account.balance_minutes).where(Account.member_id == member.id))
+            limits = member_limits(bank.floor_minutes, bank.ceiling_minutes, floor_minutes, ceiling_minutes)
+            before = member_limits(bank.floor_minutes, bank.ceiling_minutes,
+                                   member.floor_minutes, member.ceiling_minutes)
+            check_limits_leave_nobody_outside(
+                [balance], [balance],
+                limits.floor_minutes if limits.floor_minutes != before.floor_minutes else None,
+                limits.ceiling_minutes if limits.ceiling_minutes != before.ceiling_minutes else None,
+                confirmed=False)
         member.floor_minutes = floor_minutes
         member.ceiling_minutes = ceiling_minutes
         view = member_view(member)

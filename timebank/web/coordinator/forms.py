@@ -180,6 +180,7 @@ class GrantForm(RecordingForm):
 class MemberLimitsForm(TimebankForm):
     floor = SignedHoursField("Hours this member may owe (optional)", validators=[Length(max=20)])
     ceiling = SignedHoursField("Most hours this member may hold (optional)", validators=[Length(max=20)])
+    limits_confirmed = BooleanField("Yes, save these limits")
 
 
 class SignInForm(TimebankForm):

@@ -276,9 +276,9 @@ def member_limits(member_id: int):
         try:
             members.set_member_limits(database(), _slug(), member_id,
                                       floor_minutes=None if floor is None else -floor,
-                                      ceiling_minutes=ceiling)
+                                      ceiling_minutes=ceiling, limits_confirmed=form.limits_confirmed.data)
         except domain.TimebankError as error:
-            place(form, error, {domain.InvalidLimits: "floor"})
+            place(form, error, {domain.InvalidLimits: "floor", domain.LimitsLeaveMembersOutside: "limits_confirmed"})
         else:
             flash("This member's limits are saved.", "success")
             return redirect(url_for("coordinator.member", member_id=member_id))
