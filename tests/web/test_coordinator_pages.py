@@ -417,13 +417,37 @@ def pending_exchange(web_database, world, description="Shopping"):
                                    minutes=60, description=description)
 
 
+def test_the_waiting_page_says_who_needs_the_coordinator_and_for_how_long(cora, world, web_database):
+    dot = world.dot_member_id  # no sign-in
+    members_with = ledger.propose_exchange(web_database, world.bank.slug, member_id=world.ann.member_id,
+                                           provider_id=world.ann.member_id, receiver_id=world.bob.member_id,
+                                           minutes=30, description="Signs in")
+    ledger.propose_exchange(web_database, world.bank.slug, member_id=world.ann.member_id,
+                            provider_id=world.ann.member_id, receiver_id=dot, minutes=45, description="No sign-in")
+    page = cora.get("/coordinator/pending").text
+    dots = page[page.index("No sign-in"):]
+    dots = dots[:dots.index("</tr>")]
+    assert "Dot <strong class=\"tag\">needs you: no sign-in</strong>" in dots and "since today" in dots
+    bobs = page[page.index(f'id="exchange-{members_with.id}"'):]
+    assert "needs you" not in bobs[:bobs.index("</tr>")]
+
+
 def test_a_coordinator_confirms_or_declines_a_waiting_exchange(cora, world, web_database):
     first, second = pending_exchange(web_database, world), pending_exchange(web_database, world, "Other")
     token = csrf_from(cora.get("/coordinator/pending").text)
-    assert cora.post(f"/coordinator/pending/{first.id}",
-                     data={"csrf_token": token, "choice": "confirm"}).status_code == 302
-    assert cora.post(f"/coordinator/pending/{second.id}",
-                     data={"csrf_token": token, "choice": "decline"}).status_code == 302
+    confirmed = cora.post(f"/coordinator/pending/{first.id}", data={"csrf_token": token, "choice": "confirm"},
+                          follow_redirects=True)
+    assert "Confirmed: 1h from Ann to Bob." in confirmed.text  # people, not an exchange number
+    # Decline is a second step, with a reason for the member who logged it.
+    asked = cora.post(f"/coordinator/pending/{second.id}", data={"csrf_token": token, "choice": "decline"})
+    assert asked.status_code == 302 and asked.location.endswith(f"/coordinator/pending/{second.id}/decline")
+    assert ledger.get_exchange(web_database, world.bank.slug, second.id).state == "pending"
+    page = cora.get(asked.location).text
+    assert "Decline this exchange?" in page and "Ann logged <strong>1h from Ann to Bob</strong>" in page
+    declined = cora.post(asked.location, data={"csrf_token": csrf_from(page), "reason": "Bob was away that week"},
+                         follow_redirects=True)
+    assert "Declined: 1h from Ann to Bob. No balance has changed." in declined.text
+    assert ledger.get_exchange(web_database, world.bank.slug, second.id).decline_reason == "Bob was away that week"
     assert balance(web_database, world, world.ann.member_id) == 60
     states = {x.id: x.state for x in ledger.list_exchanges(web_database, world.bank.slug)}
     assert states == {first.id: "posted", second.id: "declined"}

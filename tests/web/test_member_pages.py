@@ -639,3 +639,21 @@ def test_the_same_offer_made_again_is_asked_about_first(signed_in, world, web_da
     before = written(web_database, world)
     assert_refused(submit(ann, "/member/offer", data), "An offer with the same words was recorded", "again")
     assert written(web_database, world) == before
+
+
+def test_declining_is_a_second_step_and_the_member_who_logged_it_sees_why(ann, bob, town, web_database):
+    """Members' problems 6 and 7: no one-tap decline; a decline is not silent."""
+    exchange = propose(web_database, town, by=town.ann, to=town.bob, description=unique("Walked the dog"))
+    home = bob.get("/member/").text
+    url = f"/member/exchanges/{exchange.id}/decline"
+    assert f'href="{url}"' in home  # a link to the question, not a button that acts
+    page = bob.get(url)
+    assert page.status_code == 200 and "Decline this exchange?" in page.text
+    assert ledger.get_exchange(web_database, town.bank.slug, exchange.id).state == "pending"
+    done = bob.post(url, data={"csrf_token": csrf_from(page.text), "reason": "It was 30 minutes, not an hour"})
+    assert done.status_code == 302
+    declined = ledger.get_exchange(web_database, town.bank.slug, exchange.id)
+    assert declined.state == "declined" and declined.decline_reason == "It was 30 minutes, not an hour"
+    anns_home = ann.get("/member/").text
+    section = anns_home[anns_home.index("<h2>Declined</h2>"):]
+    assert re.search(r"Declined by Bob on \d+ \w+ \d{4}: It was 30 minutes, not an hour", section), section

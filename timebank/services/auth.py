@@ -49,6 +49,7 @@ __all__ = [
     "set_sign_in_active_by_operator",
     "add_staff_sign_in",
     "user_for_member",
+    "members_who_sign_in",
     "ResetLink",
     "issue_reset_link",
     "issue_member_reset_link",
@@ -321,6 +322,15 @@ def user_for_member(database: Database, bank_slug: str, member_id: int) -> UserV
             select(User).where(User.member_id == member_id, User.bank_id == bank.id)
         ).one_or_none()
         return _view(user, bank) if user else None
+
+
+def members_who_sign_in(database: Database, bank_slug: str) -> set[int]:
+    """The bank's members with an active sign-in: the others need their coordinator to
+    confirm or decline what waits for them."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return set(uow.session.scalars(
+            select(User.member_id).where(User.bank_id == bank.id, User.member_id.is_not(None), User.active)))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from timebank.domain.ledger import (
     run_posting_checks,
     run_request_checks,
 )
+from timebank.domain.text import clean_text
 from timebank.services.idempotency import clean_key, earlier_write, write_once
 from timebank.services.ledger.posting import exchange_view, lock_members, post, post_once
 from timebank.services.rows import bank_row, category_slug, exchange_row
@@ -313,13 +314,19 @@ def confirm_exchange(
 
 
 def decline_exchange(
-    database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str
+    database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str,
+    reason: str | None = None,
 ) -> ExchangeView:
-    """The other member (or a coordinator) declines: it never moves a balance."""
+    """The other member (or a coordinator) declines: it never moves a balance.
+
+    The `reason`, optional, is kept on the exchange for the member who logged it.
+    """
+    reason = clean_text(reason, "the reason", 500)
 
     def attempt(session: Session) -> ExchangeView:
         bank = bank_row(session, bank_slug)
         exchange = _pending_for(session, bank, exchange_id, member_id)
+        exchange.decline_reason = reason
         exchange.state = ExchangeState.DECLINED.value
         exchange.settled_at = utcnow()
         exchange.settled_by = settled_by

@@ -191,6 +191,10 @@ class SettleForm(TimebankForm):
     choice = StringField(validators=[AnyOf(["confirm", "decline"], message="Choose confirm or decline.")])
 
 
+class DeclineForm(TimebankForm):
+    reason = TextAreaField("Why is it declined? (optional)", validators=[Length(max=500)])
+
+
 class ReverseForm(RecordingForm):
     reason = StringField("Reason for the reversal", validators=[
         DataRequired("Give a reason for the reversal."), Length(max=500)])

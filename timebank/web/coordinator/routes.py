@@ -17,6 +17,7 @@ from timebank.domain.hours import format_minutes, minutes_as_hours
 from timebank.services import auth, banks, batch, ledger, members
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.forms import (
+    DeclineForm,
     ExchangeForm,
     GrantForm,
     GroupExchangeForm,
@@ -405,10 +406,30 @@ def upload():
 
 
 def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
+    db, slug = database(), _slug()
     names = _names()
-    waiting = ledger.list_exchanges(database(), _slug(), state="pending", limit=500)
-    return _render("coordinator/pending.html", status, rows=_rows(waiting, names),
+    waiting = ledger.list_exchanges(db, slug, state="pending", limit=500)
+    signs_in = auth.members_who_sign_in(db, slug)
+    today = dt.date.today()
+    # Who each waits on (the member who did not log it), whether only the coordinator can
+    # settle it for them, and for how many days it has waited.
+    waits = {x.id: (_waiting_on(x), _waiting_on(x) not in signs_in, (today - x.created_at.date()).days)
+             for x in waiting}
+    return _render("coordinator/pending.html", status, rows=_rows(waiting, names), waits=waits, names=names,
                    form=form or SettleForm(formdata=None), failed_id=failed_id)
+
+
+def _waiting_on(exchange) -> int | None:
+    """The member a pending exchange waits for: the one who did not log it."""
+    if exchange.initiated_by_member_id == exchange.provider_member_id:
+        return exchange.receiver_member_id
+    return exchange.provider_member_id
+
+
+def _in_words(exchange, names: dict[int, str]) -> str:
+    """`1h from Ann to Bob`: an exchange as people name it, never by its number."""
+    return (f"{format_minutes(exchange.amount_minutes)} from {names.get(exchange.provider_member_id, 'a member')} "
+            f"to {names.get(exchange.receiver_member_id, 'a member')}")
 
 
 @blueprint.route("/pending", methods=["GET"])
@@ -418,19 +439,44 @@ def pending():
 
 @blueprint.route("/pending/<int:exchange_id>", methods=["POST"])
 def settle(exchange_id: int):
+    """Confirm in one step; a decline is asked about first (`decline`)."""
     ledger.get_exchange(database(), _slug(), exchange_id)  # another bank's exchange: 404, before the form
     form = SettleForm()
     if form.validate_on_submit():
-        settle_with = ledger.confirm_exchange if form.choice.data == "confirm" else ledger.decline_exchange
+        if form.choice.data == "decline":
+            return redirect(url_for("coordinator.decline", exchange_id=exchange_id))
         try:
-            settled = settle_with(database(), _slug(), exchange_id, member_id=None, settled_by=_recorded_by())
+            settled = ledger.confirm_exchange(database(), _slug(), exchange_id, member_id=None,
+                                              settled_by=_recorded_by())
         except domain.TimebankError as error:
             place(form, error)
         else:
-            flash(f"Exchange {settled.id} is {'confirmed' if settled.state == 'posted' else 'declined'}.",
-                  "success")
+            flash(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.", "success")
             return redirect(url_for("coordinator.pending"))
     return _pending_page(400, form, exchange_id)
+
+
+@blueprint.route("/pending/<int:exchange_id>/decline", methods=["GET", "POST"])
+def decline(exchange_id: int):
+    """Declining for a member, with a reason the member who logged it will read."""
+    db, slug = database(), _slug()
+    exchange = ledger.get_exchange(db, slug, exchange_id)
+    names = _names()
+    if exchange.state != "pending":
+        flash(f"Nothing was changed: {_in_words(exchange, names)} is no longer waiting.", "error")
+        return redirect(url_for("coordinator.pending"))
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            ledger.decline_exchange(db, slug, exchange_id, member_id=None, settled_by=_recorded_by(),
+                                    reason=form.reason.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.InvalidInput: "reason"})
+        else:
+            flash(f"Declined: {_in_words(exchange, names)}. No balance has changed.", "success")
+            return redirect(url_for("coordinator.pending"))
+    return _render("coordinator/decline.html", 400 if form.errors else 200, form=form, x=exchange,
+                   words=_in_words(exchange, names), logged_by=names.get(exchange.initiated_by_member_id, "a member"))
 
 
 def _exchanges_page(status: int = 200, form=None, failed_id: int | None = None):

@@ -57,6 +57,12 @@ class LogForm(RecordingForm):
     again = again_field()
 
 
+class DeclineForm(TimebankForm):
+    """Declining an exchange someone logged: a second step, with a reason if they wish."""
+
+    reason = TextAreaField("Why are you declining it? (optional)", validators=[Length(max=500)])
+
+
 class AnswerForm(TimebankForm):
     """"I can help" on one request; one form per request, so each has its own prefix."""
 

@@ -7,6 +7,8 @@ bank, so another bank's number is answered as if it did not exist.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,7 +19,15 @@ from timebank.services import banks, ledger, members, requests_offers
 from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member import blueprint
-from timebank.web.member.forms import NOT_SURE, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
+from timebank.web.member.forms import (
+    NOT_SURE,
+    AnswerForm,
+    AskForm,
+    BrowseForm,
+    DeclineForm,
+    LogForm,
+    OfferForm,
+)
 from timebank.web.refusals import add_error, place, told
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
@@ -48,6 +58,10 @@ def _me() -> tuple:
     return database(), current_user.bank_slug, current_user.member_id
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def _refused(form) -> bool:
     return bool(form.errors)
 
@@ -64,8 +78,13 @@ def home():
     db, slug, me = _me()
     pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
     requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
+    # Declined in the last 30 days, of those this member logged: they see who and why.
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    declined = [e for e in ledger.list_exchanges(db, slug, member_id=me, state="declined", limit=50)
+                if e.initiated_by_member_id == me and e.settled_at is not None and _aware(e.settled_at) >= since]
     return render_template(
         "member/home.html",
+        declined=declined,
         balance=ledger.balance(db, slug, me),
         to_confirm=[e for e in pending if e.initiated_by_member_id != me],
         waiting=[e for e in pending if e.initiated_by_member_id == me],
@@ -275,7 +294,42 @@ def confirm(exchange_id: int):
                    "Thank you. The exchange is confirmed and both balances have changed.")
 
 
-@blueprint.post("/exchanges/<int:exchange_id>/decline")
+@blueprint.route("/exchanges/<int:exchange_id>/decline", methods=["GET", "POST"])
 def decline(exchange_id: int):
-    return _settle(ledger.decline_exchange, exchange_id,
-                   "The exchange is declined. No balance has changed.")
+    """A second step before declining (one shaky tap must not undo someone's logging),
+    with a reason, if the member gives one, for the member who logged it."""
+    db, slug, me = _me()
+    exchange = _waiting_for_me(db, slug, exchange_id, me)
+    if exchange is None:
+        flash("Nothing was changed: that exchange is no longer waiting for you.", "error")
+        return redirect(url_for("member.home"))
+    form = DeclineForm()
+    if form.validate_on_submit():
+        other = _names(db, slug).get(exchange.initiated_by_member_id, "the other member")
+        try:
+            ledger.decline_exchange(db, slug, exchange_id, member_id=me, settled_by=f"member:{me}",
+                                    reason=form.reason.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.InvalidInput: "reason"})
+        else:
+            flash(f"The exchange is declined. No balance has changed. {other} will see that you "
+                  "declined it" + (", and why." if (form.reason.data or "").strip() else "."), "success")
+            return redirect(url_for("member.home"))
+    return render_template("member/decline.html", form=form, e=exchange, me=me, names=_names(db, slug),
+                           categories=dict(banks.list_categories(db, slug))), (400 if form.errors else 200)
+
+
+def _names(db, slug) -> dict[int, str]:
+    return {m.id: m.name for m in members.list_members(db, slug)}
+
+
+def _waiting_for_me(db, slug, exchange_id: int, me: int):
+    """The exchange when it waits for this member to settle it; None otherwise (another
+    member's exchange answers 404, as one that does not exist)."""
+    exchange = ledger.get_exchange(db, slug, exchange_id)
+    if me not in (exchange.provider_member_id, exchange.receiver_member_id):
+        raise domain.UnknownExchange(f"There is no exchange number {exchange_id} in this bank.")
+    if exchange.initiated_by_member_id == me:
+        raise domain.NotYoursToConfirm(
+            f"Exchange {exchange_id} waits for the other member to confirm it, not you.")
+    return exchange if exchange.state == "pending" else None
