@@ -390,7 +390,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_each_line_and_problem(cora, 
     rows = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]*)</td></tr>', response.text)
     assert [int(n) for n, _ in rows] == [3, 4, 6]
     assert "themself" in rows[0][1] and "more than zero" in rows[1][1] and "astrology" in rows[2][1]
-    error_beside(response.text, "file", "Nothing was recorded: 3 problem(s)")
+    error_beside(response.text, "file", "Nothing was recorded: 3 problems, on lines")
     assert snapshot(web_database, world) == before
 
 
@@ -400,7 +400,8 @@ def test_a_file_that_is_not_text_is_refused(cora, world, web_database):
                          data={"csrf_token": token, "idempotency_key": key,
                                "file": (io.BytesIO(b"\xff\xfe\x00\x81"), "x.xls")})
     assert response.status_code == 400
-    error_beside(response.text, "file", "saved as text (UTF-8)")
+    error_beside(response.text, "file", "not saved as UTF-8 text")
+    assert "CSV UTF-8 (Comma delimited)" in response.text
     missing = cora.post("/coordinator/log/upload", content_type="multipart/form-data",
                         data={"csrf_token": token, "idempotency_key": key})
     assert missing.status_code == 400

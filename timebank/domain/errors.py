@@ -289,8 +289,11 @@ class BatchRefused(TimebankError):
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = sorted(problems)
-        lines = ", ".join(str(n) for n, _ in self.problems[:10])
-        super().__init__(f"Nothing was recorded: {len(self.problems)} problem(s), on line(s) {lines}.")
+        numbers = sorted({n for n, _ in self.problems})
+        lines = ", ".join(str(n) for n in numbers[:10]) + (" and more" if len(numbers) > 10 else "")
+        count = len(self.problems)
+        super().__init__(f"Nothing was recorded: {count} problem{'' if count == 1 else 's'}, "
+                         f"on line{'' if len(numbers) == 1 else 's'} {lines}.")
 
 
 class AssessmentInvalid(TimebankError):

@@ -376,29 +376,35 @@ def log_group():
 @blueprint.route("/log/upload", methods=["GET", "POST"])
 def upload():
     form = UploadForm()
-    problems = []
+    problems, long_ago = [], False
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
         except UnicodeDecodeError:
             form.file.errors = list(form.file.errors) + [
-                "The file must be a CSV file saved as text (UTF-8). Save it again from the spreadsheet as CSV."]
+                "This file is not saved as UTF-8 text, so some letters (such as \u00e1 or \u00eb) cannot be read. "
+                "In the spreadsheet, choose Save As and the type \u201cCSV UTF-8 (Comma delimited)\u201d, "
+                "not \u201cCSV (Comma delimited)\u201d, then upload the new file."]
         else:
             try:
                 recorded = batch.log_exchanges_from_csv(database(), _slug(), text,
-                                                        recorded_by=_recorded_by(), batch_key=form.idempotency_key.data)
+                                                        recorded_by=_recorded_by(), batch_key=form.idempotency_key.data,
+                                                        long_ago_confirmed=form.long_ago.data)
             except domain.BatchRefused as error:
                 problems = error.problems
                 form.file.errors = list(form.file.errors) + [error.message]
+                long_ago = any("more than a year ago" in message for _, message in problems)
             except domain.TimebankError as error:
                 place(form, error)
             else:
+                count = f"{len(recorded)} exchange{'' if len(recorded) == 1 else 's'}"
                 if recorded and all(x.replayed for x in recorded):
-                    flash(f"That file was already recorded: {len(recorded)} exchanges, nothing new.", "success")
+                    flash(f"That file was already recorded: {count}, nothing new.", "success")
                 else:
-                    flash(f"Recorded {len(recorded)} exchanges from the file.", "success")
+                    flash(f"Recorded {count} from the file.", "success")
                 return redirect(url_for("coordinator.upload"))
     return _render("coordinator/upload.html", _status(form), form=form, problems=problems,
+                   ask_long_ago=long_ago or form.long_ago.data,
                    columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat())
 
 
