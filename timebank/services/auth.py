@@ -50,6 +50,7 @@ __all__ = [
     "add_staff_sign_in",
     "user_for_member",
     "members_who_sign_in",
+    "reset_link_works",
     "ResetLink",
     "issue_reset_link",
     "issue_member_reset_link",
@@ -411,6 +412,18 @@ def _void_reset_links(session, user_id: int, now: dt.datetime) -> None:
                PasswordReset.expires_at > now)
         .values(expires_at=now)
     )
+
+
+def reset_link_works(database: Database, token: str) -> bool:
+    """Whether a reset link can still be used (it is not spent, expired or voided, and its
+    sign-in is active): a dead link says so before anyone types a new password twice."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        reset = session.scalars(
+            select(PasswordReset).where(PasswordReset.token_digest == _digest(token or ""))).one_or_none()
+        user = session.get(User, reset.user_id) if reset is not None else None
+        return not (reset is None or reset.used_at is not None or _aware(reset.expires_at) <= utcnow()
+                    or not user.active)
 
 
 def reset_password(database: Database, token: str, new_password: str) -> UserView:
