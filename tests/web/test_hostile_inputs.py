@@ -74,6 +74,8 @@ def _hostile_inputs():
               ("coordinator", "POST", "/coordinator/members/<id>/grant"),
               ("coordinator", "POST", "/coordinator/exchanges/<id>/reverse"),
               ("coordinator", "POST", "/coordinator/pending/<id>"),
+              ("coordinator", "GET", "/coordinator/pending/<id>/decline"),
+              ("member", "GET", "/member/exchanges/<id>/decline"),
               ("member", "POST", "/member/exchanges/<id>/confirm"),
               ("member", "POST", "/member/requests/<id>/answer"),
               ("member", "POST", "/member/requests/<id>/close"),
