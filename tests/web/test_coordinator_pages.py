@@ -332,13 +332,25 @@ def test_a_group_exchange_shares_the_hours_and_its_entries_sum_to_zero(cora, wor
     assert balance(web_database, world, world.ann.member_id) == 60
 
 
+def test_a_group_exchange_reports_every_problem_at_once_and_names_who(cora, world, web_database):
+    """Coordinators' problem 12: wrong hours and the provider ticked as a receiver, together."""
+    token, key = form_page(cora, "/coordinator/log/group")
+    before = snapshot(web_database, world)
+    response = cora.post("/coordinator/log/group", data=group_data(
+        world, token, key, hours="lots", receivers=[world.ann.member_id, world.bob.member_id]))
+    assert response.status_code == 400
+    error_beside(response.text, "hours", "is not a number of hours")
+    error_beside(response.text, "receivers", "Ann gave the help, so cannot also receive it")
+    assert snapshot(web_database, world) == before
+
+
 def test_a_bad_group_exchange_is_refused_and_writes_nothing(cora, world, web_database):
     ids = {"ANN": world.ann.member_id, "BOB": world.bob.member_id, "OTTO": world.other_member.member_id}
     token, key = form_page(cora, "/coordinator/log/group")
     before = snapshot(web_database, world)
     for change, field, message in [
         ({"receivers": []}, "receivers", "Choose at least one member who received the help."),
-        ({"receivers": ["ANN", "BOB"]}, "receivers", "A member cannot give hours to themself."),
+        ({"receivers": ["ANN", "BOB"]}, "receivers", "Ann gave the help, so cannot also receive it"),
         ({"receivers": ["OTTO"]}, "receivers", "Choose members from the list."),
         ({"hours": "25"}, "hours", "One exchange can record at most 24 hours"),
         ({"hours": "abc"}, "hours", "is not a number of hours"),

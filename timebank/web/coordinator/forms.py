@@ -96,6 +96,14 @@ class ExchangeForm(RecordingForm):
 class GroupExchangeForm(RecordingForm):
     provider = MemberField("Who gave the help", missing="Choose who gave the help.")
     receivers = MemberCheckboxes("Who received the help")
+
+    def validate_receivers(self, field) -> None:
+        """Said with the other problems of the form, not on the next try, and naming who
+        (coordinators' problem 12); the service refuses it again."""
+        if self.provider.data is not None and self.provider.data in (field.data or []):
+            name = next((c.label for c in self.provider.choices if c.value == self.provider.data), "The provider")
+            raise ValidationError(f"{name.rsplit(' (#', 1)[0]} gave the help, so cannot also receive it: "
+                                  "untick them under \u201cWho received the help\u201d.")
     hours = HoursField("Hours, in total", validators=[Length(max=20)])
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")
