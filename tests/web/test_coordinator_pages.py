@@ -319,7 +319,7 @@ def test_a_group_exchange_shares_the_hours_and_its_entries_sum_to_zero(cora, wor
 
     token, key = form_page(cora, "/coordinator/log/group")
     response = cora.post("/coordinator/log/group", data=group_data(world, token, key), follow_redirects=True)
-    assert "Recorded: 1h from Ann to 2 members." in response.text
+    assert "Recorded: 1h from Ann to 2 members (30m each)." in response.text
     assert balance(web_database, world, world.ann.member_id) == 60
     assert balance(web_database, world, world.bob.member_id) == -30
     assert balance(web_database, world, world.dot_member_id) == -30
@@ -780,3 +780,10 @@ def test_someone_elses_recent_exchange_does_not_hide_a_quiet_member(cora, world,
     at_risk = text[text.index("People at risk of isolation"):text.index("Safeguarding checks")]
     assert re.search(r"Nora Never</a></td>.*?<td>never</td>", at_risk, re.S)
     assert re.search(rf"Quentin Quiet</a></td>.*?<td>{TODAY - dt.timedelta(days=120)}</td>", at_risk, re.S)
+
+
+def test_a_group_exchange_says_how_the_hours_were_shared(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log/group")
+    response = cora.post("/coordinator/log/group", data=group_data(world, token, key, hours="1h 05m"),
+                         follow_redirects=True)
+    assert "Recorded: 1h 05m from Ann to 2 members (32m each, 1m from the community pot)." in response.text

@@ -365,10 +365,14 @@ def log_group():
         except domain.TimebankError as error:
             place(form, error, GROUP_ERROR_FIELDS)
         else:
+            receivers = len(form.receivers.data)
+            share, remainder = divmod(recorded.amount_minutes, receivers)
+            shared = f"{format_minutes(share)} each" + (
+                f", {format_minutes(remainder)} from the community pot" if remainder else "")
             flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
                   f"{format_minutes(recorded.amount_minutes)} from "
                   f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
-                  f"{len(form.receivers.data)} members.", "success")
+                  f"{receivers} members ({shared}).", "success")
             return redirect(_again("coordinator.log_group", form))
     return _render("coordinator/log_group.html", _status(form), form=form)
 
