@@ -119,3 +119,18 @@ def test_a_day_more_than_a_year_back_needs_confirmation(database, bank, make_mem
     done = ledger.log_exchange(database, bank.slug, provider_id=ann.id, receiver_id=bob.id, minutes=30,
                                given_on=long_ago, recorded_by="t", long_ago_confirmed=True)
     assert done.given_on == long_ago
+
+
+def test_a_member_taken_on_twice_today_is_asked_about(database, bank):
+    from timebank.services import members
+
+    first = members.add_member(database, bank.slug, "Jean Paterson", phone="0131 555 0101")
+    with pytest.raises(errors.LooksLikeDuplicate) as caught:
+        members.take_member_on(database, bank.slug, "jean  paterson", phone="01315550101", recorded_by="t",
+                               refuse_duplicates=True)
+    assert caught.value.earlier_id == first.id and f"#{first.id}" in caught.value.message
+    assert len(members.list_members(database, bank.slug)) == 1
+    # Another phone is another person; confirmed, a second one is taken on.
+    members.add_member(database, bank.slug, "Jean Paterson", phone="0131 555 0202", refuse_duplicates=True)
+    members.add_member(database, bank.slug, "Jean Paterson", phone="0131 555 0101")
+    assert len(members.list_members(database, bank.slug)) == 3

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer
+from timebank.domain.duplicates import refuse_member_taken_on_twice
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
@@ -85,8 +86,12 @@ def add_member(
     area: str | None = None,
     joined_on: dt.date | None = None,
     idempotency_key: str | None = None,
+    refuse_duplicates: bool = False,
 ) -> MemberView:
     """A new member with an hours account at zero. Email is optional.
+
+    With `refuse_duplicates` (a person at a form), a member of the same name and phone
+    taken on today refuses this one (`LooksLikeDuplicate`) until the person confirms.
 
     With an `idempotency_key`, the same key and details return the member taken on first
     (`replayed=True`); the same key with other details is refused.
@@ -123,6 +128,11 @@ def add_member(
             return replace(member_view(earlier), replayed=True)
         if email and any(m.email == email for m in found):
             raise EmailTaken(f"Another member of this bank already uses {email}.")
+        if refuse_duplicates:
+            bank_row(session, bank_slug, lock=True)  # two sends at once see each other
+            refuse_member_taken_on_twice(name, phone, email, session.execute(
+                select(Member.id, Member.name, Member.phone, Member.email)
+                .where(Member.bank_id == bank.id, Member.joined_on == dt.date.today())).all(), confirmed=False)
         member = Member(
             bank_id=bank.id,
             name=name,
@@ -161,6 +171,7 @@ def take_member_on(
     sign_in_password: str | None = None,
     recorded_by: str,
     idempotency_key: str | None = None,
+    refuse_duplicates: bool = False,
 ) -> MemberView:
     """The new-member form's use case: a member, their safeguarding check, their welcome
     hours (from the bank's account) and their sign-in, all in one transaction.
@@ -176,7 +187,8 @@ def take_member_on(
     with UnitOfWork(database) as uow:
         steps = uow.joined()
         member = add_member(steps, bank_slug, name, email=email, organisation=organisation,
-                            phone=phone, area=area, idempotency_key=idempotency_key)
+                            phone=phone, area=area, idempotency_key=idempotency_key,
+                            refuse_duplicates=refuse_duplicates)
         if member.replayed:
             return member
         if safeguarding_checked_on or safeguarding_expires_on:
