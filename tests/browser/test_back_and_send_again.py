@@ -111,7 +111,7 @@ def test_member_logs_an_exchange_presses_back_and_sends_again_once(open_browser,
     values = {
         "Who was the other member?": ("select", receiver.name),
         "I gave the help": ("check", None),
-        "How long did it take?": ("fill", "1,5"),
+        "How long did it take?": ("fill", "1,25"),  # a decimal comma (B25), 75 minutes
         "What was done?": ("fill", what),
     }
     browse = open_browser(width=MEMBER_WIDTH, check_width=320)
@@ -126,4 +126,4 @@ def test_member_logs_an_exchange_presses_back_and_sends_again_once(open_browser,
     page = browse.submit("Log the exchange")
     assert ALREADY.search(page.inner_text("main")), page.inner_text("main")
     [logged] = _exchanges_described(live_server.database, what)
-    assert logged.amount_minutes == 90
+    assert logged.amount_minutes == 75
