@@ -96,6 +96,11 @@ class ExchangeForm(RecordingForm):
 class GroupExchangeForm(RecordingForm):
     provider = MemberField("Who gave the help", missing="Choose who gave the help.")
     receivers = MemberCheckboxes("Who received the help")
+    hours = HoursField("Hours, in total", validators=[Length(max=20)])
+    day = StringField("Day the help was given", validators=[Length(max=20)])
+    category = CategoryField("Kind of help (optional)")
+    what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+    long_ago = long_ago_field()
 
     def validate_receivers(self, field) -> None:
         """Said with the other problems of the form, not on the next try, and naming who
@@ -104,12 +109,6 @@ class GroupExchangeForm(RecordingForm):
             name = next((c.label for c in self.provider.choices if c.value == self.provider.data), "The provider")
             raise ValidationError(f"{name.rsplit(' (#', 1)[0]} gave the help, so cannot also receive it: "
                                   "untick them under \u201cWho received the help\u201d.")
-    hours = HoursField("Hours, in total", validators=[Length(max=20)])
-    day = StringField("Day the help was given", validators=[Length(max=20)])
-    category = CategoryField("Kind of help (optional)")
-    what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
-    long_ago = long_ago_field()
-    again = again_field()
 
 
 class UploadForm(RecordingForm):
