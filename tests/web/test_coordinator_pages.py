@@ -787,3 +787,21 @@ def test_a_group_exchange_says_how_the_hours_were_shared(cora, world, web_databa
     response = cora.post("/coordinator/log/group", data=group_data(world, token, key, hours="1h 05m"),
                          follow_redirects=True)
     assert "Recorded: 1h 05m from Ann to 2 members (32m each, 1m from the community pot)." in response.text
+
+
+def test_a_file_uploaded_again_with_a_new_form_is_asked_about(cora, world, web_database):
+    ann, bob = world.ann.member_id, world.bob.member_id
+    text = f"provider;receiver;hours\n{ann};{bob};1,5\n"  # as a European spreadsheet writes it
+    token, key = form_page(cora, "/coordinator/log/upload")
+    assert upload(cora, token, key, text).status_code == 302
+    before = snapshot(web_database, world)
+    token, other_key = form_page(cora, "/coordinator/log/upload")
+    asked = upload(cora, token, other_key, text)
+    assert asked.status_code == 400 and "An exchange with the same people, day and hours was recorded" in asked.text
+    assert "Yes, record it again" in asked.text
+    assert snapshot(web_database, world) == before
+    again = cora.post("/coordinator/log/upload", content_type="multipart/form-data",
+                      data={"csrf_token": token, "idempotency_key": other_key, "again": "y",
+                            "file": (io.BytesIO(text.encode()), "hours.csv")})
+    assert again.status_code == 302
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2

@@ -150,6 +150,7 @@ def log_exchange_batch(
     database: Database, bank_slug: str, lines: list[BatchLine], *, recorded_by: str,
     batch_key: str | None = None, today: dt.date | None = None,
     problems: list[tuple[int, str]] | None = None, long_ago_confirmed: bool = True,
+    refuse_duplicates: bool = False,
 ) -> list[ExchangeView]:
     """Record every line in one transaction, or raise BatchRefused and record nothing.
 
@@ -168,7 +169,8 @@ def log_exchange_batch(
                 minutes=line.minutes, recorded_by=recorded_by, category=line.category,
                 description=line.description, given_on=line.given_on,
                 idempotency_key=f"{batch_key}:{line.line}" if batch_key else None,
-                today=today, initiated_by=None, long_ago_confirmed=long_ago_confirmed)))
+                today=today, initiated_by=None, long_ago_confirmed=long_ago_confirmed,
+                refuse_duplicates=refuse_duplicates)))
         except TimebankError as error:
             problems.append((line.line, error.message))
     with UnitOfWork(database) as uow:
@@ -193,13 +195,16 @@ def log_exchange_batch(
 def log_exchanges_from_csv(
     database: Database, bank_slug: str, text: str, *, recorded_by: str,
     batch_key: str | None = None, today: dt.date | None = None, long_ago_confirmed: bool = True,
+    refuse_duplicates: bool = False,
 ) -> list[ExchangeView]:
     """Every exchange of a CSV file, or none (`log_exchange_batch`). A person uploading
     passes `long_ago_confirmed` as they answered: lines more than a year back are refused
-    (`DayLongAgo`, by line) until they say those days are right."""
+    (`DayLongAgo`, by line) until they say those days are right; with `refuse_duplicates`,
+    so are lines like an exchange recorded within a day (the same file uploaded again with
+    a new form, or the same line twice), until they say they mean them."""
     lines, problems = parse_exchange_csv(text)
     if not lines:
         raise BatchRefused(problems)
     return log_exchange_batch(database, bank_slug, lines, recorded_by=recorded_by,
                               batch_key=batch_key, today=today, problems=problems,
-                              long_ago_confirmed=long_ago_confirmed)
+                              long_ago_confirmed=long_ago_confirmed, refuse_duplicates=refuse_duplicates)

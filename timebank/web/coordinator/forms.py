@@ -114,6 +114,7 @@ class GroupExchangeForm(RecordingForm):
 class UploadForm(RecordingForm):
     file = FileField("CSV file of exchanges", validators=[FileRequired("Choose a CSV file to upload.")])
     long_ago = long_ago_field()
+    again = again_field()
 
 
 class NewMemberForm(RecordingForm):

@@ -380,7 +380,7 @@ def log_group():
 @blueprint.route("/log/upload", methods=["GET", "POST"])
 def upload():
     form = UploadForm()
-    problems, long_ago = [], False
+    problems, long_ago, again = [], False, False
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
@@ -393,11 +393,13 @@ def upload():
             try:
                 recorded = batch.log_exchanges_from_csv(database(), _slug(), text,
                                                         recorded_by=_recorded_by(), batch_key=form.idempotency_key.data,
-                                                        long_ago_confirmed=form.long_ago.data)
+                                                        long_ago_confirmed=form.long_ago.data,
+                                                        refuse_duplicates=not form.again.data)
             except domain.BatchRefused as error:
                 problems = error.problems
                 form.file.errors = list(form.file.errors) + [error.message]
                 long_ago = any("more than a year ago" in message for _, message in problems)
+                again = any("same people, day and hours" in message for _, message in problems)
             except domain.TimebankError as error:
                 place(form, error)
             else:
@@ -408,7 +410,7 @@ def upload():
                     flash(f"Recorded {count} from the file.", "success")
                 return redirect(url_for("coordinator.upload"))
     return _render("coordinator/upload.html", _status(form), form=form, problems=problems,
-                   ask_long_ago=long_ago or form.long_ago.data,
+                   ask_long_ago=long_ago or form.long_ago.data, ask_again=again or form.again.data,
                    columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat())
 
 
