@@ -63,9 +63,9 @@ def log_exchange(
     Help is never dated before either member joined (`DayBeforeMemberJoined`). A person
     at a form or a command line is asked about a day more than a year back: they pass
     `long_ago_confirmed` as they answered (`DayLongAgo` when not); scripts that back-date
-    on purpose leave it True. With `refuse_duplicates` (a person at a form), an exchange with the same people, day
-    and hours recorded within `DUPLICATE_WINDOW` refuses this one (`LooksLikeDuplicate`):
-    the person confirms by sending it again without it.
+    on purpose leave it True. With `refuse_duplicates` (a person at a form), an exchange
+    with the same people, day and hours recorded within `DUPLICATE_WINDOW` refuses this
+    one (`LooksLikeDuplicate`); the person confirms by sending it again without it.
     """
     return _record_exchange(
         database, bank_slug, provider_id=provider_id, receiver_id=receiver_id,
@@ -177,7 +177,7 @@ class ExchangeAsked:
             entries = [locked.member_entry(self.provider_id, self.minutes),
                        locked.member_entry(self.receiver_id, -self.minutes)]
             waits = self.initiated_by is not None and bank.member_exchanges_need_confirmation
-            return post_once(session, locked, entries, waits_for_confirmation=waits, **self.fields())
+            return post_once(session, locked, entries, waits_for_confirmation=waits, **fields)
 
         return attempt
 
