@@ -512,7 +512,9 @@ def test_a_confirmation_refused_by_a_balance_limit_is_told_and_writes_nothing(si
     response = bob.post(f"/member/exchanges/{exchange.id}/confirm",
                         data={"csrf_token": csrf_from(bob.get("/member/").text)})
     assert response.status_code == 302 and response.location.endswith("/member/")
-    assert "would go below the lowest balance allowed" in bob.get("/member/").text
+    home = bob.get("/member/").text
+    assert "Nothing was changed. You cannot owe hours in this time bank. Please ask your coordinator." in home
+    assert "would go below the lowest balance allowed" not in home  # the coordinator's words, not Bob's
     assert written(web_database, world) == before
 
 

@@ -282,7 +282,8 @@ def _settle(action, exchange_id: int, done: str):
     try:
         action(db, slug, exchange_id, member_id=me, settled_by=f"member:{me}")
     except domain.TimebankError as error:
-        flash(f"Nothing was changed. {told(error)}", "error")
+        told(error)  # "no such exchange" and "not yours" are answered as pages
+        flash(f"Nothing was changed. {in_members_words(error, me)}", "error")
     else:
         flash(done, "success")
     return redirect(url_for("member.home"))
