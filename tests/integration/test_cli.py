@@ -22,7 +22,7 @@ def leith(run):
                "--max-balance", "10").exit_code == 0
     ids = []
     for name in ("Ann", "Bob", "Cat"):
-        result = run("member", "add", "--bank", "leith", name)
+        result = run("member", "add", "--bank", "leith", name, "--joined", "2024-01-01")
         assert result.exit_code == 0
         ids.append(int(result.stdout.strip()))
     return ids
@@ -173,3 +173,18 @@ def test_a_database_that_cannot_be_used_gets_one_line(url):
     result = cli_runner(url)("check")
     assert result.exit_code == 1, result.output
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("timebank: ")
+
+
+def test_log_asks_about_a_day_more_than_a_year_back_and_a_repeat(run, leith):
+    ann, bob, _ = leith
+    base = ["log", "--bank", "leith", "--provider", ann, "--receiver", bob, "--hours", "1"]
+    long_ago = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    refused = run(*base, "--on", long_ago)
+    assert refused.exit_code == 1 and "more than a year ago" in refused.stderr
+    assert run(*base, "--on", long_ago, "--long-ago").exit_code == 0
+    repeat = run(*base, "--on", long_ago, "--long-ago")
+    assert repeat.exit_code == 1 and "same people, day and hours" in repeat.stderr
+    assert run(*base, "--on", long_ago, "--long-ago", "--again").exit_code == 0
+    assert json.loads(run("check", "--json").stdout)["exchanges"] == 2
+    before_joining = run(*base, "--on", "2023-12-31", "--long-ago")
+    assert before_joining.exit_code == 1 and "Ann joined on 1 January 2024" in before_joining.stderr

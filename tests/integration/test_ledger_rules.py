@@ -12,7 +12,10 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def three(bank, make_member):
-    return bank, make_member(bank, "Ann"), make_member(bank, "Bob"), make_member(bank, "Cat")
+    # They joined a month ago: help is never dated before a member joined.
+    joined = TODAY - dt.timedelta(days=30)
+    return (bank, make_member(bank, "Ann", joined_on=joined), make_member(bank, "Bob", joined_on=joined),
+            make_member(bank, "Cat", joined_on=joined))
 
 
 def log(database, bank, provider, receiver, minutes, **kw):

@@ -56,8 +56,8 @@ def _build(database, make_bank, make_member):
     ids = {
         "Ann": member("Ann", D(2024, 6, 1)),
         "Bob": member("Bob", D(2024, 6, 1)),
-        "Cat": member("Cat", D(2025, 2, 10)),  # new in the period
-        "Dan": member("Dan", D(2025, 3, 5)),  # new in the period
+        "Cat": member("Cat", D(2025, 1, 15)),  # new in the period
+        "Dan": member("Dan", D(2025, 1, 20)),  # new in the period
         "Eve": member("Eve", D(2024, 1, 1)),  # active, but exchanges with nobody
         "Fay": member("Fay", D(2025, 4, 10)),  # joins after the period
         "Gus": member("Gus", D(2024, 1, 1), "suspended"),
@@ -93,7 +93,7 @@ def _build(database, make_bank, make_member):
 
     # Another bank's help in the same days must not appear anywhere.
     other = make_bank()
-    x, y = make_member(other, "Xan").id, make_member(other, "Yul").id
+    x, y = (make_member(other, name, joined_on=D(2024, 1, 1)).id for name in ("Xan", "Yul"))
     ledger.log_exchange(database, other.slug, provider_id=x, receiver_id=y, minutes=600,
                         given_on=D(2025, 2, 2), recorded_by="test", today=LATER)
     return bank, ids

@@ -99,7 +99,7 @@ def test_the_database_refuses_to_edit_an_exchange_or_move_its_state_backwards(da
 
 
 # What settling and reversing change; the database freezes every other column of an exchange.
-SETTLEMENT_COLUMNS = {"state", "settled_at", "settled_by"}
+SETTLEMENT_COLUMNS = {"state", "settled_at", "settled_by", "decline_reason"}
 
 
 def _another(value, python_type):
@@ -122,6 +122,22 @@ def test_every_column_of_an_exchange_but_its_settlement_is_frozen_by_the_databas
         new = _another(row[column.name], column.type.python_type)
         with pytest.raises(sa.exc.DBAPIError, match="details never change"), database.engine.begin() as connection:
             connection.execute(sa.update(table).where(table.c.id == posted.id).values({column.name: new}))
+
+
+def test_a_decline_reason_is_written_only_by_the_decline(database, posted, bank, make_member):
+    table = Exchange.__table__
+    with pytest.raises(sa.exc.DBAPIError, match="only when the exchange is declined"), \
+            database.engine.begin() as connection:
+        connection.execute(sa.update(table).where(table.c.id == posted.id).values(decline_reason="later"))
+    ann, bob = make_member(bank), make_member(bank)
+    pending = ledger.propose_exchange(database, bank.slug, member_id=ann.id, provider_id=ann.id,
+                                      receiver_id=bob.id, minutes=15)
+    declined = ledger.decline_exchange(database, bank.slug, pending.id, member_id=bob.id, settled_by="t",
+                                       reason="Not me")
+    assert declined.decline_reason == "Not me"
+    with pytest.raises(sa.exc.DBAPIError, match="only when the exchange is declined"), \
+            database.engine.begin() as connection:
+        connection.execute(sa.update(table).where(table.c.id == pending.id).values(decline_reason="Rewritten"))
 
 
 def test_the_database_refuses_zero_negative_and_self_exchanges(database, bank, make_member):

@@ -203,7 +203,8 @@ CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReuse
             "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",
             "NeighbourhoodTaken",
             # a request's journey: closed, a helper already chosen, an answer withdrawn
-            "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen"}
+            "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen",
+            "LooksLikeDuplicate", "LimitsLeaveMembersOutside"}
 
 
 def test_every_error_says_its_http_status():

@@ -6,6 +6,7 @@ the second: a coordinator and a member, the "staff and members of another bank".
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
@@ -67,11 +68,17 @@ class World:
                 "social_worker": self.social_worker, "other_bank": self.other_coordinator}
 
 
+#: The world's members joined before any day a test logs help on (help is never given
+#: before a member joined).
+JOINED_ON = dt.date(2024, 1, 1)
+
+
 def _person(database, bank, role, name, *, member=True):
     from timebank.services import auth, members
 
     email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org"
-    member_id = members.add_member(database, bank.slug, name, email=email, area="Leith").id if member else None
+    member_id = members.add_member(database, bank.slug, name, email=email, area="Leith",
+                                   joined_on=JOINED_ON).id if member else None
     user = auth.create_user(database, bank.slug, email=email, name=name, password=PASSWORD,
                             role=role, member_id=member_id)
     return Person(email, role, user.id, member_id, name)

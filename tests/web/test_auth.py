@@ -20,6 +20,8 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client,
     assert response.status_code == 400
     assert "The email address or password is not right." in response.text
     assert 'class="error-summary"' in response.text and world.ann.email in response.text
+    summary = response.text[response.text.index('class="error-summary"'):response.text.index("</ul>")]
+    assert summary.count("The email address or password is not right.") == 1  # B16: said once
 
 
 def test_sign_in_without_a_csrf_token_is_refused(client, world):
@@ -110,8 +112,11 @@ def test_a_reset_token_works_once_and_ends_other_sessions(app, client, world, we
                                                    "csrf_token": csrf_from(page.text)})
     assert response.status_code == 302
     assert client.get("/member/").status_code == 302  # the old session ended
+    dead = other.get(f"/reset/{token}")  # B24: said at once, no form to fill in for nothing
+    assert dead.status_code == 404 and "This reset link does not work" in dead.text
+    assert 'name="password"' not in dead.text
     again = other.post(f"/reset/{token}", data={"password": "another new secret", "confirm": "another new secret",
-                                                "csrf_token": csrf_from(other.get(f"/reset/{token}").text)})
+                                                "csrf_token": csrf_from(other.get("/sign-in").text)})
     assert again.status_code == 400 and "expired or was already used" in again.text
     assert auth.authenticate(web_database, world.ann.email, "a brand new secret").id == world.ann.user_id
 

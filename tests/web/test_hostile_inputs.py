@@ -74,6 +74,8 @@ def _hostile_inputs():
               ("coordinator", "POST", "/coordinator/members/<id>/grant"),
               ("coordinator", "POST", "/coordinator/exchanges/<id>/reverse"),
               ("coordinator", "POST", "/coordinator/pending/<id>"),
+              ("coordinator", "GET", "/coordinator/pending/<id>/decline"),
+              ("member", "GET", "/member/exchanges/<id>/decline"),
               ("member", "POST", "/member/exchanges/<id>/confirm"),
               ("member", "POST", "/member/requests/<id>/answer"),
               ("member", "POST", "/member/requests/<id>/close"),
@@ -102,10 +104,12 @@ def _hostile_inputs():
          _csv("provider,provider,receiver,hours\n{ann},{ann},{bob},1\n")),
         *[("coordinator", "POST", "/coordinator/log/upload",
            _csv(f"provider,receiver,hours\n{{ann}},{{bob}},{digit}\n"))
-          for digit in ("٣", "１", "৪")],
+          # Arabic-Indic and full-width digits are hours people type (B25): only a script
+          # whose digits an English reader misreads (Bengali ৪ is a 4) stays refused.
+          for digit in ("৪", "²")],
         ("coordinator", "POST", "/coordinator/log/upload", _csv("provider,receiver,hours\n٣,{bob},1\n")),
         ("coordinator", "POST", "/coordinator/log", {**_key(), "provider": "{ann}", "receiver": "{bob}",
-                                                     "hours": "٣", "day": TODAY}),
+                                                     "hours": "৪", "day": TODAY}),
     ]
     return inputs
 

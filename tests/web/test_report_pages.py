@@ -136,7 +136,7 @@ def test_csv_downloads_have_their_columns_and_totals(cora, bank):
 def test_a_name_that_looks_like_a_formula_is_quoted_in_a_download(cora, bank, web_database):
     from timebank.services import members
 
-    evil = members.add_member(web_database, bank.bank.slug, "=HYPERLINK(\"http://x\")")
+    evil = members.add_member(web_database, bank.bank.slug, "=HYPERLINK(\"http://x\")", joined_on=dt.date(2024, 6, 1))
     ledger.log_exchange(web_database, bank.bank.slug, provider_id=evil.id, receiver_id=bank.ann.member_id,
                         minutes=15, given_on=dt.date(2025, 2, 1), recorded_by="test")
     rows = _csv(cora.get(f"/coordinator/reports/activity.csv{QUERY}&table=members"))
@@ -236,3 +236,13 @@ def test_the_network_chart_names_only_the_most_connected_members():
     assert len(named) == NAMES_ON_NETWORK < graph.number_of_nodes()
     assert list(named.values())[:3] == ["Hub", "Member 05", "Member 06"]
     assert "Member 20" not in named.values()
+
+
+@pytest.mark.parametrize("typed, pence", [("9,50", 950), ("£9.50", 950), ("9.50", 950), ("£9", 900)])
+def test_an_hourly_value_is_read_as_typed_never_a_hundredfold(cora, bank, web_database, typed, pence):
+    page = cora.get(f"/coordinator/reports/funders{QUERY}")
+    url = f"/coordinator/reports/funders/hourly-value{QUERY}"
+    saved = cora.post(url, data={"csrf_token": csrf_from(page.text), "pounds": typed})
+    assert saved.status_code == 302
+    period = reports.make_period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    assert reports.funders_report(web_database, bank.bank.slug, period).hourly_value_pence == pence

@@ -65,14 +65,17 @@ def member() -> None:
 @click.option("--organisation", is_flag=True, help="The member is an organisation.")
 @click.option("--phone", default=None)
 @click.option("--area", default=None, help="Neighbourhood.")
+@click.option("--joined", "joined_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="The day they joined (YYYY-MM-DD), when earlier than today: no help is dated before it.")
 @click.option("--key", default=None, metavar="KEY", help="Idempotency key: a retry takes one member on.")
 @pass_database
-def member_add(database, bank_slug, name, email, organisation, phone, area, key) -> None:
+def member_add(database, bank_slug, name, email, organisation, phone, area, joined_on, key) -> None:
     """A new member NAME with an hours account; prints the member's id."""
     from timebank.services.members import add_member
 
     view = add_member(database, bank_slug, name, email=email, organisation=organisation,
-                      phone=phone, area=area, idempotency_key=key)
+                      phone=phone, area=area, joined_on=joined_on.date() if joined_on else None,
+                      idempotency_key=key)
     click.echo(view.id)
 
 
@@ -80,19 +83,23 @@ def member_add(database, bank_slug, name, email, organisation, phone, area, key)
 @click.option("--bank", "bank_slug", required=True, metavar="SLUG")
 @click.option("--provider", type=ROW_ID, required=True, metavar="ID", help="The member who helped.")
 @click.option("--receiver", type=ROW_ID, required=True, metavar="ID", help="The member who was helped.")
-@click.option("--hours", required=True, metavar="H", help="1.5, 1h30m or 1:30.")
+@click.option("--hours", required=True, metavar="H", help="1.5, 1,5, 1h 30m, 45m or 1:30.")
 @click.option("--what", default=None, metavar="TEXT", help="What was done.")
 @click.option("--category", default=None, metavar="C", help="A service category of the bank.")
 @click.option("--on", "given_on", default=None, metavar="DATE", help="Day the help was given (YYYY-MM-DD).")
 @click.option("--key", default=None, metavar="KEY", help="Idempotency key: a retry records one exchange.")
+@click.option("--long-ago", is_flag=True, help="The day is more than a year back, and that is right.")
+@click.option("--again", is_flag=True,
+              help="Record it although the same people, day and hours were logged within a day.")
 @pass_database
-def log(database, bank_slug, provider, receiver, hours, what, category, given_on, key) -> None:
+def log(database, bank_slug, provider, receiver, hours, what, category, given_on, key, long_ago, again) -> None:
     """Record an exchange, posted at once; prints the exchange id."""
     from timebank.services.ledger import log_exchange
 
     view = log_exchange(database, bank_slug, provider_id=provider, receiver_id=receiver,
                         minutes=parse_hours(hours), recorded_by=actor(), category=category,
-                        description=what, given_on=given_on, idempotency_key=key)
+                        description=what, given_on=given_on, idempotency_key=key,
+                        long_ago_confirmed=long_ago, refuse_duplicates=not again)
     click.echo(view.id)
 
 
@@ -106,15 +113,16 @@ def log(database, bank_slug, provider, receiver, hours, what, category, given_on
 @click.option("--category", default=None, metavar="C")
 @click.option("--on", "given_on", default=None, metavar="DATE")
 @click.option("--key", default=None, metavar="KEY")
+@click.option("--long-ago", is_flag=True, help="The day is more than a year back, and that is right.")
 @pass_database
-def log_group(database, bank_slug, provider, hours, receivers, what, category, given_on, key) -> None:
+def log_group(database, bank_slug, provider, hours, receivers, what, category, given_on, key, long_ago) -> None:
     """One provider, several receivers sharing the hours; prints the exchange id."""
     from timebank.services.ledger import log_group_exchange
 
     view = log_group_exchange(database, bank_slug, provider_id=provider,
                               receiver_ids=list(receivers), minutes=parse_hours(hours),
                               recorded_by=actor(), category=category, description=what,
-                              given_on=given_on, idempotency_key=key)
+                              given_on=given_on, idempotency_key=key, long_ago_confirmed=long_ago)
     click.echo(view.id)
 
 

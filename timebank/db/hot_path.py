@@ -28,6 +28,7 @@ converter, and a test compares the two paths' rows.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,6 +51,7 @@ class MemberAccount:
     ceiling_minutes: int | None
     account_id: int
     balance_minutes: int
+    joined_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ SELECT a.id AS account_id, a.balance_minutes, m.id AS member_id, m.name, m.statu
        b.floor_minutes AS bank_floor_minutes, b.ceiling_minutes AS bank_ceiling_minutes,
        b.member_exchanges_need_confirmation AS need_confirmation,
        EXISTS (SELECT 1 FROM service_categories c
-               WHERE c.bank_id = b.id AND c.slug = :category AND c.active) AS category_known
+               WHERE c.bank_id = b.id AND c.slug = :category AND c.active) AS category_known,
+       m.joined_on
 FROM accounts a
 JOIN members m ON m.id = a.member_id
 JOIN banks b ON b.id = m.bank_id
@@ -94,7 +97,7 @@ ORDER BY a.id
 """
 _LOCKED_COLUMNS = ("account_id", "balance_minutes", "member_id", "name", "status",
                    "floor_minutes", "ceiling_minutes", "bank_id", "bank_floor_minutes",
-                   "bank_ceiling_minutes", "need_confirmation", "category_known")
+                   "bank_ceiling_minutes", "need_confirmation", "category_known", "joined_on")
 
 _EXCHANGE_COLUMNS = (
     "kind", "state", "provider_member_id", "receiver_member_id", "amount_minutes",
@@ -284,8 +287,13 @@ def _locked_pair(rows: list) -> LockedPair:
     first = rows[0]
     return LockedPair(
         bank_id=first[7], bank_floor_minutes=first[8], bank_ceiling_minutes=first[9],
-        members={r[2]: MemberAccount(r[2], r[3], r[4], r[5], r[6], r[0], r[1]) for r in rows},
+        members={r[2]: MemberAccount(r[2], r[3], r[4], r[5], r[6], r[0], r[1], _day(r[12])) for r in rows},
     )
+
+
+def _day(value) -> dt.date | None:
+    """A date column as the driver gave it (sqlite3 gives text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def hot_path(database: Database) -> LedgerHotPath:

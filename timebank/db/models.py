@@ -275,6 +275,8 @@ class Exchange(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     settled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     settled_by: Mapped[str | None] = mapped_column(String(200))
+    # Why it was declined, for the member who logged it: written once, when declined.
+    decline_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Entry(Base):

@@ -31,7 +31,12 @@ __all__ = [
     "ExchangeTooLong",
     "DayInFuture",
     "InvalidDay",
+    "DayBeforeMemberJoined",
+    "DayLongAgo",
+    "LooksLikeDuplicate",
+    "LimitsLeaveMembersOutside",
     "SameMemberOnBothSides",
+    "BalanceLimitPassed",
     "BalanceBelowFloor",
     "BalanceAboveCeiling",
     "InvalidLimits",
@@ -166,15 +171,62 @@ class InvalidDay(TimebankError):
     code = "invalid_day"
 
 
+class DayBeforeMemberJoined(InvalidDay):
+    code = "day_before_member_joined"
+
+
+class DayLongAgo(TimebankError):
+    """A day more than a year back, not confirmed: asked again with a box to tick."""
+
+    code = "day_more_than_a_year_ago"
+
+
+class LooksLikeDuplicate(Conflict):
+    """The same thing was recorded a short while ago; recorded again only when confirmed.
+
+    `earlier` names the earlier record in words ("1h from Ann to Bob on 3 December"),
+    `earlier_id` is its id and `minutes_ago` how long ago it was recorded.
+    """
+
+    code = "looks_like_a_duplicate"
+
+    def __init__(self, message: str, *, earlier: str = "", earlier_id: int | None = None,
+                 minutes_ago: int = 0):
+        super().__init__(message)
+        self.earlier, self.earlier_id, self.minutes_ago = earlier, earlier_id, minutes_ago
+
+
+class LimitsLeaveMembersOutside(Conflict):
+    """New balance limits that members' balances are already outside: saved only when
+    confirmed. `below` and `above` count the members on each side."""
+
+    code = "limits_leave_members_outside"
+
+    def __init__(self, message: str, *, below: int = 0, above: int = 0):
+        super().__init__(message)
+        self.below, self.above = below, above
+
+
 class SameMemberOnBothSides(TimebankError):
     code = "same_member_on_both_sides"
 
 
-class BalanceBelowFloor(TimebankError):
+class BalanceLimitPassed(TimebankError):
+    """A balance limit a move would pass; carries what a member's own words need
+    (`timebank.domain.members_words`): whose balance, and the limit."""
+
+    code = "balance_limit_passed"
+
+    def __init__(self, message: str, *, member_id: int | None = None, limit_minutes: int | None = None):
+        super().__init__(message)
+        self.member_id, self.limit_minutes = member_id, limit_minutes
+
+
+class BalanceBelowFloor(BalanceLimitPassed):
     code = "balance_below_floor"
 
 
-class BalanceAboveCeiling(TimebankError):
+class BalanceAboveCeiling(BalanceLimitPassed):
     code = "balance_above_ceiling"
 
 
@@ -261,8 +313,11 @@ class BatchRefused(TimebankError):
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = sorted(problems)
-        lines = ", ".join(str(n) for n, _ in self.problems[:10])
-        super().__init__(f"Nothing was recorded: {len(self.problems)} problem(s), on line(s) {lines}.")
+        numbers = sorted({n for n, _ in self.problems})
+        lines = ", ".join(str(n) for n in numbers[:10]) + (" and more" if len(numbers) > 10 else "")
+        count = len(self.problems)
+        super().__init__(f"Nothing was recorded: {count} problem{'' if count == 1 else 's'}, "
+                         f"on line{'' if len(numbers) == 1 else 's'} {lines}.")
 
 
 class AssessmentInvalid(TimebankError):

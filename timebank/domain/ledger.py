@@ -25,13 +25,16 @@ from timebank.domain.errors import (
     BalanceAboveCeiling,
     BalanceBelowFloor,
     CommunityPotTooLow,
+    DayBeforeMemberJoined,
     DayInFuture,
+    DayLongAgo,
     ExchangeTooLong,
     HoursNotPositive,
     InvalidDay,
     InvalidHours,
     InvalidInput,
     InvalidLimits,
+    LimitsLeaveMembersOutside,
     MemberNotActive,
     ReasonRequired,
     SameMemberOnBothSides,
@@ -62,6 +65,11 @@ __all__ = [
     "check_limits_are_sane",
     "parse_day",
     "check_day",
+    "LONG_AGO_DAYS",
+    "check_day_not_long_ago",
+    "check_day_after_joining",
+    "count_outside_limits",
+    "check_limits_leave_nobody_outside",
     "split_group",
     "expected_entries",
     "entry_order",
@@ -149,7 +157,7 @@ def check_distinct_members(provider_id: int, receiver_ids: list[int]) -> None:
 
 
 def check_balance_move(
-    who: str, balance_minutes: int, delta_minutes: int, limits: Limits
+    who: str, balance_minutes: int, delta_minutes: int, limits: Limits, member_id: int | None = None,
 ) -> None:
     """Refuse a move that would take a balance past a limit in the direction it moves.
 
@@ -165,7 +173,8 @@ def check_balance_move(
         raise BalanceBelowFloor(
             f"{who} would go below the lowest balance allowed "
             f"({_signed(limits.floor_minutes)}): the balance is {_signed(balance_minutes)} "
-            f"and this takes {_signed(-delta_minutes, sign=False)}."
+            f"and this takes {_signed(-delta_minutes, sign=False)}.",
+            member_id=member_id, limit_minutes=limits.floor_minutes,
         )
     if (
         delta_minutes > 0
@@ -175,7 +184,8 @@ def check_balance_move(
         raise BalanceAboveCeiling(
             f"{who} would go above the highest balance allowed "
             f"({_signed(limits.ceiling_minutes)}): the balance is {_signed(balance_minutes)} "
-            f"and this adds {_signed(delta_minutes, sign=False)}."
+            f"and this adds {_signed(delta_minutes, sign=False)}.",
+            member_id=member_id, limit_minutes=limits.ceiling_minutes,
         )
 
 
@@ -210,6 +220,74 @@ def check_day(day: dt.date, today: dt.date) -> None:
         raise DayInFuture(f"The help cannot be given in the future ({day.isoformat()}).")
     if day.year < 1970:
         raise InvalidDay(f"{day.isoformat()} is too long ago to be a day help was given.")
+
+
+#: A day further back than this is asked about once more: it is more often a slip of
+#: the year (2025 for 2026) than help remembered a year late.
+LONG_AGO_DAYS = 365
+
+
+def check_day_not_long_ago(day: dt.date, today: dt.date, confirmed: bool) -> None:
+    """day_more_than_a_year_ago: a day more than a year back is taken only when confirmed."""
+    if not confirmed and day < today - dt.timedelta(days=LONG_AGO_DAYS):
+        raise DayLongAgo(
+            f"{_day_words(day)} is more than a year ago. If that is right, tick "
+            "\u201cYes, it was more than a year ago\u201d and send it again.")
+
+
+def check_day_after_joining(day: dt.date, members: Sequence[tuple[str, dt.date]]) -> None:
+    """day_before_member_joined: help is given on or after the day each member joined
+    (and so after the bank began: nobody joins a bank before it exists).
+
+    `members` are (name, day joined) of everyone taking part.
+    """
+    for who, joined_on in members:
+        if joined_on is not None and day < joined_on:
+            raise DayBeforeMemberJoined(
+                f"{who} joined on {_day_words(joined_on)}: the help cannot have been given "
+                f"before that ({_day_words(day)}).")
+
+
+def _day_words(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def count_outside_limits(balances_minutes: Sequence[int], floor_minutes: int | None,
+                         ceiling_minutes: int | None) -> tuple[int, int]:
+    """How many balances are below the floor and how many above the ceiling."""
+    below = sum(1 for b in balances_minutes if floor_minutes is not None and b < floor_minutes)
+    above = sum(1 for b in balances_minutes if ceiling_minutes is not None and b > ceiling_minutes)
+    return below, above
+
+
+def check_limits_leave_nobody_outside(
+    floor_balances_minutes: Sequence[int], ceiling_balances_minutes: Sequence[int],
+    floor_minutes: int | None, ceiling_minutes: int | None, confirmed: bool,
+) -> None:
+    """limits_leave_members_outside: new limits that balances are already outside are
+    saved only when confirmed, after saying how many and what it means for them.
+
+    The balances are those of the members each new limit would apply to (a member's own
+    limit comes first); a limit left as it was is None and asks nothing.
+    """
+    below, _ = count_outside_limits(floor_balances_minutes, floor_minutes, None)
+    _, above = count_outside_limits(ceiling_balances_minutes, None, ceiling_minutes)
+    if confirmed or not (below or above):
+        return
+    said = []
+    if below:
+        said.append(f"{_members(below)} already below {_signed(floor_minutes)}: "
+                    "they will not be able to receive help until their balance is back above it.")
+    if above:
+        said.append(f"{_members(above)} already above {_signed(ceiling_minutes)}: "
+                    "they will not be able to give help until they have spent some hours.")
+    raise LimitsLeaveMembersOutside(
+        " ".join(said) + " Tick \u201cYes, save these limits\u201d to save them all the same.",
+        below=below, above=above)
+
+
+def _members(count: int) -> str:
+    return "1 member is" if count == 1 else f"{count} members are"
 
 
 def split_group(total_minutes: int, receivers: int) -> tuple[int, int]:
@@ -302,6 +380,7 @@ class PostingRequest:
     today: dt.date | None = None
     description: object = None
     reason: object = None
+    long_ago_confirmed: bool = False  # the person said a day more than a year back is right
 
     def day(self) -> dt.date:
         """The day the help was given (today when not said)."""
@@ -332,7 +411,11 @@ def amount_fits_one_day(request: PostingRequest) -> None:
 
 
 def day_is_a_day_help_was_given(request: PostingRequest) -> None:
-    """invalid_day, day_in_future: a real day, not in the future, not before 1970."""
+    """invalid_day, day_in_future, day_more_than_a_year_ago: a real day, not in the
+    future, not before 1970, and more than a year back only when confirmed."""
+    if request.kind is not ExchangeKind.REVERSAL:
+        check_day_not_long_ago(request.day(), request.today or dt.date.today(),
+                               request.long_ago_confirmed)
     request.day()
 
 
@@ -434,7 +517,8 @@ def balances_stay_within_limits(kind: str, entries: Sequence[PlannedEntry]) -> N
     it moves."""
     for entry in entries:
         if entry.limits is not None:
-            check_balance_move(entry.who, entry.balance_minutes, entry.amount_minutes, entry.limits)
+            check_balance_move(entry.who, entry.balance_minutes, entry.amount_minutes, entry.limits,
+                               entry.member_id)
 
 
 #: Checked in this order under the accounts' locks; the first broken rule is the answer.

@@ -49,6 +49,8 @@ __all__ = [
     "set_sign_in_active_by_operator",
     "add_staff_sign_in",
     "user_for_member",
+    "members_who_sign_in",
+    "reset_link_works",
     "ResetLink",
     "issue_reset_link",
     "issue_member_reset_link",
@@ -323,6 +325,15 @@ def user_for_member(database: Database, bank_slug: str, member_id: int) -> UserV
         return _view(user, bank) if user else None
 
 
+def members_who_sign_in(database: Database, bank_slug: str) -> set[int]:
+    """The bank's members with an active sign-in: the others need their coordinator to
+    confirm or decline what waits for them."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return set(uow.session.scalars(
+            select(User.member_id).where(User.bank_id == bank.id, User.member_id.is_not(None), User.active)))
+
+
 @dataclass(frozen=True)
 class ResetLink:
     """A one-time link to choose a new password, for the person who issued it to hand on."""
@@ -401,6 +412,18 @@ def _void_reset_links(session, user_id: int, now: dt.datetime) -> None:
                PasswordReset.expires_at > now)
         .values(expires_at=now)
     )
+
+
+def reset_link_works(database: Database, token: str) -> bool:
+    """Whether a reset link can still be used (it is not spent, expired or voided, and its
+    sign-in is active): a dead link says so before anyone types a new password twice."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        reset = session.scalars(
+            select(PasswordReset).where(PasswordReset.token_digest == _digest(token or ""))).one_or_none()
+        user = session.get(User, reset.user_id) if reset is not None else None
+        return not (reset is None or reset.used_at is not None or _aware(reset.expires_at) <= utcnow()
+                    or not user.active)
 
 
 def reset_password(database: Database, token: str, new_password: str) -> UserView:

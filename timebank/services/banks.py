@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from matching.taxonomy import CATEGORIES
 from timebank.db.engine import Database
-from timebank.db.models import Account, Bank, ServiceCategory
+from timebank.db.models import Account, Bank, Member, ServiceCategory
 from timebank.domain.errors import BankSlugTaken, CategoryTaken, InvalidInput
 from timebank.domain.ledger import (
     DEFAULT_CEILING_MINUTES,
     DEFAULT_FLOOR_MINUTES,
     AccountKind,
     check_limits_are_sane,
+    check_limits_leave_nobody_outside,
     fingerprint,
 )
 from timebank.domain.members import name_key
@@ -130,13 +131,27 @@ def set_confirmation_mode(database: Database, slug: str, *, need_confirmation: b
 
 def update_settings(
     database: Database, slug: str, *, floor_minutes: int, ceiling_minutes: int,
-    need_confirmation: bool,
+    need_confirmation: bool, limits_confirmed: bool = True,
 ) -> BankView:
     """The settings page's save: the limits and the confirmation mode, saved together or
-    not at all (InvalidLimits for limits that make no sense)."""
+    not at all (InvalidLimits for limits that make no sense).
+
+    A person at the settings page passes `limits_confirmed` as they answered: a changed
+    limit that active members' balances are already outside is then refused
+    (`LimitsLeaveMembersOutside`, with how many) until they confirm it.
+    """
     check_limits_are_sane(floor_minutes, ceiling_minutes)
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, slug, lock=True)
+        if not limits_confirmed:
+            rows = uow.session.execute(
+                select(Account.balance_minutes, Member.floor_minutes, Member.ceiling_minutes)
+                .join(Member, Member.id == Account.member_id)
+                .where(Member.bank_id == bank.id, Member.status == "active")).all()
+            check_limits_leave_nobody_outside(
+                [b for b, floor, _ in rows if floor is None], [b for b, _, ceiling in rows if ceiling is None],
+                floor_minutes if floor_minutes != bank.floor_minutes else None,
+                ceiling_minutes if ceiling_minutes != bank.ceiling_minutes else None, confirmed=False)
         bank.floor_minutes = floor_minutes
         bank.ceiling_minutes = ceiling_minutes
         bank.member_exchanges_need_confirmation = bool(need_confirmation)

@@ -73,14 +73,24 @@ def _unreadable(error: csv.Error) -> str:
     return "This line cannot be read as CSV: check its quotes (\") and commas."
 
 
+def _delimiter(text: str) -> str:
+    """A comma, or a semicolon when the header is written with them (as a spreadsheet set
+    to a language that writes a decimal comma saves its CSV)."""
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
+
+
 def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]]]:
     """Lines read from CSV text (header first), and the problems of the lines that are not."""
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        return [], [(1, "The file is empty. Save the spreadsheet as \u201cCSV UTF-8\u201d with a first line "
+                        f"naming the columns ({', '.join(CSV_COLUMNS)}) and one exchange on each line after it.")]
     if "\r" in text.replace("\r\n", ""):
         return [], [(1, "The lines of this file end in a lone carriage return (as old \"CSV (Macintosh)\" "
                          "files do): save it again as \"CSV UTF-8\".")]
     # strict: a quote that is never closed is an error, not a value running to the end of the file.
-    reader = csv.DictReader(io.StringIO(text), strict=True)
+    reader = csv.DictReader(io.StringIO(text), strict=True, delimiter=_delimiter(text))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as error:
@@ -139,7 +149,8 @@ def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]
 def log_exchange_batch(
     database: Database, bank_slug: str, lines: list[BatchLine], *, recorded_by: str,
     batch_key: str | None = None, today: dt.date | None = None,
-    problems: list[tuple[int, str]] | None = None,
+    problems: list[tuple[int, str]] | None = None, long_ago_confirmed: bool = True,
+    refuse_duplicates: bool = False,
 ) -> list[ExchangeView]:
     """Record every line in one transaction, or raise BatchRefused and record nothing.
 
@@ -158,7 +169,8 @@ def log_exchange_batch(
                 minutes=line.minutes, recorded_by=recorded_by, category=line.category,
                 description=line.description, given_on=line.given_on,
                 idempotency_key=f"{batch_key}:{line.line}" if batch_key else None,
-                today=today, initiated_by=None)))
+                today=today, initiated_by=None, long_ago_confirmed=long_ago_confirmed,
+                refuse_duplicates=refuse_duplicates)))
         except TimebankError as error:
             problems.append((line.line, error.message))
     with UnitOfWork(database) as uow:
@@ -182,10 +194,17 @@ def log_exchange_batch(
 
 def log_exchanges_from_csv(
     database: Database, bank_slug: str, text: str, *, recorded_by: str,
-    batch_key: str | None = None, today: dt.date | None = None,
+    batch_key: str | None = None, today: dt.date | None = None, long_ago_confirmed: bool = True,
+    refuse_duplicates: bool = False,
 ) -> list[ExchangeView]:
+    """Every exchange of a CSV file, or none (`log_exchange_batch`). A person uploading
+    passes `long_ago_confirmed` as they answered: lines more than a year back are refused
+    (`DayLongAgo`, by line) until they say those days are right; with `refuse_duplicates`,
+    so are lines like an exchange recorded within a day (the same file uploaded again with
+    a new form, or the same line twice), until they say they mean them."""
     lines, problems = parse_exchange_csv(text)
     if not lines:
         raise BatchRefused(problems)
     return log_exchange_batch(database, bank_slug, lines, recorded_by=recorded_by,
-                              batch_key=batch_key, today=today, problems=problems)
+                              batch_key=batch_key, today=today, problems=problems,
+                              long_ago_confirmed=long_ago_confirmed, refuse_duplicates=refuse_duplicates)

@@ -11,11 +11,18 @@ from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer, User
+from timebank.domain.duplicates import refuse_member_taken_on_twice
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
 )
-from timebank.domain.ledger import AccountKind, check_limits_are_sane, fingerprint
+from timebank.domain.ledger import (
+    AccountKind,
+    check_limits_are_sane,
+    check_limits_leave_nobody_outside,
+    fingerprint,
+    member_limits,
+)
 from timebank.domain.members import (
     MEMBER_KINDS,
     MEMBER_STATUSES,
@@ -109,8 +116,12 @@ def add_member(
     area: str | None = None,
     joined_on: dt.date | None = None,
     idempotency_key: str | None = None,
+    refuse_duplicates: bool = False,
 ) -> MemberView:
     """A new member with an hours account at zero. Email is optional.
+
+    With `refuse_duplicates` (a person at a form), a member of the same name and phone
+    taken on today refuses this one (`LooksLikeDuplicate`) until the person confirms.
 
     With an `idempotency_key`, the same key and details return the member taken on first
     (`replayed=True`); the same key with other details is refused.
@@ -138,6 +149,11 @@ def add_member(
             return replace(member_view(earlier), replayed=True)
         if email and any(m.email == email for m in found):
             raise EmailTaken(f"Another member of this bank already uses {email}.")
+        if refuse_duplicates:
+            bank_row(session, bank_slug, lock=True)  # two sends at once see each other
+            refuse_member_taken_on_twice(name, phone, email, session.execute(
+                select(Member.id, Member.name, Member.phone, Member.email)
+                .where(Member.bank_id == bank.id, Member.joined_on == dt.date.today())).all(), confirmed=False)
         member = Member(
             bank_id=bank.id,
             name=name,
@@ -178,6 +194,7 @@ def take_member_on(
     idempotency_key: str | None = None,
     share_phone: bool = False,
     share_email: bool = False,
+    refuse_duplicates: bool = False,
 ) -> MemberView:
     """The new-member form's use case: a member, their safeguarding check, their welcome
     hours (from the bank's account), what they agree to share with the member they are
@@ -194,7 +211,8 @@ def take_member_on(
     with UnitOfWork(database) as uow:
         steps = uow.joined()
         member = add_member(steps, bank_slug, name, email=email, organisation=organisation,
-                            phone=phone, area=area, idempotency_key=idempotency_key)
+                            phone=phone, area=area, idempotency_key=idempotency_key,
+                            refuse_duplicates=refuse_duplicates)
         if member.replayed:
             return member
         if safeguarding_checked_on or safeguarding_expires_on:
@@ -258,12 +276,27 @@ def set_member_limits(
     *,
     floor_minutes: int | None,
     ceiling_minutes: int | None,
+    limits_confirmed: bool = True,
 ) -> MemberView:
-    """Override the bank's limits for one member; None goes back to the bank's."""
+    """Override the bank's limits for one member; None goes back to the bank's.
+
+    Without `limits_confirmed`, limits the member's balance is already outside are
+    refused (`LimitsLeaveMembersOutside`) until the person confirms them.
+    """
     check_limits_are_sane(floor_minutes, ceiling_minutes)
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
         member = member_row(uow.session, bank.id, member_id, lock=True)
+        if not limits_confirmed:
+            balance = uow.session.scalar(select(Account.balance_minutes).where(Account.member_id == member.id))
+            limits = member_limits(bank.floor_minutes, bank.ceiling_minutes, floor_minutes, ceiling_minutes)
+            before = member_limits(bank.floor_minutes, bank.ceiling_minutes,
+                                   member.floor_minutes, member.ceiling_minutes)
+            check_limits_leave_nobody_outside(
+                [balance], [balance],
+                limits.floor_minutes if limits.floor_minutes != before.floor_minutes else None,
+                limits.ceiling_minutes if limits.ceiling_minutes != before.ceiling_minutes else None,
+                confirmed=False)
         member.floor_minutes = floor_minutes
         member.ceiling_minutes = ceiling_minutes
         view = member_view(member)

@@ -19,6 +19,7 @@ from timebank.db.models import (
     ServiceCategory,
     utcnow,
 )
+from timebank.domain.duplicates import duplicate_since, refuse_duplicate, same_words
 from timebank.domain.errors import InvalidInput, NotAllowed
 from timebank.domain.text import clean_text
 from timebank.services import helping
@@ -84,6 +85,22 @@ class OfferView:
 
 
 
+def _refuse_alike(session: Session, model, text_column, member: Member, text: str, what: str) -> None:
+    """Refuse the member's words when they recorded the same ones a moment ago (a request
+    or an offer: `model`), unless the person confirmed (the caller then does not ask)."""
+    now = utcnow()
+    recent = session.execute(
+        select(model.id, text_column, model.created_at)
+        .where(model.bank_id == member.bank_id, model.member_id == member.id,
+               model.created_at >= duplicate_since(now))
+        .order_by(model.id.desc())).all()
+    for earlier_id, earlier_text, created_at in recent:
+        if same_words(earlier_text) == same_words(text):
+            created_at = created_at if created_at.tzinfo else created_at.replace(tzinfo=dt.UTC)
+            refuse_duplicate(what, f"\u201c{earlier_text[:80]}\u201d", earlier_id, created_at, now,
+                             confirmed=False)
+
+
 def _category_names(session: Session, bank: Bank) -> dict[str, str]:
     return dict(session.execute(
         select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)
@@ -112,8 +129,13 @@ def ask_for_help(
     where_text: str | None = None,
     helper_notes: str | None = None,
     idempotency_key: str | None = None,
+    refuse_duplicates: bool = False,
 ) -> HelpRequestView:
-    """A member's request for help. A retried form (same key) records one request."""
+    """A member's request for help. A retried form (same key) records one request.
+
+    With `refuse_duplicates` (a person at a form), the same words asked by the member
+    within `DUPLICATE_WINDOW`, still open, refuse this one (`LooksLikeDuplicate`).
+    """
     what = clean_text(what, "what you would like help with", 2000, required=True)
     when_text = clean_text(when_text, "roughly when", 200)
     where_text = clean_text(where_text, "where", 200)
@@ -123,12 +145,15 @@ def ask_for_help(
         with UnitOfWork(database) as uow:
             session = uow.session
             bank = bank_row(session, bank_slug)
-            member = member_row(session, bank.id, member_id)
+            # Locked, so that two sends of the same words at once see each other.
+            member = member_row(session, bank.id, member_id, lock=refuse_duplicates)
             if key:
                 earlier = session.scalars(select(HelpRequest).where(
                     HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
                 if earlier is not None:
                     return _request_view(earlier, member, _category_names(session, bank))
+            if refuse_duplicates:
+                _refuse_alike(session, HelpRequest, HelpRequest.what, member, what, "A request with the same words")
             request = HelpRequest(
                 bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
                 what=what, when_text=when_text, where_text=where_text, helper_notes=helper_notes,
@@ -145,7 +170,7 @@ def ask_for_help(
             raise
         return ask_for_help(database, bank_slug, member_id=member_id, what=what, category=category,
                             when_text=when_text, where_text=where_text, helper_notes=helper_notes,
-                            idempotency_key=key)
+                            idempotency_key=key, refuse_duplicates=refuse_duplicates)
 
 
 def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[AnswerView, ...]]:
@@ -259,19 +284,23 @@ def _offer_view(offer: Offer, member: Member, names: dict[str, str]) -> OfferVie
 
 
 def offer_skill(database: Database, bank_slug: str, *, member_id: int, description: str,
-                category: str | None = None, idempotency_key: str | None = None) -> OfferView:
+                category: str | None = None, idempotency_key: str | None = None,
+                refuse_duplicates: bool = False) -> OfferView:
+    """A member's offer. The duplicate rule is `ask_for_help`'s, for offers still open."""
     description = clean_text(description, "what you can offer", 2000, required=True)
     key = clean_text(idempotency_key, "the form key", 200)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        member = member_row(session, bank.id, member_id)
+        member = member_row(session, bank.id, member_id, lock=refuse_duplicates)
         names = _category_names(session, bank)
         if key:
             earlier = session.scalars(select(Offer).where(
                 Offer.bank_id == bank.id, Offer.idempotency_key == key)).first()
             if earlier is not None:
                 return _offer_view(earlier, member, names)
+        if refuse_duplicates:
+            _refuse_alike(session, Offer, Offer.description, member, description, "An offer with the same words")
         offer = Offer(bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
                       description=description, active=True, idempotency_key=key, created_at=utcnow())
         session.add(offer)

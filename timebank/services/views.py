@@ -69,6 +69,9 @@ class ExchangeView:
     # member id -> signed minutes, for posted exchanges; empty while pending.
     entries: dict[str, int] = field(default_factory=dict)
     replayed: bool = False  # True when an idempotency key returned an earlier exchange
+    settled_at: dt.datetime | None = None  # when a pending exchange was confirmed or declined
+    settled_by: str | None = None  # who did: "member:12" or "coordinator:3"
+    decline_reason: str | None = None  # why it was declined, when it was and a reason was given
 
 
 @dataclass(frozen=True)

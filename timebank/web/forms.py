@@ -13,7 +13,7 @@ from flask import request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from wtforms import FieldList, FormField, HiddenField, SelectChoice, StringField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from timebank.domain.errors import InvalidHours, InvalidInput
@@ -31,7 +31,14 @@ __all__ = [
     "DayField",
     "TimebankForm",
     "RecordingForm",
+    "AGAIN",
+    "LONG_AGO",
+    "again_field",
+    "long_ago_field",
 ]
+
+AGAIN = "Yes, record it again"
+LONG_AGO = "Yes, it was more than a year ago"
 
 EXPIRED = "This form had expired. Please check it and send it again."
 KEY_REUSED = ("This form was already sent with other details, and what it sent first was "
@@ -41,6 +48,17 @@ KEY_REUSED = ("This form was already sent with other details, and what it sent f
 def new_key() -> str:
     """A fresh idempotency key for a form that records something."""
     return secrets.token_urlsafe()
+
+
+def again_field():
+    """The box a person ticks to record something that looks like one recorded a moment
+    ago (`LooksLikeDuplicate`); shown only once the form has been refused for it."""
+    return BooleanField(AGAIN)
+
+
+def long_ago_field():
+    """The box a person ticks to keep a day more than a year back (`DayLongAgo`)."""
+    return BooleanField(LONG_AGO)
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -66,6 +66,7 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.upload": COORDINATOR,
     "coordinator.pending": COORDINATOR,
     "coordinator.settle": COORDINATOR,
+    "coordinator.decline": COORDINATOR,
     "coordinator.exchanges": COORDINATOR,
     "coordinator.reverse": COORDINATOR,
     "coordinator.settings": COORDINATOR,

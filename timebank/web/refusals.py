@@ -1,7 +1,7 @@
 """A service's refusal shown on the form that asked: beside its field, or in the summary."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from timebank.domain.errors import IdempotencyKeyReusedWithOtherDetails, TimebankError
 from timebank.web.forms import KEY_REUSED, new_key
@@ -17,9 +17,11 @@ def add_error(field, message: str) -> None:
     field.errors = list(field.errors) + [message]
 
 
-def place(form, error: TimebankError, fields: Mapping[type, str] | None = None) -> None:
+def place(form, error: TimebankError, fields: Mapping[type, str] | None = None,
+          words: Callable[[TimebankError], str] | None = None) -> None:
     """Put `error` beside the field `fields` names for its class (the most specific class
-    listed wins), or in the form's summary.
+    listed wins), or in the form's summary; `words` gives its message in the reader's
+    words (a member's: `timebank.domain.members_words`).
 
     A refusal that means "no such record" or "not yours" and names no field is raised
     again, for the one place that maps errors to HTTP statuses.
@@ -27,7 +29,7 @@ def place(form, error: TimebankError, fields: Mapping[type, str] | None = None) 
     for kind in type(error).__mro__:
         name = (fields or {}).get(kind)
         if name is not None and name in form:
-            add_error(form[name], error.message)
+            add_error(form[name], words(error) if words else error.message)
             return
     told(error)
     if isinstance(error, IdempotencyKeyReusedWithOtherDetails):
@@ -35,7 +37,7 @@ def place(form, error: TimebankError, fields: Mapping[type, str] | None = None) 
         form.form_errors.append(KEY_REUSED)
         form.idempotency_key.data = new_key()
         return
-    form.form_errors.append(error.message)
+    form.form_errors.append(words(error) if words else error.message)
 
 
 def told(error: TimebankError) -> str:

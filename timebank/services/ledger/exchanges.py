@@ -11,24 +11,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.hot_path import LockedPair, hot_path
 from timebank.db.models import Bank, Exchange, utcnow
+from timebank.domain.duplicates import duplicate_since, refuse_duplicate
 from timebank.domain.errors import ExchangeNotPending, NotYoursToConfirm, TimebankError
+from timebank.domain.hours import format_minutes
 from timebank.domain.ledger import (
     AccountKind,
     ExchangeKind,
     ExchangeState,
     PlannedEntry,
     PostingRequest,
+    check_day_after_joining,
     fingerprint,
     member_limits,
     run_posting_checks,
     run_request_checks,
 )
-from timebank.services.idempotency import clean_key, write_once
+from timebank.domain.text import clean_text
+from timebank.services.idempotency import clean_key, earlier_write, write_once
 from timebank.services.ledger.posting import exchange_view, lock_members, post, post_once
 from timebank.services.rows import bank_row, category_slug, exchange_row
 from timebank.services.views import ExchangeView
@@ -50,13 +55,24 @@ def log_exchange(
     given_on: str | dt.date | None = None,
     idempotency_key: str | None = None,
     today: dt.date | None = None,
+    long_ago_confirmed: bool = True,
+    refuse_duplicates: bool = False,
 ) -> ExchangeView:
-    """Record help one member gave another, posted at once (a coordinator's logging)."""
+    """Record help one member gave another, posted at once (a coordinator's logging).
+
+    Help is never dated before either member joined (`DayBeforeMemberJoined`). A person
+    at a form or a command line is asked about a day more than a year back: they pass
+    `long_ago_confirmed` as they answered (`DayLongAgo` when not); scripts that back-date
+    on purpose leave it True. With `refuse_duplicates` (a person at a form), an exchange
+    with the same people, day and hours recorded within `DUPLICATE_WINDOW` refuses this
+    one (`LooksLikeDuplicate`); the person confirms by sending it again without it.
+    """
     return _record_exchange(
         database, bank_slug, provider_id=provider_id, receiver_id=receiver_id,
         minutes=minutes, recorded_by=recorded_by, category=category,
         description=description, given_on=given_on, idempotency_key=idempotency_key,
-        today=today, initiated_by=None,
+        today=today, initiated_by=None, long_ago_confirmed=long_ago_confirmed,
+        refuse_duplicates=refuse_duplicates,
     )
 
 
@@ -73,10 +89,13 @@ def propose_exchange(
     given_on: str | dt.date | None = None,
     idempotency_key: str | None = None,
     today: dt.date | None = None,
+    long_ago_confirmed: bool = True,
+    refuse_duplicates: bool = False,
 ) -> ExchangeView:
     """A member logs an exchange they took part in; it waits for the other member.
 
-    When the bank does not ask for confirmation, it is posted at once.
+    When the bank does not ask for confirmation, it is posted at once. The day and
+    duplicate rules are those of `log_exchange`.
     """
     if member_id not in (provider_id, receiver_id):
         raise NotYoursToConfirm("A member can only log an exchange they took part in.")
@@ -84,13 +103,17 @@ def propose_exchange(
         database, bank_slug, provider_id=provider_id, receiver_id=receiver_id,
         minutes=minutes, recorded_by=f"member:{member_id}", category=category,
         description=description, given_on=given_on, idempotency_key=idempotency_key,
-        today=today, initiated_by=member_id,
+        today=today, initiated_by=member_id, long_ago_confirmed=long_ago_confirmed,
+        refuse_duplicates=refuse_duplicates,
     )
 
 
 def _record_exchange(database: Database, bank_slug: str, **details) -> ExchangeView:
     asked = ExchangeAsked.check(**details)
-    return _post_plain_exchange(database, bank_slug, asked) or write_once(database, asked.attempt(bank_slug))
+    # The duplicate check reads earlier exchanges under the members' locks, which only
+    # the complete path does; a person at a form does not need the hot path's speed.
+    plain = None if asked.refuse_duplicates else _post_plain_exchange(database, bank_slug, asked)
+    return plain or write_once(database, asked.attempt(bank_slug))
 
 
 @dataclass(frozen=True)
@@ -106,19 +129,21 @@ class ExchangeAsked:
     day: dt.date
     key: str | None
     initiated_by: int | None
+    refuse_duplicates: bool = False
 
     @classmethod
     def check(
         cls, *, provider_id: int, receiver_id: int, minutes: int, recorded_by: str,
         category: str | None, description: str | None, given_on: str | dt.date | None,
         idempotency_key: str | None, today: dt.date | None, initiated_by: int | None,
+        long_ago_confirmed: bool = True, refuse_duplicates: bool = False,
     ) -> ExchangeAsked:
         request = PostingRequest(ExchangeKind.EXCHANGE, minutes, provider_id, (receiver_id,),
-                                 given_on, today, description)
+                                 given_on, today, description, long_ago_confirmed=long_ago_confirmed)
         run_request_checks(request)
         key = clean_key(idempotency_key)
         return cls(provider_id, receiver_id, minutes, recorded_by, (category or "").strip() or None,
-                   request.description_text(), request.day(), key, initiated_by)
+                   request.description_text(), request.day(), key, initiated_by, refuse_duplicates)
 
     def fields(self) -> dict:
         """The exchange row's own fields, with the fingerprint a retry is compared by."""
@@ -143,10 +168,16 @@ class ExchangeAsked:
             bank = bank_row(session, bank_slug)
             locked = lock_members(session, bank, [self.provider_id, self.receiver_id])
             category_slug(session, bank, self.category)
+            check_day_after_joining(self.day, [(m.name, m.joined_on) for m in (
+                locked.members[self.provider_id], locked.members[self.receiver_id])])
+            fields = self.fields()
+            if self.refuse_duplicates and earlier_write(
+                    session, Exchange, bank.id, self.key, fields["details_fingerprint"], "exchange") is None:
+                _refuse_alike(session, bank, self, {i: m.name for i, m in locked.members.items()})
             entries = [locked.member_entry(self.provider_id, self.minutes),
                        locked.member_entry(self.receiver_id, -self.minutes)]
             waits = self.initiated_by is not None and bank.member_exchanges_need_confirmation
-            return post_once(session, locked, entries, waits_for_confirmation=waits, **self.fields())
+            return post_once(session, locked, entries, waits_for_confirmation=waits, **fields)
 
         return attempt
 
@@ -171,6 +202,7 @@ def _post_plain_exchange(database: Database, bank_slug: str, asked: ExchangeAske
     created_at = fields["created_at"] = utcnow()
 
     def check(locked: LockedPair) -> None:
+        check_day_after_joining(asked.day, [(m.name, m.joined_on) for m in locked.members.values()])
         run_posting_checks(ExchangeKind.EXCHANGE.value, [
             _planned_entry(locked, asked.provider_id, minutes),
             _planned_entry(locked, asked.receiver_id, -minutes),
@@ -204,6 +236,35 @@ def _planned_entry(locked: LockedPair, member_id: int, amount_minutes: int) -> P
         limits=member_limits(locked.bank_floor_minutes, locked.bank_ceiling_minutes,
                              member.floor_minutes, member.ceiling_minutes),
     )
+
+
+def _refuse_alike(session: Session, bank: Bank, asked: ExchangeAsked, names: dict[int, str]) -> None:
+    """Refuse an exchange like one recorded within the duplicate window (the same people,
+    day and hours, still waiting or posted); read under the members' locks, so two sends
+    at the same moment see each other."""
+    now = utcnow()
+    earlier = session.scalars(
+        select(Exchange).where(
+            Exchange.bank_id == bank.id, Exchange.kind == ExchangeKind.EXCHANGE.value,
+            Exchange.provider_member_id == asked.provider_id,
+            Exchange.receiver_member_id == asked.receiver_id,
+            Exchange.given_on == asked.day, Exchange.amount_minutes == asked.minutes,
+            Exchange.state.in_([ExchangeState.PENDING.value, ExchangeState.POSTED.value]),
+            Exchange.created_at >= duplicate_since(now))
+        .order_by(Exchange.id.desc()).limit(1)).first()
+    if earlier is None:
+        return
+    words = (f"{format_minutes(earlier.amount_minutes)} from {names[asked.provider_id]} to "
+             f"{names[asked.receiver_id]} on {earlier.given_on.day} {earlier.given_on:%B %Y}")
+    if earlier.description:
+        words += f" ({earlier.description[:80]})"
+    refuse_duplicate("An exchange with the same people, day and hours", words, earlier.id,
+                     _aware(earlier.created_at), now, confirmed=False)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _pending_for(session: Session, bank: Bank, exchange_id: int, member_id: int | None) -> Exchange:
@@ -253,13 +314,19 @@ def confirm_exchange(
 
 
 def decline_exchange(
-    database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str
+    database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str,
+    reason: str | None = None,
 ) -> ExchangeView:
-    """The other member (or a coordinator) declines: it never moves a balance."""
+    """The other member (or a coordinator) declines: it never moves a balance.
+
+    The `reason`, optional, is kept on the exchange for the member who logged it.
+    """
+    reason = clean_text(reason, "the reason", 500)
 
     def attempt(session: Session) -> ExchangeView:
         bank = bank_row(session, bank_slug)
         exchange = _pending_for(session, bank, exchange_id, member_id)
+        exchange.decline_reason = reason
         exchange.state = ExchangeState.DECLINED.value
         exchange.settled_at = utcnow()
         exchange.settled_by = settled_by

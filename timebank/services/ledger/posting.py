@@ -229,4 +229,7 @@ def exchange_view(
         created_at=exchange.created_at,
         entries=entries,
         replayed=replayed,
+        settled_at=exchange.settled_at,
+        settled_by=exchange.settled_by,
+        decline_reason=exchange.decline_reason,
     )

@@ -11,6 +11,7 @@ from timebank.domain.ledger import (
     ExchangeKind,
     Limits,
     PostingRequest,
+    check_day_after_joining,
     fingerprint,
     run_request_checks,
     split_group,
@@ -39,15 +40,19 @@ def log_group_exchange(
     given_on: str | dt.date | None = None,
     idempotency_key: str | None = None,
     today: dt.date | None = None,
+    long_ago_confirmed: bool = True,
 ) -> ExchangeView:
     """One provider, several receivers sharing `minutes` equally in whole minutes.
+
+    The day rules are `log_exchange`'s: never before a member joined, and more than a
+    year back only when `long_ago_confirmed`.
 
     The provider earns all of it; the few minutes that do not divide equally come from
     the community pot, which may go below zero for them (the community's gift).
     """
     receiver_ids = list(receiver_ids)
     request = PostingRequest(ExchangeKind.GROUP, minutes, provider_id, tuple(receiver_ids),
-                             given_on, today, description)
+                             given_on, today, description, long_ago_confirmed=long_ago_confirmed)
     run_request_checks(request)
     key = clean_key(idempotency_key)
     share, remainder = split_group(minutes, len(receiver_ids))
@@ -57,6 +62,8 @@ def log_group_exchange(
         bank = bank_row(session, bank_slug)
         locked = lock_members(session, bank, [provider_id, *receiver_ids], kinds=[AccountKind.COMMUNITY_POT])
         slug = category_slug(session, bank, category)
+        check_day_after_joining(day, [(locked.members[m].name, locked.members[m].joined_on)
+                                      for m in [provider_id, *receiver_ids]])
         details = fingerprint({
             "kind": "group", "provider": provider_id, "receivers": sorted(receiver_ids),
             "minutes": minutes, "category": slug, "description": description, "given_on": day,

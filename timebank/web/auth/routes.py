@@ -67,7 +67,7 @@ def sign_in():
         try:
             user = auth.authenticate(database(), form.email.data, form.password.data)
         except SignInRefused as error:
-            form.form_errors.append(error.message)
+            # Beside the email only: the error summary links to it, so it is said once (B16).
             form.email.errors = list(form.email.errors) + [error.message]
         else:
             kept = keep_session_key()
@@ -101,6 +101,9 @@ def forgot_password():
 
 @blueprint.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    if request.method == "GET" and not auth.reset_link_works(database(), token):
+        # Said at once, with no form to fill in for nothing (B24).
+        return render_template("auth/reset_password.html", form=None, dead=True), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:

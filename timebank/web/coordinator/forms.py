@@ -25,7 +25,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from timebank.domain.errors import InvalidHours, WeakPassword
 from timebank.domain.hours import parse_hours
 from timebank.domain.passwords import check_password_rules
-from timebank.web.forms import DayField, HoursField, RecordingForm, SignedHoursField, TimebankForm
+from timebank.web.forms import (
+    DayField,
+    HoursField,
+    RecordingForm,
+    SignedHoursField,
+    TimebankForm,
+    again_field,
+    long_ago_field,
+)
 
 
 def _member_number(value) -> int | None:
@@ -81,6 +89,8 @@ class ExchangeForm(RecordingForm):
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")
     what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+    long_ago = long_ago_field()
+    again = again_field()
 
 
 class GroupExchangeForm(RecordingForm):
@@ -90,10 +100,21 @@ class GroupExchangeForm(RecordingForm):
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")
     what = TextAreaField("What was done (optional)", validators=[Optional(), Length(max=2000)])
+    long_ago = long_ago_field()
+
+    def validate_receivers(self, field) -> None:
+        """Said with the other problems of the form, not on the next try, and naming who
+        (coordinators' problem 12); the service refuses it again."""
+        if self.provider.data is not None and self.provider.data in (field.data or []):
+            name = next((c.label for c in self.provider.choices if c.value == self.provider.data), "The provider")
+            raise ValidationError(f"{name.rsplit(' (#', 1)[0]} gave the help, so cannot also receive it: "
+                                  "untick them under \u201cWho received the help\u201d.")
 
 
 class UploadForm(RecordingForm):
     file = FileField("CSV file of exchanges", validators=[FileRequired("Choose a CSV file to upload.")])
+    long_ago = long_ago_field()
+    again = again_field()
 
 
 class NewMemberForm(RecordingForm):
@@ -171,6 +192,7 @@ class GrantForm(RecordingForm):
 class MemberLimitsForm(TimebankForm):
     floor = SignedHoursField("Hours this member may owe (optional)", validators=[Length(max=20)])
     ceiling = SignedHoursField("Most hours this member may hold (optional)", validators=[Length(max=20)])
+    limits_confirmed = BooleanField("Yes, save these limits")
 
 
 class SignInForm(TimebankForm):
@@ -179,6 +201,10 @@ class SignInForm(TimebankForm):
 
 class SettleForm(TimebankForm):
     choice = StringField(validators=[AnyOf(["confirm", "decline"], message="Choose confirm or decline.")])
+
+
+class DeclineForm(TimebankForm):
+    reason = TextAreaField("Why is it declined? (optional)", validators=[Length(max=500)])
 
 
 class ReverseForm(RecordingForm):
@@ -197,6 +223,8 @@ class SettingsForm(TimebankForm):
         choices=[SelectChoice("yes", "Yes, it waits for the other member"),
                  SelectChoice("no", "No, it counts at once")],
         validators=[InputRequired("Choose yes or no.")])
+    # Asked only when new limits leave members outside them (LimitsLeaveMembersOutside).
+    limits_confirmed = BooleanField("Yes, save these limits")
 
 
 class EditMemberForm(TimebankForm):

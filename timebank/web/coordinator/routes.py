@@ -20,6 +20,7 @@ from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.forms import (
     AddSignInForm,
+    DeclineForm,
     EditMemberForm,
     ExchangeForm,
     ExchangeSearchForm,
@@ -50,6 +51,8 @@ EXCHANGE_ERROR_FIELDS = {
     domain.ExchangeTooLong: "hours",
     domain.DayInFuture: "day",
     domain.InvalidDay: "day",
+    domain.DayLongAgo: "long_ago",
+    domain.LooksLikeDuplicate: "again",
     domain.SameMemberOnBothSides: "receiver",
     domain.UnknownCategory: "category",
     domain.BalanceBelowFloor: "receiver",  # the receiver pays the hours
@@ -343,9 +346,9 @@ def member_limits(member_id: int):
         try:
             members.set_member_limits(database(), _slug(), member_id,
                                       floor_minutes=None if floor is None else -floor,
-                                      ceiling_minutes=ceiling)
+                                      ceiling_minutes=ceiling, limits_confirmed=form.limits_confirmed.data)
         except domain.TimebankError as error:
-            place(form, error, {domain.InvalidLimits: "floor"})
+            place(form, error, {domain.InvalidLimits: "floor", domain.LimitsLeaveMembersOutside: "limits_confirmed"})
         else:
             flash("This member's limits are saved.", "success")
             return redirect(url_for("coordinator.member", member_id=member_id))
@@ -470,7 +473,8 @@ def log():
             recorded = ledger.log_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_id=form.receiver.data,
                 minutes=form.hours.minutes, recorded_by=_recorded_by(), category=form.category.data or None,
-                description=form.what.data, given_on=form.day.data, idempotency_key=form.idempotency_key.data)
+                description=form.what.data, given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+                long_ago_confirmed=form.long_ago.data, refuse_duplicates=not form.again.data)
         except domain.TimebankError as error:
             place(form, error, EXCHANGE_ERROR_FIELDS)
         else:
@@ -491,14 +495,19 @@ def log_group():
                 database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
                 minutes=form.hours.minutes, recorded_by=_recorded_by(),
                 category=form.category.data or None, description=form.what.data,
-                given_on=form.day.data, idempotency_key=form.idempotency_key.data)
+                given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+                long_ago_confirmed=form.long_ago.data)
         except domain.TimebankError as error:
             place(form, error, GROUP_ERROR_FIELDS)
         else:
+            receivers = len(form.receivers.data)
+            share, remainder = divmod(recorded.amount_minutes, receivers)
+            shared = f"{format_minutes(share)} each" + (
+                f", {format_minutes(remainder)} from the community pot" if remainder else "")
             flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
                   f"{format_minutes(recorded.amount_minutes)} from "
                   f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
-                  f"{len(form.receivers.data)} members.", "success")
+                  f"{receivers} members ({shared}).", "success")
             return redirect(_again("coordinator.log_group", form))
     return _render("coordinator/log_group.html", _status(form), form=form)
 
@@ -506,29 +515,37 @@ def log_group():
 @blueprint.route("/log/upload", methods=["GET", "POST"])
 def upload():
     form = UploadForm()
-    problems = []
+    problems, long_ago, again = [], False, False
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
         except UnicodeDecodeError:
             form.file.errors = list(form.file.errors) + [
-                "The file must be a CSV file saved as text (UTF-8). Save it again from the spreadsheet as CSV."]
+                "This file is not saved as UTF-8 text, so some letters (such as \u00e1 or \u00eb) cannot be read. "
+                "In the spreadsheet, choose Save As and the type \u201cCSV UTF-8 (Comma delimited)\u201d, "
+                "not \u201cCSV (Comma delimited)\u201d, then upload the new file."]
         else:
             try:
                 recorded = batch.log_exchanges_from_csv(database(), _slug(), text,
-                                                        recorded_by=_recorded_by(), batch_key=form.idempotency_key.data)
+                                                        recorded_by=_recorded_by(), batch_key=form.idempotency_key.data,
+                                                        long_ago_confirmed=form.long_ago.data,
+                                                        refuse_duplicates=not form.again.data)
             except domain.BatchRefused as error:
                 problems = error.problems
                 form.file.errors = list(form.file.errors) + [error.message]
+                long_ago = any("more than a year ago" in message for _, message in problems)
+                again = any("same people, day and hours" in message for _, message in problems)
             except domain.TimebankError as error:
                 place(form, error)
             else:
+                count = f"{len(recorded)} exchange{'' if len(recorded) == 1 else 's'}"
                 if recorded and all(x.replayed for x in recorded):
-                    flash(f"That file was already recorded: {len(recorded)} exchanges, nothing new.", "success")
+                    flash(f"That file was already recorded: {count}, nothing new.", "success")
                 else:
-                    flash(f"Recorded {len(recorded)} exchanges from the file.", "success")
+                    flash(f"Recorded {count} from the file.", "success")
                 return redirect(url_for("coordinator.upload"))
     return _render("coordinator/upload.html", _status(form), form=form, problems=problems,
+                   ask_long_ago=long_ago or form.long_ago.data, ask_again=again or form.again.data,
                    columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat())
 
 
@@ -536,11 +553,31 @@ def upload():
 
 
 def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
+    db, slug = database(), _slug()
     names = _names()
-    waiting = ledger.list_exchanges(database(), _slug(), state="pending", limit=500)
-    return _render("coordinator/pending.html", status, rows=_rows(waiting, names),
-                   category_names=dict(banks.list_categories(database(), _slug())),
+    waiting = ledger.list_exchanges(db, slug, state="pending", limit=500)
+    signs_in = auth.members_who_sign_in(db, slug)
+    today = dt.date.today()
+    # Who each waits on (the member who did not log it), whether only the coordinator can
+    # settle it for them, and for how many days it has waited.
+    waits = {x.id: (_waiting_on(x), _waiting_on(x) not in signs_in, (today - x.created_at.date()).days)
+             for x in waiting}
+    return _render("coordinator/pending.html", status, rows=_rows(waiting, names), waits=waits, names=names,
+                   category_names=dict(banks.list_categories(db, slug)),
                    form=form or SettleForm(formdata=None), failed_id=failed_id)
+
+
+def _waiting_on(exchange) -> int | None:
+    """The member a pending exchange waits for: the one who did not log it."""
+    if exchange.initiated_by_member_id == exchange.provider_member_id:
+        return exchange.receiver_member_id
+    return exchange.provider_member_id
+
+
+def _in_words(exchange, names: dict[int, str]) -> str:
+    """`1h from Ann to Bob`: an exchange as people name it, never by its number."""
+    return (f"{format_minutes(exchange.amount_minutes)} from {names.get(exchange.provider_member_id, 'a member')} "
+            f"to {names.get(exchange.receiver_member_id, 'a member')}")
 
 
 @blueprint.route("/pending", methods=["GET"])
@@ -550,17 +587,19 @@ def pending():
 
 @blueprint.route("/pending/<int:exchange_id>", methods=["POST"])
 def settle(exchange_id: int):
+    """Confirm in one step; a decline is asked about first (`decline`)."""
     ledger.get_exchange(database(), _slug(), exchange_id)  # another bank's exchange: 404, before the form
     form = SettleForm()
     if form.validate_on_submit():
-        settle_with = ledger.confirm_exchange if form.choice.data == "confirm" else ledger.decline_exchange
+        if form.choice.data == "decline":
+            return redirect(url_for("coordinator.decline", exchange_id=exchange_id))
         try:
-            settled = settle_with(database(), _slug(), exchange_id, member_id=None, settled_by=_recorded_by())
+            settled = ledger.confirm_exchange(database(), _slug(), exchange_id, member_id=None,
+                                              settled_by=_recorded_by())
         except domain.TimebankError as error:
             place(form, error)
         else:
-            flash(f"Exchange {settled.id} is {'confirmed' if settled.state == 'posted' else 'declined'}.",
-                  "success")
+            flash(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.", "success")
             return redirect(url_for("coordinator.pending"))
     return _pending_page(400, form, exchange_id)
 
@@ -583,6 +622,27 @@ def _exchange_search():
         since=search.since.day, until=search.until.day, text=search.text.data or None,
         kind=search.kind.data or None, page=ledger.page_number(request.args.get("page")))
     return search, found
+@blueprint.route("/pending/<int:exchange_id>/decline", methods=["GET", "POST"])
+def decline(exchange_id: int):
+    """Declining for a member, with a reason the member who logged it will read."""
+    db, slug = database(), _slug()
+    exchange = ledger.get_exchange(db, slug, exchange_id)
+    names = _names()
+    if exchange.state != "pending":
+        flash(f"Nothing was changed: {_in_words(exchange, names)} is no longer waiting.", "error")
+        return redirect(url_for("coordinator.pending"))
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            ledger.decline_exchange(db, slug, exchange_id, member_id=None, settled_by=_recorded_by(),
+                                    reason=form.reason.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.InvalidInput: "reason"})
+        else:
+            flash(f"Declined: {_in_words(exchange, names)}. No balance has changed.", "success")
+            return redirect(url_for("coordinator.pending"))
+    return _render("coordinator/decline.html", 400 if form.errors else 200, form=form, x=exchange,
+                   words=_in_words(exchange, names), logged_by=names.get(exchange.initiated_by_member_id, "a member"))
 
 
 def _exchanges_page(status: int = 200, form=None, failed_id: int | None = None):
@@ -664,9 +724,11 @@ def settings():
             try:
                 banks.update_settings(db, slug, floor_minutes=-form.floor.minutes,
                                       ceiling_minutes=form.ceiling.minutes,
-                                      need_confirmation=form.confirmation.data == "yes")
+                                      need_confirmation=form.confirmation.data == "yes",
+                                      limits_confirmed=form.limits_confirmed.data)
             except domain.TimebankError as error:
-                place(form, error, {domain.InvalidLimits: "floor"})
+                place(form, error, {domain.InvalidLimits: "floor",
+                                    domain.LimitsLeaveMembersOutside: "limits_confirmed"})
             else:
                 flash("The bank's settings are saved.", "success")
                 return redirect(url_for("coordinator.settings"))

@@ -10,7 +10,15 @@ import datetime as dt
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from timebank.web.forms import DayField, HoursField, RecordingForm, TimebankForm, options
+from timebank.web.forms import (
+    DayField,
+    HoursField,
+    RecordingForm,
+    TimebankForm,
+    again_field,
+    long_ago_field,
+    options,
+)
 
 NOT_SURE = ("", "Not sure")
 GAVE_OR_RECEIVED = "Say whether you gave the help or received it"
@@ -31,12 +39,14 @@ class AskForm(RecordingForm):
     when_text = StringField("Roughly when?", validators=[Length(max=200)])
     where_text = StringField("Where?", validators=[Length(max=200)])
     helper_notes = TextAreaField("Anything the helper must know", validators=[Length(max=2000)])
+    again = again_field()
 
 
 class OfferForm(RecordingForm):
     category = SelectField("What kind of help can you give?", validate_choice=False, default="")
     description = TextAreaField("What can you offer?", validators=[
         DataRequired("Say what you can offer"), Length(max=2000)])
+    again = again_field()
 
 
 class LogForm(RecordingForm):
@@ -51,6 +61,14 @@ class LogForm(RecordingForm):
     day = StringField("Which day?", default=lambda: dt.date.today().isoformat())
     category = SelectField("What kind of help was it?", validate_choice=False, default="")
     description = TextAreaField("What was done?", validators=[Length(max=2000)])
+    long_ago = long_ago_field()
+    again = again_field()
+
+
+class DeclineForm(TimebankForm):
+    """Declining an exchange someone logged: a second step, with a reason if they wish."""
+
+    reason = TextAreaField("Why are you declining it? (optional)", validators=[Length(max=500)])
 
 
 class AnswerForm(TimebankForm):

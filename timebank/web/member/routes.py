@@ -7,17 +7,29 @@ bank, so another bank's number is answered as if it did not exist.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import parse_hours
+from timebank.domain.members_words import in_members_words
 from timebank.services import banks, helping, ledger, members, requests_offers
 from timebank.services.ledger.statements import statement_for_period
 from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member import blueprint
-from timebank.web.member.forms import NOT_SURE, WHERE_HINT, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
+from timebank.web.member.forms import (
+    NOT_SURE,
+    WHERE_HINT,
+    AnswerForm,
+    AskForm,
+    BrowseForm,
+    DeclineForm,
+    LogForm,
+    OfferForm,
+)
 from timebank.web.refusals import add_error, place, told
 from timebank.web.statement_period import chosen_period, statement_pdf_response
 
@@ -29,6 +41,8 @@ LOG_FIELDS = {
     domain.BalanceAboveCeiling: "hours",
     domain.DayInFuture: "day",
     domain.InvalidDay: "day",
+    domain.DayLongAgo: "long_ago",
+    domain.LooksLikeDuplicate: "again",
     domain.SameMemberOnBothSides: "other_member",
     domain.MemberNotActive: "other_member",
     domain.UnknownMember: "other_member",
@@ -36,14 +50,19 @@ LOG_FIELDS = {
     domain.UnknownCategory: "category",
     domain.InvalidInput: "description",
 }
-ASK_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "what"}
-OFFER_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "description"}
+ASK_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "what", domain.LooksLikeDuplicate: "again"}
+OFFER_FIELDS = {domain.UnknownCategory: "category", domain.InvalidInput: "description",
+                domain.LooksLikeDuplicate: "again"}
 ANSWER_FIELDS = {domain.InvalidInput: "message"}
 CHOOSE_FROM_THE_LIST = "Choose a member from the list"
 
 
 def _me() -> tuple:
     return database(), current_user.bank_slug, current_user.member_id
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _refused(form) -> bool:
@@ -64,8 +83,13 @@ def home():
     requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
     asked_of_me = [a for a in helping.my_answers(db, slug, me) if a.answer.status == "asked"
                    and a.request.status == "open"]
+    # Declined in the last 30 days, of those this member logged: they see who and why.
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    declined = [e for e in ledger.list_exchanges(db, slug, member_id=me, state="declined", limit=50)
+                if e.initiated_by_member_id == me and e.settled_at is not None and _aware(e.settled_at) >= since]
     return render_template(
         "member/home.html",
+        declined=declined,
         balance=ledger.balance(db, slug, me),
         to_confirm=[e for e in pending if e.initiated_by_member_id != me],
         waiting=[e for e in pending if e.initiated_by_member_id == me],
@@ -111,6 +135,7 @@ def ask():
                 db, slug, member_id=me, what=form.what.data, category=form.category.data,
                 when_text=form.when_text.data, where_text=form.where_text.data,
                 helper_notes=form.helper_notes.data, idempotency_key=form.idempotency_key.data,
+                refuse_duplicates=not form.again.data,
             )
         except domain.TimebankError as error:
             place(form, error, ASK_FIELDS)
@@ -130,7 +155,8 @@ def offer():
         try:
             requests_offers.offer_skill(db, slug, member_id=me, description=form.description.data,
                              category=form.category.data,
-                             idempotency_key=form.idempotency_key.data)
+                             idempotency_key=form.idempotency_key.data,
+                             refuse_duplicates=not form.again.data)
         except domain.TimebankError as error:
             place(form, error, OFFER_FIELDS)
         else:
@@ -220,9 +246,10 @@ def log():
                 receiver_id=other if gave else me, minutes=parse_hours(form.hours.data),
                 category=form.category.data, description=form.description.data,
                 given_on=form.day.data, idempotency_key=form.idempotency_key.data,
+                long_ago_confirmed=form.long_ago.data, refuse_duplicates=not form.again.data,
             )
         except domain.TimebankError as error:
-            place(form, error, LOG_FIELDS)
+            place(form, error, LOG_FIELDS, words=lambda e: in_members_words(e, me))
         else:
             name = others.get(other, "the other member")
             if exchange.replayed:
@@ -259,7 +286,8 @@ def _settle(action, exchange_id: int, done: str):
     try:
         action(db, slug, exchange_id, member_id=me, settled_by=f"member:{me}")
     except domain.TimebankError as error:
-        flash(f"Nothing was changed. {told(error)}", "error")
+        told(error)  # "no such exchange" and "not yours" are answered as pages
+        flash(f"Nothing was changed. {in_members_words(error, me)}", "error")
     else:
         flash(done, "success")
     return redirect(url_for("member.home"))
@@ -271,7 +299,42 @@ def confirm(exchange_id: int):
                    "Thank you. The exchange is confirmed and both balances have changed.")
 
 
-@blueprint.post("/exchanges/<int:exchange_id>/decline")
+@blueprint.route("/exchanges/<int:exchange_id>/decline", methods=["GET", "POST"])
 def decline(exchange_id: int):
-    return _settle(ledger.decline_exchange, exchange_id,
-                   "The exchange is declined. No balance has changed.")
+    """A second step before declining (one shaky tap must not undo someone's logging),
+    with a reason, if the member gives one, for the member who logged it."""
+    db, slug, me = _me()
+    exchange = _waiting_for_me(db, slug, exchange_id, me)
+    if exchange is None:
+        flash("Nothing was changed: that exchange is no longer waiting for you.", "error")
+        return redirect(url_for("member.home"))
+    form = DeclineForm()
+    if form.validate_on_submit():
+        other = _names(db, slug).get(exchange.initiated_by_member_id, "the other member")
+        try:
+            ledger.decline_exchange(db, slug, exchange_id, member_id=me, settled_by=f"member:{me}",
+                                    reason=form.reason.data)
+        except domain.TimebankError as error:
+            place(form, error, {domain.InvalidInput: "reason"})
+        else:
+            flash(f"The exchange is declined. No balance has changed. {other} will see that you "
+                  "declined it" + (", and why." if (form.reason.data or "").strip() else "."), "success")
+            return redirect(url_for("member.home"))
+    return render_template("member/decline.html", form=form, e=exchange, me=me, names=_names(db, slug),
+                           categories=dict(banks.list_categories(db, slug))), (400 if form.errors else 200)
+
+
+def _names(db, slug) -> dict[int, str]:
+    return {m.id: m.name for m in members.list_members(db, slug)}
+
+
+def _waiting_for_me(db, slug, exchange_id: int, me: int):
+    """The exchange when it waits for this member to settle it; None otherwise (another
+    member's exchange answers 404, as one that does not exist)."""
+    exchange = ledger.get_exchange(db, slug, exchange_id)
+    if me not in (exchange.provider_member_id, exchange.receiver_member_id):
+        raise domain.UnknownExchange(f"There is no exchange number {exchange_id} in this bank.")
+    if exchange.initiated_by_member_id == me:
+        raise domain.NotYoursToConfirm(
+            f"Exchange {exchange_id} waits for the other member to confirm it, not you.")
+    return exchange if exchange.state == "pending" else None

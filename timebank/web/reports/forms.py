@@ -1,11 +1,11 @@
 """The reports' forms: a period (a GET form, nothing recorded) and the value of an hour."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from wtforms import StringField
 from wtforms.validators import InputRequired, ValidationError
 
+from timebank.domain.errors import InvalidInput
+from timebank.domain.money import HOW_TO_WRITE_POUNDS, parse_pence
 from timebank.web.forms import DayField, TimebankForm
 
 
@@ -24,25 +24,22 @@ class PeriodForm(TimebankForm):
 
 
 class PoundsField(StringField):
-    """An amount of money typed as 12, 12.50 or £12.50; `pence` holds it in whole pence."""
+    """An amount of money as people type it (12, 12.50, 12,50 or £12.50); `pence` holds
+    it in whole pence (`timebank.domain.money.parse_pence`)."""
 
     pence: int | None = None
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.pence = None
-        text = (self.data or "").strip().replace("£", "").replace(",", "").strip()
-        if not text:
+        if not (self.data or "").strip():
             return
-        if len(text) > 12:
-            raise ValueError("Enter an amount in pounds, like 12.50")
+        if len(self.data) > 20:
+            raise ValueError(HOW_TO_WRITE_POUNDS)
         try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("Enter an amount in pounds, like 12.50") from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise ValueError("Enter an amount in pounds and pence, like 12.50")
-        self.pence = int(amount * 100)
+            self.pence = parse_pence(self.data)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
 
 
 class HourlyValueForm(TimebankForm):
