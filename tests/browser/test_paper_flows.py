@@ -45,6 +45,7 @@ def test_a_member_chooses_the_days_of_their_statement_and_prints_it(open_browser
         assert heading.is_visible() and "Statement for Morag Henderson. Printed on" in heading.inner_text()
         size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert size >= 18, f"printed type is {size} px"
+        browse.screenshot("statement-printed")
     finally:
         page.emulate_media(media="screen")
 

@@ -65,6 +65,7 @@ def test_a_member_asks_two_answer_the_asker_chooses_and_the_hours_are_logged(ope
     page = asker.goto("/member/requests")
     card = page.locator("ul.cards > li", has_text=what).first
     assert helper_person.email not in card.inner_text()
+    asker.screenshot("request-answers-to-choose")
     page = asker.submit(button=card.get_by_role("button", name=f"Choose {helper_person.name}"))
     assert f"You chose {helper_person.name}" in page.get_by_role("status").first.inner_text()
     card = page.locator("ul.cards > li", has_text=what).first
@@ -75,6 +76,7 @@ def test_a_member_asks_two_answer_the_asker_chooses_and_the_hours_are_logged(ope
     card = page.locator("ul.cards > li", has_text=what)
     assert f"{asker_person.name} chose you" in card.inner_text()
     assert card.get_by_role("link", name=asker_person.email).is_visible()
+    helper.screenshot("request-helper-chosen")
     page = other.goto("/member/answers")
     assert "chose someone else. Thank you for offering." in page.locator("ul.cards > li", has_text=what).inner_text()
 
@@ -122,6 +124,7 @@ def test_the_coordinator_does_it_all_for_a_member_without_email(open_browser, pe
     card = page.locator("ul.cards > li", has_text=what)
     assert "Answered, waiting for Margaret Wilson to choose" in card.inner_text()
     assert "Margaret Wilson has no sign-in" in card.inner_text()
+    browse.screenshot("coordinator-requests")
 
     page = browse.goto(request_url)
     page = browse.submit("Choose Hamish Grant")

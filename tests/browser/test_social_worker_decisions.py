@@ -62,6 +62,8 @@ def test_a_rejected_proposal_is_shown_as_rejected_and_not_proposed_again(open_br
                         has_text=f"{need_person} and {helper}")
     assert held.count() >= 1
     assert re.search(r"Rejected on \d+ \w+ \d{4}: " + re.escape(REASON), held.first.inner_text())
+    held.first.scroll_into_view_if_needed()
+    browse.screenshot("match-run-remembers-rejections", width=1024)
 
     # The run before is kept, and its "Rejected" filter shows the decision.
     earlier = page.locator("h2:has-text('All runs') + ul.runs a").first.get_attribute("href")
