@@ -31,7 +31,9 @@ def _fill(page, values: dict) -> None:
     for label, (kind, value) in values.items():
         field = page.get_by_label(label, exact=True)
         if kind == "select":
-            field.select_option(label=value)
+            # Options read "Name (Area, #id)", so the person picks the one with the name.
+            option = field.locator("option").filter(has_text=re.compile("^" + re.escape(value) + r"( \(|$)")).first
+            field.select_option(value=option.get_attribute("value"))
         elif kind == "check":
             field.check()
         elif field.input_value() != value:

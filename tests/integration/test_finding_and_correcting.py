@@ -14,7 +14,7 @@ LAST_YEAR = dt.date(TODAY.year - 1, 6, 15)
 PASSWORD = "a long enough password"
 
 
-def joined(database, bank, name, days_ago=500, **details):
+def joined(database, bank, name, days_ago=800, **details):
     return members.add_member(database, bank.slug, name, joined_on=TODAY - dt.timedelta(days=days_ago), **details)
 
 

@@ -14,15 +14,17 @@ from timebank.domain.errors import AnswerNotOpen, Conflict, HelperAlreadyChosen,
 from timebank.services import helping, requests_offers
 
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+# A month ago, so help given yesterday is after each joined.
+JOINED = dt.date.today() - dt.timedelta(days=30)
 
 
 @pytest.fixture
 def people(database, bank, make_member):
-    asker = make_member(bank, "Jean Paterson", phone="0131 496 0001")
+    asker = make_member(bank, "Jean Paterson", phone="0131 496 0001", joined_on=JOINED)
     helping.set_contact_sharing(database, bank.slug, asker.id, share_phone=True, share_email=False)
-    alasdair = make_member(bank, "Alasdair MacLeod", phone="0131 496 0002", email="al@example.org")
+    alasdair = make_member(bank, "Alasdair MacLeod", phone="0131 496 0002", email="al@example.org", joined_on=JOINED)
     helping.set_contact_sharing(database, bank.slug, alasdair.id, share_phone=False, share_email=True)
-    tomasz = make_member(bank, "Tomasz Nowak", phone="0131 496 0003")
+    tomasz = make_member(bank, "Tomasz Nowak", phone="0131 496 0003", joined_on=JOINED)
     return asker, alasdair, tomasz
 
 

@@ -116,7 +116,7 @@ def world(web_database):
         coordinator=_person(database, bank, "coordinator", "Cora", member=False),
         ann=_person(database, bank, "member", "Ann"),
         bob=_person(database, bank, "member", "Bob"),
-        dot_member_id=members.add_member(database, bank.slug, "Dot", area="Leith").id,
+        dot_member_id=members.add_member(database, bank.slug, "Dot", area="Leith", joined_on=JOINED_ON).id,
         social_worker=_person(database, bank, "social_worker", "Sam", member=False),
         other_coordinator=_person(database, other, "coordinator", "Olga", member=False),
         other_member=_person(database, other, "member", "Otto"),

@@ -78,7 +78,7 @@ def test_the_member_downloads_their_statement_as_a_pdf(signed_in, world, web_dat
 
 def test_the_coordinator_prints_a_members_statement_and_offers(signed_in, world, web_database):
     name = "فاطمة Siobhán Zoë"
-    member = members.add_member(web_database, world.bank.slug, name, area="Leith")
+    member = members.add_member(web_database, world.bank.slug, name, area="Leith", joined_on=_days_ago(30))
     ledger.log_exchange(web_database, world.bank.slug, provider_id=member.id, receiver_id=world.bob.member_id,
                         minutes=90, recorded_by="test", description="Baking for the fair",
                         given_on=_days_ago(4))
