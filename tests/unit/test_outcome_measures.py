@@ -1,4 +1,6 @@
 """Outcome measures: reading answers, the direction of change and small-number suppression."""
+import datetime as dt
+
 import pytest
 
 from timebank.domain.errors import MeasureInvalid, QuestionInvalid
@@ -7,7 +9,10 @@ from timebank.domain.outcome_measures import (
     MIN_PEOPLE_REPORTED,
     Answer,
     bank_question,
+    check_follow_up_day,
     choice_change,
+    follow_up_order,
+    follow_up_state,
     improvement,
     is_suppressed,
     less_lonely,
@@ -127,3 +132,28 @@ def test_a_bank_question_is_refused_beside_the_field_at_fault(text, scale, choic
     with pytest.raises(QuestionInvalid) as caught:
         bank_question(text, scale, choices, taken=["how_often_do_you_feel_lonely"])
     assert list(caught.value.problems) == [field]
+
+
+TODAY = dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("day, state", [
+    (None, "none"), (TODAY - dt.timedelta(days=1), "overdue"), (TODAY, "due"), (TODAY + dt.timedelta(days=1), "later"),
+])
+def test_a_follow_up_day_is_overdue_due_or_later(day, state):
+    assert follow_up_state(day, TODAY) == state
+
+
+def test_overdue_and_due_follow_ups_come_first_then_later_then_none():
+    days = [None, TODAY + dt.timedelta(days=9), TODAY, TODAY - dt.timedelta(days=5), TODAY + dt.timedelta(days=1)]
+    ordered = sorted(days, key=lambda d: follow_up_order(d, TODAY))
+    assert ordered == [TODAY - dt.timedelta(days=5), TODAY, TODAY + dt.timedelta(days=1),
+                       TODAY + dt.timedelta(days=9), None]
+
+
+@pytest.mark.parametrize("day, refused", [
+    (None, False), (TODAY, False), (TODAY + dt.timedelta(days=366), False),
+    (TODAY - dt.timedelta(days=1), True), (TODAY + dt.timedelta(days=367), True),
+])
+def test_a_follow_up_day_is_today_or_within_the_coming_year(day, refused):
+    assert (check_follow_up_day(day, TODAY) is not None) is refused

@@ -11,6 +11,7 @@ separately), and only for groups big enough that no one in them can be picked ou
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,6 +40,10 @@ __all__ = [
     "is_suppressed",
     "score_change",
     "choice_change",
+    "MAX_FOLLOW_UP_DAYS",
+    "check_follow_up_day",
+    "follow_up_state",
+    "follow_up_order",
 ]
 
 #: A 0 to 10 scale, or one of a list of choices.
@@ -237,3 +242,32 @@ def choice_change(question: Question, pairs: Sequence[tuple[str, str]]) -> Chang
         return Change(question.key, len(pairs), True)
     better = sum(1 for b, a in pairs if less_lonely(question, b, a))
     return Change(question.key, len(pairs), False, share_better=round(better / len(pairs), 3))
+
+
+# ---------------------------------------------------------------- follow-up days
+
+#: How far ahead a follow-up day may be set: a typo of a year is refused, a season is not.
+MAX_FOLLOW_UP_DAYS = 366
+
+
+def check_follow_up_day(day: dt.date | None, today: dt.date) -> str | None:
+    """The problem with a follow-up day to set, or None (no day at all is allowed)."""
+    if day is not None and not today <= day <= today + dt.timedelta(days=MAX_FOLLOW_UP_DAYS):
+        return "A follow-up day is today or a day in the coming year."
+    return None
+
+
+def follow_up_state(day: dt.date | None, today: dt.date) -> str:
+    """"overdue" (the day has passed), "due" (today), "later", or "none" (no day set)."""
+    if day is None:
+        return "none"
+    if day < today:
+        return "overdue"
+    return "due" if day == today else "later"
+
+
+def follow_up_order(day: dt.date | None, today: dt.date) -> tuple[int, dt.date]:
+    """Sort key for a social worker's list: overdue and due first (oldest day first), then
+    later days (soonest first), then introductions with no day set."""
+    rank = {"overdue": 0, "due": 0, "later": 1, "none": 2}[follow_up_state(day, today)]
+    return rank, day or dt.date.max
