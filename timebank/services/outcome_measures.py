@@ -323,6 +323,10 @@ class WellbeingChange:
     questions: tuple[Question, ...]
     changes: tuple[Change, ...]
 
+    @property
+    def items(self) -> tuple[tuple[Question, Change], ...]:
+        return tuple(zip(self.questions, self.changes))
+
 
 def wellbeing_change(database: Database, bank_slug: str, start: dt.date, end: dt.date) -> WellbeingChange:
     """For each person whose latest "after" answers were given between `start` and `end`
