@@ -54,6 +54,10 @@ def test_a_follow_up_before_and_after_reaches_the_funders_summary(open_browser, 
     first_open = page.locator("table").first.locator("tbody tr").first
     assert "due today" in first_open.inner_text()
 
+    # The questions every bank asks, and where a bank adds its own.
+    page = browse.goto("/social/questions")
+    assert page.get_by_role("cell", name="How often do you feel lonely?").count() == 1
+
     # A new introduction from a fresh match.
     page = browse.goto("/social/matches")
     page = browse.submit("Run a match now")
