@@ -1,7 +1,8 @@
 """A social worker follows an introduction up in a real browser (issue 13 part 7): the
 measures before, at the introduction; a refused day; a follow-up with the measures after;
 and the coordinator's funders' summary showing the change. axe-core checks every page;
-the introduction page, the longest, is checked at 320 px once."""
+the questions, the introduction (the longest page) and the funders' summary are also
+checked for sideways scroll at 320 px."""
 from __future__ import annotations
 
 import datetime as dt
@@ -57,6 +58,7 @@ def test_a_follow_up_before_and_after_reaches_the_funders_summary(open_browser, 
     # The questions every bank asks, and where a bank adds its own.
     page = browse.goto("/social/questions")
     assert page.get_by_role("cell", name="How often do you feel lonely?").count() == 1
+    browse.assert_no_horizontal_scroll(320)
 
     # A new introduction from a fresh match.
     page = browse.goto("/social/matches")
@@ -115,6 +117,7 @@ def test_a_follow_up_before_and_after_reaches_the_funders_summary(open_browser, 
     assert by_key["anxiety"].mean_change < 0
     lonely = section.locator("tr", has_text="How often do you feel lonely?")
     assert f"{round(by_key['loneliness'].share_better * 100)}%" in lonely.inner_text()
+    browse.assert_no_horizontal_scroll(320)
     browse.screenshot("funders-wellbeing")
 
     # What the browser did is what the bank holds.
