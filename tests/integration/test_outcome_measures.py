@@ -177,3 +177,44 @@ def test_a_declined_answer_and_an_after_outside_the_period_are_left_out(database
     by_key = {c.question_key: c for c in change.changes}
     assert change.people == 5
     assert by_key["happiness"].people == 5 and by_key["anxiety"].people == 4 and by_key["anxiety"].suppressed
+
+
+@pytest.mark.parametrize("score, choice, declined", [(11, None, False), (5, None, True), (None, None, False),
+                                                     (3, "never", False)])
+def test_the_database_refuses_an_answer_that_is_not_exactly_one_score_choice_or_declined(
+        database, bank, social_worker, score, choice, declined):
+    [introduction] = _introductions(database, social_worker, 1)
+    follow_up = outcome_measures.record_follow_up(database, social_worker, introduction.id, stage="before",
+                                                  held_on=TODAY, answers={"helped-happiness": "5"})
+    with pytest.raises(sa.exc.IntegrityError), database.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO outcome_measure_answers (bank_id, follow_up_id, introduction_id, side, assessment_id,"
+            " question_key, score, choice, declined) SELECT bank_id, follow_up_id, introduction_id, side,"
+            " assessment_id, 'worthwhile', :score, :choice, :declined FROM outcome_measure_answers"
+            " WHERE follow_up_id = :f"), {"score": score, "choice": choice, "declined": declined, "f": follow_up.id})
+
+
+def test_recording_a_follow_up_logs_both_peoples_assessments(database, bank, social_worker):
+    [introduction] = _introductions(database, social_worker, 1)
+    outcome_measures.record_follow_up(database, social_worker, introduction.id, stage="before", held_on=TODAY,
+                                      answers={"helped-happiness": "5"})
+    with database.engine.connect() as connection:
+        logged = connection.execute(sa.text(
+            "SELECT count(DISTINCT assessment_id) FROM assessment_access WHERE action = 'follow_up' "
+            "AND why = :why"), {"why": f"recorded a follow-up of introduction {introduction.id}"}).scalar()
+    assert logged == 2
+
+
+def test_the_same_insert_with_one_kind_of_answer_is_accepted(database, bank, social_worker):
+    """The control for the refusals above: only the answer's columns were at fault."""
+    [introduction] = _introductions(database, social_worker, 1)
+    follow_up = outcome_measures.record_follow_up(database, social_worker, introduction.id, stage="before",
+                                                  held_on=TODAY, answers={"helped-happiness": "5"})
+    with database.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO outcome_measure_answers (bank_id, follow_up_id, introduction_id, side, assessment_id,"
+            " question_key, score, choice, declined) SELECT bank_id, follow_up_id, introduction_id, side,"
+            " assessment_id, 'worthwhile', NULL, NULL, :declined FROM outcome_measure_answers"
+            " WHERE follow_up_id = :f"), {"declined": True, "f": follow_up.id})
+    view = outcome_measures.get_follow_ups(database, social_worker, introduction.id)
+    assert view.follow_ups[0].answers["helped"]["worthwhile"].declined
