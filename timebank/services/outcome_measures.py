@@ -39,6 +39,7 @@ from timebank.domain.outcome_measures import (
     bank_question,
     check_follow_up_day,
     choice_change,
+    is_suppressed,
     read_answers,
     score_change,
     shipped_questions,
@@ -326,6 +327,11 @@ class WellbeingChange:
     @property
     def items(self) -> tuple[tuple[Question, Change], ...]:
         return tuple(zip(self.questions, self.changes))
+
+    @property
+    def too_few_people(self) -> bool:
+        """Whether even the count of people is too small to report (identifiability)."""
+        return is_suppressed(self.people)
 
 
 def wellbeing_change(database: Database, bank_slug: str, start: dt.date, end: dt.date) -> WellbeingChange:

@@ -6,7 +6,6 @@ cells are made safe for a spreadsheet when sent (`timebank.web.downloads`).
 from __future__ import annotations
 
 from timebank.domain.errors import InvalidInput
-from timebank.domain.outcome_measures import is_suppressed
 from timebank.services.outcome_measures import WellbeingChange
 from timebank.services.reports import ActivityReport, FundersReport, NetworkReport
 
@@ -94,7 +93,7 @@ def wellbeing_rows(change: WellbeingChange) -> list[list]:
     `improvement` row has the sign turned). A figure about fewer than 5 people reads
     "too few to report", so no one can be recognised from it.
     """
-    rows = [["people_with_before_and_after", TOO_FEW if is_suppressed(change.people) else change.people]]
+    rows = [["people_with_before_and_after", TOO_FEW if change.too_few_people else change.people]]
     for question, c in zip(change.questions, change.changes):
         if question.scale == "zero_to_ten":
             rows.append([f"{question.key}_people", TOO_FEW if c.suppressed else c.people])
