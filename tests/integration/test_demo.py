@@ -20,7 +20,8 @@ from timebank.demo import (
     MEMBER_EMAIL,
     SOCIAL_WORKER_EMAIL,
 )
-from timebank.services import assessments, auth, ledger, matches, members, requests_offers
+from timebank.demo.outcomes import INTRODUCED
+from timebank.services import assessments, auth, ledger, matches, members, outcome_measures, reports, requests_offers
 
 
 @pytest.fixture(scope="module")
@@ -197,13 +198,14 @@ def test_demo_if_empty_twice_adds_nothing_and_without_it_refuses(demo):
 
 def test_demo_assessments_give_a_match_with_reasons_and_an_unmatched_need(demo):
     """The social worker's assessments: a match proposes helpers, and one need that asks for
-    a checked helper stays unmatched, saying why. The demonstration itself runs no match."""
+    a checked helper stays unmatched, saying why. The demonstration itself ran one match, and
+    accepted a few of its proposals to show follow-ups (timebank/demo/outcomes.py)."""
     _, database, _ = demo
     worker = auth.authenticate(database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
     recorded = assessments.list_assessments(database, worker)
     assert len(recorded) >= 10 and all(a.consent for a in recorded)
     assert sum(1 for a in recorded if a.member_id is None) >= 2, "people not yet members"
-    assert matches.latest_run(database, worker) is None, "a person decides when to run a match"
+    assert sum(p.status == "accepted" for p in matches.latest_run(database, worker).proposals) == INTRODUCED
 
     run = matches.run_match(database, worker)
     proposed = [p for p in run.proposals if p.status == "proposed"]
@@ -214,6 +216,22 @@ def test_demo_assessments_give_a_match_with_reasons_and_an_unmatched_need(demo):
     unmatched = run.unmatched
     assert unmatched and all(p.reasons for p in unmatched)
     assert any("checked" in " ".join(p.reasons) for p in unmatched), [p.reasons for p in unmatched]
+
+
+def test_demo_introductions_show_a_reportable_change_in_wellbeing(demo):
+    """Six people asked before and after: the funders' summary reports each ONS item, and
+    anxiety, which fell, reads as an improvement."""
+    _, database, _ = demo
+    worker = auth.authenticate(database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD)
+    period = reports.default_period()
+    change = outcome_measures.wellbeing_change(database, DEMO_BANK_SLUG, period.start, period.end)
+    assert change.people == 2 * INTRODUCED
+    by_key = {c.question_key: c for c in change.changes}
+    assert not any(c.suppressed for c in change.changes)
+    assert by_key["anxiety"].mean_change < 0 < by_key["anxiety"].mean_improvement
+    assert by_key["loneliness"].share_better > 0.5
+    days = outcome_measures.follow_up_days(database, worker)
+    assert sorted(d for d in days.values() if d)[0] == dt.date.today(), "one follow-up is due today"
 
 
 def test_bulk_loading_relaxes_sqlite_syncing_only_inside_the_block(database_factory):

@@ -55,6 +55,8 @@ def test_the_wheel_holds_two_packages_with_their_templates_static_files_and_migr
     revisions = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "timebank/migrations/versions").glob("*.py"))
     assert set(revisions) <= set(names) and revisions
     assert {"timebank/migrations/env.py", "timebank/migrations/script.py.mako"} <= set(names)
+    # The outcome questions' wording is data the domain reads at run time.
+    assert "timebank/domain/outcome_questions.toml" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
 

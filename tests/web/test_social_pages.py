@@ -126,6 +126,9 @@ def urls(ids) -> dict[str, tuple[str, str]]:
         "social.introduction": ("GET", f"/social/introductions/{i}"),
         "social.outcome": ("POST", f"/social/introductions/{i}/outcome"),
         "social.close": ("POST", f"/social/introductions/{i}/close"),
+        "social.follow_up_day": ("POST", f"/social/introductions/{i}/follow-up-day"),
+        "social.follow_up": ("POST", f"/social/introductions/{i}/follow-ups"),
+        "social.questions": ("GET", "/social/questions"),
     }
 
 
@@ -142,6 +145,7 @@ def test_every_social_page_renders_with_its_heading(signed_in, world, introduced
         "social.assessment": "Assessment of Mary", "social.access_log": "Who has seen which record",
         "social.matches": "Matches", "social.run": "Matches", "social.introductions": "Introductions and outcomes",
         "social.introduction": "Introduction of Mary to Hamish",
+        "social.questions": "Questions asked at follow-ups",
     }
     for endpoint, (method, url) in urls(ids).items():
         if method == "GET":

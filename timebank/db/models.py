@@ -36,6 +36,7 @@ from timebank.domain.matches import (
     PROPOSAL_STATUSES,
 )
 from timebank.domain.members import MEMBER_KINDS, MEMBER_STATUSES
+from timebank.domain.outcome_measures import SCALES, STAGES
 from timebank.domain.roles import ROLES
 
 __all__ = [
@@ -43,7 +44,7 @@ __all__ = [
     "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "Assessment",
     "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
     "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "ContactNote",
-    "utcnow",
+    "OutcomeQuestion", "IntroductionFollowUp", "OutcomeMeasureAnswer", "utcnow",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -563,6 +564,8 @@ class Introduction(Base):
     # only if written without accept_proposal (the migration filled every earlier row).
     need_assessment_id: Mapped[int | None] = mapped_column(Integer)
     need_key: Mapped[str | None] = mapped_column(String(64))
+    # The day the social worker means to follow the introduction up (revision 0016).
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Outcome(Base):
@@ -692,3 +695,94 @@ class ContactNote(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     details_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutcomeQuestion(Base):
+    """A bank's own outcome question (the ONS ones are data in the domain, not rows):
+    its words and how it is answered, 0 to 10 or one of a list (worst first)."""
+
+    __tablename__ = "outcome_questions"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "key"),
+        _one_of("scale", SCALES, name="scale_known"),
+        CheckConstraint("better IN ('higher', 'lower')", name="better_known"),
+        CheckConstraint("length(text) > 0", name="text_not_empty"),
+        _key_once_per("outcome_questions", "bank_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    # Above `text`, whose column would hide sqlalchemy's text() in the rest of the class.
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    text: Mapped[str] = mapped_column(String(300))
+    scale: Mapped[str] = mapped_column(String(20))
+    better: Mapped[str] = mapped_column(String(10), server_default="higher")
+    # [[value, words], ...] for a choice list, worst first; [] for a 0-10 scale.
+    choices: Mapped[list] = mapped_column(JSON)
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+class IntroductionFollowUp(Base):
+    """One dated contact about an introduction: a note, and the measures asked of each
+    side, "before" (at the introduction) or "after" (at a follow-up; as many as needed).
+
+    About two people: the person helped and the helper, by their assessments (the
+    person references subject access and erasure look these rows up by).
+    """
+
+    __tablename__ = "introduction_follow_ups"
+    __table_args__ = (
+        _one_of("stage", STAGES, name="stage_known"),
+        Index("ix_introduction_follow_ups_bank_id_introduction_id", "bank_id", "introduction_id"),
+        _key_once_per("introduction_follow_ups", "bank_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introductions.id"))
+    helped_assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    helper_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    details_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+class OutcomeMeasureAnswer(Base):
+    """One person's answer to one outcome question at one follow-up: a score, a choice,
+    or declined. A question not asked has no row.
+
+    The person is `assessment_id` (and `member_id` when they are a member).
+    """
+
+    __tablename__ = "outcome_measure_answers"
+    __table_args__ = (
+        UniqueConstraint("follow_up_id", "side", "question_key"),
+        _one_of("side", OUTCOME_SIDES, name="side_known"),
+        CheckConstraint("score IS NULL OR score BETWEEN 0 AND 10", name="score_zero_to_ten"),
+        CheckConstraint(
+            "(CASE WHEN score IS NOT NULL THEN 1 ELSE 0 END) + (CASE WHEN choice IS NOT NULL THEN 1 ELSE 0 END)"
+            " + (CASE WHEN declined THEN 1 ELSE 0 END) = 1",
+            name="one_kind_of_answer",
+        ),
+        Index("ix_outcome_measure_answers_bank_id_assessment_id", "bank_id", "assessment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("introduction_follow_ups.id"))
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introductions.id"))
+    side: Mapped[str] = mapped_column(String(20))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    member_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    question_key: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int | None] = mapped_column(Integer)
+    choice: Mapped[str | None] = mapped_column(String(40))
+    declined: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from timebank.db.engine import Database
+from timebank.demo.outcomes import follow_up_introductions
 from timebank.demo.people import (
     ASKED_OFFERS,
     ASSESSMENTS,
@@ -134,6 +135,7 @@ class _Builder:
         self.record_assessments()
         self.log_a_school_run_from_last_year()
         self.write_contact_notes()
+        follow_up_introductions(self.db, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD, self.today)
         return DemoSummary(
             created=True, bank_slug=DEMO_BANK_SLUG,
             members=len(self.ids), organisations=sum(p.organisation for p in PEOPLE),

@@ -67,6 +67,8 @@ __all__ = [
     "NeighbourhoodInvalid",
     "NeighbourhoodTaken",
     "UnknownNeighbourhood",
+    "MeasureInvalid",
+    "QuestionInvalid",
 ]
 
 
@@ -381,3 +383,25 @@ class NeighbourhoodTaken(Conflict):
 
 class UnknownNeighbourhood(NotFound):
     code = "unknown_neighbourhood"
+
+
+class MeasureInvalid(TimebankError):
+    """Problems with outcome measures or a follow-up, by field (`helped-anxiety`, `held_on` ...)."""
+
+    code = "measure_invalid"
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = dict(problems)
+        first = next(iter(self.problems.items()))
+        super().__init__(f"The follow-up has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
+
+
+class QuestionInvalid(TimebankError):
+    """Problems with a bank's own outcome question, by field (`text`, `scale`, `choices`)."""
+
+    code = "question_invalid"
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = dict(problems)
+        first = next(iter(self.problems.items()))
+        super().__init__(f"The question has {len(self.problems)} problem(s): {first[0]}: {first[1]}")

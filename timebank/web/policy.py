@@ -104,6 +104,10 @@ POLICY: dict[str, frozenset[str]] = {
     "social.introduction": SOCIAL_WORKER,
     "social.outcome": SOCIAL_WORKER,
     "social.close": SOCIAL_WORKER,
+    # follow-ups and outcome measures (timebank/web/social/follow_ups.py)
+    "social.follow_up_day": SOCIAL_WORKER,
+    "social.follow_up": SOCIAL_WORKER,
+    "social.questions": SOCIAL_WORKER,
     # category pages (timebank/web/categories/routes.py)
     "categories.index": COORDINATOR,
     "categories.edit": COORDINATOR,

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from timebank.domain import errors as domain
 from timebank.domain.money import format_pence
-from timebank.services import banks, reports
+from timebank.services import banks, outcome_measures, reports
 from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
 from timebank.web.refusals import add_error
@@ -34,6 +34,7 @@ from timebank.web.reports.tables import (
     activity_rows,
     funders_rows,
     network_rows,
+    wellbeing_rows,
 )
 
 
@@ -158,7 +159,13 @@ def _funders_page(form: PeriodForm, period, value_form: HourlyValueForm):
     report = reports.funders_report(database(), current_user.bank_slug, period) if period else None
     if report and value_form.pounds.data is None and not value_form.errors:
         value_form.pounds.data = f"{report.hourly_value_pence / 100:.2f}"
-    return _page("reports/funders.html", form, period, report=report, value_form=value_form)
+    return _page("reports/funders.html", form, period, report=report, value_form=value_form,
+                 change=_wellbeing(period) if period else None)
+
+
+def _wellbeing(period: reports.Period) -> outcome_measures.WellbeingChange:
+    """The change in the ONS answers for the period (issue 13 part 7), beside the summary."""
+    return outcome_measures.wellbeing_change(database(), current_user.bank_slug, period.start, period.end)
 
 
 @blueprint.get("/funders")
@@ -171,7 +178,7 @@ def funders():
 def funders_csv():
     period = _period_or_400()
     report = reports.funders_report(database(), current_user.bank_slug, period)
-    return _csv(funders_rows(report), "funders", period)
+    return _csv(funders_rows(report) + wellbeing_rows(_wellbeing(period)), "funders", period)
 
 
 @blueprint.get("/funders.svg")

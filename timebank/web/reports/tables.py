@@ -6,9 +6,14 @@ cells are made safe for a spreadsheet when sent (`timebank.web.downloads`).
 from __future__ import annotations
 
 from timebank.domain.errors import InvalidInput
+from timebank.services.outcome_measures import WellbeingChange
 from timebank.services.reports import ActivityReport, FundersReport, NetworkReport
 
-__all__ = ["ACTIVITY_TABLES", "NETWORK_TABLES", "activity_rows", "network_rows", "funders_rows"]
+__all__ = ["ACTIVITY_TABLES", "NETWORK_TABLES", "activity_rows", "network_rows", "funders_rows",
+           "wellbeing_rows", "TOO_FEW"]
+
+#: What a suppressed figure reads as, in the CSV and on the page.
+TOO_FEW = "too few to report"
 
 ACTIVITY_TABLES = ("months", "members", "categories")
 NETWORK_TABLES = ("links", "members")
@@ -79,3 +84,24 @@ def funders_rows(report: FundersReport) -> list[list]:
         ["social_value_pence", report.social_value_pence],
         ["social_value_pounds", f"{report.social_value_pence / 100:.2f}"],
     ]
+
+
+def wellbeing_rows(change: WellbeingChange) -> list[list]:
+    """The change in the ONS answers as more figure, value rows (after the summary's).
+
+    Mean changes are after - before as asked: for anxiety a fall is the improvement (its
+    `improvement` row has the sign turned). A figure about fewer than 5 people reads
+    "too few to report", so no one can be recognised from it.
+    """
+    rows = [["people_with_before_and_after", TOO_FEW if change.too_few_people else change.people]]
+    for question, c in zip(change.questions, change.changes):
+        if question.scale == "zero_to_ten":
+            rows.append([f"{question.key}_people", TOO_FEW if c.suppressed else c.people])
+            rows.append([f"{question.key}_mean_change", TOO_FEW if c.suppressed else f"{c.mean_change:+.2f}"])
+            rows.append([f"{question.key}_mean_improvement",
+                         TOO_FEW if c.suppressed else f"{c.mean_improvement:+.2f}"])
+        else:
+            rows.append([f"{question.key}_people", TOO_FEW if c.suppressed else c.people])
+            rows.append([f"{question.key}_share_less_often",
+                         TOO_FEW if c.suppressed else f"{c.share_better:.3f}"])
+    return rows

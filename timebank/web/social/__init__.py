@@ -2,4 +2,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("social", __name__, url_prefix="/social")
 
-from timebank.web.social import routes  # noqa: E402,F401  (registers the views)
+from timebank.web.social import follow_ups, routes  # noqa: E402,F401  (registers the views)

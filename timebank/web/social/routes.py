@@ -18,11 +18,12 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS
-from timebank.services import assessments, banks, matches, members, places, readings
+from timebank.domain.outcome_measures import follow_up_order, follow_up_state
+from timebank.services import assessments, banks, matches, members, outcome_measures, places, readings
 from timebank.web.extensions import database
 from timebank.web.forms import KEY_REUSED, options
 from timebank.web.refusals import add_error, place
-from timebank.web.social import blueprint
+from timebank.web.social import blueprint, follow_ups
 from timebank.web.social.forms import (
     DIFFERENCE_WORDS,
     STATUS_WORDS,
@@ -384,7 +385,7 @@ def _introduction(introduction_id: int):
     return _call(matches.get_introduction, introduction_id)
 
 
-def _introduction_page(introduction, status: int = 200, bound=None):
+def _introduction_page(introduction, status: int = 200, bound=None, follow_up=None):
     recorded = {o.side for o in introduction.outcomes}
     forms = {}
     for side in SIDE_WORDS:
@@ -395,12 +396,19 @@ def _introduction_page(introduction, status: int = 200, bound=None):
         forms[bound[0]] = bound[1]
     problems = _problems(bound[1]) if bound else []
     return _render("social/introduction.html", status, introduction=introduction, forms=forms,
-                   close=close, problems=problems)
+                   close=close, problems=problems,
+                   **follow_ups.follow_up_context(introduction.id, **(follow_up or {})))
 
 
 @blueprint.route("/introductions", methods=["GET"])
 def introductions():
-    return _render("social/introductions.html", introductions=_call(matches.list_introductions))
+    # Open introductions whose follow-up is due or overdue first (issue 13 part 2).
+    today = dt.date.today()
+    days = _call(outcome_measures.follow_up_days)
+    listed = sorted(_call(matches.list_introductions), key=lambda i: follow_up_order(days.get(i.id), today))
+    return _render("social/introductions.html", introductions=listed, follow_up_days=days,
+                   follow_states={i: follow_up_state(day, today) for i, day in days.items()},
+                   state_words=follow_ups.STATE_WORDS)
 
 
 @blueprint.route("/introductions/<int:introduction_id>", methods=["GET"])
