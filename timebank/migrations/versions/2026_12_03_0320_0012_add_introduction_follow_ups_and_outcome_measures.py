@@ -8,8 +8,8 @@ about by assessment (and member, when there is one), so subject access and erasu
 find them; `outcome_questions` holds only a bank's own questions (the ONS ones are data
 in the package).
 
-Revision ID: 0016
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 03:20:00.000000
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
