@@ -6,7 +6,7 @@ code in every session it already has.
 
 Revision ID: 0014
 Revises: 0010
-Create Date: 2026-12-03 03:30:00.000000
+Create Date: 2026-12-03 02:50:00.000000
 """
 from __future__ import annotations
 
