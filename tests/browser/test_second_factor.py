@@ -24,6 +24,7 @@ def test_staff_set_up_a_factor_then_sign_in_with_a_code(open_browser, live_serve
     assert "/second-factor" in page.url
     assert page.locator("figure.qr svg").count() == 1
     secret = page.locator("#secret").get_attribute("data-secret")
+    browse.screenshot("second-factor-setup", width=320)
     page.get_by_label("Code from the app").fill("123")
     page = browse.submit("Turn on the second factor")
     assert page.get_by_text("There is a problem").is_visible()
@@ -44,6 +45,7 @@ def test_staff_set_up_a_factor_then_sign_in_with_a_code(open_browser, live_serve
     page.get_by_label("Password").fill(nell.password)
     page = browse.submit("Sign in")
     assert "/sign-in/code" in page.url
+    browse.screenshot("second-factor-code", width=320)
     # Half signed in: the assessments are not reachable.
     page = browse.goto("/social/assessments")
     assert "/sign-in/code" in page.url
