@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = Path(os.environ["TIMEBANK_SCREENSHOTS"]) if os.environ.get("TIMEBANK_SCREENSHOTS") else None
 MEMBER_WIDTH, COORDINATOR_WIDTH = 390, 1280
 EXTRA_PASSWORD = "browser tests only"
+# The live server's secret key, which also seals the second factors' secrets.
+SECRET_KEY = "browser-tests"
+# Each staff sign-in's authenticator secret and the newest time step whose code was used:
+# a code is taken once, so every sign-in gives the code of a later step (see next_code).
+FACTORS: dict[str, list] = {}
 # The page's width and the innermost elements that reach past the right edge, to name them.
 WIDEST_ELEMENTS = """() => {
   const root = document.documentElement, edge = root.clientWidth;
@@ -68,7 +74,14 @@ class Person:
 
 @pytest.fixture(scope="session")
 def demo(database_factory):
-    from timebank.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, create_demo_bank
+    from timebank.demo import (
+        COORDINATOR_EMAIL,
+        DEMO_BANK_SLUG,
+        DEMO_PASSWORD,
+        MEMBER_EMAIL,
+        SOCIAL_WORKER_EMAIL,
+        create_demo_bank,
+    )
     from timebank.services import auth, members
 
     database = database_factory.migrated("sqlite")
@@ -79,6 +92,10 @@ def demo(database_factory):
         "member": Person("Morag Henderson", MEMBER_EMAIL, DEMO_PASSWORD,
                          by_name["Morag Henderson"].id),
     }
+    # Staff must give a code from an authenticator app: the demonstration's staff have
+    # one set up here, as they would at their first sign-in, and tests compute its codes.
+    for email in (COORDINATOR_EMAIL, SOCIAL_WORKER_EMAIL):
+        enrol_second_factor(database, email, DEMO_PASSWORD)
     # Two members who exchange with each other in the flows: each needs a sign-in.
     for key, name in (("giver", "Priya Sharma"), ("receiver", "Brian Johnstone")):
         member = by_name[name]
@@ -86,6 +103,50 @@ def demo(database_factory):
                          password=EXTRA_PASSWORD, role="member", member_id=member.id)
         people[key] = Person(name, member.email, EXTRA_PASSWORD, member.id)
     return Demo(database=database, url="", password=DEMO_PASSWORD, people=people)
+
+
+def enrol_second_factor(database, email: str, password: str) -> str:
+    """Set up a second factor for the sign-in as its owner would (a secret, then a first
+    code from it), and remember the secret for next_code."""
+    import pyotp
+
+    from timebank.services import auth, second_factor
+
+    user = auth.authenticate(database, email, password)
+    token = auth.start_session(database, user.id)
+    secret = second_factor.begin_enrolment(database, user.id, sealing_key=SECRET_KEY).secret
+    step = int(time.time() // 30)
+    second_factor.confirm_enrolment(database, user.id, token, pyotp.TOTP(secret).at(step * 30),
+                                    sealing_key=SECRET_KEY, at=step * 30 + 1)
+    auth.end_session(database, token)
+    FACTORS[email] = [secret, step]
+    return secret
+
+
+def next_code(email: str) -> str:
+    """The code an authenticator app shows, for a time step later than the last one used
+    (the server takes the current step and one either side), waiting when all are used."""
+    import pyotp
+
+    secret, last = FACTORS[email]
+    while True:
+        now = int(time.time() // 30)
+        step = max(last + 1, now)
+        if step <= now + 1:
+            break
+        time.sleep(1)
+    FACTORS[email][1] = step
+    return pyotp.TOTP(secret).at(step * 30)
+
+
+def give_code(page, email: str) -> bool:
+    """On the code page after the password, type the next code; False when not asked."""
+    if "/sign-in/code" not in page.url:
+        return False
+    page.get_by_label("Code").fill(next_code(email))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
+    return True
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +157,7 @@ def live_server(demo, tmp_path_factory):
 
     app = create_app({
         "DATABASE": demo.database,
-        "SECRET_KEY": "browser-tests",
+        "SECRET_KEY": SECRET_KEY,
         # Every test signs in afresh from 127.0.0.1; the limits are tested elsewhere.
         "SIGN_IN_LIMIT_PER_ACCOUNT": "1000 per minute",
         "SIGN_IN_LIMIT_PER_ADDRESS": "1000 per minute",
@@ -226,7 +287,11 @@ class Browse:
         self.goto("/sign-in")
         self.page.get_by_label("Email").fill(person.email)
         self.page.get_by_label("Password").fill(person.password)
-        return self.submit("Sign in")
+        page = self.submit("Sign in")
+        if "/sign-in/code" in page.url and person.email in FACTORS:
+            page.get_by_label("Code").fill(next_code(person.email))
+            page = self.submit("Continue")
+        return page
 
     def open_menu(self) -> None:
         """On a narrow screen the menu is one "Menu" line until opened."""

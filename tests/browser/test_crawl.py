@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, WCAG_TAGS, WIDEST_ELEMENTS, describe_violations
+from tests.browser.conftest import CHROMIUM_ARGS, WCAG_TAGS, WIDEST_ELEMENTS, describe_violations, give_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -131,6 +131,7 @@ def test_every_page_of_every_role_passes_axe_and_fits_320_px(browser, axe, live_
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in", exact=True).click()
+        give_code(page, email)
         assert "/sign-in" not in page.url, f"{role} could not sign in"
         for path in _paths(app, role, values):
             response = page.goto(path)

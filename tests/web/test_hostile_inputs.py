@@ -30,7 +30,8 @@ def app(web_database, tmp_path):
     from timebank.web.extensions import limiter
 
     app = create_app({"DATABASE": web_database, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "SERVER_NAME": "localhost", "WTF_CSRF_ENABLED": False})
+                      "SERVER_NAME": "localhost", "WTF_CSRF_ENABLED": False,
+                      "STAFF_SECOND_FACTOR_REQUIRED": False})
     app.instance_path = str(tmp_path)
     limiter.reset()
     return app

@@ -48,8 +48,9 @@ def member_app(web_database):
     from timebank.web import create_app
     from timebank.web.extensions import limiter
 
+    # Staff are signed in here only to be refused the member pages (tests/web/conftest.py).
     app = create_app({"DATABASE": web_database, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "SERVER_NAME": "localhost"})
+                      "SERVER_NAME": "localhost", "STAFF_SECOND_FACTOR_REQUIRED": False})
     limiter.reset()
     return app
 

@@ -71,3 +71,17 @@ def user_enable(database, bank_slug: str, email: str) -> None:
     from timebank.services.auth import set_sign_in_active_by_operator
 
     click.echo(set_sign_in_active_by_operator(database, bank_slug, email, True).id)
+
+
+@user.command("reset-factor")
+@click.option("--bank", "bank_slug", required=True, metavar="SLUG")
+@click.argument("email")
+@pass_database
+def user_reset_factor(database, bank_slug: str, email: str) -> None:
+    """Clear the second factor of the sign-in EMAIL (a lost phone): its sessions end, and
+    it sets up a new authenticator app at its next sign-in; prints its id."""
+    from timebank.services.second_factor import reset_factor_by_operator
+
+    reset = reset_factor_by_operator(database, bank_slug, email)
+    click.echo(reset.user_id)
+    click.echo(f"{reset.name} ({reset.email}) sets up a new authenticator app when they next sign in.", err=True)

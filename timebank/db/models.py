@@ -334,6 +334,9 @@ class SignInSession(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     ended_because: Mapped[str | None] = mapped_column(String(40))
+    # When the code from the app (or a recovery code) was given in this session; until
+    # then a sign-in with a second factor is only half signed in.
+    second_factor_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PasswordReset(Base):
@@ -348,6 +351,35 @@ class PasswordReset(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SecondFactor(Base):
+    """A sign-in's authenticator app: the shared secret, sealed with a key kept beside the
+    application (not in the database), so a dump of the database alone signs no one in.
+    Unconfirmed (confirmed_at NULL) until a first code from the app proves it was saved."""
+
+    __tablename__ = "second_factors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    secret_sealed: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The newest time step whose code was taken: an older or equal one is a replay.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(Base):
+    """A code that works once instead of the app; only a keyed digest is stored."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_digest"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "SignInRefused",
     "WeakPassword",
     "ResetTokenInvalid",
+    "CodeRefused",
     "UnknownRequest",
     "UnknownOffer",
     "NotAllowed",
@@ -276,6 +277,12 @@ class WeakPassword(TimebankError):
 
 class ResetTokenInvalid(TimebankError):
     code = "reset_token_invalid"
+
+
+class CodeRefused(TimebankError):
+    """A one-time code (or recovery code) that is wrong, too old, or already used."""
+
+    code = "code_refused"
 
 
 class UnknownRequest(NotFound):

@@ -10,6 +10,7 @@ parameters instead, for tests and throwaway demonstrations only.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -21,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
 from timebank.db.engine import Database
-from timebank.db.models import Bank, Member, PasswordReset, SignInSession, User, utcnow
+from timebank.db.models import Bank, Member, PasswordReset, SecondFactor, SignInSession, User, utcnow
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
@@ -93,6 +94,10 @@ class UserView:
     role: str
     member_id: int | None
     active: bool
+    # Known from a session only (session_user): whether the sign-in has a second factor
+    # set up, and whether this session has given its code.
+    has_second_factor: bool = False
+    second_factor_given: bool = False
 
 
 def _digest(token: str) -> str:
@@ -241,7 +246,11 @@ def session_user(database: Database, token: str | None, *, idle_minutes: int = 3
         ).one_or_none()
         if row is None or row.SignInSession.ended_at is not None:
             return None
-        view, may_sign_in = _view(row.User, row.Bank), _may_sign_in(uow.session, row.User)
+        has_factor = uow.session.scalar(select(SecondFactor.id).where(
+            SecondFactor.user_id == row.User.id, SecondFactor.confirmed_at.is_not(None))) is not None
+        view = dataclasses.replace(_view(row.User, row.Bank), has_second_factor=has_factor,
+                                   second_factor_given=row.SignInSession.second_factor_at is not None)
+        may_sign_in = _may_sign_in(uow.session, row.User)
         session_id, last_seen = row.SignInSession.id, _aware(row.SignInSession.last_seen_at)
         started = _aware(row.SignInSession.created_at)
     if not may_sign_in:

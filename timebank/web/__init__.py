@@ -60,6 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
         # across every account, so one address cannot try many accounts.
         SIGN_IN_LIMIT_PER_ACCOUNT="5 per minute; 10 per hour; 20 per day",
         SIGN_IN_LIMIT_PER_ADDRESS="50 per 15 minutes",
+        # Staff (who read assessments and move hours) must set up an authenticator app at
+        # their first sign-in. Only "0" turns this off, for a throwaway demonstration; a
+        # sign-in that has a factor is asked for its code whatever this says.
+        STAFF_SECOND_FACTOR_REQUIRED=os.environ.get("TIMEBANK_STAFF_SECOND_FACTOR_REQUIRED", "1") != "0",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # CSV uploads of hours are small
     )

@@ -19,6 +19,8 @@ POLICY: dict[str, frozenset[str]] = {
     "auth.reset_password": ANYONE,
     "auth.home": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    "auth.second_factor_code": SIGNED_IN,
+    "auth.second_factor_setup": SIGNED_IN,
     # member pages (timebank/web/member/routes.py)
     "member.home": MEMBER,
     "member.ask": MEMBER,
@@ -70,6 +72,8 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.exchanges": COORDINATOR,
     "coordinator.reverse": COORDINATOR,
     "coordinator.settings": COORDINATOR,
+    "coordinator.staff": COORDINATOR,
+    "coordinator.reset_staff_factor": COORDINATOR,
     # requests, answers and offers (timebank/web/coordinator/requests.py)
     "coordinator.requests": COORDINATOR,
     "coordinator.request": COORDINATOR,

@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from timebank.web.forms import TimebankForm
@@ -27,3 +27,14 @@ class ResetPasswordForm(TimebankForm):
 class ChangePasswordForm(ResetPasswordForm):
     current = PasswordField("Current password", validators=[
         DataRequired("Enter your current password"), Length(max=256)])
+
+
+class CodeForm(TimebankForm):
+    code = StringField("Code", validators=[DataRequired("Enter the code from your authenticator app"),
+                                           Length(max=40, message="A code is 6 digits, or a recovery code")])
+
+
+class SetupForm(TimebankForm):
+    code = StringField("Code from the app", validators=[
+        DataRequired("Enter the 6-digit code your app shows now"),
+        Length(max=40, message="A code is 6 digits")])

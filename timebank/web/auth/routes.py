@@ -3,15 +3,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import segno
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 
-from timebank.domain.errors import ResetTokenInvalid, SignInRefused, WeakPassword
+from timebank.domain.errors import CodeRefused, Conflict, ResetTokenInvalid, SignInRefused, WeakPassword
 from timebank.domain.text import control_character_in
-from timebank.services import auth
+from timebank.services import auth, second_factor
 from timebank.web.auth import blueprint
-from timebank.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
+from timebank.web.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SetupForm,
+    SignInForm,
+)
 from timebank.web.current_user import SignedIn
 from timebank.web.extensions import database, limiter
 from timebank.web.kept_words import SESSION_KEY, keep_session_key
@@ -29,14 +38,28 @@ ASK_YOUR_COORDINATOR = ("Ask your coordinator for a reset link: they can give yo
 
 def _account_and_address_key() -> str:
     """Failures are counted per account and address together, so a stranger guessing from
-    elsewhere cannot lock the owner out."""
-    email = (request.form.get("email") or "").strip().lower()
+    elsewhere cannot lock the owner out. The account is the email typed on the sign-in
+    page, or the half-signed-in person's own on the code pages."""
+    if current_user.is_authenticated:
+        email = current_user.user.email
+    else:
+        email = (request.form.get("email") or "").strip().lower()
     return f"account:{email}|address:{get_remote_address()}"
 
 
 def _refused(response) -> bool:
     """Only refused attempts count towards the limits, never a sign-in that worked."""
     return response.status_code >= 400
+
+
+# One rule for guessing, whatever is guessed: a wrong password and a wrong code count
+# against the same limits (shared scopes), so the code does not get a budget of its own.
+_limit_per_account = limiter.shared_limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], scope="sign-in per account",
+    key_func=_account_and_address_key, methods=["POST"], deduct_when=_refused)
+_limit_per_address = limiter.shared_limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], scope="sign-in per address",
+    methods=["POST"], deduct_when=_refused)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -56,9 +79,8 @@ def home():
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], key_func=_account_and_address_key,
-               methods=["POST"], deduct_when=_refused)
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_refused)
+@_limit_per_account
+@_limit_per_address
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -134,3 +156,64 @@ def change_password():
             flash("Your password has been changed. You are signed out everywhere else.", "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/change_password.html", form=form), (200 if not form.errors else 400)
+
+
+# ---------------------------------------------------------------- the second factor
+
+
+def _sealing_key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _after_code():
+    return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+
+
+@blueprint.route("/sign-in/code", methods=["GET", "POST"])
+@_limit_per_account
+@_limit_per_address
+def second_factor_code():
+    """The code from the app (or a recovery code), after the password."""
+    if current_user.user.second_factor_given or not current_user.user.has_second_factor:
+        return _after_code()
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            verified = second_factor.verify(database(), current_user.user.id, current_user.token,
+                                            form.code.data, sealing_key=_sealing_key())
+        except CodeRefused as error:
+            form.code.errors = list(form.code.errors) + [error.message]
+        else:
+            if verified.used_recovery_code:
+                flash(f"You used a recovery code: {verified.recovery_codes_left} left. If your phone is "
+                      "lost, ask a coordinator to reset your second factor.", "info")
+            return _after_code()
+    return render_template("auth/second_factor_code.html", form=form), (200 if not form.errors else 400)
+
+
+@blueprint.route("/second-factor", methods=["GET", "POST"])
+@_limit_per_account
+@_limit_per_address
+def second_factor_setup():
+    """Set up an authenticator app: a QR code and the secret written out, then a first code."""
+    if current_user.user.has_second_factor:
+        return render_template("auth/second_factor_on.html",
+                               left=second_factor.recovery_codes_left(database(), current_user.user.id))
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.confirm_enrolment(database(), current_user.user.id, current_user.token,
+                                                    form.code.data, sealing_key=_sealing_key())
+        except CodeRefused as error:
+            form.code.errors = list(form.code.errors) + [error.message]
+        except Conflict:
+            return redirect(url_for("auth.second_factor_setup"))
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   next=_safe_next(request.args.get("next")) or url_for("auth.home"))
+    enrolment = second_factor.begin_enrolment(database(), current_user.user.id, sealing_key=_sealing_key())
+    qr = segno.make(enrolment.uri, error="m").svg_inline(
+        scale=4, omitsize=True, title="QR code to scan with your authenticator app", svgclass="qr")
+    return render_template("auth/second_factor_setup.html", form=form, secret=enrolment.secret,
+                           spaced=" ".join(enrolment.secret[i:i + 4] for i in range(0, len(enrolment.secret), 4)),
+                           qr=Markup(qr)), (200 if not form.errors else 400)

@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
 from timebank.domain.members import NEW, QUIET
-from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers
+from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers, second_factor
 from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.forms import (
@@ -733,3 +733,21 @@ def settings():
                 flash("The bank's settings are saved.", "success")
                 return redirect(url_for("coordinator.settings"))
     return _render("coordinator/settings.html", _status(form), form=form, bank=bank)
+
+
+# ---------------------------------------------------------------- staff second factors
+
+
+@blueprint.route("/staff", methods=["GET"])
+def staff():
+    """The bank's staff, and whether each has set up a second factor."""
+    return _render("coordinator/staff.html", staff=second_factor.staff_factors(database(), _slug()))
+
+
+@blueprint.route("/staff/<int:user_id>/reset-second-factor", methods=["POST"])
+def reset_staff_factor(user_id: int):
+    """For staff who lost their phone: they set up a new app at their next sign-in."""
+    reset = second_factor.reset_factor(database(), _slug(), reset_by=current_user.user.id, user_id=user_id)
+    flash(f"{reset.name}'s second factor is reset: they are signed out, and set up their "
+          "authenticator app again when they next sign in.", "success")
+    return redirect(url_for("coordinator.staff"))
