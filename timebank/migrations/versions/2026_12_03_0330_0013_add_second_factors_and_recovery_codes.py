@@ -4,8 +4,8 @@ one-time recovery codes (keyed digests only), and on each session when the code 
 Existing sessions get no second_factor_at: a sign-in that enrols later is asked for its
 code in every session it already has.
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 02:50:00.000000
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
