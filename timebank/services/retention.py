@@ -30,7 +30,7 @@ from timebank.services.erasure import erase_assessment_rows, log_member_access
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 
-__all__ = ["Removed", "run_retention", "set_retention_years"]
+__all__ = ["Removed", "run_retention", "retention_years", "set_retention_years"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,11 @@ def _assessments(session: Session, bank: Bank, today: dt.date, dry_run: bool) ->
                                   action="retention",
                                   why=f"assessment {a.id} past the bank's {bank.retention_years} years")
     return removed
+
+
+def retention_years(database: Database, bank_slug: str) -> int:
+    with UnitOfWork(database, readonly=True) as uow:
+        return bank_row(uow.session, bank_slug).retention_years
 
 
 def set_retention_years(database: Database, bank_slug: str, years: int) -> int:
