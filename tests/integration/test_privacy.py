@@ -282,3 +282,41 @@ def _someone_else(database) -> str:
     with database.session(readonly=True) as session:
         return session.scalar(sa.select(Member.name).where(Member.name != DEMO_NAME, Member.erased_at.is_(None),
                                                            Member.email.is_not(None)).order_by(Member.id))
+
+
+def test_retention_removes_a_closed_introduction_and_its_outcomes_and_keeps_an_open_ones_assessments(
+        database, bank):
+    """In a bank of its own: one closed introduction, one open; nine years on, the closed
+    one goes (outcomes too) with its two assessments, the open one and its two stay."""
+    from timebank.db.models import Introduction, Outcome, ReadingExample
+
+    auth.create_user(database, bank.slug, email=f"sw-{bank.slug}@example.org", name="Sam", password=DEMO_PASSWORD,
+                     role="social_worker")
+    worker = auth.authenticate(database, f"sw-{bank.slug}@example.org", DEMO_PASSWORD)
+    place = {"consent": True, "consent_on": "2026-01-05", "area": "Leith", "location": [55.97, -3.17]}
+    introduced = []
+    for n in (1, 2):
+        assessments.record_assessment(database, worker, person_name=f"Need {n}", content={
+            **place, "needs": [{"text": f"Help with my weekly shop {n}", "category": "shopping"}]})
+        assessments.record_assessment(database, worker, person_name=f"Helper {n}", content={
+            **place, "capabilities": [{"text": f"Happy to do shopping {n}", "category": "shopping"}]})
+        run = matches.run_match(database, worker)
+        proposal = next(p for p in run.proposals if p.status == "proposed")
+        introduced.append(matches.accept_proposal(database, worker, proposal.id).id)
+    matches.record_outcome(database, worker, introduced[0], side="helped", help_happened=True,
+                           difference="a_lot", comment="Lovely")
+    matches.close_introduction(database, worker, introduced[0])
+    far = dt.date.today() + dt.timedelta(days=366 * 9)
+
+    removed = retention.run_retention(database, bank_slug=bank.slug, today=far)
+
+    assert [(r.kind, r.id) for r in removed if r.kind == "introduction"] == [("introduction", introduced[0])]
+    assert len([r for r in removed if r.kind == "assessment"]) == 2
+    with database.session(readonly=True) as session:
+        assert {i.id for i in session.scalars(sa.select(Introduction).where(
+            Introduction.id.in_(introduced)))} == {introduced[1]}
+        assert session.scalar(sa.select(sa.func.count()).select_from(Outcome)
+                              .where(Outcome.introduction_id == introduced[0])) == 0
+        texts = set(session.scalars(sa.select(ReadingExample.text)))
+    assert "Help with my weekly shop 1" not in texts, "the reader's examples of an erased assessment go too"
+    assert retention.run_retention(database, bank_slug=bank.slug, today=far) == []

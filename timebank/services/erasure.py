@@ -30,6 +30,7 @@ from timebank.db.models import (
     MemberAccess,
     Offer,
     Outcome,
+    ReadingExample,
     User,
     utcnow,
 )
@@ -140,6 +141,18 @@ def _delete_sign_ins(session: Session, member_id: int) -> int:
     return len(user_ids)
 
 
+def _forget_reading_examples(session: Session, assessment: Assessment) -> None:
+    """The reader's training examples copied from the person's needs and capabilities
+    (a correction, an accepted match) hold their words without a link to them: found by
+    the words themselves, in the same bank."""
+    texts = {item["text"] for content in session.scalars(
+        select(AssessmentVersion.content).where(AssessmentVersion.assessment_id == assessment.id))
+        for item in (*content.get("needs", []), *content.get("capabilities", [])) if item.get("text")}
+    if texts:
+        session.execute(delete(ReadingExample).where(ReadingExample.bank_id == assessment.bank_id,
+                                                     ReadingExample.text.in_(texts)))
+
+
 def erase_assessment_rows(session: Session, assessment: Assessment) -> None:
     """An assessment loses every version and every text about the person; its row stays,
     named "a former member", so the proposals and introductions made from it still count."""
@@ -147,6 +160,7 @@ def erase_assessment_rows(session: Session, assessment: Assessment) -> None:
     assessment.status = "closed"
     assessment.erased_at = utcnow()
     session.flush()  # the versions' guard reads erased_at before it lets them go
+    _forget_reading_examples(session, assessment)
     session.execute(delete(AssessmentVersion).where(AssessmentVersion.assessment_id == assessment.id))
     session.execute(update(ConsentWithdrawal).where(ConsentWithdrawal.assessment_id == assessment.id)
                     .values(note=REMOVED))
