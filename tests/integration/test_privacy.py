@@ -247,6 +247,7 @@ def test_retention_removes_what_is_past_keeping_once_and_a_dry_run_removes_nothi
         assert session.scalar(sa.select(sa.func.count()).select_from(Assessment)
                               .where(Assessment.erased_at.is_(None))) == 0
     assert run("retention", "run", "--bank", DEMO_BANK_SLUG).output.endswith("0 record(s) removed.\n")
+    assert run("retention", "run", "--dry-run").output.endswith("0 record(s) would be removed.\n")
     assert run("check").exit_code == 0
 
 

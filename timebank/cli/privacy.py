@@ -28,7 +28,7 @@ def retention_run(database, bank_slug: str | None, dry_run: bool) -> None:
     verb = "would remove" if dry_run else "removed"
     for r in removed:
         click.echo(f"{r.bank_slug}: {verb} {r.kind} {r.id} (last contact {r.last_contact.isoformat()})")
-    click.echo(f"{len(removed)} record(s) {verb}.")
+    click.echo(f"{len(removed)} record(s) {'would be removed' if dry_run else 'removed'}.")
 
 
 @click.group()
