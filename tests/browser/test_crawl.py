@@ -17,7 +17,7 @@ from tests.browser.conftest import CHROMIUM_ARGS, WCAG_TAGS, WIDEST_ELEMENTS, de
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTH = 320
-NOT_PAGES = (".csv", ".svg", ".pdf")
+NOT_PAGES = (".csv", ".svg", ".pdf", ".zip")
 
 
 def _values(database) -> dict[str, list]:

@@ -44,7 +44,8 @@ __all__ = [
     "SignInSession", "PasswordReset", "HelpRequest", "HelpAnswer", "Offer", "Assessment",
     "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
     "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "ContactNote",
-    "OutcomeQuestion", "IntroductionFollowUp", "OutcomeMeasureAnswer", "utcnow",
+    "OutcomeQuestion", "IntroductionFollowUp", "OutcomeMeasureAnswer", "MemberAccess", "ConsentWithdrawal",
+    "utcnow",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -105,6 +106,8 @@ class Bank(Base):
     )
     # What the bank counts an hour of help as worth, for funders' social value figures.
     hourly_value_pence: Mapped[int] = mapped_column(Integer, server_default="1200")
+    # How long assessments and closed introductions are kept after the last contact.
+    retention_years: Mapped[int] = mapped_column(Integer, server_default="8")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -169,6 +172,9 @@ class Member(Base):
     # help) may see their phone and email: never unless the member said so.
     share_phone: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     share_email: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # When the person was erased: the row stays, as "a former member", so that every
+    # exchange and balance stays whole.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The new-member form's key: the same form sent twice takes the member on once.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
@@ -490,6 +496,9 @@ class Assessment(Base):
     current_version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When it was erased (the person's wish, or the bank's retention): its versions are
+    # gone, which only this makes possible (revision 0015's guard).
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # The new-assessment form's key: the same form sent twice records one assessment.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     details_fingerprint: Mapped[str | None] = mapped_column(String(64))
@@ -818,3 +827,39 @@ class OutcomeMeasureAnswer(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     choice: Mapped[str | None] = mapped_column(String(40))
     declined: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+class MemberAccess(Base):
+    """Who exported or erased which member's record, when and why: the member records'
+    counterpart of the assessment access log. Append-only (triggers)."""
+
+    __tablename__ = "member_access"
+    __table_args__ = (
+        Index("ix_member_access_bank_id_member_id", "bank_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    # NULL: the operator, on the command line.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int | None] = mapped_column(Integer)
+    assessment_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    why: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConsentWithdrawal(Base):
+    """A person withdrew consent to their assessment: out of every match run from then,
+    and the assessment hidden from everyone but this record of the withdrawal."""
+
+    __tablename__ = "consent_withdrawals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), unique=True)
+    withdrawn_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -36,6 +36,7 @@ __all__ = [
     "access_log",
     "require_social_worker",
     "log_access",
+    "refuse_withdrawn",
 ]
 
 MAX_NAME_CHARS = 200  # the width of assessments.person_name
@@ -81,6 +82,16 @@ def log_access(session: Session, bank: Bank, actor: UserView, assessment_id: int
                                  at=utcnow()))
 
 
+
+
+def refuse_withdrawn(session: Session, assessment: Assessment) -> None:
+    """An assessment whose consent was withdrawn is hidden from everyone: only the record
+    of the withdrawal is shown (services/consent.py)."""
+    from timebank.db.models import ConsentWithdrawal
+
+    if assessment.erased_at is not None or session.scalar(
+            select(ConsentWithdrawal.id).where(ConsentWithdrawal.assessment_id == assessment.id)):
+        raise NotAllowed("Consent to this assessment was withdrawn: only the withdrawal can be seen.")
 
 
 def record_assessment(
@@ -146,6 +157,7 @@ def update_assessment(
         require_social_worker(actor, bank)
         # Locked first: a second version with the same key waits here, then finds the first.
         assessment = assessment_row(session, bank, assessment_id, lock=True)
+        refuse_withdrawn(session, assessment)
         if key is not None:
             earlier = session.execute(
                 select(AssessmentVersion.assessment_id, AssessmentVersion.version,
@@ -229,6 +241,7 @@ def get_assessment(database: Database, actor: UserView, assessment_id: int, *,
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
         assessment = assessment_row(session, bank, assessment_id)
+        refuse_withdrawn(session, assessment)
         view = _view(session, assessment, version)
         log_access(session, bank, actor, assessment.id, "view", why)
         uow.commit()
@@ -245,7 +258,7 @@ def list_assessments(database: Database, actor: UserView) -> list[AssessmentSumm
             select(Assessment, AssessmentVersion)
             .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
                   & (AssessmentVersion.version == Assessment.current_version))
-            .where(Assessment.bank_id == bank.id)
+            .where(Assessment.bank_id == bank.id, _not_withdrawn())
             .order_by(Assessment.person_name, Assessment.id)
         ).all()
         summaries = [
@@ -257,6 +270,12 @@ def list_assessments(database: Database, actor: UserView) -> list[AssessmentSumm
         log_access(session, bank, actor, None, "list", "listed the bank's assessments")
         uow.commit()
     return summaries
+
+
+def _not_withdrawn():
+    from timebank.db.models import ConsentWithdrawal
+
+    return Assessment.id.not_in(select(ConsentWithdrawal.assessment_id))
 
 
 def access_log(database: Database, actor: UserView, assessment_id: int | None = None,

@@ -20,6 +20,7 @@ from timebank.db.models import (
     Assessment,
     AssessmentVersion,
     Bank,
+    ConsentWithdrawal,
     HelpRequest,
     Introduction,
     MatchProposal,
@@ -381,7 +382,9 @@ def _contents(session: Session, assessment_ids: set[int]) -> dict[int, tuple[str
         select(Assessment.id, Assessment.person_name, AssessmentVersion.content)
         .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
               & (AssessmentVersion.version == Assessment.current_version))
-        .where(Assessment.id.in_(assessment_ids))
+        # Consent withdrawn: not even a past run shows what was assessed.
+        .where(Assessment.id.in_(assessment_ids),
+               Assessment.id.not_in(select(ConsentWithdrawal.assessment_id)))
     )
     return {r.id: (r.person_name, r.content) for r in rows}
 

@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from timebank.web.extensions import csrf, limiter, login_manager
     from timebank.web.member import blueprint as member_blueprint
     from timebank.web.places import blueprint as places_blueprint
+    from timebank.web.privacy import blueprint as privacy_blueprint
     from timebank.web.reports import blueprint as reports_blueprint
     from timebank.web.social import blueprint as social_blueprint
 
@@ -89,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(social_blueprint)
     app.register_blueprint(categories_blueprint)
     app.register_blueprint(places_blueprint)
+    app.register_blueprint(privacy_blueprint)
     errors.init_app(app)
     words.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)

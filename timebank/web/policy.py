@@ -131,6 +131,13 @@ POLICY: dict[str, frozenset[str]] = {
     "reports.funders_csv": COORDINATOR,
     "reports.funders_chart": COORDINATOR,
     "reports.hourly_value": COORDINATOR,
+    # subject access, erasure, retention, consent (timebank/web/privacy/routes.py)
+    "privacy.member_privacy": COORDINATOR,
+    "privacy.member_file": COORDINATOR,
+    "privacy.erase": COORDINATOR,
+    "privacy.retention_settings": COORDINATOR,
+    "privacy.assessment_privacy": SOCIAL_WORKER,
+    "privacy.assessment_file": SOCIAL_WORKER,
 }
 
 

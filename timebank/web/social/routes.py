@@ -19,7 +19,7 @@ from flask_login import current_user
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS
 from timebank.domain.outcome_measures import follow_up_order, follow_up_state
-from timebank.services import assessments, banks, matches, members, outcome_measures, places, readings
+from timebank.services import assessments, banks, consent, matches, members, outcome_measures, places, readings
 from timebank.web.extensions import database
 from timebank.web.forms import KEY_REUSED, options
 from timebank.web.refusals import add_error, place
@@ -272,6 +272,9 @@ def edit_assessment(assessment_id: int):
 
 @blueprint.route("/assessments/<int:assessment_id>", methods=["GET"])
 def assessment(assessment_id: int):
+    if consent.get_withdrawal(database(), _actor(), assessment_id) is not None:
+        # Consent withdrawn: only the record of the withdrawal is shown.
+        return redirect(url_for("privacy.assessment_privacy", assessment_id=assessment_id))
     version = request.args.get("version", type=int)
     view = _call(assessments.get_assessment, assessment_id, why=VIEW_WHY, version=version)
     log = _call(assessments.access_log, assessment_id, limit=20)
