@@ -16,7 +16,6 @@ from matching.explain import match_reasons, rule_counts, unassigned_reasons
 from matching.profiles import Profile
 from matching.rules import Table
 from matching.scoring import MIN_SCORE, build_features
-from matching.taxonomy import CATEGORIES
 
 __all__ = ["Candidate", "MatchResult", "match", "write_matches", "match_to_dict"]
 
@@ -46,7 +45,7 @@ def _round(score: float) -> float:
 
 
 def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: float = MIN_SCORE,
-          progress: Callable[[int], None] | None = None) -> list[MatchResult]:
+          progress: Callable[[int], None] | None = None, knowledge=None, reader=None) -> list[MatchResult]:
     """Match every need to at most one capability, maximising the total score.
 
     Args:
@@ -54,13 +53,17 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         top_k: when given, each result lists up to ``top_k`` best feasible candidates.
         min_score: pairs scoring below this are never assigned.
         progress: called with a number of steps done (``progress_steps`` in total).
+        knowledge: the services (:class:`matching.knowledge.Knowledge`), a bank's own
+            included; default the shipped ones.
+        reader: the :class:`matching.reader.Reader` for texts without a category;
+            default the one trained on ``knowledge``.
 
     Returns:
         One :class:`MatchResult` per need, in input order. The same input always gives
         the same output.
     """
     table = Table.from_profiles(list(profiles))
-    features = build_features(table.needs, table.capabilities)
+    features = build_features(table.needs, table.capabilities, knowledge=knowledge, reader=reader)
     pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress)
     usable = pairs.score >= min_score
     assigned = assign(len(table.needs), table.capacity, pairs.need[usable], pairs.cap[usable],
@@ -98,18 +101,19 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         if chosen >= 0:
             at = where_list[i]
             cap = table.capabilities[chosen]
-            # The category the pair has most in common, for the words that carried it.
+            # The service the pair has most in common.
             k_pair = int(np.argmax(features.n_root[i] * features.c_root[chosen]))
             reasons = match_reasons(asker, need, table.profiles[cap_owner[chosen]], cap,
-                                    features.labels[k_pair], k_pair if k_pair < len(CATEGORIES) else None,
-                                    float(pairs.distance_km[at]),
-                                    bool(features.n_given[i] or features.c_given[chosen]),
-                                    features.likeness_words)
+                                    features.labels[k_pair], bool(features.n_given[i]),
+                                    bool(features.c_given[chosen]), features.readings.get(need.text),
+                                    features.readings.get(cap.text), float(pairs.distance_km[at]),
+                                    features.names)
             result_cap, result_score = cap.id, _round(pairs.score[at])
         else:
             top_prob = float(features.n_prob[i, label_index[label]]) if label is not None else 0.0
             reasons = unassigned_reasons(table, i, label, top_prob, counts.get(i),
-                                         pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels)
+                                         pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels,
+                                         features.names)
             result_cap, result_score = None, None
         candidates = ()
         if top_k:

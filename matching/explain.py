@@ -7,27 +7,20 @@ import numpy as np
 
 from matching.profiles import SLOTS, Capability, Need, Profile
 from matching.rules import RULE_CODES, RULES, Table, broken_rules
-from matching.taxonomy import CATEGORY_BY_ID
 from matching.text import read_text
 from matching.vectors import alike_words
 
-__all__ = ["match_reasons", "unassigned_reasons", "rule_counts", "category_name", "CHECK_WORDS"]
+__all__ = ["match_reasons", "unassigned_reasons", "rule_counts", "category_name", "slot_words", "CHECK_WORDS"]
 
 CHECK_WORDS = "the helper holds a current safeguarding check"
 
 
-@lru_cache(maxsize=1024)
-def category_name(label: str | None) -> str:
-    """The display name of a category id (the id itself for a bank's own category)."""
+def category_name(label: str | None, names: dict[str, str] | None = None) -> str:
+    """The name people see for a service id: the bank's or the shipped name as written,
+    the id itself for a category named only in the input."""
     if label is None:
         return "an unclear service"
-    category = CATEGORY_BY_ID.get(label)
-    return category.name.lower() if category else label
-
-
-@lru_cache(maxsize=100_000)
-def _evidence_map(text: str) -> dict:
-    return dict(read_text(text).evidence)
+    return (names or {}).get(label) or label
 
 
 @lru_cache(maxsize=100_000)
@@ -35,15 +28,30 @@ def _stem_set(text: str) -> frozenset:
     return frozenset(s for s, _ in read_text(text).stems)
 
 
-def _evidence(text: str, k: int | None, likeness_words: dict) -> list[str]:
-    """The words of a text that carried category ``k``: the taxonomy's terms found in
-    it, or, for a text placed by likeness alone, the words most like the category's."""
-    if k is None:
-        return []
-    found = list(_evidence_map(text).get(k, ()))
-    if not found and likeness_words.get(text, (None,))[0] == k:
-        found = [f"{word} (alike in spelling)" for word in likeness_words[text][1]]
-    return found
+_DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+              "sat": "Saturday", "sun": "Sunday"}
+_PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+
+
+def slot_words(slot: str) -> str:
+    """A slot code in words: "wed-pm" is "Wednesday afternoon"."""
+    day, _, part = slot.partition("-")
+    return f"{_DAY_NAMES.get(day, day)} {_PART_NAMES.get(part, part)}".strip()
+
+
+def _quoted(words) -> str:
+    return ", ".join(f"\u201c{w}\u201d" for w in words)
+
+
+def _how_known(side: str, given: bool, reading) -> str | None:
+    """How one side's service is known: recorded, or read from which words."""
+    if given:
+        return f"the {side}'s service was recorded by the assessor"
+    if reading is not None and reading.words:
+        return f"the {side}'s service was read from the words {_quoted(reading.words)}"
+    if reading is not None:
+        return f"the {side}'s service was read from its wording as a whole"
+    return None
 
 
 @lru_cache(maxsize=200_000)
@@ -54,24 +62,28 @@ def _shared_words(need_text: str, cap_text: str) -> tuple[str, ...]:
 
 
 def _slots_words(slots: list[str]) -> str:
-    return ", ".join(slots[:6]) + (f" and {len(slots) - 6} more" if len(slots) > 6 else "")
+    words = [slot_words(s) for s in slots]
+    return ", ".join(words[:6]) + (f" and {len(words) - 6} more" if len(words) > 6 else "")
 
 
 def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capability,
-                  label: str | None, k: int | None, distance_km: float, given: bool,
-                  likeness_words: dict | None = None) -> list[str]:
-    """Why this capability fits this need: service, words, distance, times, check, status.
+                  label: str | None, need_given: bool, cap_given: bool,
+                  need_reading=None, cap_reading=None, distance_km: float = float("nan"),
+                  names: dict[str, str] | None = None) -> list[str]:
+    """Why this capability fits this need: service (and how each side's service is
+    known), words, distance, times, check, status.
 
-    ``likeness_words`` maps a text placed in its category by likeness alone to that
-    category and the words that carried it (``Features.likeness_words``).
+    "as recorded by the assessor" is said only when both sides' services were recorded;
+    a read service names the words of the text that carried it (``*_reading`` are
+    :class:`matching.reader.Reading`).
     """
-    likeness_words = likeness_words or {}
-    how = "as recorded by the assessor" if given else "read from both texts"
-    reasons = [f"both about {category_name(label)} ({how})"]
-    need_words, cap_words = _evidence(need.text, k, likeness_words), _evidence(capability.text, k, likeness_words)
-    if need_words or cap_words:
-        reasons.append(f"the need says \u201c{'; '.join(need_words[:3]) or '-'}\u201d, "
-                       f"the offer says \u201c{'; '.join(cap_words[:3]) or '-'}\u201d")
+    name = category_name(label, names)
+    if need_given and cap_given:
+        reasons = [f"both about {name} (as recorded by the assessor)"]
+    else:
+        reasons = [f"both about {name}"]
+        reasons += [how for how in (_how_known("need", need_given, need_reading),
+                                    _how_known("offer", cap_given, cap_reading)) if how]
     shared = _shared_words(need.text, capability.text)
     if shared:
         reasons.append("both mention: " + ", ".join(shared))
@@ -134,7 +146,7 @@ def _headline(removed: dict[str, int], total: int, name: str, requires_checked: 
 def unassigned_reasons(table: Table, need_index: int, label: str | None, top_prob: float,
                        counts: np.ndarray | None, feasible_caps: np.ndarray,
                        feasible_scores: np.ndarray, min_score: float,
-                       cap_labels: list[str | None]) -> list[str]:
+                       cap_labels: list[str | None], names: dict[str, str] | None = None) -> list[str]:
     """Why a need stays unassigned: its candidates went to other needs, no one offers the
     service, a named rule removed every offer, or the best feasible offer scores too low.
 
@@ -143,7 +155,7 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
     """
     if label is None:
         return ["could not tell which service this need is about: please choose a category"]
-    name = category_name(label)
+    name = category_name(label, names)
     reasons = []
     if top_prob < 0.5:
         reasons.append(f"the need most likely asks for {name}, but the text is unclear")
@@ -159,12 +171,13 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
     if sum(removed.values()) == total:
         detail = "; ".join(f"{count} removed because {RULES[rule]}" for rule, count in sorted(removed.items()))
         return reasons + [_headline(removed, total, name, table.needs[need_index].requires_checked),
-                          f"{total} offer{'s' if total > 1 else ''} of {name} exist: {detail}"]
+                          f"{total} offer{'s' if total > 1 else ''} of {name} "
+                          f"{'exist' if total > 1 else 'exists'}: {detail}"]
     if len(feasible_caps):
         best = int(np.argmax(feasible_scores))
         other = cap_labels[int(feasible_caps[best])]
         reasons.append(f"the best feasible offer scores {feasible_scores[best]:.2f}, below the "
-                       f"{min_score:.2f} needed" + (f": it is {category_name(other)}, not {name}"
+                       f"{min_score:.2f} needed" + (f": it is {category_name(other, names)}, not {name}"
                                                      if other != label else ""))
     else:
         reasons.append(f"no suitable offer of {name} passed the rules")

@@ -1,7 +1,7 @@
 """Scores in [0, 1] for (need, capability) pairs.
 
 A pair's score is mostly category agreement (from the profile's own category, or inferred
-from the text through the taxonomy), then the overlap of the words themselves, then
+from the text by the learned reader), then the overlap of the words themselves, then
 whether the helper already does this, then how near they are.
 """
 from __future__ import annotations
@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from matching.taxonomy import CATEGORIES
-from matching.text import read_text
 from matching.vectors import TextSpace
 
 __all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "combine", "pair_scores", "proximity"]
@@ -21,17 +19,6 @@ __all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "combine", "pai
 WEIGHTS = {"category": 0.72, "words": 0.16, "doing": 0.06, "nearness": 0.06}
 #: Below this a need stays unassigned: a poor match is worse than none.
 MIN_SCORE = 0.55
-# A text's evidence for its categories is squashed against this much "don't know", so
-# one weak word does not make a confident category.
-_UNSURE = 0.8
-# Texts whose strongest term weighs less than this also get a guess by likeness.
-_FALLBACK_BELOW = 0.6
-_LIKENESS_CONFIDENCE = 0.7
-_LIKENESS_REFERENCES = 1000
-# Below this TF-IDF cosine a text is not like a category at all; above floor + span,
-# as sure as likeness ever makes it.
-_LIKENESS_FLOOR = 0.1
-_LIKENESS_SPAN = 0.2
 # Buckets for candidate generation: the categories a text is at least this likely to be.
 BUCKET_MIN_PROBABILITY = 0.15
 # Remote help has no distance limit; nearer is still a little nicer, over this scale.
@@ -42,12 +29,13 @@ _REMOTE_NEAR_KM = 50.0
 class Features:
     """What the scorer knows about each need (``n_``) and capability (``c_``).
 
-    ``labels`` are the category ids: the taxonomy's, then any other category named in
-    the input. ``*_root`` rows hold the square roots of category probabilities, so that
+    ``labels`` are the service ids: the reader's, then any other service of the
+    knowledge or named in the input. ``*_root`` rows hold the square roots of category probabilities, so that
     ``n_root @ c_root.T`` is the Bhattacharyya overlap of two category distributions;
     ``*_words`` rows are L2-normalised TF-IDF vectors of the words and letter sequences
-    (:class:`matching.vectors.TextSpace`); ``likeness_words`` maps a text the taxonomy
-    could not read to the category its likeness gave it and the words that carried it.
+    (:class:`matching.vectors.TextSpace`); ``readings`` maps each text read (no
+    category given) to its :class:`matching.reader.Reading`; ``names`` maps service ids
+    to the names people see.
     """
 
     labels: list[str]
@@ -59,7 +47,8 @@ class Features:
     c_words: sparse.csr_matrix
     n_given: np.ndarray
     c_given: np.ndarray
-    likeness_words: dict = field(default_factory=dict)
+    readings: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)
 
     def top_category(self, prob_row: np.ndarray) -> str | None:
         """The most likely category id of a probability row, or None when nothing is known."""
@@ -80,70 +69,45 @@ def _unique(texts: list[str]) -> tuple[list[str], np.ndarray]:
     return distinct, np.array([position[t] for t in texts], dtype=np.int64)
 
 
-def _guess_by_likeness(space: TextSpace, vectors, unsure: np.ndarray, sure: np.ndarray,
-                       sure_labels: np.ndarray, n_labels: int) -> np.ndarray:
-    """Category rows for texts the taxonomy could not read, from their word and letter
-    sequence TF-IDF likeness to each category's reference document and to texts it read
-    confidently (so a word it has never seen can borrow the category of texts using it)."""
-    likeness = np.zeros((len(unsure), n_labels))
-    likeness[:, :len(CATEGORIES)] = space.reference_similarity(vectors[unsure])
-    if len(sure):
-        by_text = space.likeness(vectors[unsure], vectors[sure])
-        for k in np.unique(sure_labels).tolist():
-            likeness[:, k] = np.maximum(likeness[:, k], by_text[:, sure_labels == k].max(axis=1))
-    # Only the strongest likeness counts, and never as much as a word the taxonomy knows.
-    top = likeness.max(axis=1, keepdims=True)
-    likeness[likeness < top * 0.85] = 0.0
-    squared = np.square(likeness)
-    sure_of_it = np.clip((top - _LIKENESS_FLOOR) / _LIKENESS_SPAN, 0.0, 1.0)
-    return _LIKENESS_CONFIDENCE * sure_of_it * squared / (squared.sum(axis=1, keepdims=True) + 1e-12)
+def build_features(needs, capabilities, knowledge=None, reader=None) -> Features:
+    """Service probabilities and word vectors for every need and capability.
 
+    ``knowledge`` (default: the shipped :func:`matching.knowledge.load_knowledge`) names
+    the services; ``reader`` (default: :func:`matching.reader.default_reader` of that
+    knowledge) reads the texts whose category the assessor did not give.
+    """
+    from matching.knowledge import load_knowledge
+    from matching.reader import default_reader
 
-def _probabilities(distinct: list[str], space: TextSpace, vectors, n_labels: int
-                   ) -> tuple[np.ndarray, dict[str, tuple[int, tuple[str, ...]]]]:
-    """Category probabilities of distinct texts, and for those placed by likeness alone,
-    the category and the words that carried it."""
-    rows = np.zeros((len(distinct), n_labels), dtype=np.float64)
-    evidence = np.zeros(len(distinct))
-    for u, text in enumerate(distinct):
-        weights = read_text(text).weights
-        if weights:
-            ks, ws = zip(*weights)
-            squared = np.square(np.array(ws))
-            rows[u, list(ks)] = squared / (squared.sum() + _UNSURE**2)
-            evidence[u] = max(ws)
-    likeness_words = {}
-    unsure = np.flatnonzero(evidence < _FALLBACK_BELOW)
-    if len(unsure):
-        # A thousand confidently read texts teach enough new words; more only cost time.
-        sure = np.flatnonzero((evidence >= 1.5) & (rows.max(axis=1) >= 0.6))[:_LIKENESS_REFERENCES]
-        guessed = _guess_by_likeness(space, vectors, unsure, sure, np.argmax(rows[sure], axis=1), n_labels)
-        for u, row in zip(unsure.tolist(), guessed):
-            k = int(np.argmax(row))
-            if row[k] > rows[u].max():
-                likeness_words[distinct[u]] = (k, space.carrying_words(distinct[u], vectors[u], k)
-                                               if k < len(CATEGORIES) else ())
-        rows[unsure] = np.maximum(rows[unsure], guessed)
-    return rows, likeness_words
-
-
-def build_features(needs, capabilities) -> Features:
-    """Category probabilities and word vectors for every need and capability."""
-    labels = [c.id for c in CATEGORIES]
+    knowledge = knowledge if knowledge is not None else load_knowledge()
+    reader = reader if reader is not None else default_reader(knowledge if knowledge is not load_knowledge() else None)
+    labels = list(reader.services)
+    for service in knowledge.services:
+        if service.id not in labels:
+            labels.append(service.id)
     for item in list(needs) + list(capabilities):
         if item.category is not None and item.category not in labels:
             labels.append(item.category)
     index = {label: k for k, label in enumerate(labels)}
+    items = list(needs) + list(capabilities)
     # Needs and capabilities are read together: each side teaches the other new words.
-    distinct, inverse = _unique([n.text for n in needs] + [c.text for c in capabilities])
+    distinct, inverse = _unique([item.text for item in items])
     space = TextSpace()
     vectors = space.fit_transform(distinct)
-    rows, likeness_words = _probabilities(distinct, space, vectors, len(labels))
+    # Only texts without an assessor's category are read: the rest are trusted.
+    unread = sorted({int(inverse[i]) for i, item in enumerate(items) if item.category is None})
+    rows = np.zeros((len(distinct), len(labels)), dtype=np.float64)
+    readings = {}
+    if unread:
+        texts = [distinct[u] for u in unread]
+        prob_read, read = reader.read_with_probabilities(texts)
+        rows[np.array(unread)[:, None], np.arange(len(reader.services))[None, :]] = prob_read
+        readings = dict(zip(texts, read))
     prob = rows[inverse]
-    for i, category in enumerate([n.category for n in needs] + [c.category for c in capabilities]):
-        if category is not None:
+    for i, item in enumerate(items):
+        if item.category is not None:
             prob[i] = 0.0
-            prob[i, index[category]] = 1.0  # an assessor's choice is trusted
+            prob[i, index[item.category]] = 1.0  # an assessor's choice is trusted
     n_prob, c_prob = prob[:len(needs)], prob[len(needs):]
     return Features(
         labels=labels,
@@ -155,7 +119,8 @@ def build_features(needs, capabilities) -> Features:
         c_words=vectors[inverse[len(needs):]],
         n_given=np.array([n.category is not None for n in needs], dtype=bool),
         c_given=np.array([c.category is not None for c in capabilities], dtype=bool),
-        likeness_words=likeness_words,
+        readings=readings,
+        names={s.id: s.name for s in knowledge.services},
     )
 
 

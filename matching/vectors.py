@@ -1,10 +1,8 @@
 """Texts as vectors, by scikit-learn: TF-IDF over words and over character n-grams.
 
-The taxonomy reader (:mod:`matching.text`) finds the words it lists. These vectors reach
-what it does not list: a misspelt or dialect word keeps most of its letter sequences
-("perscripshun", "shoping", "hoose"), so a text with no listed word can still be placed
-near a category's reference document (its name, description and words), and two texts
-of one category rank by how much of their wording they share.
+These rank two texts of one service by how much of their wording they share: a
+misspelt or dialect word keeps most of its letter sequences ("perscripshun", "shoping").
+Which service a text is about is read by :mod:`matching.reader`.
 
 scikit-learn is imported here only, and only its two submodules in use, when vectors
 are first built: ``import matching`` and the taxonomy stay light. Importing them costs
@@ -20,10 +18,9 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
-from matching.taxonomy import CATEGORIES
 from matching.text import STOP_WORDS, read_text, tokens
 
-__all__ = ["TextSpace", "reference_documents", "content_words", "alike_words", "CHAR_NGRAMS"]
+__all__ = ["TextSpace", "content_words", "alike_words", "CHAR_NGRAMS"]
 
 #: Letter sequences of these lengths, within words (scikit-learn's ``char_wb``).
 CHAR_NGRAMS = (3, 5)
@@ -37,33 +34,15 @@ def content_words(text: str) -> str:
 
 
 def _stems(text: str) -> list[str]:
-    # The same spelling-corrected stems as the taxonomy reader and the explanations,
-    # so "both mention" names exactly the word features two texts share.
+    # The same stems as the explanations, so "both mention" names exactly the word
+    # features two texts share.
     return [s for s, _ in read_text(text).stems]
 
 
-@lru_cache(maxsize=1)
-def reference_documents() -> tuple[str, ...]:
-    """One document per taxonomy category: its name, its description and its words."""
-    return tuple(". ".join([c.name, c.description, ", ".join(t.text for t in c.parsed_terms)])
-                 for c in CATEGORIES)
-
-
-@lru_cache(maxsize=1)
-def _term_documents() -> tuple[tuple[str, ...], np.ndarray]:
-    """Every category name and strong term as a tiny document of its own, with its category."""
-    documents, labels = [], []
-    for k, category in enumerate(CATEGORIES):
-        strong = [t.text for t in category.parsed_terms if not t.weak]
-        documents.extend([category.name, *strong])
-        labels.extend([k] * (1 + len(strong)))
-    return tuple(documents), np.array(labels, dtype=np.int64)
-
-
 class TextSpace:
-    """Word and character n-gram TF-IDF vectors of texts and of the category references.
+    """Word and character n-gram TF-IDF vectors of texts.
 
-    Fitted on the reference documents together with the texts to be matched, so that
+    Fitted on the texts to be matched, so that
     the inverse document frequencies say which words and letter sequences are common in
     this input. Rows are L2-normalised: a dot product is a cosine in [0, 1].
 
@@ -75,15 +54,11 @@ class TextSpace:
         self.word_share = word_share
 
     def fit_transform(self, texts: list[str]):
-        """Fit on the references and ``texts``; return the texts' vectors (one row each).
-
-        Sets ``references_`` (one row per taxonomy category), ``terms_`` (one row per
-        category name or term, its category in ``term_labels_``), ``words_`` and
-        ``chars_`` (the fitted vectorizers).
-        """
+        """Fit on ``texts``; return their vectors (one row each). Sets ``words_`` and
+        ``chars_`` (the fitted vectorizers)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        documents = list(reference_documents()) + list(texts)
+        documents = list(texts)
         self.words_ = TfidfVectorizer(analyzer=_stems, sublinear_tf=True, dtype=np.float64)
         self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, preprocessor=content_words,
                                       sublinear_tf=True, dtype=np.float64)
@@ -91,11 +66,7 @@ class TextSpace:
         chars = self.chars_.fit_transform(documents)
         matrix = _normalise(sparse.hstack([words * np.sqrt(self.word_share),
                                            chars * np.sqrt(1.0 - self.word_share)], format="csr"))
-        n_refs = len(CATEGORIES)
-        self.references_ = matrix[:n_refs]
-        terms, self.term_labels_ = _term_documents()
-        self.terms_ = self.transform(list(terms))
-        return matrix[n_refs:]
+        return matrix
 
     def transform(self, texts: list[str]):
         """TF-IDF vectors of more texts in the fitted space."""
@@ -106,40 +77,6 @@ class TextSpace:
     def likeness(self, a, b) -> np.ndarray:
         """Cosines between the rows of ``a`` and of ``b`` (dense, ``len(a)`` x ``len(b)``)."""
         return (a @ b.T).toarray()
-
-    def reference_similarity(self, vectors) -> np.ndarray:
-        """Each text's likeness to each category (texts x categories): the cosine with the
-        nearest of the category's references (its whole document, or one of its words)."""
-        similarity = self.likeness(vectors, self.references_)
-        # A short text is only a little like a long document; its nearest single word
-        # or phrase of the category says more.
-        by_term = self.likeness(vectors, self.terms_)
-        for k in range(len(CATEGORIES)):
-            similarity[:, k] = np.maximum(similarity[:, k], by_term[:, self.term_labels_ == k].max(axis=1))
-        return similarity
-
-    def carrying_words(self, text: str, vector, k: int, most: int = 3) -> tuple[str, ...]:
-        """The text's words that carry most of its TF-IDF likeness to category ``k``'s
-        reference, as written: each shared word or letter sequence is credited to the
-        words it is in."""
-        contribution = vector.multiply(self.references_[k]).tocsr()
-        n_words = len(self.words_.vocabulary_)
-        word_names = self.words_.get_feature_names_out()
-        char_names = self.chars_.get_feature_names_out()
-        written = dict((s, w) for s, w in read_text(text).words)
-        credit: dict[str, float] = {}
-        for column, value in zip(contribution.indices.tolist(), contribution.data.tolist()):
-            if column < n_words:
-                word = written.get(word_names[column])
-                if word:
-                    credit[word] = credit.get(word, 0.0) + value
-                continue
-            gram = char_names[column - n_words]
-            holders = [w for w in content_words(text).split() if gram.strip() in f" {w} "]
-            for word in holders:
-                credit[word] = credit.get(word, 0.0) + value / len(holders)
-        ranked = sorted(credit.items(), key=lambda kv: (-kv[1], kv[0]))
-        return tuple(w for w, v in ranked[:most] if v > 0)
 
 
 def _normalise(matrix):
