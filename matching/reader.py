@@ -87,7 +87,7 @@ class Reader:
 
     #: Defaults chosen by the grouped cross-validation in ``benchmarks/reader_choice.py``.
     CONFIG = {"C": 5.0, "word_weight": 1.0, "char_weight": 1.0, "embed_weight": 1.0,
-              "embed_below": 0.6, "person_below": 0.5}
+              "embed_below": 0.6, "person_below": 0.5, "unknown_below": 0.12}
 
     def __init__(self, classes, chars, words, quick_coef, quick_bias, full_coef=None, full_bias=None,
                  config=None):
@@ -150,12 +150,12 @@ class Reader:
         return (self._chars.transform(texts) * self.config["char_weight"],
                 self._words.transform(texts) * self.config["word_weight"])
 
-    def _probabilities(self, texts: list[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
+    def _probabilities(self, texts: list[str], full: bool = True) -> tuple[np.ndarray, sparse.csr_matrix]:
         x_chars, x_words = self._quick_x(texts)
         x = sparse.hstack([x_chars, x_words]).tocsr()
         coef, bias = self._quick
         prob = _softmax(np.asarray(x @ coef.T) + bias)
-        if self._full is not None and len(texts):
+        if full and self._full is not None and len(texts):
             service_prob = prob[:, self._service_cols]
             unsure = np.flatnonzero(service_prob.max(axis=1) / np.maximum(service_prob.sum(axis=1), 1e-9)
                                     < self.config["embed_below"])
@@ -177,7 +177,9 @@ class Reader:
         if not several:
             return texts
         pieces = [s for i in several for s in split[i]]
-        prob, _ = self._probabilities(pieces)
+        # The quick model only: a sentence's background-ness is in its words, and the
+        # encoder would cost ~15 ms for each sentence of each long text.
+        prob, _ = self._probabilities(pieces, full=False)
         background = (np.argmax(prob, axis=1) == self._person) & (prob[:, self._person] >= self.config["person_below"])
         out = list(texts)
         at = 0
@@ -214,12 +216,14 @@ class Reader:
             row = service_prob[u]
             order = np.argsort(-row)[:4]
             best = int(order[0]) if len(order) else -1
-            # A text that is all about the person names no service.
-            if best < 0 or row[best] <= 0 or person[u]:
+            # A text that is all about the person names no service, nor does one whose
+            # best guess is hardly better than chance (nothing in it is known).
+            if best < 0 or row[best] < self.config["unknown_below"] or person[u]:
                 readings[text] = Reading(None, 0.0, (), ())
                 continue
             service = self.services[best]
-            words = self._carrying(x_words, u, self._service_cols[best], coef)
+            words = (self._carrying(x_words, u, self._service_cols[best], coef)
+                     or self._carrying_letters(kept[u], self._service_cols[best], coef))
             readings[text] = Reading(service, float(row[best]), words,
                                      tuple((self.services[k], float(row[k])) for k in order[1:]))
         where = {t: u for u, t in enumerate(distinct)}
@@ -245,6 +249,16 @@ class Reader:
             words.append(name)
         return tuple(words)
 
+    def _carrying_letters(self, text: str, k: int, coef: np.ndarray) -> tuple[str, ...]:
+        """For a text none of whose words the reader knows ("heeelp wiv me shoppin"):
+        its words whose letter sequences most raised service ``k``'s score."""
+        words = [w for w in dict.fromkeys(_WORD.findall(text.lower())) if w not in _FILLER and len(w) > 2]
+        if not words:
+            return ()
+        x = self._chars.transform(words) * self.config["char_weight"]
+        gain = np.asarray(x @ coef[k, :x.shape[1]]).ravel()
+        return tuple(words[j] for j in np.argsort(-gain)[:3] if gain[j] > 0)
+
     # -- bytes ---------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """The model as bytes: arrays in an ``.npz`` and a JSON header; no pickle."""
@@ -256,10 +270,11 @@ class Reader:
             "char_idf": self._chars.idf_.astype(np.float32),
             "word_vocab": np.array(_ordered(self._words.vocabulary_), dtype=str),
             "word_idf": self._words.idf_.astype(np.float32),
-            "quick_coef": self._quick[0], "quick_bias": self._quick[1],
+            # float16 weights: half the bytes, and readings agree to three decimals.
+            "quick_coef": self._quick[0].astype(np.float16), "quick_bias": self._quick[1],
         }
         if self._full is not None:
-            arrays["full_coef"], arrays["full_bias"] = self._full
+            arrays["full_coef"], arrays["full_bias"] = self._full[0].astype(np.float16), self._full[1]
         out = io.BytesIO()
         np.savez_compressed(out, **arrays)
         return out.getvalue()
@@ -276,8 +291,8 @@ class Reader:
                                            (words, npz["word_vocab"], npz["word_idf"])):
                 vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(vocab.tolist())}
                 vectorizer.idf_ = idf.astype(np.float32)
-            full = (npz["full_coef"], npz["full_bias"]) if header["full"] else (None, None)
-            return cls(header["classes"], chars, words, npz["quick_coef"], npz["quick_bias"], *full,
+            full = ((npz["full_coef"].astype(np.float32), npz["full_bias"]) if header["full"] else (None, None))
+            return cls(header["classes"], chars, words, npz["quick_coef"].astype(np.float32), npz["quick_bias"], *full,
                        config=header["config"])
 
 
@@ -327,10 +342,14 @@ def default_reader(knowledge: Knowledge | None = None) -> Reader:
 
 def _build() -> None:
     knowledge = load_knowledge()
+    from matching import embedding
+
+    texts = list(dict.fromkeys([t for t, _ in knowledge.labelled()] + list(knowledge.about_the_person)))
+    embedding.write_shipped(texts, embedding.embed(texts, _training_cache()))
     reader = Reader.train(knowledge)
     reader.config["fingerprint"] = knowledge_fingerprint(knowledge)
     SHIPPED.write_bytes(reader.to_bytes())
-    print(f"wrote {SHIPPED} ({SHIPPED.stat().st_size} bytes)")
+    print(f"wrote {SHIPPED} ({SHIPPED.stat().st_size} bytes) and {embedding.SHIPPED}")
 
 
 if __name__ == "__main__":

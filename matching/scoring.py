@@ -93,7 +93,10 @@ def build_features(needs, capabilities, knowledge=None, reader=None) -> Features
     # Needs and capabilities are read together: each side teaches the other new words.
     distinct, inverse = _unique([item.text for item in items])
     space = TextSpace()
-    vectors = space.fit_transform(distinct)
+    try:
+        vectors = space.fit_transform(distinct)
+    except ValueError:  # no content word in any text: nothing to compare
+        vectors = sparse.csr_matrix((len(distinct), 1))
     # Only texts without an assessor's category are read: the rest are trusted.
     unread = sorted({int(inverse[i]) for i, item in enumerate(items) if item.category is None})
     rows = np.zeros((len(distinct), len(labels)), dtype=np.float64)
@@ -103,6 +106,9 @@ def build_features(needs, capabilities, knowledge=None, reader=None) -> Features
         prob_read, read = reader.read_with_probabilities(texts)
         rows[np.array(unread)[:, None], np.arange(len(reader.services))[None, :]] = prob_read
         readings = dict(zip(texts, read))
+        # A text the reader cannot place, or that only describes the person, votes for nothing.
+        unplaced = [u for u, reading in zip(unread, read) if reading.service_id is None]
+        rows[unplaced] = 0.0
     prob = rows[inverse]
     for i, item in enumerate(items):
         if item.category is not None:
