@@ -28,6 +28,7 @@ CONFIGS = {
     "letters + words, C=20": dict(use_embeddings=False, config={"C": 20.0}),
     "words only": dict(use_embeddings=False, config={"char_weight": 0.0}),
     "letters + words + e5 on every text": dict(use_embeddings=True, config={"embed_below": 1.01}),
+    "letters + words + e5 where unsure (<0.35)": dict(use_embeddings=True, config={"embed_below": 0.35}),
     "letters + words + e5 where unsure (<0.6)": dict(use_embeddings=True, config={"embed_below": 0.6}),
     "letters + words + e5 where unsure (<0.8)": dict(use_embeddings=True, config={"embed_below": 0.8}),
 }
@@ -35,7 +36,7 @@ CONFIGS = {
 
 def main() -> None:
     knowledge = load_knowledge()
-    only = sys.argv[1:]
+    only = sys.argv[1:]  # substrings of the configurations to run
     print(f"| features | {' | '.join(knowledge.sources)} | mean | train s | read ms/text |")
     print("| --- |" + " --- |" * (len(knowledge.sources) + 3))
     for name, options in CONFIGS.items():

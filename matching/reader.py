@@ -146,6 +146,13 @@ class Reader:
         return cls(classes, chars, words, *quick, *full, config=config)
 
     # -- reading -------------------------------------------------------------------------
+    def _cache(self):
+        """Where embeddings are kept between runs: :attr:`embedding_cache` when set (False
+        for none), else the file cache of :func:`matching.embedding.cache_dir`."""
+        if self.embedding_cache is None:
+            self.embedding_cache = _training_cache() or False
+        return self.embedding_cache or None
+
     def _quick_x(self, texts: Sequence[str]):
         return (self._chars.transform(texts) * self.config["char_weight"],
                 self._words.transform(texts) * self.config["word_weight"])
@@ -162,7 +169,7 @@ class Reader:
             if len(unsure):
                 from matching import embedding
 
-                vectors = embedding.embed([texts[i] for i in unsure], self.embedding_cache)
+                vectors = embedding.embed([texts[i] for i in unsure], self._cache())
                 xf = sparse.hstack([x[unsure], sparse.csr_matrix(vectors * self.config["embed_weight"])]).tocsr()
                 prob[unsure] = _softmax(np.asarray(xf @ self._full[0].T) + self._full[1])
         return prob, x_words.tocsr()
