@@ -117,15 +117,15 @@ class Knowledge:
         return Knowledge(services, self.sources, self.about_the_person)
 
 
+def _header_lines(raw: str, header: str) -> list[int]:
+    """The lines (1-based) of every ``[[header]]`` table in a TOML text, in order."""
+    return [number for number, line in enumerate(raw.splitlines(), start=1) if line.strip() == f"[[{header}]]"]
+
+
 def _line_of(raw: str, header: str, n: int) -> int:
     """The line (1-based) of the ``n``-th ``[[header]]`` table in a TOML text."""
-    seen = -1
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if line.strip() == f"[[{header}]]":
-            seen += 1
-            if seen == n:
-                return number
-    return 1
+    lines = _header_lines(raw, header)
+    return lines[n] if n < len(lines) else 1
 
 
 def _read(path: Path) -> tuple[dict, str]:
@@ -146,8 +146,9 @@ def read_services(path: Path) -> tuple[Service, ...]:
     """The ``[[service]]`` tables of one file."""
     data, raw = _read(path)
     services = []
+    lines = _header_lines(raw, "service")
     for n, table in enumerate(data.get("service", [])):
-        line = _line_of(raw, "service", n)
+        line = lines[n] if n < len(lines) else 1
         unknown = set(table) - {"id", "name", "description", "words", "examples", "learned_in"}
         if unknown:
             raise KnowledgeError(f"{path}, line {line}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -171,8 +172,9 @@ def read_examples(path: Path, known: set[str]) -> tuple[tuple[str, str], ...]:
     """The ``[[example]]`` tables of one file, as ``(text, service_id)``."""
     data, raw = _read(path)
     rows = []
+    lines = _header_lines(raw, "example")
     for n, table in enumerate(data.get("example", [])):
-        line = _line_of(raw, "example", n)
+        line = lines[n] if n < len(lines) else 1
         text, service = table.get("text"), table.get("service")
         if not isinstance(text, str) or not text.strip():
             raise KnowledgeError(f"{path}, line {line}: an example needs a non-empty text")
