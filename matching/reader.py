@@ -87,7 +87,10 @@ class Reader:
 
     #: Defaults chosen by the grouped cross-validation in ``benchmarks/reader_choice.py``.
     CONFIG = {"C": 5.0, "word_weight": 1.0, "char_weight": 1.0, "embed_weight": 1.0,
-              "embed_below": 0.6, "person_below": 0.5, "unknown_below": 0.12}
+              "embed_below": 0.35, "person_below": 0.5, "unknown_below": 0.12}
+    #: Settings of how to read, not of what was learned: taken from :data:`CONFIG` when a
+    #: stored reader is loaded, so changing them needs no retraining.
+    READING_SETTINGS = ("embed_below", "person_below", "unknown_below")
 
     def __init__(self, classes, chars, words, quick_coef, quick_bias, full_coef=None, full_bias=None,
                  config=None):
@@ -300,8 +303,9 @@ class Reader:
                 vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(vocab.tolist())}
                 vectorizer.idf_ = idf.astype(np.float32)
             full = ((npz["full_coef"].astype(np.float32), npz["full_bias"]) if header["full"] else (None, None))
+            config = {k: v for k, v in header["config"].items() if k not in cls.READING_SETTINGS}
             return cls(header["classes"], chars, words, npz["quick_coef"].astype(np.float32), npz["quick_bias"], *full,
-                       config=header["config"])
+                       config=config)
 
 
 def _ordered(vocabulary: dict[str, int]) -> list[str]:
