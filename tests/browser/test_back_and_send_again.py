@@ -54,8 +54,8 @@ def test_coordinator_logs_hours_presses_back_and_sends_again_once(open_browser, 
     receiver = receivers[0]
     what = f"Back button test {uuid.uuid4().hex[:8]}"
     values = {
-        "Who gave the help": ("select", f"{provider.name} (#{provider.member_id})"),
-        "Who received the help": ("select", f"{receiver.name} (#{receiver.member_id})"),
+        "Who gave the help": ("select", provider.name),
+        "Who received the help": ("select", receiver.name),
         "Hours": ("fill", "45m"),
         "What was done (optional)": ("fill", what),
     }
