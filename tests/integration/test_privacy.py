@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests.conftest import BACKENDS, PASSWORD_HASHING, cli_runner
 from timebank.db.engine import Database
-from timebank.db.models import Account, Assessment, Base, Exchange, Member, User
+from timebank.db.models import Account, Assessment, Base, Exchange, Introduction, MatchProposal, Member, User
 from timebank.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, SOCIAL_WORKER_EMAIL
 from timebank.domain.errors import DayInFuture, InvalidInput, NotAllowed
 from timebank.domain.privacy import FORMER_MEMBER, REMOVED
@@ -235,7 +235,15 @@ def test_retention_removes_what_is_past_keeping_once_and_a_dry_run_removes_nothi
     run, database = demo
     far = dt.date.today() + dt.timedelta(days=366 * 9)  # nine years on, everything is past eight
     with database.session(readonly=True) as session:
-        kept = session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(Assessment.erased_at.is_(None)))
+        # A person in an open introduction is still in contact: retention leaves them.
+        open_proposals = sa.select(Introduction.proposal_id).where(Introduction.status == "open")
+        in_touch = set()
+        for need_id, helper_id in session.execute(
+                sa.select(MatchProposal.need_assessment_id, MatchProposal.capability_assessment_id)
+                .where(MatchProposal.id.in_(open_proposals))):
+            in_touch |= {need_id, helper_id}
+        kept = session.scalar(sa.select(sa.func.count()).select_from(Assessment).where(
+            Assessment.erased_at.is_(None), Assessment.id.not_in(in_touch)))
     assert kept > 0
     dry = retention.run_retention(database, bank_slug=DEMO_BANK_SLUG, today=far, dry_run=True)
     assert len([r for r in dry if r.kind == "assessment"]) == kept
@@ -245,7 +253,7 @@ def test_retention_removes_what_is_past_keeping_once_and_a_dry_run_removes_nothi
     assert retention.run_retention(database, bank_slug=DEMO_BANK_SLUG, today=far) == []
     with database.session(readonly=True) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Assessment)
-                              .where(Assessment.erased_at.is_(None))) == 0
+                              .where(Assessment.erased_at.is_(None))) == len(in_touch)
     assert run("retention", "run", "--bank", DEMO_BANK_SLUG).output.endswith("0 record(s) removed.\n")
     assert run("retention", "run", "--dry-run").output.endswith("0 record(s) would be removed.\n")
     assert run("check").exit_code == 0

@@ -124,7 +124,7 @@ def test_csv_downloads_have_their_columns_and_totals(cora, bank):
     assert links == [["member_a_id", "member_a", "member_b_id", "member_b", "minutes", "hours"],
                      [str(bank.ann.member_id), "Ann", str(bank.bob.member_id), "Bob", "150", "2.50"]]
     nodes = _csv(cora.get(f"/coordinator/reports/network.csv{QUERY}&table=members"))
-    assert [r[1:3] for r in nodes[1:]] == [["Ann", "1"], ["Bob", "1"], ["Eve", "0"]]
+    assert [r[1:3] for r in nodes[1:]] == [["Ann", "1"], ["Bob", "1"], ["Dot", "0"], ["Eve", "0"]]
 
     funders = dict(_csv(cora.get(f"/coordinator/reports/funders.csv{QUERY}")))
     assert funders["minutes_exchanged"] == "150" and funders["hours_exchanged"] == "2.50"
