@@ -143,7 +143,7 @@ def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capab
     reasons = [f"both about {category_name(label)} ({how})"]
     shared = _shared_words(need.text, capability.text)
     if shared:
-        reasons.append("both mention: " + ", ".join(shared))
+        reasons.append("both mention: " + ", ".join(_as_written(need.text, list(shared))))
     alike = alike_words(need.text, capability.text)
     if alike:
         reasons.append("alike in spelling: " + ", ".join(f"{a} / {b}" for a, b in alike[:3]))

@@ -12,9 +12,13 @@ LETTERS = "I need someone to help me with english letters from the job centre"
 CV_HELP = "I help people write their CV and job applications"
 
 
-def _first_reason(*people) -> str:
+def _assigned_reasons(*people) -> tuple[str, ...]:
     [result] = [r for r in match(profiles(*people)) if r.capability is not None]
-    return result.reasons[0]
+    return result.reasons
+
+
+def _first_reason(*people) -> str:
+    return _assigned_reasons(*people)[0]
 
 
 def test_a_category_the_assessor_did_not_record_is_not_said_to_be_recorded():
@@ -37,6 +41,12 @@ def test_read_on_both_sides_quotes_the_words_of_each_as_written():
     assert "as recorded" not in first
     assert first.startswith("both about CVs and job applications (read from the word \u201cCV\u201d in the need and ")
     assert first.endswith(" in the offer)") and "\u201cCV\u201d" in first.split("in the need and ")[1]
+
+
+def test_words_both_texts_mention_are_shown_as_the_need_writes_them():
+    reasons = _assigned_reasons(person([need("Could someone do my shopping at Tesco?")]),
+                                person([], [offer("I do a weekly shop at tesco for neighbours")]))
+    assert any(r.startswith("both mention: ") and "Tesco" in r for r in reasons)
 
 
 def test_service_names_keep_their_capitals():
