@@ -102,9 +102,7 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
             k_pair = int(np.argmax(features.n_root[i] * features.c_root[chosen]))
             reasons = match_reasons(asker, need, table.profiles[cap_owner[chosen]], cap,
                                     features.labels[k_pair], k_pair if k_pair < len(CATEGORIES) else None,
-                                    float(pairs.distance_km[at]),
-                                    bool(features.n_given[i] or features.c_given[chosen]),
-                                    features.likeness_words)
+                                    float(pairs.distance_km[at]), features.likeness_words)
             result_cap, result_score = cap.id, _round(pairs.score[at])
         else:
             top_prob = float(features.n_prob[i, label_index[label]]) if label is not None else 0.0

@@ -1,6 +1,7 @@
 """Reasons a social worker can read aloud: why this helper, or why nobody."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -22,7 +23,8 @@ def category_name(label: str | None) -> str:
     if label is None:
         return "an unclear service"
     category = CATEGORY_BY_ID.get(label)
-    return category.name.lower() if category else label
+    # As written: lower-casing turns "DIY" and "CVs" into words nobody uses.
+    return category.name if category else label
 
 
 @lru_cache(maxsize=100_000)
@@ -35,15 +37,69 @@ def _stem_set(text: str) -> frozenset:
     return frozenset(s for s, _ in read_text(text).stems)
 
 
-def _evidence(text: str, k: int | None, likeness_words: dict) -> list[str]:
+def _evidence(text: str, k: int | None, likeness_words: dict) -> tuple[list[str], bool]:
     """The words of a text that carried category ``k``: the taxonomy's terms found in
-    it, or, for a text placed by likeness alone, the words most like the category's."""
+    it, or, for a text placed by likeness alone, the words most like the category's
+    (then the flag is True)."""
     if k is None:
-        return []
+        return [], False
     found = list(_evidence_map(text).get(k, ()))
     if not found and likeness_words.get(text, (None,))[0] == k:
-        found = [f"{word} (alike in spelling)" for word in likeness_words[text][1]]
-    return found
+        return _as_written(text, list(likeness_words[text][1])), True
+    return _as_written(text, found), False
+
+
+def _as_written(text: str, words: list[str]) -> list[str]:
+    """The words as the text spells them ("CV", "Tesco"): the reader works in lower case,
+    and a word it corrected or joined across a gap is kept as it read it."""
+    out = []
+    for word in words:
+        pattern = r"[\s\-/]+".join(re.escape(part) for part in word.split())
+        found = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE) if pattern else None
+        out.append(found.group(0) if found else word)
+    return out
+
+
+def _quoted(words: list[str]) -> str:
+    shown = [f"\u201c{w}\u201d" for w in words[:3]]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _read_from(evidence: tuple[list[str], bool]) -> str:
+    words, by_likeness = evidence
+    noun = "word" if len(words[:3]) == 1 and " " not in words[0] else "words"
+    return f"read from the {noun} {_quoted(words)}" + (", by their likeness in spelling" if by_likeness else "")
+
+
+def _how_known(need: Need, capability: Capability, label: str | None,
+               need_evidence: tuple[list[str], bool], cap_evidence: tuple[list[str], bool]) -> str:
+    """How each side came to this service: recorded by the assessor, or read from its
+    words. A side read without words to quote is left out rather than shown as "-"."""
+    need_recorded = need.category is not None and need.category == label
+    cap_recorded = capability.category is not None and capability.category == label
+    if need_recorded and cap_recorded:
+        return "as recorded by the assessor"
+    need_words, cap_words = need_evidence[0], cap_evidence[0]
+    if not need_recorded and not cap_recorded:
+        if need_words and cap_words:
+            return f"{_read_from(need_evidence)} in the need and {_quoted(cap_words)} in the offer" \
+                if need_evidence[1] == cap_evidence[1] else \
+                f"the need {_read_from(need_evidence)}; the offer {_read_from(cap_evidence)}"
+        if need_words:
+            return f"{_read_from(need_evidence)} in the need"
+        if cap_words:
+            return f"{_read_from(cap_evidence)} in the offer"
+        return "read from both texts"
+    clauses = []
+    if need_recorded:
+        clauses.append("the need as recorded by the assessor")
+    elif need_words:
+        clauses.append(f"the need {_read_from(need_evidence)}")
+    if cap_recorded:
+        clauses.append("the offer as recorded by the assessor")
+    elif cap_words:
+        clauses.append(f"the offer {_read_from(cap_evidence)}")
+    return "; ".join(clauses)
 
 
 @lru_cache(maxsize=200_000)
@@ -53,28 +109,41 @@ def _shared_words(need_text: str, cap_text: str) -> tuple[str, ...]:
     return tuple(words[:5])
 
 
+_DAY_WORDS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
+              "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+_PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+
+
+def slot_words(slot: str) -> str:
+    """A slot code in words: "wed-pm" is "Wednesday afternoon"."""
+    day, part = slot.split("-")
+    return f"{_DAY_WORDS[day]} {_PART_WORDS[part]}"
+
+
 def _slots_words(slots: list[str]) -> str:
-    return ", ".join(slots[:6]) + (f" and {len(slots) - 6} more" if len(slots) > 6 else "")
+    shown = [slot_words(s) for s in slots[:6]]
+    if len(slots) > 6:
+        return ", ".join(shown) + f" and {len(slots) - 6} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capability,
-                  label: str | None, k: int | None, distance_km: float, given: bool,
+                  label: str | None, k: int | None, distance_km: float,
                   likeness_words: dict | None = None) -> list[str]:
     """Why this capability fits this need: service, words, distance, times, check, status.
 
-    ``likeness_words`` maps a text placed in its category by likeness alone to that
+    The service is "as recorded by the assessor" only for a side whose category the
+    assessor gave (``Need.category``); a side read from its text names the words that
+    carried the reading. ``likeness_words`` maps a text placed in its category by likeness alone to that
     category and the words that carried it (``Features.likeness_words``).
     """
     likeness_words = likeness_words or {}
-    how = "as recorded by the assessor" if given else "read from both texts"
+    how = _how_known(need, capability, label, _evidence(need.text, k, likeness_words),
+                     _evidence(capability.text, k, likeness_words))
     reasons = [f"both about {category_name(label)} ({how})"]
-    need_words, cap_words = _evidence(need.text, k, likeness_words), _evidence(capability.text, k, likeness_words)
-    if need_words or cap_words:
-        reasons.append(f"the need says \u201c{'; '.join(need_words[:3]) or '-'}\u201d, "
-                       f"the offer says \u201c{'; '.join(cap_words[:3]) or '-'}\u201d")
     shared = _shared_words(need.text, capability.text)
     if shared:
-        reasons.append("both mention: " + ", ".join(shared))
+        reasons.append("both mention: " + ", ".join(_as_written(need.text, list(shared))))
     alike = alike_words(need.text, capability.text)
     if alike:
         reasons.append("alike in spelling: " + ", ".join(f"{a} / {b}" for a, b in alike[:3]))
@@ -87,9 +156,11 @@ def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capab
     if asker.availability is not None and helper.availability is not None:
         common = [s for s in SLOTS if s in set(asker.availability) & set(helper.availability)]
         reasons.append("both free: " + _slots_words(common))
-    elif helper.availability is not None:
+    elif helper.availability:
         reasons.append("the person needing help is free at any time; the helper is free: "
                        + _slots_words([s for s in SLOTS if s in helper.availability]))
+    elif helper.availability is not None:
+        reasons.append("the person needing help is free at any time; the helper gave no free times")
     elif asker.availability is not None:
         reasons.append("the helper is free at any time")
     else:
@@ -119,12 +190,17 @@ def _headline(removed: dict[str, int], total: int, name: str, requires_checked: 
     """The one rule to name when every offer of the category was removed."""
     blocking = set(removed) - {"same_person", "not_shared"}
     if requires_checked and "not_checked" in removed:
+        if total == 1:
+            return f"no checked helper within reach: the only offer of {name} is not both checked and within reach"
         return f"no checked helper within reach: none of the {total} offers of {name} is both checked and within reach"
     if not blocking:
         if set(removed) == {"same_person"}:
             return f"the only offer of {name} is the person's own"
-        return f"the offers of {name} are not shared with others"
+        return (f"the only offer of {name} is not shared with others" if total == 1
+                else f"the offers of {name} are not shared with others")
     if blocking == {"no_common_time"}:
+        if total == 1:
+            return f"no common free time with the only helper offering {name}"
         return f"no common free time with any of the {total} helpers offering {name}"
     if blocking <= {"too_far", "other_area"}:
         return f"no helper offering {name} within reach"
@@ -159,7 +235,8 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
     if sum(removed.values()) == total:
         detail = "; ".join(f"{count} removed because {RULES[rule]}" for rule, count in sorted(removed.items()))
         return reasons + [_headline(removed, total, name, table.needs[need_index].requires_checked),
-                          f"{total} offer{'s' if total > 1 else ''} of {name} exist: {detail}"]
+                          (f"1 offer of {name} exists: {detail}" if total == 1
+                           else f"{total} offers of {name} exist: {detail}")]
     if len(feasible_caps):
         best = int(np.argmax(feasible_scores))
         other = cap_labels[int(feasible_caps[best])]

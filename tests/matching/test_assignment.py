@@ -32,7 +32,7 @@ def test_a_need_whose_only_neighbour_offers_a_look_alike_stays_unassigned():
     [result] = match(profiles(person([n]), person([], [buddy])), top_k=3)
     assert result.capability is None and result.score is None
     assert result.candidates == ()
-    assert result.reasons == ("no one offers dog walking and pet care yet",)
+    assert result.reasons == ("no one offers Dog walking and pet care yet",)
 
 
 def test_no_pair_below_the_minimum_score_is_assigned():

@@ -44,10 +44,10 @@ def test_reasons_are_present_and_truthful():
               person([], [walker], location=NEW_TOWN, checked=True, availability=["sat-am", "tue-pm"])]
     [result] = match(profiles(*people))
     text = " | ".join(result.reasons)
-    assert "dog walking and pet care" in text
+    assert "Dog walking and pet care" in text
     assert "both mention: dog" in text
     assert f"{haversine_km(*LEITH, *NEW_TOWN):.1f} km apart" in text
-    assert "both free: tue-pm, sat-am" in text
+    assert "both free: Tuesday afternoon and Saturday morning" in text
     assert CHECK_WORDS in text
     assert "already does this" in text
 

@@ -53,7 +53,7 @@ def test_the_reasons_name_the_words_that_placed_a_misspelt_need():
     shopper = offer("I do a weekly shop at Tesco for neighbours")
     [result] = match(profiles(person([n]), person([], [shopper])))
     assert result.capability == shopper["id"]
-    assert any("shoppin (alike in spelling)" in reason for reason in result.reasons)
+    assert "\u201cshoppin\u201d" in result.reasons[0] and "by their likeness in spelling" in result.reasons[0]
 
 
 def test_within_a_category_the_closer_wording_ranks_first():
