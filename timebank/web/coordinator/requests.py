@@ -41,7 +41,7 @@ def _page() -> int:
 
 
 def _member_choices(exclude: int | None = None) -> list[SelectChoice]:
-    people = members.list_members(database(), _slug(), status="active")
+    people = members.member_names(database(), _slug(), status="active")
     return [SelectChoice("", "Choose a member")] + [
         SelectChoice(m.id, f"{m.name}{', ' + m.area if m.area else ''} (#{m.id})") for m in people
         if m.id != exclude]
