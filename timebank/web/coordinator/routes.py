@@ -42,6 +42,7 @@ from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
 from timebank.web.forms import new_key
 from timebank.web.refusals import add_error, place
+from timebank.web.widgets import quick_select
 from timebank.web.words import sides
 
 # Where each refusal of the ledger is shown: the field the person has to change.
@@ -449,6 +450,7 @@ def member_reset_link(member_id: int):
 def _exchange_form(form_class):
     form = form_class()
     form.provider.choices = _active_choices()
+    quick_select(form.provider, *([form.receiver] if hasattr(form, "receiver") else []))
     form.category.choices = _category_choices()
     if hasattr(form, "receiver"):
         form.receiver.choices = form.provider.choices
@@ -579,6 +581,7 @@ def _exchange_search():
     search = ExchangeSearchForm(formdata=request.args)
     search.member.choices = [SelectChoice("", "Anyone")] + [SelectChoice(str(m.id), member_label(m))
                                                            for m in everyone]
+    quick_select(search.member)
     if not search.member.data or search.member.data not in {str(m.id) for m in everyone}:
         search.member.data = ""
     search.kind.data = search.kind.data or ""

@@ -20,6 +20,7 @@ from timebank.web.member import blueprint
 from timebank.web.member.forms import NOT_SURE, WHERE_HINT, AnswerForm, AskForm, BrowseForm, LogForm, OfferForm
 from timebank.web.refusals import add_error, place, told
 from timebank.web.statement_period import chosen_period, statement_pdf_response
+from timebank.web.widgets import quick_select
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
 LOG_FIELDS = {
@@ -210,6 +211,7 @@ def log():
     # The area beside each name, so two members of one name can be told apart (B11).
     form.other_member.choices = options([("", "Choose a member")] + [
         (m.id, f"{m.name} ({m.area})" if m.area else m.name) for m in active])
+    quick_select(form.other_member)
     form.category.choices = _category_choices(db, slug)
     valid = form.validate_on_submit()
     if form.is_submitted() and not _from_the_list(form, others, me):

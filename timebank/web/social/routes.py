@@ -33,6 +33,7 @@ from timebank.web.social.forms import (
     RejectForm,
     RunForm,
 )
+from timebank.web.widgets import quick_select
 
 DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
@@ -116,6 +117,7 @@ def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     if areas and recorded and recorded not in areas:
         areas.append(recorded)  # an area recorded before the list, kept until changed
     form.area_choices = areas
+    quick_select(form.member)
     form.member.choices = options([("", "Not a member yet")] + [
         (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
     for _ in range(blank_rows):
