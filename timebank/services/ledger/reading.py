@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, union
 from sqlalchemy.orm import Session, aliased
 
 from timebank.db.engine import Database
@@ -100,9 +100,14 @@ def page_number(text: str | int | None) -> int:
 
 
 def _member_filter(member_id: int):
-    return ((Exchange.provider_member_id == member_id) | (Exchange.receiver_member_id == member_id)
-            | Exchange.id.in_(select(Entry.exchange_id).join(Account, Account.id == Entry.account_id)
-                              .where(Account.member_id == member_id)))
+    """The exchanges a member was on either side of (a group's receivers too), as one
+    IN over three indexed look-ups: an OR of them made the planner read every exchange
+    of the bank."""
+    return Exchange.id.in_(union(
+        select(Exchange.id).where(Exchange.provider_member_id == member_id),
+        select(Exchange.id).where(Exchange.receiver_member_id == member_id),
+        select(Entry.exchange_id).join(Account, Account.id == Entry.account_id).where(Account.member_id == member_id),
+    ))
 
 
 def find_exchanges(
