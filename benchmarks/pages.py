@@ -11,7 +11,8 @@ With --big, the demonstration bank is first grown to 2,000 members and 100,000
 exchanges (benchmarks/data/big_bank.py, in bulk, the ledger kept consistent so that
 `timebank check` passes), and the lists and searches are what matter (issue 11):
 a row per page with its p50 and p95, list and search pages marked, and a few searches
-(EXTRA_PATHS) timed beside the url map's pages.
+(EXTRA_PATHS) timed beside the url map's pages. Given a --db already grown, --big adds
+nothing, so one big bank can be timed again and again (the first growth takes a minute).
 
 Only the server's work is timed (routing, the session check, the services' queries,
 the template), not a network or a browser.
@@ -19,6 +20,10 @@ the template), not a network or a browser.
     .venv/bin/python benchmarks/pages.py --repeat 30
     .venv/bin/python benchmarks/pages.py --db sqlite:///instance/demo.sqlite3
     .venv/bin/python benchmarks/pages.py --big --repeat 10
+    .venv/bin/python benchmarks/pages.py --big --repeat 10 --db sqlite:////tmp/big.sqlite3
+    .venv/bin/python benchmarks/pages.py --big --db postgresql+psycopg://postgres@127.0.0.1:5432/big
+
+Results on this machine: benchmarks/results/.
 """
 from __future__ import annotations
 
