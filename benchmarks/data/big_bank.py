@@ -107,6 +107,8 @@ def _add_exchanges(connection, rng, bank_id: int, accounts: dict[int, int], cate
                 moved[accounts[member_id]] += amount
         connection.execute(sa.insert(Exchange.__table__), exchange_rows)
         connection.execute(sa.insert(Entry.__table__), entry_rows)
+    if not moved:
+        return
     # The cached balances move with their entries, in the same transaction.
     table = Account.__table__
     connection.execute(
