@@ -32,12 +32,15 @@ AREAS = ("Leith", "Pilton", "Gorgie", "Dalry", "Craigentinny", "Restalrig", "Gra
 WHAT = ("Lift to the GP", "Weekly shop", "Fixed a shelf", "Help with a letter", "Tea and a chat",
         "Walked the dog", "Set up a tablet", "Cut the hedge", "Baking for the café", "Read the post")
 BATCH = 5_000
+RECORDED_BY = "benchmark"  # marks this generator's exchanges, so a second run can count them
 
 
 def grow_bank(database: Database, bank_slug: str, *, members: int = 2_000, exchanges: int = 100_000,
               days: int = 730, seed: int = 2026) -> tuple[int, int]:
-    """Add members until the bank has `members`, then `exchanges` posted exchanges
-    between them over the last `days` days. Returns (members added, exchanges added)."""
+    """Add members until the bank has `members`, then posted exchanges between them over
+    the last `days` days until it has `exchanges` of this generator's. Returns (members
+    added, exchanges added): run again on the same database, it adds nothing, so one big
+    bank can be timed many times (pages.py --db)."""
     rng = random.Random(seed)
     today = dt.date.today()
     engine = database.engine
@@ -53,8 +56,11 @@ def grow_bank(database: Database, bank_slug: str, *, members: int = 2_000, excha
             sa.select(Account.member_id, Account.id)
             .join(Member, Member.id == Account.member_id)
             .where(Account.bank_id == bank_id, Member.status == "active")).all())
-        _add_exchanges(connection, rng, bank_id, accounts, categories, exchanges, today, days)
-    return added, exchanges
+        made = connection.scalar(sa.select(sa.func.count()).select_from(Exchange).where(
+            Exchange.bank_id == bank_id, Exchange.recorded_by == RECORDED_BY))
+        wanted = max(exchanges - made, 0)
+        _add_exchanges(connection, rng, bank_id, accounts, categories, wanted, today, days)
+    return added, wanted
 
 
 def _add_members(connection, rng, bank_id: int, count: int, today: dt.date, days: int) -> int:
@@ -93,7 +99,7 @@ def _add_exchanges(connection, rng, bank_id: int, accounts: dict[int, int], cate
                 "provider_member_id": provider, "receiver_member_id": receiver, "amount_minutes": minutes,
                 "category": rng.choice(categories) if categories else None,
                 "description": rng.choice(WHAT), "given_on": today - dt.timedelta(days=rng.randrange(days)),
-                "recorded_by": "benchmark", "created_at": now, "settled_at": now, "settled_by": "benchmark"})
+                "recorded_by": RECORDED_BY, "created_at": now, "settled_at": now, "settled_by": RECORDED_BY})
             for member_id, amount in ((provider, minutes), (receiver, -minutes)):
                 entry_rows.append({"bank_id": bank_id, "exchange_id": exchange_id,
                                    "account_id": accounts[member_id], "amount_minutes": amount,
@@ -101,6 +107,8 @@ def _add_exchanges(connection, rng, bank_id: int, accounts: dict[int, int], cate
                 moved[accounts[member_id]] += amount
         connection.execute(sa.insert(Exchange.__table__), exchange_rows)
         connection.execute(sa.insert(Entry.__table__), entry_rows)
+    if not moved:
+        return
     # The cached balances move with their entries, in the same transaction.
     table = Account.__table__
     connection.execute(

@@ -26,3 +26,14 @@ def test_a_grown_bank_keeps_its_ledger_consistent(database_factory, backend):
     assert sum(b.given_minutes for b in balances) > 0
     statement = ledger.statement(database, DEMO_BANK_SLUG, balances[-1].member_id)
     assert statement[-1].balance_minutes == balances[-1].balance_minutes
+
+
+def test_growing_a_grown_bank_again_adds_nothing(database_factory):
+    """So that pages.py --big --db can time one big bank many times."""
+    database = database_factory.migrated("sqlite")
+    create_demo_bank(database)
+    grow_bank(database, DEMO_BANK_SLUG, members=80, exchanges=300)
+    counted = check_ledger(database).counts["exchanges"]
+
+    assert grow_bank(database, DEMO_BANK_SLUG, members=80, exchanges=300) == (0, 0)
+    assert check_ledger(database).counts["exchanges"] == counted

@@ -15,6 +15,7 @@ from timebank.domain.ledger import fingerprint
 from timebank.domain.members import DUE, NEW, QUIET, UNANSWERED_DAYS, WAITING, follow_up
 from timebank.domain.text import refuse_control_characters
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
+from timebank.services.ledger.reading import state_is
 from timebank.services.members import QuietMember, member_view, members_without_exchanges, safeguarding_expiring
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -191,7 +192,7 @@ def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = N
 
 def _waiting_on_no_sign_in(session: Session, bank_id: int, today: dt.date, *, skip: set[int]):
     pending = session.scalars(select(Exchange).where(
-        Exchange.bank_id == bank_id, Exchange.state == "pending").order_by(Exchange.created_at, Exchange.id)).all()
+        Exchange.bank_id == bank_id, state_is("pending")).order_by(Exchange.created_at, Exchange.id)).all()
     ids = {x.provider_member_id for x in pending} | {x.receiver_member_id for x in pending}
     members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids | {0})))}
     signed = set(session.scalars(select(User.member_id).where(

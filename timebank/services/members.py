@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
@@ -45,6 +45,10 @@ __all__ = [
     "take_member_on",
     "get_member",
     "list_members",
+    "count_members",
+    "member_names",
+    "active_areas",
+    "MemberName",
     "set_member_status",
     "set_member_limits",
     "member_view",
@@ -52,6 +56,7 @@ __all__ = [
     "set_safeguarding",
     "safeguarding_expiring",
     "members_without_exchanges",
+    "helped_after",
     "QuietMember",
     "MemberListing",
     "search_members",
@@ -248,6 +253,50 @@ def list_members(database: Database, bank_slug: str, *, status: str | None = Non
         return [member_view(m) for m in uow.session.scalars(query)]
 
 
+def count_members(database: Database, bank_slug: str) -> dict[str, int]:
+    """How many members the bank has in each status (every status present, zero or more)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        counts = dict(uow.session.execute(
+            select(Member.status, func.count()).where(Member.bank_id == bank.id).group_by(Member.status)).all())
+        return {status: counts.get(status, 0) for status in MEMBER_STATUSES}
+
+
+@dataclass(frozen=True)
+class MemberName:
+    """What a list of names needs of a member (a picker, the names beside exchanges)."""
+
+    id: int
+    name: str
+    area: str | None
+    status: str
+
+
+def member_names(database: Database, bank_slug: str, *, status: str | None = None,
+                 ids: set[int] | None = None) -> list[MemberName]:
+    """The bank's members by name, as id, name, area and status only: for the lists of a
+    big bank, where whole members (and their ORM rows) would be read for four columns.
+    `ids` keeps those members only."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        query = (select(Member.id, Member.name, Member.area, Member.status)
+                 .where(Member.bank_id == bank.id).order_by(Member.name, Member.id))
+        if status:
+            query = query.where(Member.status == status)
+        if ids is not None:
+            query = query.where(Member.id.in_(ids or {0}))
+        return [MemberName(*row) for row in uow.session.execute(query)]
+
+
+def active_areas(database: Database, bank_slug: str) -> list[str]:
+    """The areas the bank's active members live in, each once, sorted."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        return sorted(uow.session.scalars(
+            select(Member.area).distinct().where(Member.bank_id == bank.id, Member.status == "active",
+                                                 Member.area.is_not(None), Member.area != "")))
+
+
 def set_member_status(database: Database, bank_slug: str, member_id: int, status: str) -> MemberView:
     """Suspend, close or reactivate a member. History is kept whatever the status."""
     if status not in MEMBER_STATUSES:
@@ -378,11 +427,16 @@ def members_without_exchanges(
     posted exchange for `days` days (QUIET), or never exchanged since joining in the last
     `days` days (NEW, to welcome), by name."""
     today = today or dt.date.today()
+    since = today - dt.timedelta(days=days)
     with UnitOfWork(database, readonly=True) as uow:
         bank = bank_row(uow.session, bank_slug)
+        # Members with help after `since` need no call, whatever their last day: they are
+        # found from the recent exchanges alone (by the day index), so the last day of help
+        # is looked up only for the others, not for every member of a big bank.
         rows = uow.session.execute(
             select(Member, _last_exchange_day().label("last_on"))
-            .where(Member.bank_id == bank.id, Member.status == "active")
+            .where(Member.bank_id == bank.id, Member.status == "active",
+                   Member.id.not_in(helped_after(bank.id, since)))
             .order_by(Member.name, Member.id)
         ).all()
         found = []
@@ -391,6 +445,25 @@ def members_without_exchanges(
             if verdict is not None:
                 found.append(QuietMember(member_view(m), last_on, verdict))
         return found
+
+
+def helped_after(bank_id: int, since: dt.date, until: dt.date | None = None):
+    """The members with posted help (given or received) on a day after `since` (and up
+    to `until`), as a subquery (a member can come more than once).
+
+    Both sides of a two-member exchange are on its row, read from the help-by-day index
+    alone; only a group exchange's receivers are read from its entries.
+    """
+    help_after = (Exchange.bank_id == bank_id, Exchange.given_on > since, Exchange.state == "posted",
+                  *((Exchange.given_on <= until,) if until is not None else ()))
+    return union_all(
+        select(Exchange.provider_member_id).where(*help_after, Exchange.kind.in_(["exchange", "group"])),
+        select(Exchange.receiver_member_id).where(*help_after, Exchange.kind == "exchange"),
+        select(Account.member_id).select_from(Exchange)
+        .join(Entry, Entry.exchange_id == Exchange.id)
+        .join(Account, Account.id == Entry.account_id)
+        .where(*help_after, Exchange.kind == "group", Account.member_id.is_not(None)),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,13 @@ exchanges moved nothing. The day of an exchange is its `given_on`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 from sqlalchemy import func, select
@@ -32,11 +37,14 @@ from timebank.db.models import (
 from timebank.domain.assessments import DIFFERENCES
 from timebank.domain.errors import InvalidInput
 from timebank.domain.ledger import AccountKind, ExchangeKind, ExchangeState
-from timebank.domain.members import NEW, QUIET, name_key, standing
+from timebank.domain.members import NEW, QUIET, QUIET_DAYS, name_key, standing
 from timebank.services.banks import bank_row
+from timebank.services.members import helped_after
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
+    "ReportCache",
+    "kept_reports",
     "Period",
     "make_period",
     "default_period",
@@ -203,8 +211,6 @@ class NetworkMember:
 class NetworkReport:
     bank_name: str
     period: Period
-    # Nodes are member ids with a `name`; edges carry `minutes`. Frozen (read-only).
-    graph: nx.Graph
     members: tuple[NetworkMember, ...]  # every node, by name
     links: tuple[Link, ...]  # most minutes first
     no_links: tuple[str, ...]  # names of members who exchanged with nobody, sorted
@@ -214,10 +220,22 @@ class NetworkReport:
     # (the overview's and "who to call"'s): quiet for 90 days, and new ones to welcome.
     at_risk: tuple[str, ...] = ()
     to_welcome: tuple[str, ...] = ()
+    # Each node's name as the graph carries it, in the order the nodes were found.
+    node_names: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def minutes(self) -> int:
         return sum(link.minutes for link in self.links)
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The network as a frozen graph: nodes are member ids with a `name`, edges carry
+        `minutes`. Built when asked for (the chart draws it), not for the page: a big
+        bank's year has tens of thousands of links."""
+        graph = nx.Graph()
+        graph.add_nodes_from((n, {"name": name}) for n, name in self.node_names.items())
+        graph.add_edges_from((link.member_a_id, link.member_b_id, {"minutes": link.minutes}) for link in self.links)
+        return nx.freeze(graph)
 
 
 @dataclass(frozen=True)
@@ -252,6 +270,76 @@ class FundersReport:
         return self.minutes * self.hourly_value_pence // 60
 
 
+# ---------------------------------------------------------------- kept reports
+
+
+class ReportCache:
+    """Reports already made, per database, by bank, report, period and stamp (`_stamp`),
+    the least recently used dropped past `size` per database.
+
+    A year of a big bank's help is 50,000 exchanges: adding them up takes longer than a
+    page may, while the stamp that says whether anything they are made of has changed is
+    read from an index in a few milliseconds. A report is made again whenever its stamp
+    changes, so a page never shows figures older than the ledger it reads.
+    """
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self.made = 0  # how many reports this process has made (tests read it)
+        self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, database: Database, key: tuple, make: Callable):
+        with self._lock:
+            kept = self._kept.setdefault(database, OrderedDict())
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        report = make()
+        with self._lock:
+            self.made += 1
+            kept[key] = report
+            while len(kept) > self.size:
+                kept.popitem(last=False)
+        return report
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+kept_reports = ReportCache()
+
+
+def _stamp(session: Session, bank_id: int) -> tuple:
+    """Whether anything a report is made of may have changed, in a few figures read from
+    indexes: the newest exchange of the ledger (its number and moment), the latest
+    moment an exchange changed state (confirmed, declined or reversed: each sets
+    `settled_at`), and a digest of the bank's members (name, area, status, day of
+    joining) and of its kinds of help's names. The ledger is append-only, so no other
+    change to an exchange can happen."""
+    newest = session.execute(select(Exchange.id, Exchange.created_at).order_by(Exchange.id.desc()).limit(1)).first()
+    settled = session.scalar(select(func.max(Exchange.settled_at)))
+    people = session.execute(
+        select(Member.id, Member.name, Member.area, Member.status, Member.joined_on)
+        .where(Member.bank_id == bank_id).order_by(Member.id)).all()
+    kinds = session.execute(
+        select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank_id)
+        .order_by(ServiceCategory.slug)).all()
+    # Rows as plain tuples: a Row's own repr is many times slower.
+    digest = hashlib.sha256(repr(([tuple(p) for p in people], [tuple(k) for k in kinds])).encode()).hexdigest()
+    return tuple(newest or ()), settled, digest
+
+
+def _kept(database: Database, bank_slug: str, name: str, period: Period, make: Callable):
+    """The report `name` of the period, made by `make` unless one made from the same
+    stamp is kept."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        key = (bank.id, name, period, _stamp(uow.session, bank.id))
+    return kept_reports.get_or_make(database, key, make)
+
+
 # ---------------------------------------------------------------- reading the ledger
 
 
@@ -276,20 +364,54 @@ def _help_exchanges(session: Session, bank_id: int, period: Period) -> list:
 
 
 def _receipts(session: Session, bank_id: int, period: Period) -> list:
-    """(exchange, provider, receiver, minutes) for every member who received help.
+    """(provider, receiver, minutes) for every pair of members where one received help
+    from the other, the minutes added up.
 
-    Read from the entries, since a group exchange names its receivers only there; a
-    receiver's share is the negative entry on their account.
+    A two-member exchange names both on its row (the receiver pays its whole amount,
+    as `expected_entries` holds and `timebank check` proves), so those pairs are added
+    up from the help-by-day index alone; a group exchange names its receivers only in
+    its entries, where a receiver's share is the negative entry on their account.
     """
-    return session.execute(
-        select(Exchange.id.label("exchange_id"), Exchange.provider_member_id.label("provider"),
-               Account.member_id.label("receiver"), (-Entry.amount_minutes).label("minutes"))
+    help_in = _help_in(bank_id, period.start, period.end)
+    minutes = func.sum(Exchange.amount_minutes)
+    pairs = session.execute(
+        select(Exchange.provider_member_id.label("provider"), Exchange.receiver_member_id.label("receiver"),
+               minutes.label("minutes"))
+        .where(*help_in, Exchange.kind == ExchangeKind.EXCHANGE.value)
+        .group_by(Exchange.provider_member_id, Exchange.receiver_member_id)
+    ).all()
+    shares = session.execute(
+        select(Exchange.provider_member_id.label("provider"), Account.member_id.label("receiver"),
+               func.sum(-Entry.amount_minutes).label("minutes"))
         .join(Entry, Entry.exchange_id == Exchange.id)
         .join(Account, Account.id == Entry.account_id)
-        .where(*_help_in(bank_id, period.start, period.end),
+        .where(*help_in, Exchange.kind == ExchangeKind.GROUP.value,
                Account.kind == AccountKind.MEMBER.value, Entry.amount_minutes < 0)
-        .order_by(Exchange.id, Account.member_id)
+        .group_by(Exchange.provider_member_id, Account.member_id)
     ).all()
+    return [*pairs, *shares]
+
+
+def _received(session: Session, bank_id: int, period: Period) -> dict[int, int]:
+    """The minutes of help each member received, read as `_receipts` reads them but added
+    up per receiver, not per pair."""
+    help_in = _help_in(bank_id, period.start, period.end)
+    received: dict[int, int] = defaultdict(int)
+    for member_id, minutes in session.execute(
+        select(Exchange.receiver_member_id, func.sum(Exchange.amount_minutes))
+        .where(*help_in, Exchange.kind == ExchangeKind.EXCHANGE.value)
+        .group_by(Exchange.receiver_member_id)
+    ).all() + session.execute(
+        select(Account.member_id, func.sum(-Entry.amount_minutes))
+        .select_from(Exchange)
+        .join(Entry, Entry.exchange_id == Exchange.id)
+        .join(Account, Account.id == Entry.account_id)
+        .where(*help_in, Exchange.kind == ExchangeKind.GROUP.value,
+               Account.kind == AccountKind.MEMBER.value, Entry.amount_minutes < 0)
+        .group_by(Account.member_id)
+    ).all():
+        received[member_id] += int(minutes)
+    return received
 
 
 def _active_since(period: Period) -> dt.date:
@@ -297,15 +419,9 @@ def _active_since(period: Period) -> dt.date:
 
 
 def _active_member_count(session: Session, bank_id: int, period: Period) -> int:
-    """Members with an entry of posted help in the 90 days up to the last day."""
-    return session.scalar(
-        select(func.count(func.distinct(Account.member_id)))
-        .select_from(Exchange)
-        .join(Entry, Entry.exchange_id == Exchange.id)
-        .join(Account, Account.id == Entry.account_id)
-        .where(*_help_in(bank_id, _active_since(period), period.end),
-               Account.kind == AccountKind.MEMBER.value)
-    ) or 0
+    """Members with posted help, given or received, in the 90 days up to the last day."""
+    helped = helped_after(bank_id, _active_since(period) - dt.timedelta(days=1), period.end).subquery()
+    return session.scalar(select(func.count(func.distinct(helped.c[0])))) or 0
 
 
 def _labels(rows) -> dict[int, str]:
@@ -324,27 +440,46 @@ def _names(session: Session, bank_id: int) -> dict[int, str]:
         select(Member.id, Member.name, Member.area).where(Member.bank_id == bank_id)).all())
 
 
-def _last_help_days(session: Session, bank_id: int, until: dt.date) -> dict[int, dt.date]:
-    """Each member's latest day of posted help, given or received, up to `until`."""
+def _last_help_days(session: Session, bank_id: int, until: dt.date, member_ids: set[int]) -> dict[int, dt.date]:
+    """The latest day of posted help, given or received, up to `until`, of `member_ids`."""
+    if not member_ids:
+        return {}
     return dict(session.execute(
         select(Account.member_id, func.max(Exchange.given_on))
         .join(Entry, Entry.account_id == Account.id)
         .join(Exchange, Exchange.id == Entry.exchange_id)
         .where(Exchange.bank_id == bank_id, Exchange.kind.in_(HELP_KINDS),
                Exchange.state == ExchangeState.POSTED.value, Exchange.given_on <= until,
-               Account.kind == AccountKind.MEMBER.value)
+               Account.member_id.in_(member_ids))
         .group_by(Account.member_id)
     ).all())
 
 
 def activity_report(database: Database, bank_slug: str, period: Period) -> ActivityReport:
-    """Hours per month, given and received per member, active and new members, categories."""
+    """Hours per month, given and received per member, active and new members, categories.
+
+    Added up in SQL (by day, by kind of help, by member), so a year of a big bank's help
+    comes back as a few thousand sums rather than every exchange; kept until the ledger
+    or the members change (`ReportCache`).
+    """
     period = _check_period(period)
+    return _kept(database, bank_slug, "activity", period, lambda: _activity_report(database, bank_slug, period))
+
+
+def _activity_report(database: Database, bank_slug: str, period: Period) -> ActivityReport:
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        exchanges = _help_exchanges(session, bank.id, period)
-        receipts = _receipts(session, bank.id, period)
+        help_in = _help_in(bank.id, period.start, period.end)
+        count, minutes = func.count(), func.sum(Exchange.amount_minutes)
+        per_day = session.execute(
+            select(Exchange.given_on, count, minutes).where(*help_in).group_by(Exchange.given_on)).all()
+        per_category = session.execute(
+            select(Exchange.category, count, minutes).where(*help_in).group_by(Exchange.category)).all()
+        given = dict(session.execute(
+            select(Exchange.provider_member_id, minutes).where(*help_in)
+            .group_by(Exchange.provider_member_id)).all())
+        received = _received(session, bank.id, period)
         names = _names(session, bank.id)
         category_names = dict(session.execute(
             select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)
@@ -359,40 +494,32 @@ def activity_report(database: Database, bank_slug: str, period: Period) -> Activ
         bank_name = bank.name
 
     per_month: dict[dt.date, list[int]] = {month: [0, 0] for month in period.months}
-    per_category: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
-    given: dict[int, int] = defaultdict(int)
-    received: dict[int, int] = defaultdict(int)
-    for e in exchanges:
-        month = per_month[e.given_on.replace(day=1)]
-        month[0] += 1
-        month[1] += e.amount_minutes
-        category = per_category[e.category]
-        category[0] += 1
-        category[1] += e.amount_minutes
-        given[e.provider_member_id] += e.amount_minutes
-    for r in receipts:
-        received[r.receiver] += r.minutes
+    for day, exchanges, day_minutes in per_day:
+        month = per_month[day.replace(day=1)]
+        month[0] += exchanges
+        month[1] += int(day_minutes)
+    given = {m: int(v) for m, v in given.items()}
 
     members = sorted(
         (MemberHours(m, names[m], given.get(m, 0), received.get(m, 0)) for m in given.keys() | received.keys()),
         key=lambda m: (m.name.casefold(), m.member_id),
     )
     categories = sorted(
-        (CategoryHours(slug, category_names.get(slug, slug) if slug else NO_CATEGORY, count, minutes)
-         for slug, (count, minutes) in per_category.items()),
+        (CategoryHours(slug, category_names.get(slug, slug) if slug else NO_CATEGORY, exchanges, int(total))
+         for slug, exchanges, total in per_category),
         key=lambda c: (-c.minutes, c.name.casefold()),
     )
     return ActivityReport(
         bank_name=bank_name,
         period=period,
-        months=tuple(MonthHours(month, count, minutes) for month, (count, minutes) in per_month.items()),
+        months=tuple(MonthHours(month, count, total) for month, (count, total) in per_month.items()),
         members=tuple(members),
         categories=tuple(categories),
         active_since=_active_since(period),
         active_members=active,
         new_members=tuple(NewMember(r.id, r.name, r.joined_on) for r in new),
-        exchanges=len(exchanges),
-        minutes=sum(e.amount_minutes for e in exchanges),
+        exchanges=sum(c.exchanges for c in categories),
+        minutes=sum(c.minutes for c in categories),
     )
 
 
@@ -401,9 +528,14 @@ def network_report(database: Database, bank_slug: str, period: Period) -> Networ
 
     The nodes are the bank's active members who had joined by the last day, and anyone
     who exchanged in the period even if suspended or closed since; an edge joins two
-    members who exchanged (either way), weighted by their minutes together.
+    members who exchanged (either way), weighted by their minutes together. Kept until
+    the ledger or the members change (`ReportCache`).
     """
     period = _check_period(period)
+    return _kept(database, bank_slug, "network", period, lambda: _network_report(database, bank_slug, period))
+
+
+def _network_report(database: Database, bank_slug: str, period: Period) -> NetworkReport:
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
@@ -412,49 +544,66 @@ def network_report(database: Database, bank_slug: str, period: Period) -> Networ
             .where(Member.bank_id == bank.id)
         ).all()
         receipts = _receipts(session, bank.id, period)
-        last_help = _last_help_days(session, bank.id, period.end)
+        # Who had help in the last QUIET_DAYS days needs no call, whatever their last day:
+        # the last day is looked up only for the others (as `members_without_exchanges`).
+        recent = set(session.scalars(helped_after(bank.id, period.end - dt.timedelta(days=QUIET_DAYS),
+                                                  period.end)))
+        last_help = _last_help_days(session, bank.id, period.end, {
+            m.id for m in members if m.status == "active" and m.joined_on <= period.end and m.id not in recent})
+        last_help.update((m, period.end) for m in recent)
         bank_name = bank.name
 
-    graph = nx.Graph()
     names = _labels(members)
     verdicts = {m.id: standing(joined_on=m.joined_on, last_exchange_on=last_help.get(m.id), today=period.end)
                 for m in members if m.status == "active" and m.joined_on <= period.end}
-    for m in members:
-        if m.status == "active" and m.joined_on <= period.end:
-            graph.add_node(m.id, name=m.name)
+    # Plain dicts rather than a graph library: a big bank's year is tens of thousands
+    # of pairs, and the page needs only counts, sums and the separate groups.
+    node_names = {m.id: m.name for m in members if m.status == "active" and m.joined_on <= period.end}
+    together: dict[tuple[int, int], int] = defaultdict(int)
     for r in receipts:
-        for member_id in (r.provider, r.receiver):
-            graph.add_node(member_id, name=names[member_id])
-        if graph.has_edge(r.provider, r.receiver):
-            graph[r.provider][r.receiver]["minutes"] += r.minutes
-        else:
-            graph.add_edge(r.provider, r.receiver, minutes=r.minutes)
-
-    def by_name(member_id: int):
-        return (names[member_id].casefold(), member_id)
-
-    people = sorted(
-        (NetworkMember(n, names[n], graph.degree(n), graph.degree(n, weight="minutes")) for n in graph.nodes),
-        key=lambda m: by_name(m.member_id),
-    )
+        node_names[r.provider], node_names[r.receiver] = names[r.provider], names[r.receiver]
+        together[(r.provider, r.receiver) if r.provider < r.receiver else (r.receiver, r.provider)] += int(r.minutes)
+    sort_key = {n: (names[n].casefold(), n) for n in node_names}
+    partners: dict[int, int] = defaultdict(int)
+    minutes: dict[int, int] = defaultdict(int)
     links = []
-    for a, b, data in graph.edges(data=True):
-        a, b = sorted((a, b), key=by_name)
-        links.append(Link(a, names[a], b, names[b], data["minutes"]))
+    for (a, b), pair_minutes in together.items():
+        for n in (a, b):
+            partners[n] += 1
+            minutes[n] += pair_minutes
+        a, b = sorted((a, b), key=sort_key.__getitem__)
+        links.append(Link(a, names[a], b, names[b], pair_minutes))
     links.sort(key=lambda link: (-link.minutes, link.member_a.casefold(), link.member_b.casefold()))
-    connected = sorted((m for m in people if m.links), key=lambda m: (-m.links, *by_name(m.member_id)))
+    people = sorted((NetworkMember(n, names[n], partners[n], minutes[n]) for n in node_names),
+                    key=lambda m: sort_key[m.member_id])
+    connected = sorted((m for m in people if m.links), key=lambda m: (-m.links, *sort_key[m.member_id]))
     return NetworkReport(
         bank_name=bank_name,
         period=period,
-        graph=nx.freeze(graph),
         members=tuple(people),
         links=tuple(links),
         no_links=tuple(m.name for m in people if not m.links),
         most_connected=tuple(connected[:TOP_CONNECTED]),
-        groups=sum(1 for part in nx.connected_components(graph) if len(part) > 1),
+        groups=_groups(together),
         at_risk=tuple(sorted((names[m] for m, v in verdicts.items() if v == QUIET), key=str.casefold)),
         to_welcome=tuple(sorted((names[m] for m, v in verdicts.items() if v == NEW), key=str.casefold)),
+        node_names=node_names,
     )
+
+
+def _groups(pairs) -> int:
+    """How many separate groups (connected parts of two or more members) the pairs make."""
+    parent: dict[int, int] = {}
+
+    def root(n: int) -> int:
+        while parent.setdefault(n, n) != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    return len({root(n) for n in parent})
 
 
 def funders_report(database: Database, bank_slug: str, period: Period) -> FundersReport:

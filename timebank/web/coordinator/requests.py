@@ -24,6 +24,7 @@ from timebank.web.coordinator.requests_forms import (
 from timebank.web.extensions import database
 from timebank.web.member.forms import WHERE_HINT
 from timebank.web.refusals import place, told
+from timebank.web.widgets import quick_select
 
 HOURS_FIELDS = {
     domain.InvalidHours: "hours", domain.ExchangeTooLong: "hours", domain.BalanceBelowFloor: "hours",
@@ -41,7 +42,7 @@ def _page() -> int:
 
 
 def _member_choices(exclude: int | None = None) -> list[SelectChoice]:
-    people = members.list_members(database(), _slug(), status="active")
+    people = members.member_names(database(), _slug(), status="active")
     return [SelectChoice("", "Choose a member")] + [
         SelectChoice(m.id, f"{m.name}{', ' + m.area if m.area else ''} (#{m.id})") for m in people
         if m.id != exclude]
@@ -77,6 +78,7 @@ def _request_page(request_id: int, answer_form: AnswerForForm | None = None, ref
     if answer_form is None:
         answer_form = AnswerForForm(formdata=None)
     answered = {a.member_id for a in detail.answers}
+    quick_select(answer_form.member)
     answer_form.member.choices = [c for c in _member_choices(exclude=detail.member_id)
                                   if c.value not in answered]
     return render_template(
@@ -92,6 +94,7 @@ def ask_for():
     db, slug = database(), _slug()
     form = AskForForm()
     form.member.choices = _member_choices()
+    quick_select(form.member)
     form.category.choices = _category_choices()
     if request.method == "GET" and request.args.get("member", "").isdigit():
         form.member.data = int(request.args["member"])
@@ -117,6 +120,7 @@ def answer_for(request_id: int):
     form = AnswerForForm()
     detail = helping.request_detail(db, slug, request_id, viewer_id=None)
     form.member.choices = _member_choices(exclude=detail.member_id)
+    quick_select(form.member)
     if form.validate_on_submit():
         try:
             helping.answer_for(db, slug, request_id, answerer_id=form.member.data, message=form.message.data)
@@ -221,6 +225,7 @@ def ask_person_for(offer_id: int):
         raise domain.UnknownOffer(f"There is no current offer number {offer_id}.")
     form = AskPersonForForm()
     form.member.choices = _member_choices(exclude=offer.member_id)
+    quick_select(form.member)
     if form.validate_on_submit():
         try:
             made = helping.ask_this_person(db, slug, offer_id, member_id=form.member.data, what=form.what.data,

@@ -43,6 +43,7 @@ from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
 from timebank.web.forms import new_key
 from timebank.web.refusals import add_error, place
+from timebank.web.widgets import quick_select
 from timebank.web.words import sides
 
 # Where each refusal of the ledger is shown: the field the person has to change.
@@ -109,14 +110,20 @@ def member_label(member) -> str:
     return f"{member.name} ({member.area}, #{member.id})" if member.area else f"{member.name} (#{member.id})"
 
 
-def _names() -> dict[int, str]:
-    return {m.id: member_label(m) for m in members.list_members(database(), _slug())}
+def _names(exchanges=None) -> dict[int, str]:
+    """Labels of the members on the sides of `exchanges` (of every member when None): a
+    page of 50 exchanges reads its own members, not a big bank's 2,000."""
+    ids = None
+    if exchanges is not None:
+        ids = {i for x in exchanges for i in (x.provider_member_id, x.receiver_member_id) if i is not None}
+        ids |= {int(k) for x in exchanges for k in x.entries if k.isdigit()}
+    return {m.id: member_label(m) for m in members.member_names(database(), _slug(), ids=ids)}
 
 
 def _active_choices() -> list[SelectChoice]:
     return [SelectChoice("", "Choose a member")] + [
         SelectChoice(m.id, member_label(m))
-        for m in members.list_members(database(), _slug(), status="active")
+        for m in members.member_names(database(), _slug(), status="active")
     ]
 
 
@@ -150,14 +157,13 @@ def _rows(exchanges, names):
 @blueprint.route("/", methods=["GET"])
 def home():
     db, slug = database(), _slug()
-    everyone = members.list_members(db, slug)
-    waiting = ledger.list_exchanges(db, slug, state="pending", limit=1000)
+    counts = members.count_members(db, slug)
     needing_call = members.members_without_exchanges(db, slug)
     return _render(
         "coordinator/home.html",
-        active_count=sum(1 for m in everyone if m.status == "active"),
-        member_count=len(everyone),
-        waiting_count=len(waiting),
+        active_count=counts["active"],
+        member_count=sum(counts.values()),
+        waiting_count=ledger.count_exchanges(db, slug, state="pending"),
         quiet=[q for q in needing_call if q.standing == QUIET],
         welcome=[q for q in needing_call if q.standing == NEW],
         expiring=members.safeguarding_expiring(db, slug),
@@ -190,11 +196,13 @@ def member_list():
 @blueprint.route("/members.csv", methods=["GET"])
 def members_csv():
     db, slug = database(), _slug()
-    balances = {b.member_id: b.balance_minutes for b in ledger.balances(db, slug)}
+    # The cached balances only: the given and received totals (`ledger.balances`) add up
+    # every entry of the bank, and the file has no column for them.
+    balances = ledger.account_balances(db, slug)
     rows = [["id", "name", "kind", "email", "phone", "area", "status", "joined_on",
              "balance_minutes", "balance_hours"]]
     for m in members.list_members(db, slug):
-        minutes = balances.get(m.id, 0)
+        minutes = balances.get(str(m.id), 0)
         rows.append([m.id, m.name, m.kind, m.email, m.phone, m.area, m.status,
                      m.joined_on.isoformat(), minutes, f"{minutes_as_hours(minutes):.2f}"])
     return csv_response(rows, f"members-{slug}-{dt.date.today().isoformat()}.csv")
@@ -445,6 +453,7 @@ def member_reset_link(member_id: int):
 def _exchange_form(form_class):
     form = form_class()
     form.provider.choices = _active_choices()
+    quick_select(form.provider, *([form.receiver] if hasattr(form, "receiver") else []))
     form.category.choices = _category_choices()
     if hasattr(form, "receiver"):
         form.receiver.choices = form.provider.choices
@@ -554,8 +563,8 @@ def upload():
 
 def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
     db, slug = database(), _slug()
-    names = _names()
     waiting = ledger.list_exchanges(db, slug, state="pending", limit=500)
+    names = _names(waiting)
     signs_in = auth.members_who_sign_in(db, slug)
     today = dt.date.today()
     # Who each waits on (the member who did not log it), whether only the coordinator can
@@ -607,10 +616,11 @@ def settle(exchange_id: int):
 def _exchange_search():
     """The search read from the link, and the page of exchanges it finds (none while a
     field is refused: the refusal is beside it)."""
-    everyone = members.list_members(database(), _slug())
+    everyone = members.member_names(database(), _slug())
     search = ExchangeSearchForm(formdata=request.args)
     search.member.choices = [SelectChoice("", "Anyone")] + [SelectChoice(str(m.id), member_label(m))
                                                            for m in everyone]
+    quick_select(search.member)
     if not search.member.data or search.member.data not in {str(m.id) for m in everyone}:
         search.member.data = ""
     search.kind.data = search.kind.data or ""
@@ -647,7 +657,7 @@ def decline(exchange_id: int):
 
 def _exchanges_page(status: int = 200, form=None, failed_id: int | None = None):
     search, found = _exchange_search()
-    names = _names()
+    names = _names(found.items if found else [])
     return _render("coordinator/exchanges.html", status if found is not None else 400,
                    rows=_rows(found.items if found else [], names), found=found, search=search,
                    category_names=dict(banks.list_categories(database(), _slug())),
@@ -662,7 +672,7 @@ def exchanges():
 
 def _reverse_page(exchange_id: int, status: int = 200, form=None):
     exchange = ledger.get_exchange(database(), _slug(), exchange_id)
-    names = _names()
+    names = _names([exchange])
     return _render("coordinator/reverse.html", status, x=exchange, sides=sides(exchange, names),
                    category_names=dict(banks.list_categories(database(), _slug())),
                    form=form or ReverseForm(formdata=None, back=request.args.get("back", "")))

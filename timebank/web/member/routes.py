@@ -32,6 +32,7 @@ from timebank.web.member.forms import (
 )
 from timebank.web.refusals import add_error, place, told
 from timebank.web.statement_period import chosen_period, statement_pdf_response
+from timebank.web.widgets import quick_select
 
 # Which field a refusal belongs beside; a class not listed goes in the summary only.
 LOG_FIELDS = {
@@ -80,6 +81,9 @@ def _category_choices(db, slug) -> list[tuple[str, str]]:
 def home():
     db, slug, me = _me()
     pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
+    # Only the names the page shows: the other side of each waiting exchange.
+    shown = {i for e in pending for i in (e.provider_member_id, e.receiver_member_id, e.initiated_by_member_id)
+             if i is not None}
     requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
     asked_of_me = [a for a in helping.my_answers(db, slug, me) if a.answer.status == "asked"
                    and a.request.status == "open"]
@@ -94,7 +98,7 @@ def home():
         to_confirm=[e for e in pending if e.initiated_by_member_id != me],
         waiting=[e for e in pending if e.initiated_by_member_id == me],
         requests=requests,
-        names={m.id: m.name for m in members.list_members(db, slug)},
+        names={m.id: m.name for m in members.member_names(db, slug, ids=shown)},
         categories=dict(banks.list_categories(db, slug)),
         me=me,
         asked_of_me=asked_of_me,
@@ -181,7 +185,7 @@ def _browse_page(failed: tuple[int, AnswerForm] | None = None):
     # its error is shown beside it.
     filters = _filters() if form.validate() else {"category": None, "area": None}
     form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
-    areas = sorted({m.area for m in members.list_members(db, slug, status="active") if m.area})
+    areas = members.active_areas(db, slug)
     form.area.choices = options([("", "Any area")] + [(a, a) for a in areas])
     offers = [o for o in requests_offers.list_offers(db, slug, **filters) if o.member_id != me]
     open_requests = [r for r in requests_offers.list_requests(db, slug, **filters) if r.member_id != me]
@@ -228,11 +232,12 @@ def answer(request_id: int):
 def log():
     db, slug, me = _me()
     form = LogForm()
-    active = [m for m in members.list_members(db, slug, status="active") if m.id != me]
+    active = [m for m in members.member_names(db, slug, status="active") if m.id != me]
     others = {m.id: m.name for m in active}
     # The area beside each name, so two members of one name can be told apart (B11).
     form.other_member.choices = options([("", "Choose a member")] + [
         (m.id, f"{m.name} ({m.area})" if m.area else m.name) for m in active])
+    quick_select(form.other_member)
     form.category.choices = _category_choices(db, slug)
     valid = form.validate_on_submit()
     if form.is_submitted() and not _from_the_list(form, others, me):

@@ -37,6 +37,11 @@ from timebank.web.reports.tables import (
     wellbeing_rows,
 )
 
+# Links past this many make a page of thousands of rows that nobody reads on screen (a
+# big bank has tens of thousands): the page shows the ones with most hours, and the
+# links file has every one.
+LINKS_SHOWN = 100
+
 
 def chart_key(name: str, report) -> tuple:
     return (current_user.bank_slug, name, report.period.start, report.period.end,
@@ -137,7 +142,7 @@ def activity_chart():
 def network():
     form, period = _period_form()
     report = reports.network_report(database(), current_user.bank_slug, period) if period else None
-    return _page("reports/network.html", form, period, report=report)
+    return _page("reports/network.html", form, period, report=report, links_shown=LINKS_SHOWN)
 
 
 @blueprint.get("/network.csv")

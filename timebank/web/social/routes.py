@@ -34,6 +34,7 @@ from timebank.web.social.forms import (
     RejectForm,
     RunForm,
 )
+from timebank.web.widgets import quick_select
 
 DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
@@ -72,8 +73,9 @@ def _category_options() -> list[tuple[str, str]]:
     return banks.list_categories(database(), current_user.bank_slug)
 
 
-def _member_names() -> dict[int, str]:
-    return {m.id: m.name for m in members.list_members(database(), current_user.bank_slug)}
+def _member_names(ids: set[int] | None = None) -> dict[int, str]:
+    """Names of the members `ids` (of every member when None), by id."""
+    return {m.id: m.name for m in members.member_names(database(), current_user.bank_slug, ids=ids)}
 
 
 def _render(template: str, status: int = 200, **context):
@@ -103,8 +105,9 @@ def home():
 
 @blueprint.route("/assessments", methods=["GET"], endpoint="assessments")
 def assessment_list():
-    return _render("social/assessments.html", summaries=_call(assessments.list_assessments),
-                   members=_member_names())
+    summaries = _call(assessments.list_assessments)
+    return _render("social/assessments.html", summaries=summaries,
+                   members=_member_names({a.member_id for a in summaries if a.member_id}))
 
 
 def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
@@ -115,8 +118,9 @@ def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     if areas and recorded and recorded not in areas:
         areas.append(recorded)  # an area recorded before the list, kept until changed
     form.area_choices = areas
+    quick_select(form.member)
     form.member.choices = options([("", "Not a member yet")] + [
-        (str(m.id), m.name) for m in members.list_members(database(), current_user.bank_slug, status="active")])
+        (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
     for _ in range(blank_rows):
         if len(form.needs) < form.needs.max_entries:
             form.needs.append_entry()

@@ -1,0 +1,53 @@
+"""The coordinator's lists read a fixed number of SQL statements, however many members
+and exchanges the bank has: a page that read one more per row (an N+1) would be fine on
+a small bank and take seconds on a big one."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from tests.web.conftest import sign_in
+from timebank.services import ledger, members
+
+PAGES = ("/coordinator/", "/coordinator/pending", "/coordinator/exchanges", "/coordinator/calls",
+         "/coordinator/reports/network", "/coordinator/reports/activity")
+
+
+def _statements(client, database, path: str) -> int:
+    client.get(path)  # once first: a page's first visit may fill caches
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    sa.event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def _grow(database, world, people: int, exchanges: int) -> None:
+    slug = world.bank.slug
+    ids = [members.add_member(database, slug, f"Member {n}", area="Leith").id for n in range(people)]
+    day = dt.date.today() - dt.timedelta(days=3)
+    for n in range(exchanges):
+        provider, receiver = ids[n % len(ids)], ids[(n + 1) % len(ids)]
+        ledger.log_exchange(database, slug, provider_id=provider, receiver_id=receiver, minutes=30,
+                            given_on=day, recorded_by="test")
+        ledger.propose_exchange(database, slug, member_id=receiver, provider_id=receiver,
+                                receiver_id=provider, minutes=15, given_on=day)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_list_reads_as_many_statements_for_a_bigger_bank(app, client, web_database, world, path):
+    sign_in(client, world.coordinator)
+    _grow(web_database, world, people=3, exchanges=3)
+    few = _statements(client, web_database, path)
+
+    _grow(web_database, world, people=12, exchanges=12)
+
+    assert _statements(client, web_database, path) == few
