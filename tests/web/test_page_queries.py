@@ -32,7 +32,8 @@ def _statements(client, database, path: str) -> int:
 
 def _grow(database, world, people: int, exchanges: int) -> None:
     slug = world.bank.slug
-    ids = [members.add_member(database, slug, f"Member {n}", area="Leith").id for n in range(people)]
+    joined = dt.date.today() - dt.timedelta(days=30)
+    ids = [members.add_member(database, slug, f"Member {n}", area="Leith", joined_on=joined).id for n in range(people)]
     day = dt.date.today() - dt.timedelta(days=3)
     for n in range(exchanges):
         provider, receiver = ids[n % len(ids)], ids[(n + 1) % len(ids)]
