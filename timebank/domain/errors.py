@@ -51,6 +51,7 @@ __all__ = [
     "WeakPassword",
     "ResetTokenInvalid",
     "CodeRefused",
+    "CodesLocked",
     "UnknownRequest",
     "UnknownOffer",
     "NotAllowed",
@@ -283,6 +284,14 @@ class CodeRefused(TimebankError):
     """A one-time code (or recovery code) that is wrong, too old, or already used."""
 
     code = "code_refused"
+
+
+class CodesLocked(CodeRefused):
+    """Too many wrong codes in a short time: every code, even a right one, is refused
+    until the window has passed (the count is in the database, shared by every process)."""
+
+    code = "too_many_codes"
+    http_status = 429
 
 
 class UnknownRequest(NotFound):

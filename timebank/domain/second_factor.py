@@ -9,12 +9,13 @@ Until "passed", every page but the code (or setup) page and signing out is refus
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
 import pyotp
 
-from timebank.domain.errors import CodeRefused, Forbidden
+from timebank.domain.errors import CodeRefused, CodesLocked, Forbidden
 from timebank.domain.roles import STAFF_ROLES
 
 __all__ = [
@@ -30,6 +31,10 @@ __all__ = [
     "clean_recovery_code",
     "sign_in_stage",
     "check_may_reset_factor",
+    "MAX_REFUSED_CODES",
+    "REFUSED_CODES_WINDOW",
+    "check_codes_not_locked",
+    "count_refused_code",
 ]
 
 DIGITS = 6
@@ -37,6 +42,11 @@ STEP_SECONDS = 30
 # A phone's clock may be a little out: the step before and the step after are taken too.
 DRIFT_STEPS = 1
 RECOVERY_CODE_COUNT = 10
+# Wrong codes (app or recovery) allowed in a window before every code is refused until
+# the window has passed: like the password's limit per account, but counted on the factor
+# itself, so that two processes, or a restart, share the count.
+MAX_REFUSED_CODES = 5
+REFUSED_CODES_WINDOW = dt.timedelta(minutes=15)
 # Lower case letters and digits without the ones read wrongly (0/o, 1/l/i): 10 of them give
 # about 48 bits, beyond guessing within the sign-in limits.
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -118,3 +128,23 @@ def check_may_reset_factor(*, resetter_id: int, resetter_role: str, holder_id: i
                         "with `timebank user reset-factor`.")
     if holder_id == resetter_id:
         raise Forbidden("Your own second factor is reset by another coordinator, or by the operator.")
+
+
+def _window_open(since: dt.datetime | None, now: dt.datetime) -> bool:
+    return since is not None and now < since + REFUSED_CODES_WINDOW
+
+
+def check_codes_not_locked(refused: int, since: dt.datetime | None, now: dt.datetime) -> None:
+    """CodesLocked when `refused` wrong codes since `since` reach the limit within the window."""
+    if refused >= MAX_REFUSED_CODES and _window_open(since, now):
+        minutes = max(1, -(-int((since + REFUSED_CODES_WINDOW - now).total_seconds()) // 60))
+        raise CodesLocked(f"Too many wrong codes. Wait {minutes} minute{'s' if minutes != 1 else ''} "
+                          "and try the newest code from your app.")
+
+
+def count_refused_code(refused: int, since: dt.datetime | None, now: dt.datetime) -> tuple[int, dt.datetime]:
+    """The count and its window's start after one more wrong code: a window that has
+    passed starts again at this code."""
+    if _window_open(since, now):
+        return refused + 1, since
+    return 1, now

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer, User
+from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer, User, utcnow
 from timebank.domain.duplicates import refuse_member_taken_on_twice
 from timebank.domain.errors import (
     EmailTaken,
@@ -305,6 +305,8 @@ def set_member_status(database: Database, bank_slug: str, member_id: int, status
         bank = bank_row(uow.session, bank_slug)
         member = member_row(uow.session, bank.id, member_id, lock=True)
         member.status = status
+        # The day the record's keeping starts to count down (retention of closed members).
+        member.closed_at = (member.closed_at or utcnow()) if status == "closed" else None
         if status != "active":
             # What they asked for and offered leaves the lists with them, in the same
             # transaction: no one answers a suspended member's request (often a

@@ -1,11 +1,14 @@
 """Retention: assessments and closed introductions are kept for the bank's number of
-years after the last contact, then removed (`timebank retention run`).
+years after the last contact, closed members for the bank's number of years after they
+closed; then they are removed (`timebank retention run`).
 
 The last contact of a closed introduction is the latest of its making, closing and
 outcomes; of an assessment, the latest of its versions, its consent withdrawal and the
 introductions made from it. An assessment with an open introduction is kept. Removing
 an introduction deletes it and its outcomes; removing an assessment erases it as
-erasure does (its row stays, every version goes). A second run finds nothing more.
+erasure does (its row stays, every version goes); removing a closed member erases them
+through the erasure service, so the ledger stays whole. A closed member's last contact
+is the latest of their closing, joining and exchanges. A second run finds nothing more.
 """
 from __future__ import annotations
 
@@ -21,24 +24,26 @@ from timebank.db.models import (
     AssessmentVersion,
     Bank,
     ConsentWithdrawal,
+    Exchange,
     Introduction,
     IntroductionFollowUp,
     MatchProposal,
+    Member,
     Outcome,
     OutcomeMeasureAnswer,
 )
 from timebank.domain.privacy import check_retention_years, past_retention
-from timebank.services.erasure import erase_assessment_rows, log_member_access
+from timebank.services.erasure import erase_assessment_rows, erase_member_rows, log_member_access
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 
-__all__ = ["Removed", "run_retention", "retention_years", "set_retention_years"]
+__all__ = ["Removed", "Kept", "run_retention", "retention_years", "set_retention_years"]
 
 
 @dataclass(frozen=True)
 class Removed:
     bank_slug: str
-    kind: str  # "introduction" or "assessment"
+    kind: str  # "introduction", "assessment" or "member"
     id: int
     last_contact: dt.date
 
@@ -58,6 +63,7 @@ def run_retention(database: Database, *, bank_slug: str | None = None, today: dt
         for bank in banks:
             removed += _introductions(session, bank, today, dry_run)
             removed += _assessments(session, bank, today, dry_run)
+            removed += _closed_members(session, bank, today, dry_run)
         if not dry_run:
             uow.commit()
     return removed
@@ -117,16 +123,52 @@ def _assessments(session: Session, bank: Bank, today: dt.date, dry_run: bool) ->
     return removed
 
 
-def retention_years(database: Database, bank_slug: str) -> int:
+def _closed_members(session: Session, bank: Bank, today: dt.date, dry_run: bool) -> list[Removed]:
+    years = bank.closed_member_retention_years
+    closed = list(session.scalars(select(Member).where(
+        Member.bank_id == bank.id, Member.status == "closed", Member.erased_at.is_(None)).order_by(Member.id)))
+    removed = []
+    for member in closed:
+        theirs = or_(Exchange.provider_member_id == member.id, Exchange.receiver_member_id == member.id)
+        last = _latest(member.closed_at, member.joined_on, member.created_at,
+                       session.scalar(select(func.max(Exchange.given_on)).where(theirs)),
+                       session.scalar(select(func.max(Exchange.created_at)).where(theirs)))
+        if past_retention(last, today, years):
+            removed.append(Removed(bank.slug, "member", member.id, last))
+            if not dry_run:
+                erase_member_rows(session, member)
+                log_member_access(session, bank.id, None, member_id=member.id, action="retention",
+                                  why=f"closed member {member.id} past the bank's {years} years")
+    return removed
+
+
+@dataclass(frozen=True)
+class Kept:
+    """How long the bank keeps records: assessments and closed introductions after the
+    last contact, closed members after they closed."""
+
+    years: int
+    closed_member_years: int
+
+
+def retention_years(database: Database, bank_slug: str) -> Kept:
     with UnitOfWork(database, readonly=True) as uow:
-        return bank_row(uow.session, bank_slug).retention_years
+        bank = bank_row(uow.session, bank_slug)
+        return Kept(bank.retention_years, bank.closed_member_retention_years)
 
 
-def set_retention_years(database: Database, bank_slug: str, years: int) -> int:
-    """How long the bank keeps assessments and closed introductions after the last contact."""
+def set_retention_years(database: Database, bank_slug: str, years: int, *,
+                        closed_member_years: int | None = None) -> Kept:
+    """How long the bank keeps assessments and closed introductions after the last contact,
+    and (when given) closed members after they closed."""
     years = check_retention_years(years)
+    if closed_member_years is not None:
+        closed_member_years = check_retention_years(closed_member_years)
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug, lock=True)
         bank.retention_years = years
+        if closed_member_years is not None:
+            bank.closed_member_retention_years = closed_member_years
+        kept = Kept(bank.retention_years, bank.closed_member_retention_years)
         uow.commit()
-    return years
+    return kept

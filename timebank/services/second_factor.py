@@ -11,6 +11,7 @@ application's secret key therefore voids every factor: the operator resets them 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import time
@@ -24,6 +25,7 @@ from timebank.db.models import Bank, RecoveryCode, SecondFactor, SignInSession, 
 from timebank.domain import second_factor as rules
 from timebank.domain.errors import CodeRefused, Conflict, NotFound
 from timebank.domain.roles import STAFF_ROLES
+from timebank.services.auth import _aware
 from timebank.services.auth import _digest as _token_digest
 from timebank.services.auth import _end_all_sessions
 from timebank.services.members import clean_email
@@ -176,34 +178,52 @@ def verify(database: Database, user_id: int, session_token: str, typed: str, *,
     """The code from the app, or a recovery code, given after the password: the session is
     then signed in fully. A code's time step, or a recovery code, is taken once only
     (the row is locked, so two requests racing with one code cannot both pass).
-    CodeRefused otherwise, with nothing written."""
+    CodeRefused otherwise, with nothing written but the wrong code counted on the factor;
+    CodesLocked, even for a right code, after too many wrong ones in the window
+    (timebank.domain.second_factor.check_codes_not_locked)."""
     at = time.time() if at is None else at
     with UnitOfWork(database) as uow:
         factor = _confirmed(uow.session, user_id, lock=True)
         if factor is None:
             raise CodeRefused("This sign-in has no second factor set up.")
         now = utcnow()
-        recovery = rules.clean_recovery_code(typed)
-        if recovery is not None and not rules.is_app_code(rules.clean_code(typed)):
-            row = uow.session.scalars(
-                select(RecoveryCode).where(RecoveryCode.user_id == user_id,
-                                           RecoveryCode.code_digest == _code_digest(sealing_key, recovery))
-                .with_for_update()
-            ).one_or_none()
-            if row is None or row.used_at is not None:
-                raise CodeRefused("That recovery code is not right, or was already used.")
-            row.used_at = now
-            used_recovery = True
-        else:
-            factor.last_used_step = rules.matching_step(
-                _unseal(sealing_key, factor.secret_sealed), typed, at=at,
-                last_used_step=factor.last_used_step)
-            used_recovery = False
+        # The window is read on the code's own clock, so a test (or a replay) sees one time.
+        moment = dt.datetime.fromtimestamp(at, dt.UTC)
+        since = _aware(factor.refused_since) if factor.refused_since else None
+        rules.check_codes_not_locked(factor.refused_codes, since, moment)
+        try:
+            used_recovery = _take_code(uow.session, factor, typed, sealing_key=sealing_key, at=at, now=now)
+        except CodeRefused:
+            # The wrong code is counted, and the count kept, though nothing else is written.
+            factor.refused_codes, factor.refused_since = rules.count_refused_code(
+                factor.refused_codes, since, moment)
+            uow.commit()
+            raise
+        factor.refused_codes, factor.refused_since = 0, None
         _mark_session(uow.session, user_id, session_token, now)
         uow.session.flush()
         verified = Verified(used_recovery, _codes_left(uow.session, user_id))
         uow.commit()
     return verified
+
+
+def _take_code(session, factor: SecondFactor, typed: str, *, sealing_key: str, at: float, now) -> bool:
+    """Take the app's code or a recovery code (once only); whether it was a recovery code.
+    CodeRefused when it is neither."""
+    recovery = rules.clean_recovery_code(typed)
+    if recovery is not None and not rules.is_app_code(rules.clean_code(typed)):
+        row = session.scalars(
+            select(RecoveryCode).where(RecoveryCode.user_id == factor.user_id,
+                                       RecoveryCode.code_digest == _code_digest(sealing_key, recovery))
+            .with_for_update()
+        ).one_or_none()
+        if row is None or row.used_at is not None:
+            raise CodeRefused("That recovery code is not right, or was already used.")
+        row.used_at = now
+        return True
+    factor.last_used_step = rules.matching_step(
+        _unseal(sealing_key, factor.secret_sealed), typed, at=at, last_used_step=factor.last_used_step)
+    return False
 
 
 def _mark_session(session, user_id: int, session_token: str, now) -> None:

@@ -37,11 +37,13 @@ from timebank.db.models import (
     HelpAnswer,
     HelpRequest,
     Introduction,
+    IntroductionFollowUp,
     MatchProposal,
     Member,
     MemberAccess,
     Offer,
     Outcome,
+    OutcomeMeasureAnswer,
     User,
 )
 from timebank.domain.errors import NotAllowed
@@ -117,7 +119,8 @@ def _ledger(session: Session, member: Member, names: dict[int, str]) -> dict:
             .order_by(Exchange.given_on, Exchange.id)):
         other = x.receiver_member_id if x.provider_member_id == member.id else x.provider_member_id
         exchanges.append({**_row(x, "id", "kind", "state", "given_on", "amount_minutes", "category",
-                                 "description", "reason", "reverses_exchange_id", "created_at", "settled_at"),
+                                 "description", "reason", "decline_reason", "reverses_exchange_id", "created_at",
+                                 "settled_at"),
                           "you": "gave" if x.provider_member_id == member.id else "received",
                           "other_member": names.get(other) if other else None})
     entries = [] if account is None else [
@@ -207,7 +210,16 @@ def _introductions(session: Session, ids: list[int], people: dict[int, str]) -> 
         outcomes += [_row(o, "id", "introduction_id", "side", "help_happened", "difference", "comment", "recorded_at")
                      for o in session.scalars(select(Outcome).where(
                          Outcome.introduction_id == introduction.id, Outcome.side == side))]
-    return {"introductions": introductions, "outcomes": outcomes}
+    # The follow-ups about them, and their own wellbeing answers (special category too).
+    follow_ups = [_row(f, "id", "introduction_id", "stage", "held_on", "note", "created_at")
+                  for f in session.scalars(select(IntroductionFollowUp).where(or_(
+                      IntroductionFollowUp.helped_assessment_id.in_(ids),
+                      IntroductionFollowUp.helper_assessment_id.in_(ids))).order_by(IntroductionFollowUp.id))]
+    answers = [_row(a, "id", "introduction_id", "side", "question_key", "score", "choice", "declined")
+               for a in session.scalars(select(OutcomeMeasureAnswer).where(
+                   OutcomeMeasureAnswer.assessment_id.in_(ids)).order_by(OutcomeMeasureAnswer.id))]
+    return {"introductions": introductions, "outcomes": outcomes, "introduction_follow_ups": follow_ups,
+            "outcome_measure_answers": answers}
 
 
 def as_zip(file: SubjectFile) -> bytes:

@@ -18,11 +18,15 @@ class EraseForm(TimebankForm):
     confirm = HiddenField(validators=[AnyOf(["erase"], message="Confirm on the member's privacy page.")])
 
 
+_WHOLE_YEARS = f"Enter a whole number of years from 1 to {MAX_RETENTION_YEARS}."
+
+
 class RetentionForm(TimebankForm):
     years = IntegerField("Years to keep assessments and closed introductions after the last contact",
-                         validators=[InputRequired(f"Enter a whole number of years from 1 to {MAX_RETENTION_YEARS}."),
-                                     NumberRange(1, MAX_RETENTION_YEARS,
-                                                 f"Enter a whole number of years from 1 to {MAX_RETENTION_YEARS}.")])
+                         validators=[InputRequired(_WHOLE_YEARS), NumberRange(1, MAX_RETENTION_YEARS, _WHOLE_YEARS)])
+    closed_member_years = IntegerField("Years to keep a closed member's record after they closed",
+                                       validators=[InputRequired(_WHOLE_YEARS),
+                                                   NumberRange(1, MAX_RETENTION_YEARS, _WHOLE_YEARS)])
 
 
 class WithdrawalForm(TimebankForm):

@@ -54,15 +54,19 @@ def retention_settings():
     db, slug = database(), current_user.bank_slug
     bank = banks.get_bank(db, slug)
     posted = request.method == "POST"
-    form = RetentionForm() if posted else RetentionForm(formdata=None, years=retention.retention_years(db, slug))
+    if posted:
+        form = RetentionForm()
+    else:
+        kept = retention.retention_years(db, slug)
+        form = RetentionForm(formdata=None, years=kept.years, closed_member_years=kept.closed_member_years)
     if posted and form.validate_on_submit():
         try:
-            retention.set_retention_years(db, slug, form.years.data)
+            retention.set_retention_years(db, slug, form.years.data, closed_member_years=form.closed_member_years.data)
         except domain.TimebankError as error:
             place(form, error, {domain.InvalidInput: "years"})
         else:
-            flash(f"Assessments and closed introductions are kept {form.years.data} years after the last contact.",
-                  "success")
+            flash(f"Assessments and closed introductions are kept {form.years.data} years after the last contact; "
+                  f"closed members {form.closed_member_years.data} years after they closed.", "success")
             return redirect(url_for("privacy.retention_settings"))
     return render_template("privacy/retention.html", form=form, bank=bank), 400 if form.errors else 200
 
