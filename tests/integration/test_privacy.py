@@ -153,7 +153,8 @@ def test_withdrawing_consent_takes_the_person_out_of_the_next_match_run_and_hide
     shown = consent.get_withdrawal(database, worker, assessment_id)
     assert shown.note == "By phone to me" and shown.withdrawn_on == dt.date.today()
     run = matches.run_match(database, worker)
-    assert assessment_id not in {p.need_assessment_id for p in run.proposals}
+    assert assessment_id not in {p.need_assessment_id for p in run.proposals} | {
+        p.capability_assessment_id for p in run.proposals}
 
 
 def _profiles(database):
@@ -261,7 +262,7 @@ def test_retention_removes_what_is_past_keeping_once_and_a_dry_run_removes_nothi
 
 def test_a_bank_keeps_records_for_a_whole_number_of_years(demo):
     _, database = demo
-    assert retention.set_retention_years(database, DEMO_BANK_SLUG, 10) == 10
+    assert retention.set_retention_years(database, DEMO_BANK_SLUG, 10).years == 10
     for wrong in (0, 101, -1, True):
         with pytest.raises(InvalidInput):
             retention.set_retention_years(database, DEMO_BANK_SLUG, wrong)

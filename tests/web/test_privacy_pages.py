@@ -2,17 +2,20 @@
 or log line shows their name), the bank's retention, consent withdrawn (issue 13)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
 import re
 import zipfile
 
+import pypdf
 import pytest
 import sqlalchemy as sa
 
 from tests.web.conftest import _person, csrf_from, user_view
 from timebank.db.models import Bank, MemberAccess
+from timebank.domain.privacy import FORMER_MEMBER, REMOVED
 from timebank.web.policy import POLICY
 
 NAME = "Zebedee Quillfeather"
@@ -34,6 +37,12 @@ def erasable(web_database, world):
     requests_offers.answer_request(db, slug, request.id, member_id=world.bob.member_id, message="Happy to")
     requests_offers.offer_skill(db, slug, member_id=zeb.member_id, description=f"{NAME} teaches knitting")
     contact_log.add_note(db, slug, zeb.member_id, text=f"Phoned {NAME}", author="Cora")
+    # Decline reasons both ways: Bob's to them, theirs to Bob, each naming them.
+    for proposer, other in ((world.bob.member_id, zeb.member_id), (zeb.member_id, world.bob.member_id)):
+        pending = ledger.propose_exchange(db, slug, member_id=proposer, provider_id=proposer, receiver_id=other,
+                                          minutes=30, description=f"Help for {NAME}")
+        ledger.decline_exchange(db, slug, pending.id, member_id=other, settled_by=f"member:{other}",
+                                reason=f"{NAME} ({PHONE}) was away")
     assessment = assessments.record_assessment(
         db, user_view(db, world.social_worker), person_name=NAME, member_id=zeb.member_id,
         content={"consent": True, "consent_on": "2026-01-05", "area": "Leith",
@@ -93,6 +102,7 @@ def _pages(app, values: dict) -> list[tuple[str, str]]:
 
 def test_after_erasure_no_page_download_or_log_line_shows_their_name(
         app, web_database, world, erasable, signed_in, caplog):
+    caplog.set_level(logging.DEBUG)  # the whole journey's log, the erasure's own lines too
     zeb = erasable["person"]
     coordinator = signed_in(world.coordinator)
     confirm = coordinator.get(f"/coordinator/members/{zeb.member_id}/privacy")
@@ -108,21 +118,45 @@ def test_after_erasure_no_page_download_or_log_line_shows_their_name(
     clients = {"coordinator": coordinator, "social_worker": signed_in(world.social_worker)}
     pages = _pages(app, values)
     assert len(pages) > 40, "the crawl reaches the pages"
-    caplog.set_level(logging.DEBUG)
+    # The other member's downloads too: their record, statement and offers on paper, and
+    # their own statement PDF as they download it.
+    bob = world.bob.member_id
+    pages += [("coordinator", f"/coordinator/members/{bob}/record.zip"),
+              ("coordinator", f"/coordinator/members/{bob}/statement.pdf"),
+              ("coordinator", f"/coordinator/members/{bob}/offers.pdf"),
+              ("member", "/member/statement.pdf")]
+    clients["member"] = signed_in(world.bob)
     seen = []
     for role, path in pages:
         response = clients[role].get(path)
         seen.append((role, path, response.status_code))
-        body = response.data.decode("utf-8", "replace") if not path.endswith(".zip") else _unzipped(response.data)
+        body = _readable(path, response.data)
         assert NAME not in body and PHONE not in body and zeb.email not in body, f"{role} {path}"
     assert not [s for s in seen if s[2] >= 500], seen
-    assert any(p.endswith(".csv") for _, p, _ in seen), "the CSV downloads are read too"
-    assert NAME not in caplog.text
+    read = {p.rsplit(".", 1)[-1] for _, p, status in seen if status == 200}
+    assert {"csv", "pdf", "zip"} <= read, "every kind of download is read"
+    assert FORMER_MEMBER in _readable(".pdf", clients["member"].get("/member/statement.pdf").data), \
+        "the PDF's text is read (the former member is on Bob's statement)"
+    bobs_record = _readable(".zip", coordinator.get(f"/coordinator/members/{bob}/record.zip").data)
+    assert FORMER_MEMBER in bobs_record and REMOVED in bobs_record
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert caplog.records, "the journey was logged"
+    assert NAME not in logged and PHONE not in logged and zeb.email not in logged
     members_page = coordinator.get("/coordinator/members").text
     assert "a former member" in members_page
     statement = coordinator.get(f"/coordinator/members/{world.bob.member_id}").text
     assert "a former member" in statement and "(removed)" in statement
     assert re.search(r"1(\.5|h ?30)", statement), "Bob's 1h30 received is still on his statement"
+
+
+def _readable(path: str, data: bytes) -> str:
+    """The text a person would read in a download: a PDF's words, a zip's files."""
+    if path.endswith(".pdf"):
+        # A name may wrap inside a table cell: the words are joined by single spaces.
+        return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    if path.endswith(".zip"):
+        return _unzipped(data)
+    return data.decode("utf-8", "replace")
 
 
 def _unzipped(data: bytes) -> str:
@@ -154,12 +188,16 @@ def test_the_bank_sets_how_long_records_are_kept(world, signed_in):
     assert "/coordinator/retention" in coordinator.get("/coordinator/settings").text
     page = coordinator.get("/coordinator/retention")
     assert 'value="8"' in page.text
-    refused = coordinator.post("/coordinator/retention", data={"csrf_token": csrf_from(page.text), "years": "0"})
+    assert 'value="6"' in page.text, "closed members: six years by default"
+    refused = coordinator.post("/coordinator/retention", data={"csrf_token": csrf_from(page.text), "years": "0",
+                                                               "closed_member_years": "6"})
     assert refused.status_code == 400 and "whole number of years from 1 to 100" in refused.text
     assert 'aria-invalid="true"' in refused.text
-    saved = coordinator.post("/coordinator/retention", data={"csrf_token": csrf_from(page.text), "years": "10"})
+    saved = coordinator.post("/coordinator/retention", data={"csrf_token": csrf_from(page.text), "years": "10",
+                                                             "closed_member_years": "7"})
     assert saved.status_code == 302
-    assert 'value="10"' in coordinator.get("/coordinator/retention").text
+    again = coordinator.get("/coordinator/retention").text
+    assert 'value="10"' in again and 'value="7"' in again
 
 
 def test_withdrawing_consent_on_the_page_leaves_only_the_withdrawal_to_see(world, erasable, signed_in):
@@ -178,3 +216,25 @@ def test_withdrawing_consent_on_the_page_leaves_only_the_withdrawal_to_see(world
     assert "Consent withdrawn" in shown and "By phone to me" in shown
     assert "needs company" not in shown
     assert "needs company" not in worker.get("/social/assessments").text
+
+
+def test_after_withdrawal_no_one_reads_the_assessment_but_the_withdrawal_itself(
+        web_database, world, erasable, signed_in):
+    from timebank.services import consent
+
+    assessment_id = erasable["assessment_id"]
+    consent.withdraw_consent(web_database, user_view(web_database, world.social_worker), assessment_id,
+                             withdrawn_on=dt.date.today(), note="By phone to me")
+    another = _person(web_database, world.bank, "social_worker", "Shona")
+    for person in (world.social_worker, another):
+        worker = signed_in(person)
+        for path in (f"/social/assessments/{assessment_id}", "/social/assessments", "/social/",
+                     f"/social/assessments/{assessment_id}/privacy"):
+            page = worker.get(path, follow_redirects=True)
+            assert "needs company" not in page.text, (person.name, path)
+        withdrawal = worker.get(f"/social/assessments/{assessment_id}", follow_redirects=True).text
+        assert "Consent withdrawn" in withdrawal and "By phone to me" in withdrawal
+    coordinator = signed_in(world.coordinator)
+    for path in (f"/social/assessments/{assessment_id}", f"/coordinator/members/{erasable['person'].member_id}"):
+        assert "needs company" not in coordinator.get(path).text, path
+    assert coordinator.get(f"/social/assessments/{assessment_id}").status_code == 403

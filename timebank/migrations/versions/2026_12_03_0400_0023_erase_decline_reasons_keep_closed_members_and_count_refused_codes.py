@@ -12,7 +12,7 @@
 
 Revision ID: 0023
 Revises: 0015
-Create Date: 2026-12-03 06:00:00.000000
+Create Date: 2026-12-03 04:00:00.000000
 """
 from __future__ import annotations
 
