@@ -120,10 +120,9 @@ KEY = "integration-sealing-key"
 def _app(database):
     """One application process: its own app object and its own engine on the same
     database, with the in-memory limiter off, so only the count in the database stands."""
+    from tests.conftest import PASSWORD_HASHING
     from timebank.db.engine import Database
     from timebank.web import create_app
-
-    from tests.conftest import PASSWORD_HASHING
 
     own = Database(database.url, password_hashing=PASSWORD_HASHING)
     app = create_app({"DATABASE": own, "SECRET_KEY": KEY, "TESTING": True, "WTF_CSRF_ENABLED": False,
@@ -170,13 +169,13 @@ def test_the_count_of_wrong_codes_survives_a_new_engine_and_a_right_code_clears_
     at = time.time()
     second_factor.confirm_enrolment(database, sam.id, token, pyotp.TOTP(secret).at(at), sealing_key=KEY, at=at)
     wrong = next(c for c in ("000000", "111111") if c not in {pyotp.TOTP(secret).at(at + d) for d in range(0, 150, 30)})
-    for n in range(MAX_REFUSED_CODES - 1):
+    for _ in range(MAX_REFUSED_CODES - 1):
         with pytest.raises(CodeRefused, match="not right"):
             second_factor.verify(database, sam.id, token, wrong, sealing_key=KEY, at=at + 30)
     later = at + 60
     second_factor.verify(database, sam.id, token, pyotp.TOTP(secret).at(later), sealing_key=KEY, at=later)
     # Cleared: four more wrong ones do not lock it.
-    for n in range(MAX_REFUSED_CODES - 1):
+    for _ in range(MAX_REFUSED_CODES - 1):
         with pytest.raises(CodeRefused, match="not right"):
             second_factor.verify(database, sam.id, token, wrong, sealing_key=KEY, at=later + 30)
     last = later + 90

@@ -291,7 +291,6 @@ class CodesLocked(CodeRefused):
     until the window has passed (the count is in the database, shared by every process)."""
 
     code = "too_many_codes"
-    http_status = 429
 
 
 class UnknownRequest(NotFound):

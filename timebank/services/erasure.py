@@ -42,7 +42,8 @@ from timebank.services.auth import UserView
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 
-__all__ = ["ERASED_TEXT_COLUMNS", "Erased", "erase_member", "erase_member_rows", "erase_assessment_rows", "log_member_access"]
+__all__ = ["ERASED_TEXT_COLUMNS", "Erased", "erase_member", "erase_member_rows", "erase_assessment_rows",
+           "log_member_access"]
 
 
 #: Every text column that can hold a person's words and that erasure replaces, empties,

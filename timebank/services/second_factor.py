@@ -25,9 +25,8 @@ from timebank.db.models import Bank, RecoveryCode, SecondFactor, SignInSession, 
 from timebank.domain import second_factor as rules
 from timebank.domain.errors import CodeRefused, Conflict, NotFound
 from timebank.domain.roles import STAFF_ROLES
-from timebank.services.auth import _aware
+from timebank.services.auth import _aware, _end_all_sessions
 from timebank.services.auth import _digest as _token_digest
-from timebank.services.auth import _end_all_sessions
 from timebank.services.members import clean_email
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
