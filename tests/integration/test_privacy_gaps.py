@@ -180,3 +180,16 @@ def test_the_count_of_wrong_codes_survives_a_new_engine_and_a_right_code_clears_
             second_factor.verify(database, sam.id, token, wrong, sealing_key=KEY, at=later + 30)
     last = later + 90
     second_factor.verify(database, sam.id, token, pyotp.TOTP(secret).at(last), sealing_key=KEY, at=last)
+
+
+def test_erasure_drops_the_digest_of_the_details_given_at_take_on(database, bank):
+    # The digest of name and phone could be matched against a guessed name.
+    taken = members.take_member_on(database, bank.slug, NAME, phone="0131 496 0000", recorded_by="test",
+                                   idempotency_key="take-on-zeb")
+    with database.session(readonly=True) as session:
+        assert session.get(Member, taken.id).details_fingerprint is not None
+
+    erasure.erase_member(database, bank.slug, taken.id)
+
+    with database.session(readonly=True) as session:
+        assert session.get(Member, taken.id).details_fingerprint is None

@@ -108,7 +108,7 @@ class Bank(Base):
     hourly_value_pence: Mapped[int] = mapped_column(Integer, server_default="1200")
     # How long assessments and closed introductions are kept after the last contact.
     retention_years: Mapped[int] = mapped_column(Integer, server_default="8")
-    # How long a closed member's record is kept after they closed, then erased (revision 0023).
+    # How long a closed member's record is kept after they closed, then erased (revision 0016).
     closed_member_retention_years: Mapped[int] = mapped_column(Integer, server_default="6")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -178,7 +178,7 @@ class Member(Base):
     # exchange and balance stays whole.
     erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # When the member was closed, for retention (revision 0023; NULL before it, or open).
+    # When the member was closed, for retention (revision 0016; NULL before it, or open).
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # The new-member form's key: the same form sent twice takes the member on once.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
@@ -393,7 +393,7 @@ class SecondFactor(Base):
     # The newest time step whose code was taken: an older or equal one is a replay.
     last_used_step: Mapped[int | None] = mapped_column(BigInteger)
     # Wrong codes since `refused_since`, counted here so every process shares the count
-    # (revision 0023).
+    # (revision 0016).
     refused_codes: Mapped[int] = mapped_column(Integer, server_default="0")
     refused_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

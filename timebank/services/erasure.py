@@ -113,6 +113,9 @@ def erase_member_rows(session: Session, member: Member) -> Erased:
     member.email = member.phone = member.area = None
     member.safeguarding_checked_on = member.safeguarding_expires_on = None
     member.share_phone = member.share_email = False
+    # The digest of the details asked for at take-on can be matched against a guessed
+    # name and phone, so it goes too (a retry of that form then simply finds nothing).
+    member.details_fingerprint = None
     member.status = "closed"
     member.closed_at = member.closed_at or utcnow()
     member.erased_at = utcnow()
@@ -130,7 +133,7 @@ def erase_member_rows(session: Session, member: Member) -> Erased:
         update(Offer).where(Offer.member_id == member.id).values(description=REMOVED, active=False)).rowcount
     notes = session.execute(
         update(ContactNote).where(ContactNote.member_id == member.id)
-        .values(text=REMOVED, follow_up_on=None)).rowcount
+        .values(text=REMOVED, follow_up_on=None, details_fingerprint=None)).rowcount
     exchanges = _remove_exchange_texts(session, member.id)
     assessments = list(session.scalars(select(Assessment).where(
         Assessment.member_id == member.id, Assessment.erased_at.is_(None))))
@@ -142,7 +145,7 @@ def erase_member_rows(session: Session, member: Member) -> Erased:
 def _remove_exchange_texts(session: Session, member_id: int) -> int:
     """Descriptions, reasons and decline reasons of the member's exchanges (theirs, and the
     ones the other member wrote to them) become '(removed)': the only change the exchanges'
-    guards allow beside the state (revisions 0014 and 0023)."""
+    guards allow beside the state (revisions 0014 and 0016)."""
     theirs = or_(Exchange.provider_member_id == member_id, Exchange.receiver_member_id == member_id)
     changed = 0
     for column in (Exchange.description, Exchange.reason, Exchange.decline_reason):

@@ -10,7 +10,7 @@
 - `second_factors.refused_codes` and `refused_since`: wrong codes counted in the
   database, so every process of the application, and a restart, see the same count.
 
-Revision ID: 0023
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-03 04:00:00.000000
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0023'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
