@@ -1,7 +1,9 @@
 """Reading free text: words, stems, spelling slips, and the service category it names.
 
 Pure Python and cached per distinct text, because assessments repeat themselves a lot:
-the same offer is often written the same way by many people.
+the same offer is often written the same way by many people. What it knows of services
+(their terms, which teaches which, which translate) is a :class:`matching.knowledge.Knowledge`
+passed in, the shipped one by default; its term index is built on first use, not at import.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from matching.taxonomy import CATEGORIES
+from matching.knowledge import Knowledge, load_knowledge
 
 __all__ = ["CategoryGuess", "STOP_WORDS", "read_text", "stem", "tokens"]
 
@@ -73,7 +75,6 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-_POLISH_INSIDE = re.compile(r"(?<=\S)(\s+)Polish\b")
 # Everyday sayings whose words belong to a service: "fit as a fiddle" is no music lesson,
 # "on the mend" no repair, "snowed under" no snow. They are read as if not written.
 _IDIOMS = re.compile(r"\b(?:(?:as )?fit as a (?:fiddle|flea)|piece of cake|icing on the cake|"
@@ -94,26 +95,9 @@ def _sentence_weight(words: list[str]) -> float:
 
 
 # ----------------------------------------------------------------------------------------
-# The term index, built once from the taxonomy.
+# The term index, built once per knowledge, on first use.
 # ----------------------------------------------------------------------------------------
 
-def _build_index():
-    phrases: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
-    for k, cat in enumerate(CATEGORIES):
-        for term in cat.parsed_terms:
-            stems = tuple(stem(t) for t in tokens(term.text))
-            if not stems:
-                continue
-            slot = phrases.setdefault((stems, term.mode), {})
-            slot[k] = max(slot.get(k, 0.0), term.weight_for(len(stems)))
-    by_stem: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for key in phrases:
-        by_stem.setdefault(min(key[0]), []).append(key)
-    vocabulary = {s for stems, _ in phrases for s in stems}
-    return phrases, by_stem, vocabulary
-
-
-_PHRASES, _BY_FIRST, _VOCABULARY = _build_index()
 _MAX_GAP = 3
 
 
@@ -121,17 +105,51 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-def _build_fuzzy():
-    index: dict[str, list[str]] = {}
-    for word in sorted(_VOCABULARY):
-        if len(word) < 4:
-            continue
-        for variant in _deletes(word) | {word}:
-            index.setdefault(variant, []).append(word)
-    return index
+class _Index:
+    """What the reader looks up, built from one knowledge: every term's stems with the
+    weight it gives each category index (``phrases``), the terms by their first stem in
+    sort order (``by_first``), the terms' stems (``vocabulary``) and their one-deletion
+    variants for spelling correction (``fuzzy``), and the categories' roles."""
+
+    def __init__(self, knowledge: Knowledge):
+        categories = knowledge.categories
+        phrases: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
+        for k, cat in enumerate(categories):
+            for term in cat.parsed_terms:
+                stems = tuple(stem(t) for t in tokens(term.text))
+                if not stems:
+                    continue
+                slot = phrases.setdefault((stems, term.mode), {})
+                slot[k] = max(slot.get(k, 0.0), term.weight_for(len(stems)))
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key in phrases:
+            by_first.setdefault(min(key[0]), []).append(key)
+        self.phrases, self.by_first = phrases, by_first
+        self.vocabulary = {s for stems, _ in phrases for s in stems}
+        self.fuzzy: dict[str, list[str]] = {}
+        for word in sorted(self.vocabulary):
+            if len(word) < 4:
+                continue
+            for variant in _deletes(word) | {word}:
+                self.fuzzy.setdefault(variant, []).append(word)
+        ids = [c.id for c in categories]
+        self.learned_in = {k: ids.index(c.learned_in) for k, c in enumerate(categories) if c.learned_in}
+        self.translate_ids = [k for k, c in enumerate(categories) if c.translates]
+        self.moved_by_translating = [k for k, c in enumerate(categories) if c.moves_to_translation]
+        # A word written with a capital inside a sentence read as another ("Polish" is the
+        # language there, not furniture polish), and shown as written.
+        self.read_as = [(written, read, re.compile(rf"(?<=\S)(\s+){re.escape(written)}\b"))
+                        for written, read in knowledge.read_as]
+
+    def as_written(self, said: str) -> str:
+        for written, read, _ in self.read_as:
+            said = said.replace(read, written)
+        return said
 
 
-_FUZZY = _build_fuzzy()
+@lru_cache(maxsize=16)
+def _index(knowledge: Knowledge) -> _Index:
+    return _Index(knowledge)
 
 
 def _damerau1(a: str, b: str) -> bool:
@@ -159,13 +177,13 @@ _KNOWN = frozenset(stem(w) for w in (
 
 
 @lru_cache(maxsize=200_000)
-def _correct(word_stem: str) -> str:
+def _correct(word_stem: str, index: _Index) -> str:
     """Map a misspelt stem to a taxonomy stem one slip away ("prescripton" -> "prescription")."""
-    if word_stem in _VOCABULARY or len(word_stem) < 5 or word_stem in STOP_WORDS or word_stem in _KNOWN:
+    if word_stem in index.vocabulary or len(word_stem) < 5 or word_stem in STOP_WORDS or word_stem in _KNOWN:
         return word_stem
     found = set()
     for variant in _deletes(word_stem) | {word_stem}:
-        for candidate in _FUZZY.get(variant, ()):
+        for candidate in index.fuzzy.get(variant, ()):
             # Slips rarely hit the first letter; requiring it keeps "fitter" from becoming "litter".
             if candidate[0] != word_stem[0] or not _damerau1(word_stem, candidate):
                 continue
@@ -330,12 +348,12 @@ def _learning_cue(words: list[str], factors: list[float]) -> str | None:
     return None
 
 
-def _sentence_words(raw: str) -> tuple[list[str], set[int]]:
+def _sentence_words(raw: str, index: _Index) -> tuple[list[str], set[int]]:
     """A sentence's words, and the positions where a clause starts after a comma."""
     raw = _IDIOMS.sub(" ", raw)
-    # "Polish" with a capital inside a sentence is the language, not furniture polish.
-    if "Polish" in raw:
-        raw = _POLISH_INSIDE.sub(r"\1polski", raw)
+    for written, read, inside in index.read_as:
+        if written in raw:
+            raw = inside.sub(rf"\1{read}", raw)
     words: list[str] = []
     clause_ends: set[int] = set()
     for piece in _CLAUSE.split(raw):
@@ -359,22 +377,23 @@ class _Sentence(NamedTuple):
 
 
 @lru_cache(maxsize=400_000)
-def _read_sentence(raw: str) -> _Sentence | None:
+def _read_sentence(raw: str, index: _Index) -> _Sentence | None:
     """What one sentence says, or None when it has no words (cached: filler sentences
     repeat across many texts)."""
-    words, clause_ends = _sentence_words(raw)
+    words, clause_ends = _sentence_words(raw, index)
     if not words:
         return None
     factors = _clause_factors(words, clause_ends)
-    stems = [_correct(stem(w)) for w in words]
+    stems = [_correct(stem(w), index) for w in words]
     content = {}
     for w, s, f in zip(words, stems, factors):
         if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS and f != _NEGATED:
-            content.setdefault(s, w.replace("polski", "Polish"))
+            content.setdefault(s, index.as_written(w))
     present = set(stems)
-    candidates = [key for st in present for key in _BY_FIRST.get(st, ()) if present.issuperset(key[0])]
+    phrases = index.phrases
+    candidates = [key for st in present for key in index.by_first.get(st, ()) if present.issuperset(key[0])]
     # Longest and strongest phrases claim their words first.
-    candidates.sort(key=lambda key: (-len(key[0]), -max(_PHRASES[key].values()), key))
+    candidates.sort(key=lambda key: (-len(key[0]), -max(phrases[key].values()), key))
     used = [False] * len(stems)
     main: dict[int, float] = {}
     purpose: dict[int, float] = {}
@@ -397,9 +416,9 @@ def _read_sentence(raw: str) -> _Sentence | None:
             continue
         positions.sort()
         span = words[positions[0]: positions[-1] + 1]
-        said = " ".join(span if len(span) <= 4 else [words[j] for j in positions]).replace("polski", "Polish")
+        said = index.as_written(" ".join(span if len(span) <= 4 else [words[j] for j in positions]))
         into = purpose if factor == _PURPOSE_CLAUSE else main
-        for k, weight in _PHRASES[key].items():
+        for k, weight in phrases[key].items():
             into[k] = into.get(k, 0.0) + weight * (1.0 if into is purpose else factor)
             named_a_service |= into is main and weight >= 1.0
             if weight >= 0.5:
@@ -409,66 +428,68 @@ def _read_sentence(raw: str) -> _Sentence | None:
         scores[k] = scores.get(k, 0.0) + v * (_PURPOSE_CLAUSE if named_a_service else 1.0)
     cue = _learning_cue(words, factors)
     if cue:
-        scores, evidence = _to_learning(scores, evidence, cue)
+        scores, evidence = _to_learning(scores, evidence, cue, index.learned_in)
     translating = any(w in _TRANSLATING and f != _NEGATED for w, f in zip(words, factors))
     return _Sentence(_sentence_weight(words), scores, evidence, content, translating)
 
 
-_LEARNED_IN = {k: [c.id for c in CATEGORIES].index(c.learned_in)
-               for k, c in enumerate(CATEGORIES) if c.learned_in}
 # What stays with the service itself when the person asks to learn it.
 _KEPT_WHEN_LEARNING = 0.2
 
 
-def _to_learning(scores: dict[int, float], evidence: list[tuple[int, str]], cue: str):
+def _to_learning(scores: dict[int, float], evidence: list[tuple[int, str]], cue: str,
+                 learned_in: dict[int, int]):
     """Move most of the evidence for a service done for someone to the sibling that
-    teaches it, with the words that carried it and the word asking to learn."""
+    teaches it (``learned_in``: category index to sibling index), with the words that
+    carried it and the word asking to learn."""
     scores = dict(scores)
     moved = False
-    for k, sibling in _LEARNED_IN.items():
+    for k, sibling in learned_in.items():
         if scores.get(k, 0.0) > 0.0:
             scores[sibling] = scores.get(sibling, 0.0) + scores[k] * (1.0 - _KEPT_WHEN_LEARNING)
             scores[k] *= _KEPT_WHEN_LEARNING
             evidence = evidence + [(sibling, said) for kk, said in evidence if kk == k]
             moved = True
     if moved:
-        evidence = evidence + [(sibling, cue) for sibling in set(_LEARNED_IN.values()) if sibling in scores]
+        evidence = evidence + [(sibling, cue) for sibling in set(learned_in.values()) if sibling in scores]
     return scores, evidence
 
 
-_TRANSLATE_IDS = [k for k, c in enumerate(CATEGORIES) if c.id.startswith("translate_")]
-# Letters to be translated are translation; "into English" names the language wanted.
-_MOVED_BY_TRANSLATING = [k for k, c in enumerate(CATEGORIES) if c.id in ("paperwork", "english_practice")]
-
-
-def _language_named(sentences: list[_Sentence]) -> int | None:
+def _language_named(sentences: list[_Sentence], translate_ids: list[int]) -> int | None:
     """The translation category whose language the text names most strongly, if any;
     the weak "translate" cue alone names none."""
-    totals = {k: sum(r.scores.get(k, 0.0) * r.weight for r in sentences) for k in _TRANSLATE_IDS}
+    if not translate_ids:
+        return None
+    totals = {k: sum(r.scores.get(k, 0.0) * r.weight for r in sentences) for k in translate_ids}
     best = max(totals, key=lambda k: (totals[k], -k))
     others = [v for k, v in totals.items() if k != best]
     return best if totals[best] > max(others) else None
 
 
-@lru_cache(maxsize=400_000)
-def read_text(text: str) -> CategoryGuess:
-    """Find the taxonomy terms in a text and the evidence they give for each category.
+def read_text(text: str, knowledge: Knowledge | None = None) -> CategoryGuess:
+    """Find the taxonomy terms in a text and the evidence they give for each category
+    (by its index in ``knowledge.categories``; the shipped knowledge when None).
 
     Terms in a clause the person refuses ("not after a lift") do not count, a stressed
     clause ("I just want ...") counts more, a purpose clause ("so I can get to the
     hairdresser") less; a sentence asking to learn moves a service to the sibling that
     teaches it, and one asking for translation moves letters to the language named.
     """
-    sentences = [r for r in (_read_sentence(raw) for raw in _SENTENCE.split(text)) if r is not None]
+    return _read_text(text, _index(knowledge if knowledge is not None else load_knowledge()))
+
+
+@lru_cache(maxsize=400_000)
+def _read_text(text: str, index: _Index) -> CategoryGuess:
+    sentences = [r for r in (_read_sentence(raw, index) for raw in _SENTENCE.split(text)) if r is not None]
     top = max((r.weight for r in sentences), default=1.0)
     scores: dict[int, float] = {}
     evidence: dict[int, list[str]] = {}
     content: dict[str, float] = {}
     surface: dict[str, str] = {}
-    language = _language_named(sentences)
+    language = _language_named(sentences, index.translate_ids)
     for sentence in sentences:
         weight = sentence.weight / top
-        moved = _MOVED_BY_TRANSLATING if sentence.translating and language is not None else ()
+        moved = index.moved_by_translating if sentence.translating and language is not None else ()
         for k, v in sentence.scores.items():
             into = language if k in moved else k
             scores[into] = scores.get(into, 0.0) + v * weight
