@@ -90,7 +90,7 @@ class Knowledge:
         name (as a phrase) and from the words its example sentences share, and placed by
         likeness to its name, description and examples.
         """
-        from matching.text import STOP_WORDS, stem, tokens
+        from matching.text import stem, stop_words, tokens
 
         merged = dict(self.by_id)
         added: list[str] = []
@@ -102,11 +102,11 @@ class Knowledge:
                                          description=own.description or base.description,
                                          examples=tuple(dict.fromkeys(base.examples + examples)))
                 continue
-            name_words = [w for w in tokens(own.name) if w not in STOP_WORDS]
+            name_words = [w for w in tokens(own.name) if w not in stop_words()]
             terms = [f"{' '.join(name_words)}^{_BANK_NAME_WEIGHT}"] if name_words else []
             seen: dict[str, list[str]] = {}
             for example in examples:
-                for word in dict.fromkeys(w for w in tokens(example) if w not in STOP_WORDS and not _PLAIN.match(w)):
+                for word in dict.fromkeys(w for w in tokens(example) if w not in stop_words() and not _PLAIN.match(w)):
                     seen.setdefault(stem(word), []).append(word)
             terms += [written[0] for st, written in seen.items()
                       if len(written) >= _SHARED_BY and written[0] not in name_words]

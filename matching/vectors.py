@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from matching.knowledge import Knowledge, load_knowledge
-from matching.text import STOP_WORDS, read_text, tokens
+from matching.text import read_text, stop_words, tokens
 
 __all__ = ["TextSpace", "reference_documents", "content_words", "alike_words", "CHAR_NGRAMS"]
 
@@ -33,7 +33,8 @@ CHAR_NGRAMS = (3, 5)
 def content_words(text: str) -> str:
     """The text's content words, lower case, in order: what the letter sequences are
     taken from (filler words would make every text a little alike)."""
-    return " ".join(w for w in tokens(text) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit())
+    filler = stop_words()
+    return " ".join(w for w in tokens(text) if w not in filler and len(w) > 1 and not w.isdigit())
 
 
 def _stems(text: str, knowledge: Knowledge | None = None) -> list[str]:
