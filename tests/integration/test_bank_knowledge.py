@@ -1,6 +1,7 @@
 """A match run reads with the bank's own knowledge (its Services page: a service added
-with example sentences) and leaves rejected pairs out inside the engine (issue 12 parts
-1 and 4), on both databases."""
+with example sentences), leaves rejected pairs out inside the engine, and places a person
+whose area is a postcode district at its centre (issue 12 parts 1, 4 and 5), on both
+databases."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ import uuid
 
 import pytest
 
-from timebank.services import assessments, auth, banks, matches, service_examples
+from timebank.services import assessments, auth, banks, matches, places, service_examples
 
 TODAY = dt.date.today()
 LEITH = [55.9700, -3.1700]
@@ -26,10 +27,11 @@ def social_worker(database, bank):
                             name="Sam", password="a long enough password", role="social_worker")
 
 
-def _assess(database, social_worker, name, *, location=LEITH, needs=(), capabilities=()):
-    content = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith",
-               "latitude": location[0], "longitude": location[1],
+def _assess(database, social_worker, name, *, location=LEITH, area="Leith", needs=(), capabilities=()):
+    content = {"consent": True, "consent_on": TODAY.isoformat(), "area": area,
                "needs": [dict(n) for n in needs], "capabilities": [dict(c) for c in capabilities]}
+    if location:
+        content["latitude"], content["longitude"] = location
     return assessments.record_assessment(database, social_worker, person_name=name, content=content)
 
 
@@ -75,3 +77,17 @@ def test_a_rejected_pair_leaves_the_helpers_room_to_the_next_need(database, soci
     assert (held.need_person, held.helper_person, held.reason) == (
         "Jean", "Hamish", "Jean knows Hamish and would rather not.")
     assert held.day == dt.datetime.now(dt.UTC).date()
+
+
+def test_people_whose_areas_are_postcode_districts_are_placed_at_their_centres(database, bank, social_worker):
+    places.save_neighbourhood(database, bank.slug, name="Leith Walk", latitude="55.965", longitude="-3.177")
+    _assess(database, social_worker, "Jean", location=None, area="eh6",
+            needs=[{"text": "Someone to do my weekly shop", "category": "shopping"}])
+    _assess(database, social_worker, "Hamish", location=None, area="EH6 5", capabilities=[{
+        "text": "Happy to do a weekly shop", "category": "shopping", "status": "doing", "capacity": "1"}])
+
+    run = matches.run_match(database, social_worker, today=TODAY)
+
+    assert _pairs(run) == {("Jean", "Hamish")}, "two districts' centres within the helper's reach"
+    [proposal] = run.proposals
+    assert any("km apart" in reason for reason in proposal.reasons)

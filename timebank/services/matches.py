@@ -44,7 +44,7 @@ from timebank.domain.places import area_key
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
-from timebank.services.places import centres
+from timebank.services.places import centres, district_centre
 from timebank.services.readings import note_accepted_match
 from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
 from timebank.services.service_examples import bank_knowledge
@@ -217,7 +217,7 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
     already introduced are left out; a capability's capacity is what its open
     introductions leave of it. Areas are compared without case or spaces (each is given
     as the bank lists it), and a person with no location is placed at the centre of
-    their neighbourhood.
+    their neighbourhood, or of their postcode district when the area is written as one.
     """
     from matching import Capability, Need, Profile
 
@@ -245,6 +245,8 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
                 category=c.get("category")))
         key = area_key(content.get("area"))
         name, centre = listed.get(key, (spelling.setdefault(key, content.get("area") or ""), None))
+        if centre is None and not content.get("location"):
+            centre = district_centre(content.get("area"))  # an area written as "EH6" or "EH6 5"
         location = tuple(content["location"]) if content.get("location") else centre
         availability = tuple(content["availability"]) if content.get("availability") else None
         profiles.append(Profile(person=f"a{assessment.id}", area=name or None,
