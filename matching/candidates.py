@@ -209,8 +209,12 @@ def _keep_best(need: np.ndarray, cap: np.ndarray, score: np.ndarray, capacity: n
 
 
 def candidate_pairs(table: Table, features: Features, per_need: int = KEEP_PER_NEED,
-                    progress=None) -> Pairs:
-    """All kept feasible pairs, each scored, sorted by need and then best score first."""
+                    progress=None, forbidden: np.ndarray | None = None) -> Pairs:
+    """All kept feasible pairs, each scored, sorted by need and then best score first.
+
+    ``forbidden`` holds keys (``need * n_capabilities + cap``) of pairs never to keep:
+    they are dropped before the best are chosen, so they take no one's place.
+    """
     n_members = bucket_members(features.n_prob)
     c_members = bucket_members(features.c_prob)
     shared = table.share
@@ -233,6 +237,8 @@ def candidate_pairs(table: Table, features: Features, per_need: int = KEEP_PER_N
         key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     else:
         key = np.empty(0, dtype=np.int64)
+    if forbidden is not None and len(forbidden):
+        key = key[~np.isin(key, forbidden)]
     need, cap = np.divmod(key, max(1, len(table.capabilities)))
     distance = table.distance_km(need, cap)
     near = proximity(distance, table.max_km[cap], table.remote[cap])

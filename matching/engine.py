@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,10 +13,10 @@ import numpy as np
 from matching.assignment import assign
 from matching.candidates import KEEP_PER_NEED, candidate_pairs
 from matching.explain import match_reasons, rule_counts, unassigned_reasons
+from matching.knowledge import Knowledge, load_knowledge
 from matching.profiles import Profile
 from matching.rules import Table
 from matching.scoring import MIN_SCORE, build_features
-from matching.taxonomy import CATEGORIES
 
 __all__ = ["Candidate", "MatchResult", "match", "write_matches", "match_to_dict"]
 
@@ -46,7 +46,8 @@ def _round(score: float) -> float:
 
 
 def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: float = MIN_SCORE,
-          progress: Callable[[int], None] | None = None) -> list[MatchResult]:
+          progress: Callable[[int], None] | None = None, *, knowledge: Knowledge | None = None,
+          forbidden_pairs: Collection[tuple[str, str]] = ()) -> list[MatchResult]:
     """Match every need to at most one capability, maximising the total score.
 
     Args:
@@ -54,14 +55,21 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         top_k: when given, each result lists up to ``top_k`` best feasible candidates.
         min_score: pairs scoring below this are never assigned.
         progress: called with a number of steps done (``progress_steps`` in total).
+        knowledge: the services and the words people use for them
+            (:class:`matching.knowledge.Knowledge`); the shipped knowledge when None.
+        forbidden_pairs: (need id, capability id) pairs never to propose, such as pairs a
+            person rejected: they are neither assigned nor listed as candidates, so they
+            take no helper's capacity.
 
     Returns:
         One :class:`MatchResult` per need, in input order. The same input always gives
         the same output.
     """
+    knowledge = knowledge or load_knowledge()
     table = Table.from_profiles(list(profiles))
-    features = build_features(table.needs, table.capabilities)
-    pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress)
+    features = build_features(table.needs, table.capabilities, knowledge)
+    pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress,
+                            forbidden=_pair_keys(table, forbidden_pairs))
     usable = pairs.score >= min_score
     assigned = assign(len(table.needs), table.capacity, pairs.need[usable], pairs.cap[usable],
                       pairs.score[usable])
@@ -101,13 +109,13 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
             # The category the pair has most in common, for the words that carried it.
             k_pair = int(np.argmax(features.n_root[i] * features.c_root[chosen]))
             reasons = match_reasons(asker, need, table.profiles[cap_owner[chosen]], cap,
-                                    features.labels[k_pair], k_pair if k_pair < len(CATEGORIES) else None,
-                                    float(pairs.distance_km[at]), features.likeness_words)
+                                    features.labels[k_pair], k_pair if k_pair < len(knowledge.categories) else None,
+                                    float(pairs.distance_km[at]), features.likeness_words, knowledge)
             result_cap, result_score = cap.id, _round(pairs.score[at])
         else:
             top_prob = float(features.n_prob[i, label_index[label]]) if label is not None else 0.0
             reasons = unassigned_reasons(table, i, label, top_prob, counts.get(i),
-                                         pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels)
+                                         pairs.cap[lo:hi], pairs.score[lo:hi], min_score, c_labels, knowledge)
             result_cap, result_score = None, None
         candidates = ()
         if top_k:
@@ -115,6 +123,17 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
             candidates = tuple(map(Candidate, cap_ids[lo:top], rounded[lo:top]))
         results.append(MatchResult(need.id, result_cap, result_score, tuple(reasons), candidates))
     return results
+
+
+def _pair_keys(table: Table, pairs: Collection[tuple[str, str]]) -> np.ndarray:
+    """(need id, capability id) pairs as the candidate keys ``need * n_capabilities + cap``
+    (ids not in this run are ignored)."""
+    if not pairs:
+        return np.empty(0, dtype=np.int64)
+    need_at = {n.id: i for i, n in enumerate(table.needs)}
+    cap_at = {c.id: j for j, c in enumerate(table.capabilities)}
+    keys = [need_at[n] * len(table.capabilities) + cap_at[c] for n, c in pairs if n in need_at and c in cap_at]
+    return np.array(sorted(keys), dtype=np.int64)
 
 
 def match_to_dict(result: MatchResult, with_candidates: bool) -> dict:

@@ -6,9 +6,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from matching.knowledge import Knowledge, load_knowledge
 from matching.profiles import SLOTS, Capability, Need, Profile
 from matching.rules import RULE_CODES, RULES, Table, broken_rules
-from matching.taxonomy import CATEGORY_BY_ID
 from matching.text import read_text
 from matching.vectors import alike_words
 
@@ -17,33 +17,33 @@ __all__ = ["match_reasons", "unassigned_reasons", "rule_counts", "category_name"
 CHECK_WORDS = "the helper holds a current safeguarding check"
 
 
-@lru_cache(maxsize=1024)
-def category_name(label: str | None) -> str:
-    """The display name of a category id (the id itself for a bank's own category)."""
+def category_name(label: str | None, knowledge: Knowledge | None = None) -> str:
+    """The display name of a category id in ``knowledge`` (the shipped knowledge when
+    None), as the bank names it; the id itself when it is not known."""
     if label is None:
         return "an unclear service"
-    category = CATEGORY_BY_ID.get(label)
     # As written: lower-casing turns "DIY" and "CVs" into words nobody uses.
-    return category.name if category else label
+    return (knowledge or load_knowledge()).name(label)
 
 
 @lru_cache(maxsize=100_000)
-def _evidence_map(text: str) -> dict:
-    return dict(read_text(text).evidence)
+def _evidence_map(text: str, knowledge: Knowledge | None) -> dict:
+    return dict(read_text(text, knowledge).evidence)
 
 
 @lru_cache(maxsize=100_000)
-def _stem_set(text: str) -> frozenset:
-    return frozenset(s for s, _ in read_text(text).stems)
+def _stem_set(text: str, knowledge: Knowledge | None) -> frozenset:
+    return frozenset(s for s, _ in read_text(text, knowledge).stems)
 
 
-def _evidence(text: str, k: int | None, likeness_words: dict) -> tuple[list[str], bool]:
+def _evidence(text: str, k: int | None, likeness_words: dict,
+              knowledge: Knowledge | None = None) -> tuple[list[str], bool]:
     """The words of a text that carried category ``k``: the taxonomy's terms found in
     it, or, for a text placed by likeness alone, the words most like the category's
     (then the flag is True)."""
     if k is None:
         return [], False
-    found = list(_evidence_map(text).get(k, ()))
+    found = list(_evidence_map(text, knowledge).get(k, ()))
     if not found and likeness_words.get(text, (None,))[0] == k:
         return _as_written(text, list(likeness_words[text][1])), True
     return _as_written(text, found), False
@@ -103,9 +103,10 @@ def _how_known(need: Need, capability: Capability, label: str | None,
 
 
 @lru_cache(maxsize=200_000)
-def _shared_words(need_text: str, cap_text: str) -> tuple[str, ...]:
-    cap_stems = _stem_set(cap_text)
-    words = [w for s, w in read_text(need_text).words if s in cap_stems and len(w) > 2 and not w.isdigit()]
+def _shared_words(need_text: str, cap_text: str, knowledge: Knowledge | None) -> tuple[str, ...]:
+    cap_stems = _stem_set(cap_text, knowledge)
+    words = [w for s, w in read_text(need_text, knowledge).words
+             if s in cap_stems and len(w) > 2 and not w.isdigit()]
     return tuple(words[:5])
 
 
@@ -129,22 +130,23 @@ def _slots_words(slots: list[str]) -> str:
 
 def match_reasons(asker: Profile, need: Need, helper: Profile, capability: Capability,
                   label: str | None, k: int | None, distance_km: float,
-                  likeness_words: dict | None = None) -> list[str]:
+                  likeness_words: dict | None = None, knowledge: Knowledge | None = None) -> list[str]:
     """Why this capability fits this need: service, words, distance, times, check, status.
 
     The service is "as recorded by the assessor" only for a side whose category the
     assessor gave (``Need.category``); a side read from its text names the words that
     carried the reading. ``likeness_words`` maps a text placed in its category by likeness alone to that
-    category and the words that carried it (``Features.likeness_words``).
+    category and the words that carried it (``Features.likeness_words``). ``knowledge``
+    names the services (the shipped knowledge when None).
     """
     likeness_words = likeness_words or {}
-    how = _how_known(need, capability, label, _evidence(need.text, k, likeness_words),
-                     _evidence(capability.text, k, likeness_words))
-    reasons = [f"both about {category_name(label)} ({how})"]
-    shared = _shared_words(need.text, capability.text)
+    how = _how_known(need, capability, label, _evidence(need.text, k, likeness_words, knowledge),
+                     _evidence(capability.text, k, likeness_words, knowledge))
+    reasons = [f"both about {category_name(label, knowledge)} ({how})"]
+    shared = _shared_words(need.text, capability.text, knowledge)
     if shared:
         reasons.append("both mention: " + ", ".join(_as_written(need.text, list(shared))))
-    alike = alike_words(need.text, capability.text)
+    alike = alike_words(need.text, capability.text, knowledge=knowledge)
     if alike:
         reasons.append("alike in spelling: " + ", ".join(f"{a} / {b}" for a, b in alike[:3]))
     if capability.remote:
@@ -210,7 +212,7 @@ def _headline(removed: dict[str, int], total: int, name: str, requires_checked: 
 def unassigned_reasons(table: Table, need_index: int, label: str | None, top_prob: float,
                        counts: np.ndarray | None, feasible_caps: np.ndarray,
                        feasible_scores: np.ndarray, min_score: float,
-                       cap_labels: list[str | None]) -> list[str]:
+                       cap_labels: list[str | None], knowledge: Knowledge | None = None) -> list[str]:
     """Why a need stays unassigned: its candidates went to other needs, no one offers the
     service, a named rule removed every offer, or the best feasible offer scores too low.
 
@@ -219,7 +221,7 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
     """
     if label is None:
         return ["could not tell which service this need is about: please choose a category"]
-    name = category_name(label)
+    name = category_name(label, knowledge)
     reasons = []
     if top_prob < 0.5:
         reasons.append(f"the need most likely asks for {name}, but the text is unclear")
@@ -241,7 +243,7 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
         best = int(np.argmax(feasible_scores))
         other = cap_labels[int(feasible_caps[best])]
         reasons.append(f"the best feasible offer scores {feasible_scores[best]:.2f}, below the "
-                       f"{min_score:.2f} needed" + (f": it is {category_name(other)}, not {name}"
+                       f"{min_score:.2f} needed" + (f": it is {category_name(other, knowledge)}, not {name}"
                                                      if other != label else ""))
     else:
         reasons.append(f"no suitable offer of {name} passed the rules")

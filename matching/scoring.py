@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from matching.taxonomy import CATEGORIES
+from matching.knowledge import Knowledge, load_knowledge
 from matching.text import read_text
 from matching.vectors import TextSpace
 
@@ -60,6 +60,7 @@ class Features:
     n_given: np.ndarray
     c_given: np.ndarray
     likeness_words: dict = field(default_factory=dict)
+    knowledge: Knowledge | None = None
 
     def top_category(self, prob_row: np.ndarray) -> str | None:
         """The most likely category id of a probability row, or None when nothing is known."""
@@ -86,7 +87,8 @@ def _guess_by_likeness(space: TextSpace, vectors, unsure: np.ndarray, sure: np.n
     sequence TF-IDF likeness to each category's reference document and to texts it read
     confidently (so a word it has never seen can borrow the category of texts using it)."""
     likeness = np.zeros((len(unsure), n_labels))
-    likeness[:, :len(CATEGORIES)] = space.reference_similarity(vectors[unsure])
+    references = space.reference_similarity(vectors[unsure])
+    likeness[:, :references.shape[1]] = references
     if len(sure):
         by_text = space.likeness(vectors[unsure], vectors[sure])
         for k in np.unique(sure_labels).tolist():
@@ -99,14 +101,14 @@ def _guess_by_likeness(space: TextSpace, vectors, unsure: np.ndarray, sure: np.n
     return _LIKENESS_CONFIDENCE * sure_of_it * squared / (squared.sum(axis=1, keepdims=True) + 1e-12)
 
 
-def _probabilities(distinct: list[str], space: TextSpace, vectors, n_labels: int
+def _probabilities(distinct: list[str], space: TextSpace, vectors, n_labels: int, knowledge: Knowledge
                    ) -> tuple[np.ndarray, dict[str, tuple[int, tuple[str, ...]]]]:
     """Category probabilities of distinct texts, and for those placed by likeness alone,
     the category and the words that carried it."""
     rows = np.zeros((len(distinct), n_labels), dtype=np.float64)
     evidence = np.zeros(len(distinct))
     for u, text in enumerate(distinct):
-        weights = read_text(text).weights
+        weights = read_text(text, knowledge).weights
         if weights:
             ks, ws = zip(*weights)
             squared = np.square(np.array(ws))
@@ -122,23 +124,25 @@ def _probabilities(distinct: list[str], space: TextSpace, vectors, n_labels: int
             k = int(np.argmax(row))
             if row[k] > rows[u].max():
                 likeness_words[distinct[u]] = (k, space.carrying_words(distinct[u], vectors[u], k)
-                                               if k < len(CATEGORIES) else ())
+                                               if k < len(knowledge.categories) else ())
         rows[unsure] = np.maximum(rows[unsure], guessed)
     return rows, likeness_words
 
 
-def build_features(needs, capabilities) -> Features:
-    """Category probabilities and word vectors for every need and capability."""
-    labels = [c.id for c in CATEGORIES]
+def build_features(needs, capabilities, knowledge: Knowledge | None = None) -> Features:
+    """Category probabilities and word vectors for every need and capability, read with
+    ``knowledge`` (the shipped knowledge when None)."""
+    knowledge = knowledge or load_knowledge()
+    labels = list(knowledge.ids)
     for item in list(needs) + list(capabilities):
         if item.category is not None and item.category not in labels:
             labels.append(item.category)
     index = {label: k for k, label in enumerate(labels)}
     # Needs and capabilities are read together: each side teaches the other new words.
     distinct, inverse = _unique([n.text for n in needs] + [c.text for c in capabilities])
-    space = TextSpace()
+    space = TextSpace(knowledge=knowledge)
     vectors = space.fit_transform(distinct)
-    rows, likeness_words = _probabilities(distinct, space, vectors, len(labels))
+    rows, likeness_words = _probabilities(distinct, space, vectors, len(labels), knowledge)
     prob = rows[inverse]
     for i, category in enumerate([n.category for n in needs] + [c.category for c in capabilities]):
         if category is not None:
@@ -156,6 +160,7 @@ def build_features(needs, capabilities) -> Features:
         n_given=np.array([n.category is not None for n in needs], dtype=bool),
         c_given=np.array([c.category is not None for c in capabilities], dtype=bool),
         likeness_words=likeness_words,
+        knowledge=knowledge,
     )
 
 

@@ -1,41 +1,86 @@
 """Reading free text: words, stems, spelling slips, and the service category it names.
 
 Pure Python and cached per distinct text, because assessments repeat themselves a lot:
-the same offer is often written the same way by many people.
+the same offer is often written the same way by many people. What it knows of services
+(their terms, which teaches which, which translate) is a :class:`matching.knowledge.Knowledge`
+passed in, the shipped one by default; its term index is built on first use, not at import.
+The English it knows besides the terms (filler words, words that refuse, stress or give a
+purpose, sayings) is data too: ``matching/data/english.toml``, read on first use.
 """
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import NamedTuple
 
-from matching.taxonomy import CATEGORIES
+from matching.knowledge import Knowledge, load_knowledge
 
-__all__ = ["CategoryGuess", "STOP_WORDS", "read_text", "stem", "tokens"]
+__all__ = ["CategoryGuess", "read_text", "stem", "stop_words", "tokens"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE = re.compile(r"[.!?\n]+|\s[-–]\s")
 # Within a sentence, a comma, semicolon, colon or bracket closes a clause: the reach of
 # a "not" or a "so I can".
 _CLAUSE = re.compile(r"[,;:()]+")
-# "I'll" is an offer ("I'll fetch your messages"), not the word "ill".
-_CONTRACTIONS = {"can't": "cant", "won't": "wont", "don't": "dont", "i'm": "im", "i've": "ive", "i'd": "id",
-                 "i'll": "will", "we'll": "will", "couldn't": "couldnt", "isn't": "isnt", "doesn't": "doesnt",
-                 "it's": "its"}
 
-# Words that say "this sentence is the request or the offer" rather than background
-# about the person ("Retired nurse.", "I used to walk the dog every day ...").
-_INTENT = frozenset(
-    ["need", "needs", "needed", "help", "helping", "helper", "someone", "anyone", "somebody", "anybody", "like", "love", "want", "wants", "wanted", "looking", "request", "requests", "requested", "require", "requires", "required", "would", "could", "can", "able", "happy", "glad", "available", "offer", "offering", "willing", "please", "enjoy", "interested", "benefit", "support", "assist", "keen", "fancy", "wish", "wishes", "hoping", "hope", "let", "teach", "give", "do", "will"]
-)
-_REMOTE_NOTE = re.compile(r"\b(also|too|as well|remotely)\b")
-_REMOTE_WORDS = re.compile(r"\b(phone|video|online|remote|remotely|zoom|skype|call|calls)\b")
-_BACKGROUND = re.compile(r"\bused to\b")
 
-STOP_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "about", "over", "as", "is", "are", "was", "were", "be", "been", "being", "am", "i", "me", "my", "mine", "we", "our", "us", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "it", "its", "this", "that", "these", "those", "there", "here", "have", "has", "had", "having", "do", "does", "did", "so", "such", "than", "too", "very", "just", "also", "some", "any", "all", "each", "per", "not", "no", "nor", "own", "same", "other", "only", "once", "more", "most", "much", "many", "few", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "im", "ive", "id", "ill", "get", "got", "bit", "bits", "thing", "things", "thank", "thanks", "many", "week", "weekly", "day", "days", "time", "times", "someone", "anyone", "somebody", "anybody", "help", "helping", "need", "needs", "needed", "like", "would", "love", "happy", "able", "available", "please", "willing", "want", "wants", "looking", "person", "people", "who", "what", "which", "when", "where", "how", "again", "now", "still", "one", "two", "three", "after", "look", "make", "take", "give", "go", "come", "keep", "around", "round", "back", "new", "also", "well", "really"]
-)
+def _any_of(phrases, flags: int = 0) -> re.Pattern:
+    """A pattern finding any of the phrases as whole words, the longest first."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b",
+                      flags)
+
+
+def _phrases(phrases: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases indexed by their first word, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted((tuple(p.split()) for p in phrases), key=len, reverse=True):
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
+class _English:
+    """The reader's English, as ``matching/data/english.toml`` gives it (its comments say
+    what each list is for)."""
+
+    def __init__(self, data: dict):
+        words, phrases = data["words"], data["phrases"]
+        self.stop_words = frozenset(data["stop_words"])
+        self.intent = frozenset(data["intent"])
+        self.background = _any_of(data["background"])
+        self.remote_note = _any_of(data["remote_note"])
+        self.remote_words = _any_of(data["remote_words"])
+        self.contractions: dict[str, str] = dict(data["contractions"])
+        self.sayings = _any_of(phrases["sayings"], re.IGNORECASE)
+        self.refusing = _phrases(phrases["refusing"])
+        self.stressing = _phrases(phrases["stressing"])
+        self.purpose = _phrases(phrases["purpose"])
+        self.not_refused_after_article = frozenset(words["not_refused_after_article"])
+        self.state_verbs = frozenset(words["state_verbs"])
+        self.clause_ends = frozenset(words["clause_ends"])
+        self.learning = frozenset(words["learning"])
+        self.surgery = frozenset(words["surgery"])
+        self.building = frozenset(words["building"])
+        self.translating = frozenset(words["translating"])
+        self.not_misspelt = frozenset(stem(w) for w in words["not_misspelt"])
+
+
+@lru_cache(maxsize=1)
+def _english() -> _English:
+    return _English(tomllib.loads(resources.files("matching").joinpath("data", "english.toml").read_text("utf-8")))
+
+
+def stop_words() -> frozenset[str]:
+    """Filler words: never content, never a service's evidence."""
+    return _english().stop_words
+
+
+def __getattr__(name: str):
+    if name == "STOP_WORDS":  # read on first use, like the rest of the reader's English
+        return stop_words()
+    raise AttributeError(f"module 'matching.text' has no attribute {name!r}")
 
 
 @lru_cache(maxsize=200_000)
@@ -66,54 +111,32 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, with common contractions folded ("can't" -> "cant")."""
     out = []
+    contractions = _english().contractions
     for word in _WORD.findall(text.lower().replace("-", " ").replace("/", " ").replace("’", "'")):
         if "'" in word:
-            word = _CONTRACTIONS.get(word) or word.replace("'s", "").replace("'", "")
+            word = contractions.get(word) or word.replace("'s", "").replace("'", "")
         out.append(word)
     return out
-
-
-_POLISH_INSIDE = re.compile(r"(?<=\S)(\s+)Polish\b")
-# Everyday sayings whose words belong to a service: "fit as a fiddle" is no music lesson,
-# "on the mend" no repair, "snowed under" no snow. They are read as if not written.
-_IDIOMS = re.compile(r"\b(?:(?:as )?fit as a (?:fiddle|flea)|piece of cake|icing on the cake|"
-                     r"not my cup of tea|on the mend|on the cards|snowed under)\b", re.IGNORECASE)
 
 
 def _sentence_weight(words: list[str]) -> float:
     """How central a sentence is: 1 for the request or offer itself, lower for
     background about the person and for "can also do this by phone" notes."""
+    english = _english()
     low = " ".join(words)
-    if _REMOTE_NOTE.search(low) and _REMOTE_WORDS.search(low) and len(words) <= 9:
+    if english.remote_note.search(low) and english.remote_words.search(low) and len(words) <= 9:
         return 0.15
-    if _BACKGROUND.search(low):
+    if english.background.search(low):
         return 0.3
-    if not _INTENT.isdisjoint(words):
+    if not english.intent.isdisjoint(words):
         return 1.0
     return 0.35
 
 
 # ----------------------------------------------------------------------------------------
-# The term index, built once from the taxonomy.
+# The term index, built once per knowledge, on first use.
 # ----------------------------------------------------------------------------------------
 
-def _build_index():
-    phrases: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
-    for k, cat in enumerate(CATEGORIES):
-        for term in cat.parsed_terms:
-            stems = tuple(stem(t) for t in tokens(term.text))
-            if not stems:
-                continue
-            slot = phrases.setdefault((stems, term.mode), {})
-            slot[k] = max(slot.get(k, 0.0), term.weight_for(len(stems)))
-    by_stem: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for key in phrases:
-        by_stem.setdefault(min(key[0]), []).append(key)
-    vocabulary = {s for stems, _ in phrases for s in stems}
-    return phrases, by_stem, vocabulary
-
-
-_PHRASES, _BY_FIRST, _VOCABULARY = _build_index()
 _MAX_GAP = 3
 
 
@@ -121,17 +144,51 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-def _build_fuzzy():
-    index: dict[str, list[str]] = {}
-    for word in sorted(_VOCABULARY):
-        if len(word) < 4:
-            continue
-        for variant in _deletes(word) | {word}:
-            index.setdefault(variant, []).append(word)
-    return index
+class _Index:
+    """What the reader looks up, built from one knowledge: every term's stems with the
+    weight it gives each category index (``phrases``), the terms by their first stem in
+    sort order (``by_first``), the terms' stems (``vocabulary``) and their one-deletion
+    variants for spelling correction (``fuzzy``), and the categories' roles."""
+
+    def __init__(self, knowledge: Knowledge):
+        categories = knowledge.categories
+        phrases: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
+        for k, cat in enumerate(categories):
+            for term in cat.parsed_terms:
+                stems = tuple(stem(t) for t in tokens(term.text))
+                if not stems:
+                    continue
+                slot = phrases.setdefault((stems, term.mode), {})
+                slot[k] = max(slot.get(k, 0.0), term.weight_for(len(stems)))
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key in phrases:
+            by_first.setdefault(min(key[0]), []).append(key)
+        self.phrases, self.by_first = phrases, by_first
+        self.vocabulary = {s for stems, _ in phrases for s in stems}
+        self.fuzzy: dict[str, list[str]] = {}
+        for word in sorted(self.vocabulary):
+            if len(word) < 4:
+                continue
+            for variant in _deletes(word) | {word}:
+                self.fuzzy.setdefault(variant, []).append(word)
+        ids = [c.id for c in categories]
+        self.learned_in = {k: ids.index(c.learned_in) for k, c in enumerate(categories) if c.learned_in}
+        self.translate_ids = [k for k, c in enumerate(categories) if c.translates]
+        self.moved_by_translating = [k for k, c in enumerate(categories) if c.moves_to_translation]
+        # A word written with a capital inside a sentence read as another ("Polish" is the
+        # language there, not furniture polish), and shown as written.
+        self.read_as = [(written, read, re.compile(rf"(?<=\S)(\s+){re.escape(written)}\b"))
+                        for written, read in knowledge.read_as]
+
+    def as_written(self, said: str) -> str:
+        for written, read, _ in self.read_as:
+            said = said.replace(read, written)
+        return said
 
 
-_FUZZY = _build_fuzzy()
+@lru_cache(maxsize=16)
+def _index(knowledge: Knowledge) -> _Index:
+    return _Index(knowledge)
 
 
 def _damerau1(a: str, b: str) -> bool:
@@ -153,19 +210,16 @@ def _damerau1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
-# Everyday words one letter away from a taxonomy word, which must not be "corrected".
-_KNOWN = frozenset(stem(w) for w in (
-    ["physio", "physics", "fitter", "filter", "litter", "letter", "later", "latter", "sitter", "setter", "bitter", "better", "butter", "batter", "matter", "hatter", "hotter", "potter", "clatter", "chatter", "shatter", "dinner", "winner", "thinner", "sinner", "spinner", "diner", "carer", "career", "caring", "carrying", "cater", "water", "waiter", "waters", "later", "lately", "lovely", "lonely", "only", "ready", "reading", "heading", "leading", "beading", "bedding", "wedding", "sheets", "shoots", "sweets", "streets", "polite", "police", "policy", "posted", "poster", "poster", "pastor", "plaster", "planter", "painter", "printer", "pointer", "drive", "drove", "driven", "dive", "diver", "river", "rover", "cover", "covers", "lover", "lower", "power", "tower", "mower", "mowers", "hearing", "heating", "healing", "sealing", "ceiling", "dealing", "feeling", "peeling", "wheeling", "visit", "visiting", "vision", "cooker", "cookie", "booking", "looking", "hooking", "walker", "talker", "talking", "cards", "carts", "cars", "care", "card", "cart", "bake", "bike", "hike", "like", "lake", "make", "take", "wake", "cake", "shops", "shows", "stops", "chops", "tops", "sews", "news", "pews", "jobs", "mobs", "robs", "sobs", "meals", "deals", "heals", "seals", "reals", "mails", "nails", "tails", "rails", "sails", "tales", "males", "cannae", "canna", "dinnae", "didnae", "couldnae", "wouldnae", "willnae", "isnae", "wasnae", "havenae", "naebody", "somebody", "anybody", "single", "singles"]))
-
-
 @lru_cache(maxsize=200_000)
-def _correct(word_stem: str) -> str:
+def _correct(word_stem: str, index: _Index) -> str:
     """Map a misspelt stem to a taxonomy stem one slip away ("prescripton" -> "prescription")."""
-    if word_stem in _VOCABULARY or len(word_stem) < 5 or word_stem in STOP_WORDS or word_stem in _KNOWN:
+    english = _english()
+    if (word_stem in index.vocabulary or len(word_stem) < 5 or word_stem in english.stop_words
+            or word_stem in english.not_misspelt):
         return word_stem
     found = set()
     for variant in _deletes(word_stem) | {word_stem}:
-        for candidate in _FUZZY.get(variant, ()):
+        for candidate in index.fuzzy.get(variant, ()):
             # Slips rarely hit the first letter; requiring it keeps "fitter" from becoming "litter".
             if candidate[0] != word_stem[0] or not _damerau1(word_stem, candidate):
                 continue
@@ -226,51 +280,9 @@ def _find(key, stems: list[str], used: list[bool]) -> list[int] | None:
 # Clauses: what the text says it does not want, what it stresses, and what it is for.
 # ----------------------------------------------------------------------------------------
 
-def _phrases(text: str) -> dict[str, list[tuple[str, ...]]]:
-    """Comma-separated phrases, indexed by their first word, longest first."""
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in sorted((tuple(p.split()) for p in text.split(",")), key=len, reverse=True):
-        index.setdefault(phrase[0], []).append(phrase)
-    return index
-
-
-# Phrases that open a clause the person does not want ("not after a lift", "I don't need
-# help around the house", "rather than a visit"): its terms do not vote. Saying what one
-# cannot do ("can't cook", "not managing", "not fit to") is a need, so it opens nothing.
-_NEGATORS = _phrases(
-    "not after,not looking,not wanting,not want,not needing,not need,not asking,not interested,"
-    "not bothered,not fussed,not for,not about,not so much,not a,not an,not the,not my,not any,"
-    "dont need,dont want,dont really need,dont really want,do not need,do not want,doesnt need,"
-    "doesnt want,didnt want,didnt need,dont require,no need for,no need of,rather than,instead of")
-# "not a great walker", "not the best with computers": the person, not what they refuse.
-_NOT_REFUSED_AFTER_ARTICLE = frozenset(
-    ["good", "great", "bad", "big", "best", "very", "confident", "strong", "fit", "natural", "bit", "lot", "problem", "same", "most", "least", "only", "first"])
-# "I don't want to be alone", "not wanting to go out on my own": a state they fear, not
-# a service they refuse.
-_STATE_VERBS = frozenset(
-    ["be", "feel", "get", "end", "lose", "become", "burden", "bother", "trouble", "rely", "depend", "worry", "fall", "stay", "sit", "spend", "miss", "go"])
-# Phrases that stress the clause after them: "I just want", "really what I need is".
-_STRESS = _phrases(
-    "just want,just need,just like,just looking,just wanting,just needing,really need,really want,"
-    "really like,all i need,all i want,what i need,only want,only need")
-# Phrases that open a purpose or a time clause: "sit with him so I can get to the
-# hairdresser", "mind the bairns while I go to an interview". What follows is why the
-# help is wanted, not the help itself.
-_PURPOSE = _phrases(
-    ",".join(f"{a} {p}" for a in ("while", "whilst", "when") for p in ("i", "im", "we", "she", "he", "they"))
-    + "," + ",".join(f"so {p} {v}" for p in ("i", "we", "she", "he", "they") for v in ("can", "could", "am"))
-    + ",so that,in order to")
-# Words that close a clause opened above.
-_CLAUSE_ENDS = frozenset(["but", "though", "although", "however", "just", "only", "so", "because", "cos", "coz", "yet", "except", "i", "we"])
+# How much a term counts in a refused, a stressed and a purpose clause (the phrases that
+# open each are in english.toml).
 _NEGATED, _STRESSED, _PURPOSE_CLAUSE = 0.0, 1.5, 0.3
-# Words that say the person wants to learn it rather than have it done. "Practice" after
-# "the" or "GP" is the surgery; "confidence" counts only when it is being built.
-_LEARNING = frozenset(
-    ["learn", "learning", "learnt", "learned", "teach", "teaching", "taught", "lesson", "lessons", "learner", "coach", "coaching", "tuition", "practise", "practises", "practising", "skills"])
-_SURGERY = frozenset(["the", "gp", "doctor", "doctors", "dental", "dentist", "my", "our", "surgery", "medical"])
-_BUILDING = frozenset(["build", "building", "builds", "boost", "boosting", "gain", "gaining", "regain", "grow", "growing", "give", "giving"])
-_TRANSLATING = frozenset(
-    ["translate", "translated", "translating", "translation", "translations", "translator", "interpret", "interpreted", "interpreting", "interpreter"])
 
 
 def _starts(words: list[str], i: int, phrases) -> int:
@@ -282,12 +294,14 @@ def _starts(words: list[str], i: int, phrases) -> int:
 
 
 def _refuses(words: list[str], i: int, length: int) -> bool:
-    """Whether the negating phrase at ``i`` refuses a service (see _NEGATORS)."""
+    """Whether the refusing phrase at ``i`` refuses a service ("not a great walker" and
+    "don't want to be alone" do not)."""
+    english = _english()
     after = words[i + length: i + length + 2]
     if words[i + length - 1] in ("a", "an", "the", "my", "any"):
-        return not after or after[0] not in _NOT_REFUSED_AFTER_ARTICLE
+        return not after or after[0] not in english.not_refused_after_article
     if after[:1] == ["to"]:
-        return len(after) < 2 or after[1] not in _STATE_VERBS
+        return len(after) < 2 or after[1] not in english.state_verbs
     return True
 
 
@@ -296,16 +310,17 @@ def _clause_factors(words: list[str], clause_ends: set[int]) -> list[float]:
     0.3 in a purpose clause (applied only when the rest of the sentence names a service),
     1 elsewhere. A refused or purpose clause ends at a comma or a word that opens another
     clause; a stressed one runs to the end of the sentence unless something is refused."""
+    english = _english()
     factors = [1.0] * len(words)
     scope, i = None, 0
     while i < len(words):
-        if i in clause_ends or (words[i] in _CLAUSE_ENDS and scope in (_NEGATED, _PURPOSE_CLAUSE)):
+        if i in clause_ends or (words[i] in english.clause_ends and scope in (_NEGATED, _PURPOSE_CLAUSE)):
             scope = None if scope != _STRESSED or i in clause_ends else scope
-        length = _starts(words, i, _NEGATORS)
+        length = _starts(words, i, english.refusing)
         if length and _refuses(words, i, length):
             scope, i = _NEGATED, i + length
             continue
-        for phrases, kind in ((_STRESS, _STRESSED), (_PURPOSE, _PURPOSE_CLAUSE)):
+        for phrases, kind in ((english.stressing, _STRESSED), (english.purpose, _PURPOSE_CLAUSE)):
             length = _starts(words, i, phrases)
             if length:
                 scope, i = kind, i + length
@@ -318,24 +333,27 @@ def _clause_factors(words: list[str], clause_ends: set[int]) -> list[float]:
 
 
 def _learning_cue(words: list[str], factors: list[float]) -> str | None:
-    """The word saying the person wants to learn (outside a refused clause), if any."""
+    """The word saying the person wants to learn (outside a refused clause), if any.
+    "Practice" after "the" or "GP" is the surgery; "confidence" counts only when it is
+    being built."""
+    english = _english()
     for i, w in enumerate(words):
         if factors[i] == _NEGATED:
             continue
         before = words[i - 1] if i else ""
-        if (w in _LEARNING or (w == "practice" and before not in _SURGERY)
-                or (w == "confidence" and not _BUILDING.isdisjoint(words[max(i - 3, 0):i]))
+        if (w in english.learning or (w == "practice" and before not in english.surgery)
+                or (w == "confidence" and not english.building.isdisjoint(words[max(i - 3, 0):i]))
                 or (w == "show" and words[i + 1: i + 3] in (["me", "how"], ["how", "to"], ["them", "how"]))):
             return w
     return None
 
 
-def _sentence_words(raw: str) -> tuple[list[str], set[int]]:
+def _sentence_words(raw: str, index: _Index) -> tuple[list[str], set[int]]:
     """A sentence's words, and the positions where a clause starts after a comma."""
-    raw = _IDIOMS.sub(" ", raw)
-    # "Polish" with a capital inside a sentence is the language, not furniture polish.
-    if "Polish" in raw:
-        raw = _POLISH_INSIDE.sub(r"\1polski", raw)
+    raw = _english().sayings.sub(" ", raw)
+    for written, read, inside in index.read_as:
+        if written in raw:
+            raw = inside.sub(rf"\1{read}", raw)
     words: list[str] = []
     clause_ends: set[int] = set()
     for piece in _CLAUSE.split(raw):
@@ -359,22 +377,24 @@ class _Sentence(NamedTuple):
 
 
 @lru_cache(maxsize=400_000)
-def _read_sentence(raw: str) -> _Sentence | None:
+def _read_sentence(raw: str, index: _Index) -> _Sentence | None:
     """What one sentence says, or None when it has no words (cached: filler sentences
     repeat across many texts)."""
-    words, clause_ends = _sentence_words(raw)
+    words, clause_ends = _sentence_words(raw, index)
     if not words:
         return None
     factors = _clause_factors(words, clause_ends)
-    stems = [_correct(stem(w)) for w in words]
+    stems = [_correct(stem(w), index) for w in words]
+    english = _english()
     content = {}
     for w, s, f in zip(words, stems, factors):
-        if w not in STOP_WORDS and len(w) > 1 and s not in STOP_WORDS and f != _NEGATED:
-            content.setdefault(s, w.replace("polski", "Polish"))
+        if w not in english.stop_words and len(w) > 1 and s not in english.stop_words and f != _NEGATED:
+            content.setdefault(s, index.as_written(w))
     present = set(stems)
-    candidates = [key for st in present for key in _BY_FIRST.get(st, ()) if present.issuperset(key[0])]
+    phrases = index.phrases
+    candidates = [key for st in present for key in index.by_first.get(st, ()) if present.issuperset(key[0])]
     # Longest and strongest phrases claim their words first.
-    candidates.sort(key=lambda key: (-len(key[0]), -max(_PHRASES[key].values()), key))
+    candidates.sort(key=lambda key: (-len(key[0]), -max(phrases[key].values()), key))
     used = [False] * len(stems)
     main: dict[int, float] = {}
     purpose: dict[int, float] = {}
@@ -397,9 +417,9 @@ def _read_sentence(raw: str) -> _Sentence | None:
             continue
         positions.sort()
         span = words[positions[0]: positions[-1] + 1]
-        said = " ".join(span if len(span) <= 4 else [words[j] for j in positions]).replace("polski", "Polish")
+        said = index.as_written(" ".join(span if len(span) <= 4 else [words[j] for j in positions]))
         into = purpose if factor == _PURPOSE_CLAUSE else main
-        for k, weight in _PHRASES[key].items():
+        for k, weight in phrases[key].items():
             into[k] = into.get(k, 0.0) + weight * (1.0 if into is purpose else factor)
             named_a_service |= into is main and weight >= 1.0
             if weight >= 0.5:
@@ -409,66 +429,68 @@ def _read_sentence(raw: str) -> _Sentence | None:
         scores[k] = scores.get(k, 0.0) + v * (_PURPOSE_CLAUSE if named_a_service else 1.0)
     cue = _learning_cue(words, factors)
     if cue:
-        scores, evidence = _to_learning(scores, evidence, cue)
-    translating = any(w in _TRANSLATING and f != _NEGATED for w, f in zip(words, factors))
+        scores, evidence = _to_learning(scores, evidence, cue, index.learned_in)
+    translating = any(w in english.translating and f != _NEGATED for w, f in zip(words, factors))
     return _Sentence(_sentence_weight(words), scores, evidence, content, translating)
 
 
-_LEARNED_IN = {k: [c.id for c in CATEGORIES].index(c.learned_in)
-               for k, c in enumerate(CATEGORIES) if c.learned_in}
 # What stays with the service itself when the person asks to learn it.
 _KEPT_WHEN_LEARNING = 0.2
 
 
-def _to_learning(scores: dict[int, float], evidence: list[tuple[int, str]], cue: str):
+def _to_learning(scores: dict[int, float], evidence: list[tuple[int, str]], cue: str,
+                 learned_in: dict[int, int]):
     """Move most of the evidence for a service done for someone to the sibling that
-    teaches it, with the words that carried it and the word asking to learn."""
+    teaches it (``learned_in``: category index to sibling index), with the words that
+    carried it and the word asking to learn."""
     scores = dict(scores)
     moved = False
-    for k, sibling in _LEARNED_IN.items():
+    for k, sibling in learned_in.items():
         if scores.get(k, 0.0) > 0.0:
             scores[sibling] = scores.get(sibling, 0.0) + scores[k] * (1.0 - _KEPT_WHEN_LEARNING)
             scores[k] *= _KEPT_WHEN_LEARNING
             evidence = evidence + [(sibling, said) for kk, said in evidence if kk == k]
             moved = True
     if moved:
-        evidence = evidence + [(sibling, cue) for sibling in set(_LEARNED_IN.values()) if sibling in scores]
+        evidence = evidence + [(sibling, cue) for sibling in set(learned_in.values()) if sibling in scores]
     return scores, evidence
 
 
-_TRANSLATE_IDS = [k for k, c in enumerate(CATEGORIES) if c.id.startswith("translate_")]
-# Letters to be translated are translation; "into English" names the language wanted.
-_MOVED_BY_TRANSLATING = [k for k, c in enumerate(CATEGORIES) if c.id in ("paperwork", "english_practice")]
-
-
-def _language_named(sentences: list[_Sentence]) -> int | None:
+def _language_named(sentences: list[_Sentence], translate_ids: list[int]) -> int | None:
     """The translation category whose language the text names most strongly, if any;
     the weak "translate" cue alone names none."""
-    totals = {k: sum(r.scores.get(k, 0.0) * r.weight for r in sentences) for k in _TRANSLATE_IDS}
+    if not translate_ids:
+        return None
+    totals = {k: sum(r.scores.get(k, 0.0) * r.weight for r in sentences) for k in translate_ids}
     best = max(totals, key=lambda k: (totals[k], -k))
     others = [v for k, v in totals.items() if k != best]
     return best if totals[best] > max(others) else None
 
 
-@lru_cache(maxsize=400_000)
-def read_text(text: str) -> CategoryGuess:
-    """Find the taxonomy terms in a text and the evidence they give for each category.
+def read_text(text: str, knowledge: Knowledge | None = None) -> CategoryGuess:
+    """Find the taxonomy terms in a text and the evidence they give for each category
+    (by its index in ``knowledge.categories``; the shipped knowledge when None).
 
     Terms in a clause the person refuses ("not after a lift") do not count, a stressed
     clause ("I just want ...") counts more, a purpose clause ("so I can get to the
     hairdresser") less; a sentence asking to learn moves a service to the sibling that
     teaches it, and one asking for translation moves letters to the language named.
     """
-    sentences = [r for r in (_read_sentence(raw) for raw in _SENTENCE.split(text)) if r is not None]
+    return _read_text(text, _index(knowledge if knowledge is not None else load_knowledge()))
+
+
+@lru_cache(maxsize=400_000)
+def _read_text(text: str, index: _Index) -> CategoryGuess:
+    sentences = [r for r in (_read_sentence(raw, index) for raw in _SENTENCE.split(text)) if r is not None]
     top = max((r.weight for r in sentences), default=1.0)
     scores: dict[int, float] = {}
     evidence: dict[int, list[str]] = {}
     content: dict[str, float] = {}
     surface: dict[str, str] = {}
-    language = _language_named(sentences)
+    language = _language_named(sentences, index.translate_ids)
     for sentence in sentences:
         weight = sentence.weight / top
-        moved = _MOVED_BY_TRANSLATING if sentence.translating and language is not None else ()
+        moved = index.moved_by_translating if sentence.translating and language is not None else ()
         for k, v in sentence.scores.items():
             into = language if k in moved else k
             scores[into] = scores.get(into, 0.0) + v * weight

@@ -15,13 +15,13 @@ texts worse than the TF-IDF vectors themselves (see the README).
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 from scipy import sparse
 
-from matching.taxonomy import CATEGORIES
-from matching.text import STOP_WORDS, read_text, tokens
+from matching.knowledge import Knowledge, load_knowledge
+from matching.text import read_text, stop_words, tokens
 
 __all__ = ["TextSpace", "reference_documents", "content_words", "alike_words", "CHAR_NGRAMS"]
 
@@ -33,28 +33,32 @@ CHAR_NGRAMS = (3, 5)
 def content_words(text: str) -> str:
     """The text's content words, lower case, in order: what the letter sequences are
     taken from (filler words would make every text a little alike)."""
-    return " ".join(w for w in tokens(text) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit())
+    filler = stop_words()
+    return " ".join(w for w in tokens(text) if w not in filler and len(w) > 1 and not w.isdigit())
 
 
-def _stems(text: str) -> list[str]:
+def _stems(text: str, knowledge: Knowledge | None = None) -> list[str]:
     # The same spelling-corrected stems as the taxonomy reader and the explanations,
     # so "both mention" names exactly the word features two texts share.
-    return [s for s, _ in read_text(text).stems]
+    return [s for s, _ in read_text(text, knowledge).stems]
 
 
-@lru_cache(maxsize=1)
-def reference_documents() -> tuple[str, ...]:
-    """One document per taxonomy category: its name, its description and its words."""
-    return tuple(". ".join([c.name, c.description, ", ".join(t.text for t in c.parsed_terms)])
-                 for c in CATEGORIES)
+@lru_cache(maxsize=16)
+def reference_documents(knowledge: Knowledge | None = None) -> tuple[str, ...]:
+    """One document per category: its name, its description, its words and the example
+    sentences a bank gave for it (the shipped knowledge when None)."""
+    categories = (knowledge or load_knowledge()).categories
+    return tuple(". ".join([c.name, c.description, ", ".join(t.text for t in c.parsed_terms), *c.examples])
+                 for c in categories)
 
 
-@lru_cache(maxsize=1)
-def _term_documents() -> tuple[tuple[str, ...], np.ndarray]:
-    """Every category name and strong term as a tiny document of its own, with its category."""
+@lru_cache(maxsize=16)
+def _term_documents(knowledge: Knowledge) -> tuple[tuple[str, ...], np.ndarray]:
+    """Every category name, strong term and example sentence as a tiny document of its
+    own, with its category."""
     documents, labels = [], []
-    for k, category in enumerate(CATEGORIES):
-        strong = [t.text for t in category.parsed_terms if not t.weak]
+    for k, category in enumerate(knowledge.categories):
+        strong = [t.text for t in category.parsed_terms if not t.weak] + list(category.examples)
         documents.extend([category.name, *strong])
         labels.extend([k] * (1 + len(strong)))
     return tuple(documents), np.array(labels, dtype=np.int64)
@@ -69,10 +73,13 @@ class TextSpace:
 
     Args:
         word_share: how much of a vector's weight is words (the rest is letter sequences).
+        knowledge: the services and their words (:mod:`matching.knowledge`); the shipped
+            knowledge when None.
     """
 
-    def __init__(self, word_share: float = 0.5):
+    def __init__(self, word_share: float = 0.5, knowledge: Knowledge | None = None):
         self.word_share = word_share
+        self.knowledge = knowledge
 
     def fit_transform(self, texts: list[str]):
         """Fit on the references and ``texts``; return the texts' vectors (one row each).
@@ -83,17 +90,19 @@ class TextSpace:
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        documents = list(reference_documents()) + list(texts)
-        self.words_ = TfidfVectorizer(analyzer=_stems, sublinear_tf=True, dtype=np.float64)
+        knowledge = self.knowledge or load_knowledge()
+        documents = list(reference_documents(knowledge)) + list(texts)
+        self.words_ = TfidfVectorizer(analyzer=partial(_stems, knowledge=knowledge), sublinear_tf=True,
+                                      dtype=np.float64)
         self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, preprocessor=content_words,
                                       sublinear_tf=True, dtype=np.float64)
         words = self.words_.fit_transform(documents)
         chars = self.chars_.fit_transform(documents)
         matrix = _normalise(sparse.hstack([words * np.sqrt(self.word_share),
                                            chars * np.sqrt(1.0 - self.word_share)], format="csr"))
-        n_refs = len(CATEGORIES)
+        n_refs = len(knowledge.categories)
         self.references_ = matrix[:n_refs]
-        terms, self.term_labels_ = _term_documents()
+        terms, self.term_labels_ = _term_documents(knowledge)
         self.terms_ = self.transform(list(terms))
         return matrix[n_refs:]
 
@@ -114,7 +123,7 @@ class TextSpace:
         # A short text is only a little like a long document; its nearest single word
         # or phrase of the category says more.
         by_term = self.likeness(vectors, self.terms_)
-        for k in range(len(CATEGORIES)):
+        for k in range(self.references_.shape[0]):
             similarity[:, k] = np.maximum(similarity[:, k], by_term[:, self.term_labels_ == k].max(axis=1))
         return similarity
 
@@ -126,7 +135,7 @@ class TextSpace:
         n_words = len(self.words_.vocabulary_)
         word_names = self.words_.get_feature_names_out()
         char_names = self.chars_.get_feature_names_out()
-        written = dict((s, w) for s, w in read_text(text).words)
+        written = dict((s, w) for s, w in read_text(text, self.knowledge).words)
         credit: dict[str, float] = {}
         for column, value in zip(contribution.indices.tolist(), contribution.data.tolist()):
             if column < n_words:
@@ -157,14 +166,16 @@ def _grams(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def alike_words(need_text: str, cap_text: str, floor: float = 0.45) -> tuple[tuple[str, str], ...]:
+def alike_words(need_text: str, cap_text: str, floor: float = 0.45,
+                knowledge: Knowledge | None = None) -> tuple[tuple[str, str], ...]:
     """Pairs of words, one from each text, that are not the same word but share most of
     their letter sequences ("perscription" and "prescriptions"): what the letter part of
     the score credits beyond the words both texts use."""
     need_words = list(dict.fromkeys(content_words(need_text).split()))
     cap_words = list(dict.fromkeys(content_words(cap_text).split()))
-    same = {s for s, _ in read_text(need_text).stems} & {s for s, _ in read_text(cap_text).stems}
-    written = {w: s for s, w in read_text(need_text).words} | {w: s for s, w in read_text(cap_text).words}
+    need_read, cap_read = read_text(need_text, knowledge), read_text(cap_text, knowledge)
+    same = {s for s, _ in need_read.stems} & {s for s, _ in cap_read.stems}
+    written = {w: s for s, w in need_read.words} | {w: s for s, w in cap_read.words}
     found = []
     for a in need_words:
         if len(a) < 4 or written.get(a) in same:

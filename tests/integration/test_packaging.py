@@ -57,6 +57,9 @@ def test_the_wheel_holds_two_packages_with_their_templates_static_files_and_migr
     assert {"timebank/migrations/env.py", "timebank/migrations/script.py.mako"} <= set(names)
     # The outcome questions' wording is data the domain reads at run time.
     assert "timebank/domain/outcome_questions.toml" in names
+    # So is what the matching engine knows (the services, their words, the reader's English).
+    knowledge = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "matching/data").glob("*.toml"))
+    assert "matching/data/services.toml" in knowledge and set(knowledge) <= set(names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
 
@@ -70,6 +73,11 @@ def test_the_installed_wheel_makes_a_database_at_head_from_outside_the_repositor
     imported = _run(sys.executable, "-c", "import timebank, matching; print(timebank.__file__, matching.__file__)",
                     cwd=elsewhere, env=env).split()
     assert all(Path(f).is_relative_to(target) for f in imported), imported
+    # The installed engine finds its knowledge in the package and reads with it.
+    read = _run(sys.executable, "-c", "from matching.knowledge import load_knowledge; from matching.text import "
+                "read_text; k = load_knowledge(); print(len(k.categories), k.ids[read_text('walk my dog')"
+                ".weights[0][0]])", cwd=elsewhere, env=env).split()
+    assert read == ["42", "pet_care"], read
 
     by_module = f"sqlite:///{tmp_path / 'by_module.sqlite3'}"
     _run(sys.executable, "-m", "timebank.cli", "--db", by_module, "init", cwd=elsewhere, env=env)

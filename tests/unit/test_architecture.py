@@ -157,3 +157,47 @@ def test_a_folder_without_a_rule_is_found(tmp_path):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("")
     assert sorted(_python_folders(tmp_path) - set(RULES) - set(UNRULED)) == ["timebank/reports", "tools"]
+
+
+# Knowledge is data (matching/data/services.toml): no service id is written in Python.
+KNOWLEDGE_IN_CODE_SCANNED = ("matching", "timebank")
+# The demonstration bank's made-up people say which service each of their offers is:
+# data about people, not the engine's knowledge.
+KNOWLEDGE_IN_CODE_EXEMPT = ("timebank/demo",)
+
+
+def _service_ids_written(root: Path, ids: set[str]):
+    for folder in KNOWLEDGE_IN_CODE_SCANNED:
+        for path in sorted((root / folder).rglob("*.py")):
+            relative = path.relative_to(root)
+            if any(relative.as_posix().startswith(exempt + "/") for exempt in KNOWLEDGE_IN_CODE_EXEMPT):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids:
+                    yield f"{relative}:{node.lineno} writes {node.value!r}"
+
+
+def _shipped_ids() -> set[str]:
+    from matching.knowledge import load_knowledge
+
+    return set(load_knowledge().ids)
+
+
+def test_no_service_id_is_written_in_python_outside_the_tests():
+    assert list(_service_ids_written(ROOT, _shipped_ids())) == []
+
+
+def test_the_scan_finds_a_service_id_written_in_python(tmp_path):
+    """The check itself can fail: an id in a comparison, in a list and as a default."""
+    for relative, text in {
+        "matching/bad.py": 'MOVED = [k for k in ks if k in ("paperwork", "english_practice")]\n',
+        "timebank/services/bad.py": 'def f(service="shopping"):\n    return service\n',
+        "timebank/demo/people.py": 'OFFERS = ["shopping"]\n',
+    }.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    assert list(_service_ids_written(tmp_path, _shipped_ids())) == [
+        "matching/bad.py:1 writes 'paperwork'",
+        "matching/bad.py:1 writes 'english_practice'",
+        "timebank/services/bad.py:1 writes 'shopping'",
+    ]

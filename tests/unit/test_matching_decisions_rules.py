@@ -1,11 +1,11 @@
-"""The pure rules behind issue 12: areas compared without case or spaces, a
-neighbourhood's centre, and rejected pairs taken out of the engine's choices."""
+"""The pure rules behind issue 12: areas compared without case or spaces, and a
+neighbourhood's centre. (Rejected pairs are left out inside the engine:
+tests/matching/test_engine.py.)"""
 from __future__ import annotations
 
 import pytest
 
 from timebank.domain.errors import NeighbourhoodInvalid
-from timebank.domain.matches import Proposed, without_forbidden
 from timebank.domain.places import Centre, area_key, centre_of, clean_neighbourhood
 
 
@@ -35,36 +35,6 @@ def test_a_neighbourhood_with_bad_fields_is_refused_field_by_field():
     with pytest.raises(NeighbourhoodInvalid) as refused:
         clean_neighbourhood("  ", "91", "east")
     assert set(refused.value.problems) == {"name", "latitude", "longitude"}
-
-
-def _proposed(need, capability, *candidates):
-    score = dict(candidates).get(capability)
-    return Proposed(need, capability, score, tuple(candidates))
-
-
-def test_a_rejected_pair_gives_way_to_the_next_candidate():
-    proposed = [_proposed("jean", "hamish", ("hamish", 0.9), ("kirsty", 0.7))]
-    [kept] = without_forbidden(proposed, {("jean", "hamish")}, {"hamish": 1, "kirsty": 1})
-    assert (kept.capability, kept.score) == ("kirsty", 0.7)
-    assert [c for c, _ in kept.candidates] == ["kirsty"], "the rejected helper is no alternative either"
-
-
-def test_a_rejected_pair_never_takes_a_helper_already_full():
-    proposed = [_proposed("ann", "kirsty", ("kirsty", 0.8)),
-                _proposed("jean", "hamish", ("hamish", 0.9), ("kirsty", 0.7))]
-    kept = without_forbidden(proposed, {("jean", "hamish")}, {"hamish": 1, "kirsty": 1})
-    assert [(k.need, k.capability) for k in kept] == [("ann", "kirsty"), ("jean", None)]
-
-
-def test_a_candidate_below_the_bar_is_not_chosen():
-    proposed = [_proposed("jean", "hamish", ("hamish", 0.9), ("kirsty", 0.1))]
-    [kept] = without_forbidden(proposed, {("jean", "hamish")}, {"kirsty": 1}, min_score=0.2)
-    assert kept.capability is None and kept.candidates == (("kirsty", 0.1),)
-
-
-def test_a_pair_rejected_for_one_need_is_still_proposed_for_another():
-    proposed = [_proposed("ann", "hamish", ("hamish", 0.9))]
-    assert without_forbidden(proposed, {("jean", "hamish")}, {"hamish": 1}) == proposed
 
 
 def _content(area):

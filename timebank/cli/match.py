@@ -26,7 +26,7 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     nothing is written); 2 on wrong usage.
     """
     from matching import ProfileError, match, read_profiles, write_matches
-    from matching.taxonomy import CATEGORIES
+    from matching.knowledge import load_knowledge
 
     if _same_file(profiles_path, out_path):
         # Checked before reading: writing the matches would replace the profiles.
@@ -41,7 +41,7 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     except OSError as exc:
         click.echo(f"timebank match: cannot read {profiles_path}: {exc.strerror}", err=True)
         sys.exit(1)
-    steps = len(CATEGORIES) + 1
+    steps = len(load_knowledge().categories) + 1
     # Quiet when stderr is not a terminal: logs and cron mails stay clean.
     with click.progressbar(length=steps, label="matching", file=sys.stderr,
                            hidden=not sys.stderr.isatty()) as bar:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from matching.profiles import DAYS, DEFAULT_MAX_KM, PARTS, SLOTS
 from timebank.domain.errors import AssessmentInvalid, InvalidInput
-from timebank.domain.places import area_key
+from timebank.domain.places import area_key, postcode_district
 from timebank.domain.text import clean_text
 
 __all__ = [
@@ -138,6 +138,8 @@ def clean_place(content: dict, rules: _Rules) -> _Checked:
     if clean["area"] and rules.areas:
         if area_key(clean["area"]) in rules.areas:
             clean["area"] = rules.areas[area_key(clean["area"])]
+        elif postcode_district(clean["area"]):  # a postcode district or sector is a place too
+            clean["area"] = postcode_district(clean["area"])
         else:
             problems["area"] = "Choose the neighbourhood from the bank's list."
     latitude, longitude = content.get("latitude"), content.get("longitude")

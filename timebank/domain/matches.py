@@ -1,12 +1,11 @@
-"""The words a match is stored with: its proposals, introductions and their outcomes, and
-the rule that keeps a person's decision: a pair they rejected is not proposed again.
+"""The words a match is stored with: its proposals, introductions and their outcomes.
+
+A pair a person rejected is not proposed again: the engine itself leaves it out
+(`matching.match(..., forbidden_pairs=...)`), so it takes no helper's capacity.
 
 What each side says about the difference the help made is `assessments.DIFFERENCES`.
 """
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 __all__ = [
     "PROPOSAL_STATUSES",
@@ -14,8 +13,6 @@ __all__ = [
     "OUTCOME_SIDES",
     "EXAMPLE_SIDES",
     "EXAMPLE_SOURCES",
-    "Proposed",
-    "without_forbidden",
 ]
 
 #: Proposed (or unmatched, with the reason) by the engine; accepted or rejected by a person.
@@ -28,39 +25,3 @@ EXAMPLE_SIDES = ("need", "capability")
 #: Where it came from: a social worker's correction of a reading, or an accepted match.
 EXAMPLE_SOURCES = ("correction", "accepted_match")
 
-
-class Proposed(NamedTuple):
-    """What the engine gave one need: the capability it chose (or None), its score, and
-    its best candidates as (capability, score), best first."""
-
-    need: str
-    capability: str | None
-    score: float | None
-    candidates: tuple[tuple[str, float], ...]
-
-
-def without_forbidden(proposed: Sequence[Proposed], forbidden: set[tuple[str, str]],
-                      capacity: Mapping[str, int], min_score: float = 0.0) -> list[Proposed]:
-    """The engine's choices with every forbidden (need, capability) pair taken out.
-
-    A need whose chosen helper was forbidden gets its best other candidate that scores
-    at least `min_score` and still has room (`capacity` is what each capability can
-    take in this run; the choices kept are counted first), or none. Forbidden
-    candidates are left out of every need's list, so they are not offered as
-    alternatives either. Needs keep their order.
-    """
-    left = dict(capacity)
-    for p in proposed:
-        if p.capability is not None and (p.need, p.capability) not in forbidden:
-            left[p.capability] = left.get(p.capability, 1) - 1
-    result = []
-    for p in proposed:
-        allowed = tuple(c for c in p.candidates if (p.need, c[0]) not in forbidden)
-        if p.capability is None or (p.need, p.capability) not in forbidden:
-            result.append(p._replace(candidates=allowed))
-            continue
-        chosen = next((c for c in allowed if c[1] >= min_score and left.get(c[0], 1) > 0), None)
-        if chosen is not None:
-            left[chosen[0]] = left.get(chosen[0], 1) - 1
-        result.append(Proposed(p.need, chosen[0] if chosen else None, chosen[1] if chosen else None, allowed))
-    return result

@@ -3,19 +3,27 @@
 An area is compared without case or spaces ("Leith Walk", "leith walk" and "LeithWalk"
 are one place), and a neighbourhood's centre stands in for the location of a person who
 gave none, so that two people in neighbouring areas can still be found near each other.
+A UK postcode district ("EH6") or sector ("EH6 5") is an area too: its centre comes from
+the ONS Postcode Directory (`timebank.services.places.district_centre`).
 """
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from timebank.domain.errors import InvalidInput, NeighbourhoodInvalid
 from timebank.domain.text import clean_text
 
-__all__ = ["MAX_NAME_CHARS", "Centre", "area_key", "clean_neighbourhood", "centre_of"]
+__all__ = ["MAX_NAME_CHARS", "Centre", "area_key", "clean_neighbourhood", "centre_of", "postcode_district"]
 
 MAX_NAME_CHARS = 120  # the width of neighbourhoods.name
+
+
+# An outward code (one or two letters, a digit, then a digit or letter or nothing), and a
+# sector digit after a space: "EH6", "eh6 5", "SW1A 1", "M1". Not a whole postcode.
+_DISTRICT = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)(?:\s+([0-9]))?$")
 
 
 class Centre(NamedTuple):
@@ -55,3 +63,13 @@ def clean_neighbourhood(name: object, latitude: object, longitude: object) -> tu
 def centre_of(area: str | None, centres: Mapping[str, Centre]) -> Centre | None:
     """The centre of the neighbourhood an area names (`centres` by area key), or None."""
     return centres.get(area_key(area)) if area_key(area) else None
+
+
+def postcode_district(area: str | None) -> str | None:
+    """The UK postcode district ("EH6") or sector ("EH6 5") an area is written as, in
+    capitals with one space; None when the area is not one."""
+    found = _DISTRICT.match(" ".join((area or "").split()).upper())
+    if found is None:
+        return None
+    district, sector = found.groups()
+    return f"{district} {sector}" if sector else district

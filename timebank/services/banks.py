@@ -6,7 +6,7 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from matching.taxonomy import CATEGORIES
+from matching.knowledge import load_knowledge
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, Member, ServiceCategory
 from timebank.domain.errors import BankSlugTaken, CategoryTaken, InvalidInput
@@ -93,7 +93,7 @@ def create_bank(
         session.add_all(
             ServiceCategory(bank_id=bank.id, slug=c.id, name=c.name, description=c.description,
                             name_key=name_key(c.name))
-            for c in CATEGORIES
+            for c in load_knowledge().categories
         )
         view = bank_view(bank)
         uow.commit()

@@ -39,14 +39,15 @@ from timebank.domain.errors import (
     ReasonRequired,
 )
 from timebank.domain.ledger import fingerprint
-from timebank.domain.matches import OUTCOME_SIDES, Proposed, without_forbidden
+from timebank.domain.matches import OUTCOME_SIDES
 from timebank.domain.places import area_key
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
-from timebank.services.places import centres
+from timebank.services.places import centres, district_centre
 from timebank.services.readings import note_accepted_match
 from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
+from timebank.services.service_examples import bank_knowledge
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -216,7 +217,7 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
     already introduced are left out; a capability's capacity is what its open
     introductions leave of it. Areas are compared without case or spaces (each is given
     as the bank lists it), and a person with no location is placed at the centre of
-    their neighbourhood.
+    their neighbourhood, or of their postcode district when the area is written as one.
     """
     from matching import Capability, Need, Profile
 
@@ -244,6 +245,8 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
                 category=c.get("category")))
         key = area_key(content.get("area"))
         name, centre = listed.get(key, (spelling.setdefault(key, content.get("area") or ""), None))
+        if centre is None and not content.get("location"):
+            centre = district_centre(content.get("area"))  # an area written as "EH6" or "EH6 5"
         location = tuple(content["location"]) if content.get("location") else centre
         availability = tuple(content["availability"]) if content.get("availability") else None
         profiles.append(Profile(person=f"a{assessment.id}", area=name or None,
@@ -292,26 +295,29 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
                 _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
                 return replace(view, replayed=True)
         profiles = bank_profiles(session, bank, today)
-        results = matching.match(profiles, top_k=CANDIDATES_ASKED)
         rejected = _rejected_pairs(session, bank)
-        kept = _keep_decisions(results, profiles, rejected)
+        # Rejected pairs are taken out inside the engine, before the assignment, so a
+        # helper someone turned down for one need still has room for the next.
+        results = matching.match(profiles, top_k=CANDIDATES_ASKED, knowledge=bank_knowledge(session, bank),
+                                 forbidden_pairs=set(rejected))
         run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
-                       proposed_count=sum(1 for _, p in kept if p.capability), created_at=utcnow(),
+                       proposed_count=sum(1 for r in results if r.capability), created_at=utcnow(),
                        idempotency_key=key, details_fingerprint=asked if key is not None else None)
         session.add(run)
         session.flush()
-        for reasons, proposed in kept:
-            need_assessment, need_key = _split(proposed.need)
-            capability_assessment, capability_key = (_split(proposed.capability) if proposed.capability
+        rejected_on = _rejected_days(rejected, {c.id for p in profiles for c in p.capabilities})
+        for result in results:
+            need_assessment, need_key = _split(result.need)
+            capability_assessment, capability_key = (_split(result.capability) if result.capability
                                                      else (None, None))
             session.add(MatchProposal(
                 bank_id=bank.id, run_id=run.id, need_assessment_id=need_assessment, need_key=need_key,
                 capability_assessment_id=capability_assessment, capability_key=capability_key,
-                score_thousandths=round(proposed.score * 1000) if proposed.score is not None else None,
-                reasons=list(reasons),
-                alternatives=[{"capability": c, "score": score} for c, score in proposed.candidates
-                              if c != proposed.capability][:TOP_CANDIDATES],
-                status="proposed" if proposed.capability else "unmatched",
+                score_thousandths=round(result.score * 1000) if result.score is not None else None,
+                reasons=list(_with_rejections(result, rejected_on.get(result.need))),
+                alternatives=[{"capability": c.capability, "score": c.score} for c in result.candidates
+                              if c.capability != result.capability][:TOP_CANDIDATES],
+                status="proposed" if result.capability else "unmatched",
             ))
         for profile in profiles:
             log_access(session, bank, actor, int(profile.person[1:]), "match", f"match run {run.id}")
@@ -332,42 +338,23 @@ def _rejected_pairs(session: Session, bank: Bank) -> dict[tuple[str, str], tuple
     return {(item_id(r[0], r[1]), item_id(r[2], r[3])): (r[4], r[5]) for r in rows}
 
 
-def _keep_decisions(results, profiles, rejected) -> list[tuple[tuple[str, ...], Proposed]]:
-    """The engine's results with the rejected pairs taken out, each with its reasons.
-
-    The engine has no way to be told a pair is forbidden, so its choice is corrected
-    after: a need whose chosen helper was rejected before gets its next candidate with
-    room, or none, and the reasons say so.
-    """
-    from matching import MIN_SCORE
-
-    capacity = {c.id: c.capacity for p in profiles for c in p.capabilities}
-    proposed = [Proposed(r.need, r.capability, r.score, tuple((c.capability, c.score) for c in r.candidates))
-                for r in results]
-    kept = without_forbidden(proposed, set(rejected), capacity, MIN_SCORE)
-    out = []
-    for result, before, after in zip(results, proposed, kept):
-        reasons = tuple(result.reasons)
-        if before.capability != after.capability:
-            day = rejected[(before.need, before.capability)][0]
-            said = f"The helper the matcher chose first was rejected for this need on {_day(day)}"
-            reasons = ((f"{said}; this is the next best helper with room.",
-                        *_pair_reasons(profiles, after.need, after.capability)) if after.capability
-                       else (f"{said}, and no other helper was found.",))
-        out.append((reasons, after))
-    return out
+def _rejected_days(rejected, capabilities: set[str]) -> dict[str, dt.datetime]:
+    """For each need with a rejected helper still offering in this run, the latest day."""
+    days: dict[str, dt.datetime] = {}
+    for (need, capability), (when, _) in rejected.items():
+        if capability in capabilities and when is not None and (need not in days or when > days[need]):
+            days[need] = when
+    return days
 
 
-def _pair_reasons(profiles, need_id: str, capability_id: str) -> tuple[str, ...]:
-    """The engine's reasons for one pair it did not choose itself: the two alone, matched."""
-    import matching
-
-    asker = next(p for p in profiles if any(n.id == need_id for n in p.needs))
-    helper = next(p for p in profiles if any(c.id == capability_id for c in p.capabilities))
-    pair = [replace(asker, needs=tuple(n for n in asker.needs if n.id == need_id), capabilities=()),
-            replace(helper, needs=(), capabilities=tuple(c for c in helper.capabilities if c.id == capability_id))]
-    [result] = matching.match(pair, min_score=0.0)
-    return tuple(result.reasons) if result.capability == capability_id else ()
+def _with_rejections(result, rejected_on: dt.datetime | None) -> tuple[str, ...]:
+    """The engine's reasons, first saying that a helper rejected for this need was left out."""
+    if rejected_on is None:
+        return tuple(result.reasons)
+    said = f"A helper was rejected for this need on {_day(rejected_on)} and left out"
+    if result.capability is None:
+        return (f"{said}, and no other helper was found.",)
+    return (f"{said}; this is the best other helper with room.", *result.reasons)
 
 
 def _day(when: dt.datetime | dt.date | None) -> str:

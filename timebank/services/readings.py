@@ -66,26 +66,29 @@ def _bank_services(session: Session, bank: Bank) -> dict[str, str]:
         ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))).all())
 
 
-def _read_one(text: str, services: dict[str, str]) -> ReadingView:
+def _read_one(text: str, services: dict[str, str], knowledge) -> ReadingView:
     # The lead's swap: `Reader.from_bytes(bank_readers.model).read([text])` goes here.
-    from matching.taxonomy import CATEGORIES
     from matching.text import read_text
 
-    guess = read_text(text)
-    on_list = [(k, w) for k, w in guess.weights if k < len(CATEGORIES) and CATEGORIES[k].id in services]
+    ids = knowledge.ids
+    guess = read_text(text, knowledge)
+    on_list = [(k, w) for k, w in guess.weights if ids[k] in services]
     if not on_list:
         return ReadingView(None, None, 0.0, ())
     squared_total = sum(w * w for _, w in guess.weights) + _UNSURE_WEIGHT ** 2
     k, weight = max(on_list, key=lambda kw: kw[1])
-    service_id = CATEGORIES[k].id
+    service_id = ids[k]
     words = dict(guess.evidence).get(k, ())
     return ReadingView(service_id, services[service_id], round(weight * weight / squared_total, 2), tuple(words))
 
 
 def read_in_session(session: Session, bank: Bank, texts: Sequence[str]) -> list[ReadingView]:
     """`read_services` inside a unit of work that is already open."""
+    from timebank.services.service_examples import bank_knowledge
+
     services = _bank_services(session, bank)
-    return [_read_one(text, services) if (text or "").strip() else ReadingView(None, None, 0.0, ())
+    knowledge = bank_knowledge(session, bank)
+    return [_read_one(text, services, knowledge) if (text or "").strip() else ReadingView(None, None, 0.0, ())
             for text in texts]
 
 

@@ -1,9 +1,13 @@
 """Example sentences a coordinator gives for the bank's services, and the services as
-the matching engine's knowledge: (id, name, description, examples)."""
+the matching engine's knowledge: the shipped knowledge extended by the bank's own list."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import lru_cache
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.knowledge import BankService, Knowledge, load_knowledge
 from timebank.db.engine import Database
 from timebank.db.models import ServiceCategory, ServiceExample, utcnow
 from timebank.domain.errors import InvalidInput, UnknownCategory
@@ -11,7 +15,8 @@ from timebank.domain.text import clean_text
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 
-__all__ = ["MAX_EXAMPLES", "MAX_EXAMPLE_CHARS", "bank_services", "service_examples", "set_service_examples"]
+__all__ = ["MAX_EXAMPLES", "MAX_EXAMPLE_CHARS", "bank_services", "bank_knowledge", "service_examples",
+           "set_service_examples"]
 
 MAX_EXAMPLES = 20
 MAX_EXAMPLE_CHARS = 500
@@ -21,16 +26,32 @@ def bank_services(database: Database, bank_slug: str) -> list[tuple[str, str, st
     """The services the bank offers now, as the engine's knowledge: (id, name, description,
     example sentences), in list order."""
     with UnitOfWork(database, readonly=True) as uow:
-        session = uow.session
-        bank = bank_row(session, bank_slug)
-        categories = session.scalars(select(ServiceCategory).where(
-            ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True)).order_by(ServiceCategory.id)).all()
-        examples: dict[int, list[str]] = {}
-        for category_id, text in session.execute(
-                select(ServiceExample.category_id, ServiceExample.text)
-                .where(ServiceExample.bank_id == bank.id).order_by(ServiceExample.id)):
-            examples.setdefault(category_id, []).append(text)
-        return [(c.slug, c.name, c.description, tuple(examples.get(c.id, ()))) for c in categories]
+        return _services_in(uow.session, bank_row(uow.session, bank_slug))
+
+
+def _services_in(session: Session, bank) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    categories = session.scalars(select(ServiceCategory).where(
+        ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True)).order_by(ServiceCategory.id)).all()
+    examples: dict[int, list[str]] = {}
+    for category_id, text in session.execute(
+            select(ServiceExample.category_id, ServiceExample.text)
+            .where(ServiceExample.bank_id == bank.id).order_by(ServiceExample.id)):
+        examples.setdefault(category_id, []).append(text)
+    return [(c.slug, c.name, c.description, tuple(examples.get(c.id, ()))) for c in categories]
+
+
+def bank_knowledge(session: Session, bank) -> Knowledge:
+    """What the engine knows for this bank, inside an open unit of work: the shipped
+    services, named as the bank names them, with the bank's example sentences, and the
+    bank's own services read from their names and examples."""
+    return _extended(tuple(_services_in(session, bank)))
+
+
+@lru_cache(maxsize=32)
+def _extended(services: tuple[tuple[str, str, str, tuple[str, ...]], ...]) -> Knowledge:
+    # One knowledge object per distinct list: the engine's caches key on it, so a bank
+    # whose list has not changed reads its texts from cache on the next run.
+    return load_knowledge().extended(BankService(*service) for service in services)
 
 
 def service_examples(database: Database, bank_slug: str, category: str) -> list[str]:
