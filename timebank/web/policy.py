@@ -98,6 +98,7 @@ POLICY: dict[str, frozenset[str]] = {
     "social.new_assessment": SOCIAL_WORKER,
     "social.edit_assessment": SOCIAL_WORKER,
     "social.assessment": SOCIAL_WORKER,
+    "social.link_member": SOCIAL_WORKER,
     "social.access_log": SOCIAL_WORKER,
     "social.matches": SOCIAL_WORKER,
     "social.run": SOCIAL_WORKER,

@@ -30,6 +30,7 @@ from timebank.web.social.forms import (
     AcceptForm,
     AssessmentForm,
     CloseForm,
+    MemberLinkForm,
     OutcomeForm,
     RejectForm,
     RunForm,
@@ -110,6 +111,13 @@ def assessment_list():
                    members=_member_names({a.member_id for a in summaries if a.member_id}))
 
 
+def _member_choices(field) -> None:
+    """The bank's active members to pick from, after "Not a member yet"."""
+    quick_select(field)
+    field.choices = options([("", "Not a member yet")] + [
+        (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
+
+
 def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     """Choices from the bank's lists, and room for more rows when asked."""
     categories = options([("", "Not sure")] + _category_options())
@@ -118,9 +126,7 @@ def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     if areas and recorded and recorded not in areas:
         areas.append(recorded)  # an area recorded before the list, kept until changed
     form.area_choices = areas
-    quick_select(form.member)
-    form.member.choices = options([("", "Not a member yet")] + [
-        (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
+    _member_choices(form.member)
     for _ in range(blank_rows):
         if len(form.needs) < form.needs.max_entries:
             form.needs.append_entry()
@@ -225,22 +231,36 @@ def _save(form: AssessmentForm, assessment_id: int | None):
         place(form, error, {domain.InvalidInput: "person_name"})
         return None
     readings.retrain_reader(database(), current_user.bank_slug)  # corrections saved may teach it
-    if "more" in request.form:
-        target = url_for("social.edit_assessment", assessment_id=view.id, more=1)
-    else:
-        target = url_for("social.assessment", assessment_id=view.id)
+    target = url_for("social.assessment", assessment_id=view.id)
     saved = "already saved" if view.replayed else "saved"
     flash(f"Assessment of {view.person_name} {saved} (version {view.version}).", "success")
     return target
+
+
+def _adding_a_row(form: AssessmentForm) -> bool:
+    """"Add another need / capability": one more empty row of that kind, nothing saved.
+
+    The form comes back as typed (its hidden key too), with no errors shown: nothing was
+    asked to be saved yet.
+    """
+    kind = {"need": form.needs, "capability": form.capabilities}.get(request.form.get("add", ""))
+    if kind is None:
+        return False
+    if len(kind) < kind.max_entries:
+        kind.append_entry()
+    categories = options([("", "Not sure")] + _category_options())
+    for row in kind:
+        row.form.category.choices = categories
+    return True
 
 
 @blueprint.route("/assessments/new", methods=["GET", "POST"])
 def new_assessment():
     form = AssessmentForm()
     _setup(form)
-    if request.method == "GET":
-        form.consent_on.data = dt.date.today().isoformat()
-    elif form.validate_on_submit():
+    # The day consent was given is left blank: it is asked for only when consent is ticked
+    # (the domain's one rule), so an unticked form never carries a day nobody chose.
+    if not _adding_a_row(form) and form.validate_on_submit():
         target = _save(form, None)
         if target:
             return redirect(target)
@@ -255,17 +275,19 @@ def edit_assessment(assessment_id: int):
     if request.method == "GET":
         view = _call(assessments.get_assessment, assessment_id, why="opened to record a new version")
         _fill(form, view)
-        _setup(form, blank_rows=4 if request.args.get("more") else 1)
+        _setup(form, blank_rows=1)
         found = _Readings(form)
         found.offer(form)
     else:
         _setup(form)
-        if form.validate_on_submit():
+        adding = _adding_a_row(form)
+        if not adding and form.validate_on_submit():
             target = _save(form, assessment_id)
             if target:
                 return redirect(target)
         # Shown again with its errors: only if the record is this bank's (else 404).
-        view = _call(assessments.get_assessment, assessment_id, why="refused version shown again")
+        view = _call(assessments.get_assessment, assessment_id,
+                     why="a row added to the new version" if adding else "refused version shown again")
         found = _Readings(form)
     problems = _problems(form)
     member_name = _member_names().get(view.member_id)
@@ -279,11 +301,47 @@ def assessment(assessment_id: int):
     if consent.get_withdrawal(database(), _actor(), assessment_id) is not None:
         # Consent withdrawn: only the record of the withdrawal is shown.
         return redirect(url_for("privacy.assessment_privacy", assessment_id=assessment_id))
+    return _assessment_page(assessment_id)
+
+
+def _assessment_page(assessment_id: int, link_form: MemberLinkForm | None = None, status: int = 200,
+                     why: str = VIEW_WHY):
     version = request.args.get("version", type=int)
-    view = _call(assessments.get_assessment, assessment_id, why=VIEW_WHY, version=version)
+    view = _call(assessments.get_assessment, assessment_id, why=why, version=version)
     log = _call(assessments.access_log, assessment_id, limit=20)
-    return _render("social/assessment.html", view=view, member_name=_member_names().get(view.member_id),
-                   log=log)
+    if link_form is None:
+        link_form = MemberLinkForm(formdata=None)
+        link_form.member.data = str(view.member_id or "")
+    _member_choices(link_form.member)
+    linked = _member_names({view.member_id}).get(view.member_id) if view.member_id else None
+    return _render("social/assessment.html", status, view=view, member_name=linked, log=log, link_form=link_form,
+                   problems=_problems(link_form))
+
+
+@blueprint.route("/assessments/<int:assessment_id>/member", methods=["POST"])
+def link_member(assessment_id: int):
+    """Link the assessment to a member (or correct the link): asked first, then made."""
+    form = MemberLinkForm()
+    if not form.validate_on_submit():  # only an expired form: the select takes any value
+        return _assessment_page(assessment_id, form, 400, why="refused member link shown again")
+    chosen = form.member.data or ""
+    if chosen and not chosen.isdigit():
+        add_error(form.member, "Choose a member from the list, or “Not a member yet”.")
+        return _assessment_page(assessment_id, form, 400, why="refused member link shown again")
+    confirmed = form.confirmed.data == "yes"
+    try:
+        link = _call(assessments.link_member, assessment_id, int(chosen) if chosen else None, confirmed=confirmed)
+    except (domain.UnknownMember, domain.MemberNotActive) as error:
+        add_error(form.member, error.message)
+        return _assessment_page(assessment_id, form, 400, why="refused member link shown again")
+    if not confirmed and link.changes:
+        return _render("social/link_confirm.html", link=link, form=form)
+    if link.made:
+        flash(f"The assessment of {link.person_name} is now linked to {link.member_name}." if link.member_name
+              else f"The assessment of {link.person_name} is no longer linked to a member.", "success")
+    else:
+        flash("Nothing changed: the assessment was already linked that way.", "success")
+    return redirect(url_for("social.assessment", assessment_id=assessment_id) + "#member-link")
 
 
 @blueprint.route("/access-log", methods=["GET"])
