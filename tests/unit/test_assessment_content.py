@@ -66,7 +66,7 @@ def test_rows_without_words_or_category_are_left_out():
 def test_words_over_a_thousand_characters_are_refused_for_needs_and_capabilities_alike(kind, other, noun):
     """A capability's words were once cut to 1,001 characters without a word, where a need's were refused."""
     found = problems(content(**{kind: [{"text": "x" * 5000}], other: []}))
-    assert found == {f"{kind}.0.text": f"Keep each {noun} to 1000 characters or fewer."}
+    assert found == {f"{kind}.0.text": f"{noun.capitalize()} 1: keep each {noun} to 1000 characters or fewer."}
 
 
 @pytest.mark.parametrize("kind", ["needs", "capabilities"])
