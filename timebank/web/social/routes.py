@@ -36,6 +36,7 @@ from timebank.web.social.forms import (
     RunForm,
 )
 from timebank.web.widgets import quick_select
+from timebank.web.words import hours
 
 DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
@@ -97,7 +98,7 @@ def _call(service, *args, **kwargs):
 def home():
     summaries = _call(assessments.list_assessments)
     run = _call(matches.latest_run)
-    waiting = [i for i in _call(matches.list_introductions, status="open") if len(i.outcomes) < 2]
+    waiting = [i for i in _call(matches.list_introductions, status="open") if len(i.latest_outcomes) < 2]
     return _render("social/home.html", summaries=summaries, run=run, waiting=waiting)
 
 
@@ -451,17 +452,17 @@ def _introduction(introduction_id: int):
 
 
 def _introduction_page(introduction, status: int = 200, bound=None, follow_up=None):
-    recorded = {o.side for o in introduction.outcomes}
-    forms = {}
-    for side in SIDE_WORDS:
-        if side not in recorded:
-            forms[side] = OutcomeForm(prefix=side, formdata=None)
+    # Each side's view can be recorded again at a later follow-up: both forms always.
+    forms = {side: OutcomeForm(prefix=side, formdata=None) for side in SIDE_WORDS}
     close = CloseForm(formdata=None)
     if bound:
         forms[bound[0]] = bound[1]
     problems = _problems(bound[1]) if bound else []
+    between = _call(matches.hours_between, introduction.id)
     return _render("social/introduction.html", status, introduction=introduction, forms=forms,
-                   close=close, problems=problems,
+                   close=close, problems=problems, hours_between=between,
+                   hours_words=hours(between.total_minutes),
+                   helper_member_names=_member_names({m for m in between.members if m}),
                    **follow_ups.follow_up_context(introduction.id, **(follow_up or {})))
 
 
