@@ -7,7 +7,7 @@ per introduction instead, so a view sent twice is still recorded once.
 
 Revision ID: 0019
 Revises: 0015
-Create Date: 2026-12-03 06:00:00.000000
+Create Date: 2026-12-03 05:45:00.000000
 """
 from __future__ import annotations
 
