@@ -121,6 +121,7 @@ def urls(ids) -> dict[str, tuple[str, str]]:
         "social.matches": ("GET", "/social/matches"),
         "social.run": ("GET", f"/social/matches/{run}"),
         "social.run_match": ("POST", "/social/matches/run"),
+        "social.offers": ("GET", "/social/offers"),
         "social.accept": ("POST", f"/social/matches/{run}/proposals/{p}/accept"),
         "social.reject": ("POST", f"/social/matches/{run}/proposals/{p}/reject"),
         "social.introductions": ("GET", "/social/introductions"),
@@ -146,7 +147,7 @@ def test_every_social_page_renders_with_its_heading(signed_in, world, introduced
         "social.assessment": "Assessment of Mary", "social.access_log": "Who has seen which record",
         "social.matches": "Matches", "social.run": "Matches", "social.introductions": "Introductions and outcomes",
         "social.introduction": "Introduction of Mary to Hamish",
-        "social.questions": "Questions asked at follow-ups",
+        "social.questions": "Questions asked at follow-ups", "social.offers": "Offers members have made",
     }
     for endpoint, (method, url) in urls(ids).items():
         if method == "GET":
@@ -344,7 +345,7 @@ def test_a_match_run_sent_twice_at_once_runs_once(signed_in, world, web_database
     from timebank.db.models import MatchRun
 
     first, second, page, other_token = _two_sessions(signed_in, world, "/social/matches/run")
-    data = {"csrf_token": csrf_from(page), **keyed(page)}
+    data = {"csrf_token": csrf_from(page), **keyed(page), "confirmed": "yes"}  # a run was made a moment ago
     before = counts(web_database)["match_runs"]
     ran = first.post("/social/matches/run", data=data)
     again = second.post("/social/matches/run", data={**data, "csrf_token": other_token})

@@ -5,6 +5,7 @@ What each side says about the difference the help made is `assessments.DIFFERENC
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -16,7 +17,12 @@ __all__ = [
     "EXAMPLE_SOURCES",
     "Proposed",
     "without_forbidden",
+    "RECENT_RUN",
+    "asks_before_running",
 ]
+
+#: A new run this soon after the last one is asked about first ("are you sure?").
+RECENT_RUN = dt.timedelta(hours=1)
 
 #: Proposed (or unmatched, with the reason) by the engine; accepted or rejected by a person.
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected", "unmatched")
@@ -64,3 +70,17 @@ def without_forbidden(proposed: Sequence[Proposed], forbidden: set[tuple[str, st
             left[chosen[0]] = left.get(chosen[0], 1) - 1
         result.append(Proposed(p.need, chosen[0] if chosen else None, chosen[1] if chosen else None, allowed))
     return result
+
+
+def asks_before_running(latest_run_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a new run must be confirmed first: the last one was made within `RECENT_RUN`.
+
+    A new run makes a new list, and the proposals of the last one then sit one page back:
+    within the hour that is far more often a second click, or a colleague's run not yet
+    seen, than a wish to start again.
+    """
+    if latest_run_at is None:
+        return False
+    if latest_run_at.tzinfo is None:  # SQLite gives the stored UTC moment back naive
+        latest_run_at = latest_run_at.replace(tzinfo=dt.UTC)
+    return now - latest_run_at < RECENT_RUN

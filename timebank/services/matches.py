@@ -35,12 +35,13 @@ from timebank.domain.assessments import DEFAULT_MAX_KM, DIFFERENCES
 from timebank.domain.errors import (
     HelperAtCapacity,
     InvalidInput,
+    MatchRunRecently,
     NeedAlreadyIntroduced,
     NotAllowed,
     ReasonRequired,
 )
 from timebank.domain.ledger import fingerprint
-from timebank.domain.matches import OUTCOME_SIDES, Proposed, without_forbidden
+from timebank.domain.matches import OUTCOME_SIDES, Proposed, asks_before_running, without_forbidden
 from timebank.domain.places import area_key
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
@@ -154,6 +155,7 @@ class RunSummary:
     waiting: int
     accepted: int
     rejected: int
+    run_by: str = ""  # the name of the social worker who ran it
 
 
 @dataclass(frozen=True)
@@ -278,11 +280,13 @@ def _split(item: str) -> tuple[int, str]:
 
 
 def run_match(database: Database, actor: UserView, *, today: dt.date | None = None,
-              idempotency_key: str | None = None) -> RunView:
+              idempotency_key: str | None = None, confirmed: bool = True) -> RunView:
     """Run the engine on the bank's current assessments and store its proposals.
 
     With an `idempotency_key`, the same key and details return the run made first
     (`replayed=True`), not a second run; the same key with other details is refused.
+    Unless `confirmed`, a run within an hour of the last one is refused
+    (`MatchRunRecently`): a person is asked first (`domain.matches.asks_before_running`).
     """
     import matching
 
@@ -302,6 +306,10 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
                 view = _run_view(session, bank, earlier)
                 _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
                 return replace(view, replayed=True)
+        if not confirmed:
+            latest = session.scalar(select(func.max(MatchRun.created_at)).where(MatchRun.bank_id == bank.id))
+            if asks_before_running(latest, utcnow()):
+                raise MatchRunRecently("A match was run less than an hour ago: confirm to run another.")
         profiles = bank_profiles(session, bank, today)
         results = matching.match(profiles, top_k=CANDIDATES_ASKED)
         rejected = _rejected_pairs(session, bank)
@@ -534,11 +542,13 @@ def list_runs(database: Database, actor: UserView) -> list[RunSummary]:
                 select(MatchProposal.run_id, MatchProposal.status, func.count())
                 .where(MatchProposal.bank_id == bank.id)
                 .group_by(MatchProposal.run_id, MatchProposal.status))}
-        runs = session.scalars(select(MatchRun).where(MatchRun.bank_id == bank.id)
-                               .order_by(MatchRun.id.desc())).all()
+        from timebank.db.models import User
+
+        runs = session.execute(select(MatchRun, User.name).join(User, User.id == MatchRun.run_by_user_id)
+                               .where(MatchRun.bank_id == bank.id).order_by(MatchRun.id.desc())).all()
         return [RunSummary(r.id, r.created_at, r.needs_count, r.proposed_count,
                            counts.get((r.id, "proposed"), 0), counts.get((r.id, "accepted"), 0),
-                           counts.get((r.id, "rejected"), 0)) for r in runs]
+                           counts.get((r.id, "rejected"), 0), name) for r, name in runs]
 
 
 def latest_run(database: Database, actor: UserView) -> RunView | None:

@@ -103,6 +103,7 @@ POLICY: dict[str, frozenset[str]] = {
     "social.matches": SOCIAL_WORKER,
     "social.run": SOCIAL_WORKER,
     "social.run_match": SOCIAL_WORKER,
+    "social.offers": SOCIAL_WORKER,
     "social.accept": SOCIAL_WORKER,
     "social.reject": SOCIAL_WORKER,
     "social.introductions": SOCIAL_WORKER,

@@ -77,7 +77,8 @@ class MemberLinkForm(TimebankForm):
 
 
 class RunForm(RecordingForm):
-    pass
+    # "yes" once the person said so on the "are you sure?" page (a run within the hour).
+    confirmed = HiddenField(default="")
 
 
 class AcceptForm(RecordingForm):

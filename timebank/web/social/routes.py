@@ -19,7 +19,18 @@ from flask_login import current_user
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS
 from timebank.domain.outcome_measures import follow_up_order, follow_up_state
-from timebank.services import assessments, banks, consent, matches, members, outcome_measures, places, readings
+from timebank.services import (
+    assessments,
+    banks,
+    consent,
+    helping,
+    matches,
+    members,
+    outcome_measures,
+    places,
+    readings,
+)
+from timebank.services.views import Page
 from timebank.web.extensions import database
 from timebank.web.forms import KEY_REUSED, options
 from timebank.web.refusals import add_error, place
@@ -45,6 +56,7 @@ VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
 #: The run page's filters: the words in the address, and the proposals' status they show.
 SHOW_STATUSES = {"waiting": "proposed", "accepted": "accepted", "rejected": "rejected"}
+PROPOSALS_PER_PAGE = 25
 
 
 # ---------------------------------------------------------------- helpers
@@ -377,8 +389,12 @@ def _run_page(run, status: int = 200, bound=None):
     shown = SHOW_STATUSES.get(show)
     proposals = [p for p in run.proposals if p.status != "unmatched" and (shown is None or p.status == shown)] \
         if run else []
-    return _render("social/run.html", status, run=run, forms=forms, problems=problems, proposals=proposals,
-                   show=show if shown else "", runs=_call(matches.list_runs))
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    found = Page(tuple(proposals[(number - 1) * PROPOSALS_PER_PAGE:number * PROPOSALS_PER_PAGE]), number,
+                 PROPOSALS_PER_PAGE, len(proposals))
+    return _render("social/run.html", status, run=run, forms=forms, problems=problems, proposals=found.items,
+                   found=found, show=show if shown else "", runs=_call(matches.list_runs),
+                   run_form=RunForm(formdata=None))
 
 
 @blueprint.route("/matches", methods=["GET"], endpoint="matches")
@@ -395,20 +411,42 @@ def run(run_id: int):
 def run_match():
     """GET asks first (a new run is a deliberate step); POST runs the match."""
     if request.method == "GET":
-        runs = _call(matches.list_runs)  # counts only: no one's words are shown here
-        return _render("social/run_confirm.html", latest=runs[0] if runs else None, run_form=RunForm(formdata=None))
+        return _run_confirm(RunForm(formdata=None))
     form = RunForm()
     if not form.validate_on_submit():
         flash(EXPIRED_RUN, "error")
         return _run_page(_call(matches.latest_run), 400)
     try:
-        view = _call(matches.run_match, idempotency_key=form.idempotency_key.data)
+        view = _call(matches.run_match, idempotency_key=form.idempotency_key.data,
+                     confirmed=form.confirmed.data == "yes")
+    except domain.MatchRunRecently:
+        return _run_confirm(form)  # the same key: "yes" then runs it once
     except domain.IdempotencyKeyReusedWithOtherDetails:
         flash(KEY_REUSED, "error")
         return _run_page(_call(matches.latest_run), 400)
     ran = "Already run" if view.replayed else "Match run"
     flash(f"{ran}: {view.proposed_count} of {view.needs_count} needs have a proposed helper.", "success")
     return redirect(url_for("social.run", run_id=view.id))
+
+
+@blueprint.route("/offers", methods=["GET"])
+def offers():
+    """Members' own offers, read only: the matcher does not read them, so they are shown
+    beside it rather than hidden (the engine's input is for the matching engineers)."""
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template("social/offers.html",
+                           page=helping.coordinator_offers(database(), current_user.bank_slug, page=number))
+
+
+def _run_confirm(form: RunForm):
+    """"Run a new match?": when, and by whom, the last run was made, and what still waits."""
+    runs = _call(matches.list_runs)  # counts only: no one's words are shown here
+    latest = runs[0] if runs else None
+    minutes = None
+    if latest is not None:
+        at = latest.created_at if latest.created_at.tzinfo else latest.created_at.replace(tzinfo=dt.UTC)
+        minutes = max(0, int((dt.datetime.now(dt.UTC) - at).total_seconds() // 60))
+    return _render("social/run_confirm.html", latest=latest, minutes_ago=minutes, run_form=form)
 
 
 @blueprint.route("/matches/<int:run_id>/proposals/<int:proposal_id>/accept", methods=["POST"])
