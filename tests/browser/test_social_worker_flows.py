@@ -1,6 +1,10 @@
-"""A social worker in a real browser: from a new assessment to an accepted, followed-up match."""
+"""A social worker in a real browser: from a new assessment to an accepted, followed-up match.
+
+On the way, at 320 px: a need row is added without saving a version, and the assessment
+recorded as "Not a member yet" is linked to the member the person became (asked first)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -27,6 +31,12 @@ def _category_name(database, slug: str) -> str:
     return dict(banks.list_categories(database, DEMO_BANK_SLUG))[slug]
 
 
+def _at_width(browse, width: int) -> None:
+    """Go on at another width: every page is then checked (axe, no sideways scroll) at it."""
+    browse.width = width
+    browse.page.set_viewport_size({"width": width, "height": 800})
+
+
 def _view_form(page, side: str):
     """The outcome form of one side ("The person helped" or "The helper")."""
     return page.locator("form", has=page.get_by_role("heading", name=f"{side}: their view"))
@@ -35,7 +45,7 @@ def _view_form(page, side: str):
 def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
         open_browser, live_server):
     from timebank.demo import DEMO_BANK_SLUG
-    from timebank.services import auth, matches
+    from timebank.services import assessments, auth, matches, members
 
     db = live_server.database
     shopping = _category_name(db, "shopping")
@@ -47,12 +57,25 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     page = browse.goto("/social/assessments/new")
     page.get_by_label("Person's name").fill(PERSON)
     page.get_by_label("The person has given consent to record and match this").check()
+    # Not filled in for her: a day is asked for only when consent is ticked.
+    assert page.get_by_label("Day consent was given").input_value() == ""
+    page.get_by_label("Day consent was given").fill(dt.date.today().isoformat())
     page.get_by_label("Area", exact=True).select_option("Leith")  # from the bank's neighbourhoods
     page = browse.submit("Save the assessment")
     summary = page.get_by_role("alert")
     assert "Record at least one need or one capability" in summary.inner_text()
     assert page.get_by_label("Person's name").input_value() == PERSON, "input kept"
     assert page.get_by_label("Area", exact=True).input_value() == "Leith"
+
+    # A second row, added at 320 px without saving anything: what was typed stays.
+    _at_width(browse, 320)
+    page.locator("#need-1").get_by_label("What they need, in their words").fill(NEED)
+    page = browse.submit("Add another need")
+    assert page.locator("#need-2").count() == 1 and page.locator("#need-3").count() == 0
+    assert page.locator("#need-1").get_by_label("What they need, in their words").input_value() == NEED
+    assert page.get_by_label("Person's name").input_value() == PERSON
+    assert page.get_by_role("alert").count() == 0 and page.get_by_role("status").count() == 0, "nothing saved"
+    _at_width(browse, COORDINATOR_WIDTH)
 
     page.get_by_label("Latitude (optional)").fill("55.9760")
     page.get_by_label("Longitude (optional)").fill("-3.1690")
@@ -69,6 +92,23 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     page = browse.submit("Save the assessment")
     assert re.fullmatch(r"/social/assessments/\d+", urlsplit(page.url).path), page.url
     assert f"Assessment of {PERSON} saved (version 1)" in page.get_by_role("status").first.inner_text()
+    assessment_path = urlsplit(page.url).path
+
+    # Rose joins the bank (the coordinator takes her on); her assessment is linked to her
+    # from its page, at 320 px, after "are you sure?".
+    rose = members.add_member(db, DEMO_BANK_SLUG, PERSON, area="Leith")
+    _at_width(browse, 320)
+    page = browse.goto(assessment_path)
+    assert "Not linked to a member yet." in page.locator("#member-link + p").inner_text()
+    page.get_by_label("Member of the time bank").select_option(label=PERSON)
+    page = browse.submit("Link to this member")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        f"Link the assessment of {PERSON} to {PERSON}?")
+    page = browse.submit(f"Yes, link to {PERSON}")
+    assert urlsplit(page.url).path == assessment_path
+    assert f"now linked to {PERSON}" in page.get_by_role("status").first.inner_text()
+    assert f"Linked to {PERSON}." in page.locator("#member-link + p").inner_text()
+    _at_width(browse, COORDINATOR_WIDTH)
 
     # A match: the new need gets a proposed helper, with reasons a person can read.
     page = browse.goto("/social/matches")
@@ -110,7 +150,7 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     helper_form.locator("fieldset", has_text="Did the help happen?").get_by_label("Yes").check()
     helper_form.get_by_label("A little").check()
     page = browse.submit(button=helper_form.get_by_role("button", name=re.compile("^Record their view")))
-    views = page.locator("h2:has-text('What each side says') + ul.cards > li")
+    views = page.locator("h2:has-text('What each side says') + p + ul.cards > li")
     assert views.count() == 2
     browse.screenshot("introduction")
 
@@ -126,5 +166,7 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     recorded = next(i for i in matches.list_introductions(db, actor) if i.id == introduction_id)
     assert recorded.status == "closed" and recorded.need_person == PERSON
     assert recorded.helper_person == helper and recorded.offer_id is not None
+    assert recorded.help_request_id is not None, "the linked member's request was made"
+    assert assessments.get_assessment(db, actor, int(assessment_path.rsplit("/", 1)[1])).member_id == rose.id
     assert sorted((o.side, o.help_happened, o.difference) for o in recorded.outcomes) == [
         ("helped", True, "a_lot"), ("helper", True, "a_little")]

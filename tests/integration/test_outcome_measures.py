@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from timebank.domain.errors import MeasureInvalid, NotAllowed, QuestionInvalid
-from timebank.services import assessments, auth, matches, outcome_measures
+from timebank.services import assessments, auth, helping, matches, outcome_measures
 
 TODAY = dt.date.today()
 LEITH = [55.9700, -3.1700]
@@ -50,6 +50,8 @@ def _side(side: str, answers: dict) -> dict:
 def test_repeated_follow_ups_keep_each_sides_answers_and_declined_apart_from_not_asked(
         database, bank, social_worker, make_member):
     helper = make_member(bank, "Hamish Helper", phone="0131 496 0000", email="hamish@example.org")
+    # Contact details are shown as the member agreed to share them (both, here).
+    helping.set_contact_sharing(database, bank.slug, helper.id, share_phone=True, share_email=True)
     [introduction] = _introductions(database, social_worker, 1, helper_member=helper.id)
     outcome_measures.record_follow_up(
         database, social_worker, introduction.id, stage="before", held_on=TODAY - dt.timedelta(days=90),

@@ -66,7 +66,7 @@ def test_rows_without_words_or_category_are_left_out():
 def test_words_over_a_thousand_characters_are_refused_for_needs_and_capabilities_alike(kind, other, noun):
     """A capability's words were once cut to 1,001 characters without a word, where a need's were refused."""
     found = problems(content(**{kind: [{"text": "x" * 5000}], other: []}))
-    assert found == {f"{kind}.0.text": f"Keep each {noun} to 1000 characters or fewer."}
+    assert found == {f"{kind}.0.text": f"{noun.capitalize()} 1: keep each {noun} to 1000 characters or fewer."}
 
 
 @pytest.mark.parametrize("kind", ["needs", "capabilities"])
@@ -86,25 +86,27 @@ def test_exactly_a_thousand_characters_are_kept_whole(kind):
      "Give both latitude (-90 to 90) and longitude (-180 to 180), or neither."),
     ({"availability": ["mon-am", "someday"]}, "availability", "Choose times from the list (for example mon-am)."),
     ({"needs": [{"text": "Shopping", "category": "skydiving"}]}, "needs.0.category",
-     "Choose a category from the bank's list."),
-    ({"needs": [{"category": "shopping"}]}, "needs.0.text", "Say what the need is, in the person's words."),
+     "Need 1: choose a category from the bank's list."),
+    ({"needs": [{"category": "shopping"}]}, "needs.0.text",
+     "Need 1: say what the need is, in the person's words."),
     ({"needs": [{"text": "Shopping", "key": "Bad Key!"}]}, "needs.0.key",
-     "This need's reference is damaged; add it again."),
-    ({"capabilities": [{"category": "lifts"}]}, "capabilities.0.text", "Say what the person does or could do."),
+     "Need 1: this need's reference is damaged; add it again."),
+    ({"capabilities": [{"category": "lifts"}]}, "capabilities.0.text",
+     "Capability 1: say what the person does or could do."),
     ({"capabilities": [{"text": "Driving", "category": "flying"}]}, "capabilities.0.category",
-     "Choose a category from the bank's list."),
+     "Capability 1: choose a category from the bank's list."),
     ({"capabilities": [{"text": "Driving", "status": "maybe"}]}, "capabilities.0.status",
-     "Choose whether they do it already or could if encouraged."),
+     "Capability 1: choose whether they do it already or could if encouraged."),
     ({"capabilities": [{"text": "Driving", "capacity": "21"}]}, "capabilities.0.capacity",
-     "Capacity is how many people at once: a whole number from 1 to 20."),
+     "Capability 1: capacity is how many people at once: a whole number from 1 to 20."),
     ({"capabilities": [{"text": "Driving", "capacity": "two"}]}, "capabilities.0.capacity",
-     "Capacity is how many people at once: a whole number from 1 to 20."),
+     "Capability 1: capacity is how many people at once: a whole number from 1 to 20."),
     ({"capabilities": [{"text": "Driving", "max_km": "-3"}]}, "capabilities.0.max_km",
-     "How far they will travel: more than 0 and at most 200 km."),
+     "Capability 1: how far they will travel: more than 0 and at most 200 km."),
     ({"capabilities": [{"text": "Driving", "max_km": "201"}]}, "capabilities.0.max_km",
-     "How far they will travel: more than 0 and at most 200 km."),
+     "Capability 1: how far they will travel: more than 0 and at most 200 km."),
     ({"capabilities": [{"text": "Driving", "key": "c" * 41}]}, "capabilities.0.key",
-     "This capability's reference is damaged; add it again."),
+     "Capability 1: this capability's reference is damaged; add it again."),
     ({"needs": [], "capabilities": []}, "needs.0.text", "Record at least one need or one capability."),
     ({"needs": [{"text": "Shopping", "key": "same"}], "capabilities": [{"text": "Driving", "key": "same"}]},
      "needs", "Two needs or capabilities share a reference; add one again."),
@@ -126,7 +128,7 @@ def test_every_problem_is_reported_at_once_in_form_order():
 
 def test_a_category_given_without_words_keeps_its_own_message_when_nothing_else_is_recorded():
     assert problems(content(needs=[{"category": "shopping"}])) == {
-        "needs.0.text": "Say what the need is, in the person's words."}
+        "needs.0.text": "Need 1: say what the need is, in the person's words."}
 
 
 def test_every_slot_of_the_week_is_accepted_in_week_order():

@@ -204,7 +204,9 @@ CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReuse
             "NeighbourhoodTaken",
             # a request's journey: closed, a helper already chosen, an answer withdrawn
             "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen",
-            "LooksLikeDuplicate", "LimitsLeaveMembersOutside"}
+            "LooksLikeDuplicate", "LimitsLeaveMembersOutside",
+            # a second match run within the hour, not confirmed
+            "MatchRunRecently"}
 
 
 def test_every_error_says_its_http_status():

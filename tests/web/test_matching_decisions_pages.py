@@ -98,7 +98,7 @@ def test_the_matches_page_lists_runs_filters_and_asks_before_a_new_run(signed_in
     assert re.search(r"Rejected on \d+ \w+ \d{4}:</strong> Mary knows Hamish: no.", page)
     assert f'href="/social/matches/{first.id}"' in page, "the earlier run is linked"
     assert page.index("Proposed matches") < page.index("Run a match now"), "the run button comes after"
-    assert 'method="get" action="/social/matches/run"' in page
+    assert 'method="post" action="/social/matches/run"' in page  # asked first only within the hour
 
     rejected = client.get(f"/social/matches/{first.id}?show=rejected").text
     assert "Mary could be helped by Hamish" in rejected

@@ -636,13 +636,15 @@ class Outcome(Base):
 
     __tablename__ = "outcomes"
     __table_args__ = (
-        UniqueConstraint("introduction_id", "side"),
+        # A side's view may be recorded again at a later follow-up (revision 0017): each
+        # is its own row, the latest shown first; the form's key is held once instead.
+        UniqueConstraint("introduction_id", "idempotency_key"),
         _one_of("side", OUTCOME_SIDES, name="side_known"),
         _one_of("difference", DIFFERENCES, name="difference_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    introduction_id: Mapped[int] = mapped_column(ForeignKey("introductions.id"))
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introductions.id"), index=True)
     side: Mapped[str] = mapped_column(String(20))
     help_happened: Mapped[bool] = mapped_column(Boolean)
     difference: Mapped[str] = mapped_column(String(20))

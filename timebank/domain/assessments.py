@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from matching.profiles import DAYS, DEFAULT_MAX_KM, PARTS, SLOTS
-from timebank.domain.errors import AssessmentInvalid, InvalidInput
+from timebank.domain.errors import AssessmentInvalid, InvalidInput, MemberNotActive
 from timebank.domain.places import area_key, postcode_district
 from timebank.domain.text import clean_text
 
@@ -34,6 +34,8 @@ __all__ = [
     "MAX_CAPABILITIES",
     "MAX_ITEM_CHARS",
     "validate_content",
+    "row_message",
+    "check_member_link",
     "new_key",
 ]
 
@@ -189,12 +191,18 @@ def clean_items(content: dict, rules: _Rules, *, kind: ItemKind) -> _Checked:
     problems: dict[str, str] = {}
     for i, given in enumerate(rows[:kind.most + 1]):
         row = _item(given, f"{kind.field}.{i}", rules, kind)
-        problems.update(row.problems)
+        problems.update({path: row_message(kind.noun, i, message) for path, message in row.problems.items()})
         if row.clean:
             clean.append(row.clean)
     if len(clean) > kind.most:
         problems[kind.field] = f"An assessment can hold at most {kind.most} {kind.field}."
     return _Checked({kind.field: clean}, problems)
+
+
+def row_message(noun: str, index: int, message: str) -> str:
+    """A row's problem naming its row as the form numbers it ("Capability 2: capacity is ..."),
+    so the summary at the top of a long form says which row to go to."""
+    return f"{noun.capitalize()} {index + 1}: {message[:1].lower()}{message[1:]}"
 
 
 def _item(given: dict, path: str, rules: _Rules, kind: ItemKind) -> _Checked:
@@ -278,3 +286,16 @@ def references_are_unique(clean: dict) -> dict[str, str]:
 #: In form order: the order in which a refused form lists its problems.
 VALIDATORS: tuple[Validator, ...] = (clean_consent, clean_place, clean_availability, clean_needs, clean_capabilities)
 WHOLE_CHECKS: tuple[Callable[[dict], dict[str, str]], ...] = (holds_a_need_or_a_capability, references_are_unique)
+
+
+# ---------------------------------------------------------------- the member an assessment is of
+
+def check_member_link(member_name: str, member_status: str) -> None:
+    """An assessment is linked only to a member who has not left the bank.
+
+    A suspended member is still a member (the suspension may be lifted); a closed one has
+    left, and their assessment stays "not a member yet" until they join again.
+    """
+    if member_status == "closed":
+        raise MemberNotActive(f"{member_name} has left the time bank (their membership is closed): "
+                              "choose a current member, or “Not a member yet”.")

@@ -71,6 +71,7 @@ __all__ = [
     "UnknownNeighbourhood",
     "MeasureInvalid",
     "QuestionInvalid",
+    "MatchRunRecently",
 ]
 
 
@@ -420,3 +421,10 @@ class QuestionInvalid(TimebankError):
         self.problems = dict(problems)
         first = next(iter(self.problems.items()))
         super().__init__(f"The question has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
+
+
+class MatchRunRecently(Conflict):
+    """A new match run asked for within an hour of the last one, not yet confirmed: most
+    likely a second click, or a colleague's run not seen yet. Nothing was run."""
+
+    code = "match_run_recently"

@@ -7,13 +7,20 @@ What each side says about the difference the help made is `assessments.DIFFERENC
 """
 from __future__ import annotations
 
+import datetime as dt
+
 __all__ = [
     "PROPOSAL_STATUSES",
     "INTRODUCTION_STATUSES",
     "OUTCOME_SIDES",
     "EXAMPLE_SIDES",
     "EXAMPLE_SOURCES",
+    "RECENT_RUN",
+    "asks_before_running",
 ]
+
+#: A new run this soon after the last one is asked about first ("are you sure?").
+RECENT_RUN = dt.timedelta(hours=1)
 
 #: Proposed (or unmatched, with the reason) by the engine; accepted or rejected by a person.
 PROPOSAL_STATUSES = ("proposed", "accepted", "rejected", "unmatched")
@@ -25,3 +32,16 @@ EXAMPLE_SIDES = ("need", "capability")
 #: Where it came from: a social worker's correction of a reading, or an accepted match.
 EXAMPLE_SOURCES = ("correction", "accepted_match")
 
+
+def asks_before_running(latest_run_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a new run must be confirmed first: the last one was made within `RECENT_RUN`.
+
+    A new run makes a new list, and the proposals of the last one then sit one page back:
+    within the hour that is far more often a second click, or a colleague's run not yet
+    seen, than a wish to start again.
+    """
+    if latest_run_at is None:
+        return False
+    if latest_run_at.tzinfo is None:  # SQLite gives the stored UTC moment back naive
+        latest_run_at = latest_run_at.replace(tzinfo=dt.UTC)
+    return now - latest_run_at < RECENT_RUN

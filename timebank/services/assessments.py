@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import Assessment, AssessmentAccess, AssessmentVersion, Bank, utcnow
-from timebank.domain.assessments import validate_content
-from timebank.domain.errors import NotAllowed, UnknownAssessment
+from timebank.domain.assessments import check_member_link, validate_content
+from timebank.domain.errors import NotAllowed, UnknownAssessment, UnknownMember
 from timebank.domain.ledger import fingerprint
 from timebank.domain.places import area_key
 from timebank.domain.text import clean_text
@@ -33,6 +33,8 @@ __all__ = [
     "update_assessment",
     "get_assessment",
     "list_assessments",
+    "MemberLink",
+    "link_member",
     "access_log",
     "require_social_worker",
     "log_access",
@@ -65,6 +67,23 @@ class AssessmentSummary:
     capabilities: int
     consent: bool
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MemberLink:
+    """An assessment's link to a member: as it was, and as it is (or would be) now."""
+
+    assessment_id: int
+    person_name: str
+    before_member_id: int | None
+    before_name: str | None
+    member_id: int | None
+    member_name: str | None
+    made: bool  # False when only asked (the "are you sure?" step) or already so
+
+    @property
+    def changes(self) -> bool:
+        return self.before_member_id != self.member_id
 
 
 def require_social_worker(actor: UserView, bank: Bank) -> None:
@@ -294,3 +313,47 @@ def access_log(database: Database, actor: UserView, assessment_id: int | None = 
         if assessment_id is not None:
             query = query.where(AssessmentAccess.assessment_id == assessment_id)
         return [tuple(r) for r in session.execute(query.order_by(AssessmentAccess.id.desc()).limit(limit))]
+
+
+def link_member(database: Database, actor: UserView, assessment_id: int, member_id: int | None, *,
+                confirmed: bool = True) -> MemberLink:
+    """Link an assessment to the member the person has become, or correct a wrong pick
+    (None: "not a member yet"). The link is on the assessment, not on a version: it says
+    who the person is, not what they said.
+
+    Unconfirmed, the link is checked and described but not made (the "are you sure?"
+    step). Raises UnknownMember (another bank's member reads the same) or MemberNotActive.
+    A link already in place is answered as it is (a form sent twice changes it once).
+    """
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        # Locked: two social workers correcting the same link one after the other, not at once.
+        assessment = assessment_row(session, bank, assessment_id, lock=confirmed)
+        refuse_withdrawn(session, assessment)
+        member = None
+        if member_id is not None:
+            try:
+                member = member_row(session, bank.id, member_id)
+            except UnknownMember:
+                raise UnknownMember(f"There is no member number {member_id} in this bank: "
+                                    "choose one of the bank's members.") from None
+            check_member_link(member.name, member.status)
+        before_id = assessment.member_id
+        before = member_row(session, bank.id, before_id) if before_id is not None else None
+        made = confirmed and before_id != member_id
+        if made:
+            assessment.member_id = member_id
+            why = (f"linked to member {member.id} ({member.name})" if member is not None
+                   else f"member link removed (was member {before_id})")
+            if before is not None and member is not None:
+                why = f"member link corrected from {before.id} to {member.id} ({member.name})"
+            log_access(session, bank, actor, assessment.id, "link_member", why)
+        else:
+            log_access(session, bank, actor, assessment.id, "view",
+                       "asked to confirm a member link" if not confirmed else "the same member link sent again")
+        view = MemberLink(assessment.id, assessment.person_name, before_id, before.name if before else None,
+                          member_id, member.name if member else None, made)
+        uow.commit()
+    return view

@@ -21,6 +21,7 @@ from timebank.db.models import (
     AssessmentVersion,
     Bank,
     ConsentWithdrawal,
+    Exchange,
     HelpRequest,
     Introduction,
     MatchProposal,
@@ -34,12 +35,13 @@ from timebank.domain.assessments import DEFAULT_MAX_KM, DIFFERENCES
 from timebank.domain.errors import (
     HelperAtCapacity,
     InvalidInput,
+    MatchRunRecently,
     NeedAlreadyIntroduced,
     NotAllowed,
     ReasonRequired,
 )
 from timebank.domain.ledger import fingerprint
-from timebank.domain.matches import OUTCOME_SIDES
+from timebank.domain.matches import OUTCOME_SIDES, asks_before_running
 from timebank.domain.places import area_key
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
@@ -67,6 +69,8 @@ __all__ = [
     "get_introduction",
     "record_outcome",
     "close_introduction",
+    "HoursBetween",
+    "hours_between",
 ]
 
 TOP_CANDIDATES = 3
@@ -152,6 +156,7 @@ class RunSummary:
     waiting: int
     accepted: int
     rejected: int
+    run_by: str = ""  # the name of the social worker who ran it
 
 
 @dataclass(frozen=True)
@@ -174,8 +179,16 @@ class IntroductionView:
     capability_text: str
     help_request_id: int | None
     offer_id: int | None
-    outcomes: tuple[OutcomeView, ...]
+    outcomes: tuple[OutcomeView, ...]  # newest first; a side may have several over time
     replayed: bool = False  # True when an idempotency key returned what was recorded before
+
+    @property
+    def latest_outcomes(self) -> dict[str, OutcomeView]:
+        """Each side's latest view: the one that stands."""
+        latest: dict[str, OutcomeView] = {}
+        for outcome in self.outcomes:
+            latest.setdefault(outcome.side, outcome)
+        return latest
 
 
 # ---------------------------------------------------------------- profiles
@@ -270,11 +283,13 @@ def _split(item: str) -> tuple[int, str]:
 
 
 def run_match(database: Database, actor: UserView, *, today: dt.date | None = None,
-              idempotency_key: str | None = None) -> RunView:
+              idempotency_key: str | None = None, confirmed: bool = True) -> RunView:
     """Run the engine on the bank's current assessments and store its proposals.
 
     With an `idempotency_key`, the same key and details return the run made first
     (`replayed=True`), not a second run; the same key with other details is refused.
+    Unless `confirmed`, a run within an hour of the last one is refused
+    (`MatchRunRecently`): a person is asked first (`domain.matches.asks_before_running`).
     """
     import matching
 
@@ -294,6 +309,10 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
                 view = _run_view(session, bank, earlier)
                 _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
                 return replace(view, replayed=True)
+        if not confirmed:
+            latest = session.scalar(select(func.max(MatchRun.created_at)).where(MatchRun.bank_id == bank.id))
+            if asks_before_running(latest, utcnow()):
+                raise MatchRunRecently("A match was run less than an hour ago: confirm to run another.")
         profiles = bank_profiles(session, bank, today)
         rejected = _rejected_pairs(session, bank)
         # Rejected pairs are taken out inside the engine, before the assignment, so a
@@ -510,11 +529,13 @@ def list_runs(database: Database, actor: UserView) -> list[RunSummary]:
                 select(MatchProposal.run_id, MatchProposal.status, func.count())
                 .where(MatchProposal.bank_id == bank.id)
                 .group_by(MatchProposal.run_id, MatchProposal.status))}
-        runs = session.scalars(select(MatchRun).where(MatchRun.bank_id == bank.id)
-                               .order_by(MatchRun.id.desc())).all()
+        from timebank.db.models import User
+
+        runs = session.execute(select(MatchRun, User.name).join(User, User.id == MatchRun.run_by_user_id)
+                               .where(MatchRun.bank_id == bank.id).order_by(MatchRun.id.desc())).all()
         return [RunSummary(r.id, r.created_at, r.needs_count, r.proposed_count,
                            counts.get((r.id, "proposed"), 0), counts.get((r.id, "accepted"), 0),
-                           counts.get((r.id, "rejected"), 0)) for r in runs]
+                           counts.get((r.id, "rejected"), 0), name) for r, name in runs]
 
 
 def latest_run(database: Database, actor: UserView) -> RunView | None:
@@ -676,8 +697,10 @@ def _introduction_views(session: Session, bank: Bank, introductions: list[Introd
     ids = {p.need_assessment_id for p in proposals.values()} | {p.capability_assessment_id for p in proposals.values()}
     contents = _contents(session, ids) if ids else {}
     outcomes: dict[int, list[OutcomeView]] = {}
+    # Latest first: a side's view given at a later follow-up is the one that stands, and
+    # the earlier ones stay below it as they were.
     for o in session.scalars(select(Outcome).where(Outcome.introduction_id.in_([i.id for i in introductions]))
-                             .order_by(Outcome.id)):
+                             .order_by(Outcome.recorded_at.desc(), Outcome.id.desc())):
         outcomes.setdefault(o.introduction_id, []).append(
             OutcomeView(o.side, o.help_happened, o.difference, o.comment, o.recorded_at))
     views = []
@@ -733,9 +756,11 @@ def get_introduction(database: Database, actor: UserView, introduction_id: int) 
 def record_outcome(database: Database, actor: UserView, introduction_id: int, *, side: str,
                    help_happened: bool, difference: str, comment: str | None = None,
                    idempotency_key: str | None = None) -> IntroductionView:
-    """What one side says: did the help happen, did it make a difference. Once per side.
+    """What one side says: did the help happen, did it make a difference.
 
-    With an `idempotency_key`, the same view sent again is recorded once (`replayed=True`).
+    A side may be asked again at a later follow-up: each view is added as its own row
+    (the latest shown first), and none is overwritten. With an `idempotency_key`, the
+    same view sent again is recorded once (`replayed=True`).
     """
     if side not in OUTCOME_SIDES:
         raise InvalidInput("Say whose view this is: the person helped or the helper.")
@@ -751,14 +776,13 @@ def record_outcome(database: Database, actor: UserView, introduction_id: int, *,
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
+        # Locked: a view sent twice at once waits here, then finds the first by its key.
         introduction = introduction_row(session, bank, introduction_id)
-        earlier = session.scalars(select(Outcome).where(Outcome.introduction_id == introduction.id,
-                                                        Outcome.side == side)).one_or_none()
-        if earlier is not None and key is not None and earlier.idempotency_key == key:
-            refuse_other_details(key, earlier.details_fingerprint, asked, f"the {side}'s view")
-            return replace(_introduction_views(session, bank, [introduction])[0], replayed=True)
+        earlier = session.scalars(select(Outcome).where(
+            Outcome.introduction_id == introduction.id, Outcome.idempotency_key == key)).first() if key else None
         if earlier is not None:
-            raise NotAllowed("This side's view is already recorded.")
+            refuse_other_details(key, earlier.details_fingerprint, asked, "a view of this introduction")
+            return replace(_introduction_views(session, bank, [introduction])[0], replayed=True)
         session.add(Outcome(introduction_id=introduction.id, side=side, help_happened=bool(help_happened),
                             difference=difference, comment=comment, recorded_by_user_id=actor.id,
                             recorded_at=utcnow(), idempotency_key=key,
@@ -793,3 +817,48 @@ def close_introduction(database: Database, actor: UserView, introduction_id: int
         view = _introduction_views(session, bank, [introduction])[0]
         uow.commit()
     return view
+
+
+@dataclass(frozen=True)
+class HoursBetween:
+    """The hours the two people of an introduction logged with each other since it was made.
+
+    `members` is (person helped, helper) as member ids; None for a side who is not a
+    member, when no hours can be logged between them (`rows` is then empty).
+    """
+
+    since: dt.date
+    members: tuple[int | None, int | None]
+    rows: tuple[tuple[int, dt.date, int, int, str | None], ...]  # (exchange, day, provider, minutes, what)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(r[3] for r in self.rows)
+
+
+def hours_between(database: Database, actor: UserView, introduction_id: int) -> HoursBetween:
+    """Exchanges posted between the two members since the day of the introduction, newest first."""
+    from timebank.domain.ledger import ExchangeKind, ExchangeState
+
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        introduction = introduction_row(session, bank, introduction_id, lock=False)
+        proposal = session.get(MatchProposal, introduction.proposal_id)
+        ids = (proposal.need_assessment_id, proposal.capability_assessment_id)
+        by_assessment = dict(session.execute(select(Assessment.id, Assessment.member_id)
+                                             .where(Assessment.id.in_([i for i in ids if i]))).all())
+        helped, helper = (by_assessment.get(i) for i in ids)
+        since = introduction.created_at.date()
+        rows: tuple = ()
+        if helped and helper and helped != helper:
+            pair = (helped, helper)
+            rows = tuple(tuple(r) for r in session.execute(
+                select(Exchange.id, Exchange.given_on, Exchange.provider_member_id, Exchange.amount_minutes,
+                       Exchange.description)
+                .where(Exchange.bank_id == bank.id, Exchange.kind == ExchangeKind.EXCHANGE.value,
+                       Exchange.state == ExchangeState.POSTED.value, Exchange.given_on >= since,
+                       Exchange.provider_member_id.in_(pair), Exchange.receiver_member_id.in_(pair))
+                .order_by(Exchange.given_on.desc(), Exchange.id.desc())))
+        return HoursBetween(since, (helped, helper), rows)

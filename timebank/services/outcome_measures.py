@@ -28,6 +28,7 @@ from timebank.db.models import (
     utcnow,
 )
 from timebank.domain.errors import MeasureInvalid, NotAllowed
+from timebank.domain.help import shared_contact
 from timebank.domain.ledger import fingerprint
 from timebank.domain.matches import OUTCOME_SIDES
 from timebank.domain.outcome_measures import (
@@ -68,7 +69,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Person:
-    """One side of an introduction, with the contact details the social worker needs."""
+    """One side of an introduction, with the contact details the member agreed to share."""
 
     side: str
     assessment_id: int | None
@@ -162,9 +163,13 @@ def _people(session: Session, introduction: Introduction) -> tuple[Person, ...]:
     for side, assessment_id in zip(OUTCOME_SIDES, (proposal.need_assessment_id, proposal.capability_assessment_id)):
         assessment = session.get(Assessment, assessment_id) if assessment_id else None
         member = session.get(Member, assessment.member_id) if assessment and assessment.member_id else None
+        # Only what the member agreed to share when joining (members.share_phone and
+        # share_email): these are the details the social worker passes to the other side.
+        contact = shared_contact(member.phone, member.email, member.share_phone, member.share_email) \
+            if member else None
         people.append(Person(side, assessment_id, member.id if member else None,
                              member.name if member else (assessment.person_name if assessment else "?"),
-                             member.phone if member else None, member.email if member else None))
+                             contact.phone if contact else None, contact.email if contact else None))
     return tuple(people)
 
 

@@ -631,9 +631,15 @@ def funders_report(database: Database, bank_slug: str, period: Period) -> Funder
                 .where(Introduction.bank_id == bank.id, Introduction.created_at >= since,
                        Introduction.created_at < until))
         matches_made = session.scalar(select(func.count()).select_from(made.subquery()))
-        answers = session.execute(
-            select(Outcome.help_happened, Outcome.difference).where(Outcome.introduction_id.in_(made))
-        ).all()
+        # Each side's latest view counts once: a side asked again at a later follow-up
+        # has several rows (revision 0017), newest first here.
+        latest = {}
+        for row in session.execute(
+            select(Outcome.introduction_id, Outcome.side, Outcome.help_happened, Outcome.difference)
+            .where(Outcome.introduction_id.in_(made)).order_by(Outcome.recorded_at.desc(), Outcome.id.desc())
+        ):
+            latest.setdefault((row.introduction_id, row.side), row)
+        answers = list(latest.values())
         active = _active_member_count(session, bank.id, period)
         hourly_value_pence = bank.hourly_value_pence
         bank_name = bank.name

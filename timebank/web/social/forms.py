@@ -22,9 +22,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from timebank.domain.assessments import DIFFERENCES, SLOTS
-from timebank.web.forms import RecordingForm, options
+from timebank.web.forms import RecordingForm, TimebankForm, options
 
-NEED_ROWS = CAPABILITY_ROWS = 4  # rows on a new form; "save and add more" gives more
+NEED_ROWS = CAPABILITY_ROWS = 1  # rows on a new form; "Add another need / capability" gives more
 MAX_ROWS = 40  # more than the domain allows, so its own message is the one shown
 
 DIFFERENCE_WORDS = {"a_lot": "A lot", "a_little": "A little", "none": "No", "not_sure": "Not sure"}
@@ -67,8 +67,18 @@ class AssessmentForm(RecordingForm):
     capabilities = FieldList(FormField(CapabilityRow), min_entries=CAPABILITY_ROWS, max_entries=MAX_ROWS)
 
 
+class MemberLinkForm(TimebankForm):
+    """The member an assessment is of: linked later, when the person joins, or corrected.
+    Sent first to ask "are you sure?", then again with `confirmed`; making the same link
+    twice changes it once, so it needs no hidden key."""
+
+    member = SelectField("Member of the time bank", default="", validate_choice=False)
+    confirmed = HiddenField(default="")
+
+
 class RunForm(RecordingForm):
-    pass
+    # "yes" once the person said so on the "are you sure?" page (a run within the hour).
+    confirmed = HiddenField(default="")
 
 
 class AcceptForm(RecordingForm):

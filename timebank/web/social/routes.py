@@ -19,7 +19,18 @@ from flask_login import current_user
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS
 from timebank.domain.outcome_measures import follow_up_order, follow_up_state
-from timebank.services import assessments, banks, consent, matches, members, outcome_measures, places, readings
+from timebank.services import (
+    assessments,
+    banks,
+    consent,
+    helping,
+    matches,
+    members,
+    outcome_measures,
+    places,
+    readings,
+)
+from timebank.services.views import Page
 from timebank.web.extensions import database
 from timebank.web.forms import KEY_REUSED, options
 from timebank.web.refusals import add_error, place
@@ -30,11 +41,13 @@ from timebank.web.social.forms import (
     AcceptForm,
     AssessmentForm,
     CloseForm,
+    MemberLinkForm,
     OutcomeForm,
     RejectForm,
     RunForm,
 )
 from timebank.web.widgets import quick_select
+from timebank.web.words import hours
 
 DAY_WORDS = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
@@ -43,6 +56,7 @@ VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
 #: The run page's filters: the words in the address, and the proposals' status they show.
 SHOW_STATUSES = {"waiting": "proposed", "accepted": "accepted", "rejected": "rejected"}
+PROPOSALS_PER_PAGE = 25
 
 
 # ---------------------------------------------------------------- helpers
@@ -96,7 +110,7 @@ def _call(service, *args, **kwargs):
 def home():
     summaries = _call(assessments.list_assessments)
     run = _call(matches.latest_run)
-    waiting = [i for i in _call(matches.list_introductions, status="open") if len(i.outcomes) < 2]
+    waiting = [i for i in _call(matches.list_introductions, status="open") if len(i.latest_outcomes) < 2]
     return _render("social/home.html", summaries=summaries, run=run, waiting=waiting)
 
 
@@ -110,6 +124,13 @@ def assessment_list():
                    members=_member_names({a.member_id for a in summaries if a.member_id}))
 
 
+def _member_choices(field) -> None:
+    """The bank's active members to pick from, after "Not a member yet"."""
+    quick_select(field)
+    field.choices = options([("", "Not a member yet")] + [
+        (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
+
+
 def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     """Choices from the bank's lists, and room for more rows when asked."""
     categories = options([("", "Not sure")] + _category_options())
@@ -118,9 +139,7 @@ def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
     if areas and recorded and recorded not in areas:
         areas.append(recorded)  # an area recorded before the list, kept until changed
     form.area_choices = areas
-    quick_select(form.member)
-    form.member.choices = options([("", "Not a member yet")] + [
-        (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
+    _member_choices(form.member)
     for _ in range(blank_rows):
         if len(form.needs) < form.needs.max_entries:
             form.needs.append_entry()
@@ -225,22 +244,36 @@ def _save(form: AssessmentForm, assessment_id: int | None):
         place(form, error, {domain.InvalidInput: "person_name"})
         return None
     readings.retrain_reader(database(), current_user.bank_slug)  # corrections saved may teach it
-    if "more" in request.form:
-        target = url_for("social.edit_assessment", assessment_id=view.id, more=1)
-    else:
-        target = url_for("social.assessment", assessment_id=view.id)
+    target = url_for("social.assessment", assessment_id=view.id)
     saved = "already saved" if view.replayed else "saved"
     flash(f"Assessment of {view.person_name} {saved} (version {view.version}).", "success")
     return target
+
+
+def _adding_a_row(form: AssessmentForm) -> bool:
+    """"Add another need / capability": one more empty row of that kind, nothing saved.
+
+    The form comes back as typed (its hidden key too), with no errors shown: nothing was
+    asked to be saved yet.
+    """
+    kind = {"need": form.needs, "capability": form.capabilities}.get(request.form.get("add", ""))
+    if kind is None:
+        return False
+    if len(kind) < kind.max_entries:
+        kind.append_entry()
+    categories = options([("", "Not sure")] + _category_options())
+    for row in kind:
+        row.form.category.choices = categories
+    return True
 
 
 @blueprint.route("/assessments/new", methods=["GET", "POST"])
 def new_assessment():
     form = AssessmentForm()
     _setup(form)
-    if request.method == "GET":
-        form.consent_on.data = dt.date.today().isoformat()
-    elif form.validate_on_submit():
+    # The day consent was given is left blank: it is asked for only when consent is ticked
+    # (the domain's one rule), so an unticked form never carries a day nobody chose.
+    if not _adding_a_row(form) and form.validate_on_submit():
         target = _save(form, None)
         if target:
             return redirect(target)
@@ -255,17 +288,19 @@ def edit_assessment(assessment_id: int):
     if request.method == "GET":
         view = _call(assessments.get_assessment, assessment_id, why="opened to record a new version")
         _fill(form, view)
-        _setup(form, blank_rows=4 if request.args.get("more") else 1)
+        _setup(form, blank_rows=1)
         found = _Readings(form)
         found.offer(form)
     else:
         _setup(form)
-        if form.validate_on_submit():
+        adding = _adding_a_row(form)
+        if not adding and form.validate_on_submit():
             target = _save(form, assessment_id)
             if target:
                 return redirect(target)
         # Shown again with its errors: only if the record is this bank's (else 404).
-        view = _call(assessments.get_assessment, assessment_id, why="refused version shown again")
+        view = _call(assessments.get_assessment, assessment_id,
+                     why="a row added to the new version" if adding else "refused version shown again")
         found = _Readings(form)
     problems = _problems(form)
     member_name = _member_names().get(view.member_id)
@@ -279,11 +314,47 @@ def assessment(assessment_id: int):
     if consent.get_withdrawal(database(), _actor(), assessment_id) is not None:
         # Consent withdrawn: only the record of the withdrawal is shown.
         return redirect(url_for("privacy.assessment_privacy", assessment_id=assessment_id))
+    return _assessment_page(assessment_id)
+
+
+def _assessment_page(assessment_id: int, link_form: MemberLinkForm | None = None, status: int = 200,
+                     why: str = VIEW_WHY):
     version = request.args.get("version", type=int)
-    view = _call(assessments.get_assessment, assessment_id, why=VIEW_WHY, version=version)
+    view = _call(assessments.get_assessment, assessment_id, why=why, version=version)
     log = _call(assessments.access_log, assessment_id, limit=20)
-    return _render("social/assessment.html", view=view, member_name=_member_names().get(view.member_id),
-                   log=log)
+    if link_form is None:
+        link_form = MemberLinkForm(formdata=None)
+        link_form.member.data = str(view.member_id or "")
+    _member_choices(link_form.member)
+    linked = _member_names({view.member_id}).get(view.member_id) if view.member_id else None
+    return _render("social/assessment.html", status, view=view, member_name=linked, log=log, link_form=link_form,
+                   problems=_problems(link_form))
+
+
+@blueprint.route("/assessments/<int:assessment_id>/member", methods=["POST"])
+def link_member(assessment_id: int):
+    """Link the assessment to a member (or correct the link): asked first, then made."""
+    form = MemberLinkForm()
+    if not form.validate_on_submit():  # only an expired form: the select takes any value
+        return _assessment_page(assessment_id, form, 400, why="refused member link shown again")
+    chosen = form.member.data or ""
+    if chosen and not chosen.isdigit():
+        add_error(form.member, "Choose a member from the list, or “Not a member yet”.")
+        return _assessment_page(assessment_id, form, 400, why="refused member link shown again")
+    confirmed = form.confirmed.data == "yes"
+    try:
+        link = _call(assessments.link_member, assessment_id, int(chosen) if chosen else None, confirmed=confirmed)
+    except (domain.UnknownMember, domain.MemberNotActive) as error:
+        add_error(form.member, error.message)
+        return _assessment_page(assessment_id, form, 400, why="refused member link shown again")
+    if not confirmed and link.changes:
+        return _render("social/link_confirm.html", link=link, form=form)
+    if link.made:
+        flash(f"The assessment of {link.person_name} is now linked to {link.member_name}." if link.member_name
+              else f"The assessment of {link.person_name} is no longer linked to a member.", "success")
+    else:
+        flash("Nothing changed: the assessment was already linked that way.", "success")
+    return redirect(url_for("social.assessment", assessment_id=assessment_id) + "#member-link")
 
 
 @blueprint.route("/access-log", methods=["GET"])
@@ -318,8 +389,12 @@ def _run_page(run, status: int = 200, bound=None):
     shown = SHOW_STATUSES.get(show)
     proposals = [p for p in run.proposals if p.status != "unmatched" and (shown is None or p.status == shown)] \
         if run else []
-    return _render("social/run.html", status, run=run, forms=forms, problems=problems, proposals=proposals,
-                   show=show if shown else "", runs=_call(matches.list_runs))
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    found = Page(tuple(proposals[(number - 1) * PROPOSALS_PER_PAGE:number * PROPOSALS_PER_PAGE]), number,
+                 PROPOSALS_PER_PAGE, len(proposals))
+    return _render("social/run.html", status, run=run, forms=forms, problems=problems, proposals=found.items,
+                   found=found, show=show if shown else "", runs=_call(matches.list_runs),
+                   run_form=RunForm(formdata=None))
 
 
 @blueprint.route("/matches", methods=["GET"], endpoint="matches")
@@ -336,20 +411,42 @@ def run(run_id: int):
 def run_match():
     """GET asks first (a new run is a deliberate step); POST runs the match."""
     if request.method == "GET":
-        runs = _call(matches.list_runs)  # counts only: no one's words are shown here
-        return _render("social/run_confirm.html", latest=runs[0] if runs else None, run_form=RunForm(formdata=None))
+        return _run_confirm(RunForm(formdata=None))
     form = RunForm()
     if not form.validate_on_submit():
         flash(EXPIRED_RUN, "error")
         return _run_page(_call(matches.latest_run), 400)
     try:
-        view = _call(matches.run_match, idempotency_key=form.idempotency_key.data)
+        view = _call(matches.run_match, idempotency_key=form.idempotency_key.data,
+                     confirmed=form.confirmed.data == "yes")
+    except domain.MatchRunRecently:
+        return _run_confirm(form)  # the same key: "yes" then runs it once
     except domain.IdempotencyKeyReusedWithOtherDetails:
         flash(KEY_REUSED, "error")
         return _run_page(_call(matches.latest_run), 400)
     ran = "Already run" if view.replayed else "Match run"
     flash(f"{ran}: {view.proposed_count} of {view.needs_count} needs have a proposed helper.", "success")
     return redirect(url_for("social.run", run_id=view.id))
+
+
+@blueprint.route("/offers", methods=["GET"])
+def offers():
+    """Members' own offers, read only: the matcher does not read them, so they are shown
+    beside it rather than hidden (the engine's input is for the matching engineers)."""
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template("social/offers.html",
+                           page=helping.coordinator_offers(database(), current_user.bank_slug, page=number))
+
+
+def _run_confirm(form: RunForm):
+    """"Run a new match?": when, and by whom, the last run was made, and what still waits."""
+    runs = _call(matches.list_runs)  # counts only: no one's words are shown here
+    latest = runs[0] if runs else None
+    minutes = None
+    if latest is not None:
+        at = latest.created_at if latest.created_at.tzinfo else latest.created_at.replace(tzinfo=dt.UTC)
+        minutes = max(0, int((dt.datetime.now(dt.UTC) - at).total_seconds() // 60))
+    return _render("social/run_confirm.html", latest=latest, minutes_ago=minutes, run_form=form)
 
 
 @blueprint.route("/matches/<int:run_id>/proposals/<int:proposal_id>/accept", methods=["POST"])
@@ -393,17 +490,17 @@ def _introduction(introduction_id: int):
 
 
 def _introduction_page(introduction, status: int = 200, bound=None, follow_up=None):
-    recorded = {o.side for o in introduction.outcomes}
-    forms = {}
-    for side in SIDE_WORDS:
-        if side not in recorded:
-            forms[side] = OutcomeForm(prefix=side, formdata=None)
+    # Each side's view can be recorded again at a later follow-up: both forms always.
+    forms = {side: OutcomeForm(prefix=side, formdata=None) for side in SIDE_WORDS}
     close = CloseForm(formdata=None)
     if bound:
         forms[bound[0]] = bound[1]
     problems = _problems(bound[1]) if bound else []
+    between = _call(matches.hours_between, introduction.id)
     return _render("social/introduction.html", status, introduction=introduction, forms=forms,
-                   close=close, problems=problems,
+                   close=close, problems=problems, hours_between=between,
+                   hours_words=hours(between.total_minutes),
+                   helper_member_names=_member_names({m for m in between.members if m}),
                    **follow_ups.follow_up_context(introduction.id, **(follow_up or {})))
 
 
