@@ -36,7 +36,7 @@ from timebank.services import ledger
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.ledger.reading import PER_PAGE, page_number
 from timebank.services.rows import bank_row, member_row
-from timebank.services.text_search import fold, folded
+from timebank.services.text_search import fold, holds
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import MemberView, Page
 
@@ -477,7 +477,7 @@ def search_members(
     page: int = 1, per_page: int = PER_PAGE,
 ) -> Page:
     """One page of the bank's members (MemberListing, by name) whose name, phone, area or
-    email holds `text`, in any case; `status` keeps one status only."""
+    email holds `text`, in any case, or whose number it is; `status` keeps one status only."""
     if status is not None and status not in MEMBER_STATUSES:
         raise InvalidInput(f"A member's status is one of {', '.join(MEMBER_STATUSES)}.")
     page = page_number(page)
@@ -489,12 +489,16 @@ def search_members(
             where.append(Member.status == status)
         text = fold(" ".join((text or "").split()))
         if text:
-            matches = [folded(session, column).contains(text, autoescape=True)
+            matches = [holds(session, column, text)
                        for column in (Member.name, Member.phone, Member.area, Member.email)]
             digits = re.sub(r"[\s-]", "", text)
             if digits.isdigit():
                 # A phone number typed without its spaces, or with others, still matches.
                 matches.append(func.replace(func.replace(Member.phone, " ", ""), "-", "").contains(digits))
+            number = text.removeprefix("#")
+            if number.isdigit() and not number.startswith("0") and len(number) <= 9:
+                # The member's number, as the pickers show it ("#358").
+                matches.append(Member.id == int(number))
             where.append(or_(*matches))
         total = session.scalar(select(func.count()).select_from(Member).where(*where))
         rows = session.execute(
@@ -524,7 +528,7 @@ def same_name_members(database: Database, bank_slug: str, name: str, *,
         # Narrowed in SQL by the first word, decided by the domain's rule.
         rows = {m.id: m for m in uow.session.scalars(select(Member).where(
             Member.bank_id == bank.id,
-            folded(uow.session, Member.name).contains(fold(first_word), autoescape=True)))}
+            holds(uow.session, Member.name, fold(first_word))))}
         clashes = name_clashes(name, (NamedMember(m.id, m.name, m.area) for m in rows.values()))
         return [member_view(rows[c.id]) for c in clashes]
 

@@ -14,7 +14,7 @@ from timebank.domain.ledger import ExchangeKind, ExchangeState, entries_key
 from timebank.domain.statements import StatementEntry, in_day_order
 from timebank.services.ledger.posting import exchange_view
 from timebank.services.rows import bank_row, exchange_row, member_row
-from timebank.services.text_search import fold, folded
+from timebank.services.text_search import fold, holds
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BalanceView, ExchangeView, Page, StatementLine
 
@@ -149,16 +149,25 @@ def find_exchanges(
         text = " ".join((text or "").split())
         if text:
             wanted = fold(text)
-            where.append(folded(session, Exchange.description).contains(wanted, autoescape=True)
-                         | folded(session, Exchange.reason).contains(wanted, autoescape=True))
+            where.append(holds(session, Exchange.description, wanted) | holds(session, Exchange.reason, wanted))
         if kind is not None:
             where.append(Exchange.kind == kind)
         if state is not None:
             where.append(state_is(state))
         total = session.scalar(select(func.count()).select_from(Exchange).where(*where))
-        rows = list(session.scalars(
-            select(Exchange).where(*where).order_by(Exchange.given_on.desc(), Exchange.id.desc())
-            .offset((page - 1) * per_page).limit(per_page)))
+        skipped = (page - 1) * per_page
+        if total // 2 < skipped < total:
+            # Past the middle, the page is read from the oldest end and turned round: a
+            # database steps over every row an OFFSET skips, so the last of 2,000 pages
+            # cost 2,000 times the first.
+            on_page = min(per_page, total - skipped)
+            rows = list(session.scalars(
+                select(Exchange).where(*where).order_by(Exchange.given_on, Exchange.id)
+                .offset(total - skipped - on_page).limit(on_page)))[::-1]
+        else:
+            rows = list(session.scalars(
+                select(Exchange).where(*where).order_by(Exchange.given_on.desc(), Exchange.id.desc())
+                .offset(skipped).limit(per_page)))
         return Page(tuple(_views(session, rows)), page, per_page, total)
 
 
