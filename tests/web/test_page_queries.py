@@ -45,7 +45,7 @@ def _grow(database, world, people: int, exchanges: int) -> None:
     for n in range(exchanges):
         provider, receiver = ids[n % len(ids)], ids[(n + 1) % len(ids)]
         ledger.log_exchange(database, slug, provider_id=provider, receiver_id=receiver, minutes=30,
-                            given_on=day, recorded_by="test")
+                            given_on=day, recorded_by="test", description="A lift to Leith")
         ledger.propose_exchange(database, slug, member_id=receiver, provider_id=receiver,
                                 receiver_id=provider, minutes=15, given_on=day)
 

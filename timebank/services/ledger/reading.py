@@ -66,13 +66,7 @@ def list_exchanges(
         query = select(Exchange).where(Exchange.bank_id == bank.id)
         if member_id is not None:
             member_row(session, bank.id, member_id)
-            query = query.where(
-                (Exchange.provider_member_id == member_id) | (Exchange.receiver_member_id == member_id)
-                | Exchange.id.in_(
-                    select(Entry.exchange_id).join(Account, Account.id == Entry.account_id)
-                    .where(Account.member_id == member_id)
-                )
-            )
+            query = query.where(_member_filter(member_id))
         if state is not None:
             query = query.where(state_is(state))
         query = query.order_by(Exchange.id.desc()).limit(limit)
