@@ -13,7 +13,7 @@ from timebank.services import ledger, members
 
 PAGES = ("/coordinator/", "/coordinator/pending", "/coordinator/exchanges", "/coordinator/calls",
          "/coordinator/reports/network", "/coordinator/reports/activity",
-         "/coordinator/exchanges?text=LEITH", "/coordinator/log/group")
+         "/coordinator/exchanges?text=LEITH", "/coordinator/log/group", "/coordinator/members.csv")
 
 
 def _statements(client, database, path: str) -> int:

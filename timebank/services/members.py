@@ -244,13 +244,20 @@ def get_member(database: Database, bank_slug: str, member_id: int) -> MemberView
         return member_view(member_row(uow.session, bank.id, member_id))
 
 
+# The columns a MemberView shows, in its order: a whole bank's list reads these as plain
+# rows, since making 2,000 ORM members took most of the members' CSV download.
+_VIEW_COLUMNS = ("id", "bank_id", "name", "kind", "email", "phone", "area", "status", "floor_minutes",
+                 "ceiling_minutes", "joined_on", "safeguarding_checked_on", "safeguarding_expires_on")
+
+
 def list_members(database: Database, bank_slug: str, *, status: str | None = None) -> list[MemberView]:
     with UnitOfWork(database, readonly=True) as uow:
         bank = bank_row(uow.session, bank_slug)
-        query = select(Member).where(Member.bank_id == bank.id).order_by(Member.name, Member.id)
+        query = (select(*(getattr(Member, c) for c in _VIEW_COLUMNS))
+                 .where(Member.bank_id == bank.id).order_by(Member.name, Member.id))
         if status:
             query = query.where(Member.status == status)
-        return [member_view(m) for m in uow.session.scalars(query)]
+        return [MemberView(*row) for row in uow.session.execute(query)]
 
 
 def count_members(database: Database, bank_slug: str) -> dict[str, int]:
