@@ -63,6 +63,7 @@ def test_coordinator_logs_a_group_and_a_csv_batch_and_sees_balances_change(
         page = browse.submit("Find members")
         page.get_by_label(label[r.member_id], exact=True).check()
     browse.screenshot("group-receivers-found")
+    browse.assert_no_horizontal_scroll(320)
     for r in receivers:
         assert page.get_by_label(label[r.member_id], exact=True).is_checked()
     page.get_by_label("Hours, in total").fill("2")
