@@ -132,7 +132,7 @@ def find_exchanges(
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        where = [Exchange.bank_id == bank.id]
+        where = []
         if member_id is not None:
             member_row(session, bank.id, member_id)
             where.append(_member_filter(member_id))
@@ -148,9 +148,23 @@ def find_exchanges(
             where.append(Exchange.kind == kind)
         if state is not None:
             where.append(state_is(state))
-        total = session.scalar(select(func.count()).select_from(Exchange).where(*where))
+        # A word searched in every exchange of the bank is found on SQLite by reading the
+        # table in its order, the bank's condition hidden from its planner (`+ 0`): it
+        # chose the bank's day index even so (even with ANALYZE's statistics) and fetched
+        # 100,000 rows out of order through it, five times the work for the same count.
+        by_table = (bool(text) and member_id is None and since is None and until is None and state is None
+                    and session.get_bind().dialect.name == "sqlite")
+        by_day = [Exchange.bank_id == bank.id, *where]
+        in_order = [Exchange.bank_id + 0 == bank.id, *where] if by_table else by_day
+        total = session.scalar(select(func.count()).select_from(Exchange).where(*in_order))
         skipped = (page - 1) * per_page
-        if total // 2 < skipped < total:
+        nearer_end = min(skipped, max(total - skipped - per_page, 0))
+        # Few matches for the rows wanted: reading them all beats walking the day index past
+        # the many exchanges that do not match.
+        where = in_order if total < 5 * (nearer_end + per_page) else by_day
+        if skipped >= total:
+            rows = []
+        elif total // 2 < skipped:
             # Past the middle, the page is read from the oldest end and turned round: a
             # database steps over every row an OFFSET skips, so the last of 2,000 pages
             # cost 2,000 times the first.
