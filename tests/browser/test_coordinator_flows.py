@@ -56,8 +56,16 @@ def test_coordinator_logs_a_group_and_a_csv_batch_and_sees_balances_change(
     # A group exchange: one provider, three receivers sharing two hours.
     page = browse.goto("/coordinator/log/group")
     page.get_by_label("Who gave the help").select_option(label=label[provider.member_id])
+    # The receivers are found by number (or part of a name), a few at a time, and those
+    # ticked stay ticked through the next search (the page works without JavaScript).
     for r in receivers:
+        page.get_by_label("Find members by part of a name").fill(f"#{r.member_id}")
+        page = browse.submit("Find members")
         page.get_by_label(label[r.member_id], exact=True).check()
+    browse.screenshot("group-receivers-found")
+    browse.assert_no_horizontal_scroll(320)
+    for r in receivers:
+        assert page.get_by_label(label[r.member_id], exact=True).is_checked()
     page.get_by_label("Hours, in total").fill("2")
     page.get_by_label("What was done (optional)").fill("Tea dance at the community centre")
     page = browse.submit("Record the group exchange")

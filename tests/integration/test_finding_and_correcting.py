@@ -136,6 +136,20 @@ def test_exchanges_come_a_page_at_a_time_newest_day_first(database, bank, pair):
     assert [x.id for x in last.items] == [logged[4].id] and last.total == 5
 
 
+def test_every_page_of_exchanges_read_in_turn_is_the_whole_list_in_order(database, bank, pair):
+    """Pages past the middle are read from the oldest end and turned round (so the last
+    page of a big bank is as quick as the first): together they are still the list, with
+    exchanges of one day newest first."""
+    ann, bob = pair
+    for n in range(7):
+        ledger.log_exchange(database, bank.slug, provider_id=ann.id, receiver_id=bob.id, minutes=10,
+                            recorded_by="test", given_on=TODAY - dt.timedelta(days=n // 3))
+    whole = [x.id for x in ledger.find_exchanges(database, bank.slug).items]
+    pages = [ledger.find_exchanges(database, bank.slug, page=n, per_page=2) for n in range(1, 6)]
+    assert [x.id for p in pages for x in p.items] == whole
+    assert [len(p.items) for p in pages] == [2, 2, 2, 1, 0]
+
+
 def test_a_period_that_ends_before_it_starts_is_refused(database, bank):
     with pytest.raises(InvalidInput):
         ledger.find_exchanges(database, bank.slug, since=TODAY, until=TODAY - dt.timedelta(days=1))

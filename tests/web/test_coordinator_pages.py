@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from markupsafe import escape
 
-from tests.web.conftest import csrf_from
+from tests.web.conftest import JOINED_ON, csrf_from
 from timebank.services import auth, banks, ledger, members
 from timebank.web.words import day
 
@@ -364,6 +364,37 @@ def test_a_bad_group_exchange_is_refused_and_writes_nothing(cora, world, web_dat
         error_beside(response.text, field, message)
         assert "Chair yoga" in response.text
     assert snapshot(web_database, world) == before
+
+
+def test_the_group_form_finds_receivers_without_javascript_and_keeps_the_ticked(cora, world, web_database):
+    """Coordinators' problem 1: the form lists no one until searched; a search by part of
+    a name or by number returns a short list of tick boxes, those ticked before stay
+    ticked, and nothing is recorded until "Record"."""
+    slug = world.bank.slug
+    other_dot = members.add_member(web_database, slug, "Dot", area="Pilton", joined_on=JOINED_ON).id
+    token, key = form_page(cora, "/coordinator/log/group")
+    assert 'name="receivers"' not in cora.get("/coordinator/log/group").text
+    before = snapshot(web_database, world)
+
+    found = cora.post("/coordinator/log/group", data=group_data(
+        world, token, key, receivers=[], find="dot", find_receivers="1"))
+    assert found.status_code == 200
+    boxes = re.findall(r'<input type="checkbox" name="receivers"[^>]*value="(\d+)"([^>]*)>', found.text)
+    assert boxes == [(str(world.dot_member_id), ""), (str(other_dot), "")]
+    assert f"Dot (Leith, #{world.dot_member_id})" in found.text and f"Dot (Pilton, #{other_dot})" in found.text
+    assert "Chair yoga" in found.text
+
+    again = cora.post("/coordinator/log/group", data=group_data(
+        world, token, key, receivers=[world.dot_member_id], find=f"#{world.bob.member_id}", find_receivers="1"))
+    boxes = re.findall(r'<input type="checkbox" name="receivers"[^>]*value="(\d+)"([^>]*)>', again.text)
+    assert boxes == [(str(world.dot_member_id), " checked"), (str(world.bob.member_id), "")]
+    assert snapshot(web_database, world) == before
+
+    recorded = cora.post("/coordinator/log/group", data=group_data(
+        world, token, key, receivers=[world.dot_member_id, world.bob.member_id], find="bob"))
+    assert recorded.status_code == 302
+    assert balance(web_database, world, world.dot_member_id) == -30
+    assert balance(web_database, world, other_dot) == 0
 
 
 # ---------------------------------------------------------------- CSV upload

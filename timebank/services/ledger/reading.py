@@ -14,7 +14,7 @@ from timebank.domain.ledger import ExchangeKind, ExchangeState, entries_key
 from timebank.domain.statements import StatementEntry, in_day_order
 from timebank.services.ledger.posting import exchange_view
 from timebank.services.rows import bank_row, exchange_row, member_row
-from timebank.services.text_search import fold, folded
+from timebank.services.text_search import fold, holds
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BalanceView, ExchangeView, Page, StatementLine
 
@@ -66,13 +66,7 @@ def list_exchanges(
         query = select(Exchange).where(Exchange.bank_id == bank.id)
         if member_id is not None:
             member_row(session, bank.id, member_id)
-            query = query.where(
-                (Exchange.provider_member_id == member_id) | (Exchange.receiver_member_id == member_id)
-                | Exchange.id.in_(
-                    select(Entry.exchange_id).join(Account, Account.id == Entry.account_id)
-                    .where(Account.member_id == member_id)
-                )
-            )
+            query = query.where(_member_filter(member_id))
         if state is not None:
             query = query.where(state_is(state))
         query = query.order_by(Exchange.id.desc()).limit(limit)
@@ -138,7 +132,7 @@ def find_exchanges(
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        where = [Exchange.bank_id == bank.id]
+        where = []
         if member_id is not None:
             member_row(session, bank.id, member_id)
             where.append(_member_filter(member_id))
@@ -149,16 +143,39 @@ def find_exchanges(
         text = " ".join((text or "").split())
         if text:
             wanted = fold(text)
-            where.append(folded(session, Exchange.description).contains(wanted, autoescape=True)
-                         | folded(session, Exchange.reason).contains(wanted, autoescape=True))
+            where.append(holds(session, Exchange.description, wanted) | holds(session, Exchange.reason, wanted))
         if kind is not None:
             where.append(Exchange.kind == kind)
         if state is not None:
             where.append(state_is(state))
-        total = session.scalar(select(func.count()).select_from(Exchange).where(*where))
-        rows = list(session.scalars(
-            select(Exchange).where(*where).order_by(Exchange.given_on.desc(), Exchange.id.desc())
-            .offset((page - 1) * per_page).limit(per_page)))
+        # A word searched in every exchange of the bank is found on SQLite by reading the
+        # table in its order, the bank's condition hidden from its planner (`+ 0`): it
+        # chose the bank's day index even so (even with ANALYZE's statistics) and fetched
+        # 100,000 rows out of order through it, five times the work for the same count.
+        by_table = (bool(text) and member_id is None and since is None and until is None and state is None
+                    and session.get_bind().dialect.name == "sqlite")
+        by_day = [Exchange.bank_id == bank.id, *where]
+        in_order = [Exchange.bank_id + 0 == bank.id, *where] if by_table else by_day
+        total = session.scalar(select(func.count()).select_from(Exchange).where(*in_order))
+        skipped = (page - 1) * per_page
+        nearer_end = min(skipped, max(total - skipped - per_page, 0))
+        # Few matches for the rows wanted: reading them all beats walking the day index past
+        # the many exchanges that do not match.
+        where = in_order if total < 5 * (nearer_end + per_page) else by_day
+        if skipped >= total:
+            rows = []
+        elif total // 2 < skipped:
+            # Past the middle, the page is read from the oldest end and turned round: a
+            # database steps over every row an OFFSET skips, so the last of 2,000 pages
+            # cost 2,000 times the first.
+            on_page = min(per_page, total - skipped)
+            rows = list(session.scalars(
+                select(Exchange).where(*where).order_by(Exchange.given_on, Exchange.id)
+                .offset(total - skipped - on_page).limit(on_page)))[::-1]
+        else:
+            rows = list(session.scalars(
+                select(Exchange).where(*where).order_by(Exchange.given_on.desc(), Exchange.id.desc())
+                .offset(skipped).limit(per_page)))
         return Page(tuple(_views(session, rows)), page, per_page, total)
 
 

@@ -96,6 +96,9 @@ class ExchangeForm(RecordingForm):
 class GroupExchangeForm(RecordingForm):
     provider = MemberField("Who gave the help", missing="Choose who gave the help.")
     receivers = MemberCheckboxes("Who received the help")
+    # The receivers are found a few at a time, not listed: a big bank has 2,000 members.
+    find = StringField("Find members by part of a name, an area or a member's number",
+                       validators=[Optional(), Length(max=200)])
     hours = HoursField("Hours, in total", validators=[Length(max=20)])
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")

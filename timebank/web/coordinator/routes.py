@@ -495,10 +495,31 @@ def log():
     return _render("coordinator/log.html", _status(form), form=form)
 
 
+#: Members one search of the group form shows; more, and the coordinator types more.
+FOUND_AT_MOST = 30
+
+
+def _receivers_shown(form) -> tuple[list[SelectChoice], list[SelectChoice] | None, int]:
+    """The group form's receivers: those ticked so far (kept ticked from one search to the
+    next, so it works without JavaScript), and the active members the search found (None
+    before a search) with how many it found in all."""
+    labels = {c.value: c.label for c in form.receivers.choices}
+    ticked = [SelectChoice(n, labels[n]) for n in dict.fromkeys(form.receivers.data or []) if n in labels]
+    text = (form.find.data or "").strip()
+    if not text:
+        return ticked, None, 0
+    found = members.search_members(database(), _slug(), text=text, status="active", per_page=FOUND_AT_MOST)
+    kept = {c.value for c in ticked}
+    return ticked, [SelectChoice(m.member.id, member_label(m.member)) for m in found.items
+                    if m.member.id not in kept], found.total
+
+
 @blueprint.route("/log/group", methods=["GET", "POST"])
 def log_group():
     form = _exchange_form(GroupExchangeForm)
-    if form.validate_on_submit():
+    # "Find" sends the form to search, not to record: what was typed and ticked comes back.
+    finding = request.method == "POST" and "find_receivers" in request.form
+    if not finding and form.validate_on_submit():
         try:
             recorded = ledger.log_group_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
@@ -518,7 +539,9 @@ def log_group():
                   f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
                   f"{receivers} members ({shared}).", "success")
             return redirect(_again("coordinator.log_group", form))
-    return _render("coordinator/log_group.html", _status(form), form=form)
+    ticked, found, found_total = _receivers_shown(form)
+    return _render("coordinator/log_group.html", _status(form), form=form, ticked=ticked, found=found,
+                   found_total=found_total, found_at_most=FOUND_AT_MOST)
 
 
 @blueprint.route("/log/upload", methods=["GET", "POST"])
