@@ -891,7 +891,7 @@ class ConsentWithdrawal(Base):
 
 
 # Words typed in the exchanges' search ("shop" in 100,000 exchanges), found through
-# trigrams on PostgreSQL (revision 0017, with the pg_trgm extension) instead of lowering
+# trigrams on PostgreSQL (revision 0018, with the pg_trgm extension) instead of lowering
 # every row's text; SQLite has no such index and reads its own LIKE in C instead
 # (`text_search.holds`). Declared here, after the class, for the expressions' columns.
 for _column in ("description", "reason"):

@@ -9,16 +9,16 @@ postgresql` brings it), and it is a trusted extension: the database's owner may 
 it, not only a superuser. Nothing on SQLite: it compares with its own LIKE in C
 (`timebank.services.text_search.holds`).
 
-Revision ID: 0017
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-03 06:00:00.000000
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0017'
-down_revision = '0015'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
