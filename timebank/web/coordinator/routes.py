@@ -10,6 +10,7 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from timebank.domain import errors as domain
@@ -44,6 +45,7 @@ from timebank.web.extensions import database
 from timebank.web.forms import new_key
 from timebank.web.refusals import add_error, place
 from timebank.web.widgets import quick_select
+from timebank.web.words import day as format_day
 from timebank.web.words import sides
 
 # Where each refusal of the ledger is shown: the field the person has to change.
@@ -469,6 +471,21 @@ def _exchange_form(form_class):
     return form
 
 
+def _see_it(exchange, member_id: int, name: str) -> tuple[str, str, str]:
+    """A link to the exchange on a member's statement."""
+    return (url_for("coordinator.member", member_id=member_id) + f"#exchange-{exchange.id}",
+            "See it", f" on {name}'s page")
+
+
+def _flash_with_links(message: str, *links: tuple[str, str, str]) -> None:
+    """A success message with links after it ("See it", "Reverse this"): each link is
+    (address, words, words for screen readers only, which say which exchange)."""
+    parts = [escape(message)] + [
+        Markup('<a href="{}">{}<span class="visually-hidden">{}</span></a>').format(url, words, hidden)
+        for url, words, hidden in links]
+    flash(Markup(" ").join(parts), "success")
+
+
 def _again(endpoint: str, form) -> str:
     """A fresh form for the next entry, keeping the day and kind of help just used."""
     return url_for(endpoint, day=form.day.data or None, category=form.category.data or None)
@@ -487,10 +504,16 @@ def log():
         except domain.TimebankError as error:
             place(form, error, EXCHANGE_ERROR_FIELDS)
         else:
-            flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
-                  f"{format_minutes(recorded.amount_minutes)} from "
-                  f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
-                  f"{_chosen_name(form.receiver, recorded.receiver_member_id)}.", "success")
+            provider = _chosen_name(form.provider, recorded.provider_member_id)
+            receiver = _chosen_name(form.receiver, recorded.receiver_member_id)
+            _flash_with_links(
+                f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
+                f"{format_minutes(recorded.amount_minutes)} from {provider} to {receiver}. "
+                f"Day of the help: {format_day(recorded.given_on)}.",
+                _see_it(recorded, recorded.provider_member_id, provider),
+                (url_for("coordinator.reverse", exchange_id=recorded.id,
+                         back=url_for("coordinator.member", member_id=recorded.provider_member_id)),
+                 "Reverse this", f": {format_minutes(recorded.amount_minutes)} from {provider} to {receiver}"))
             return redirect(_again("coordinator.log", form))
     return _render("coordinator/log.html", _status(form), form=form)
 
@@ -608,7 +631,9 @@ def settle(exchange_id: int):
         except domain.TimebankError as error:
             place(form, error)
         else:
-            flash(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.", "success")
+            _flash_with_links(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.",
+                              _see_it(settled, settled.provider_member_id,
+                                      _names().get(settled.provider_member_id, "the member")))
             return redirect(url_for("coordinator.pending"))
     return _pending_page(400, form, exchange_id)
 
@@ -690,13 +715,19 @@ def reverse(exchange_id: int):
     form = ReverseForm()
     if form.validate_on_submit():
         try:
-            ledger.reverse_exchange(database(), exchange_id, reason=form.reason.data,
+            reversed_ = ledger.reverse_exchange(database(), exchange_id, reason=form.reason.data,
                                     recorded_by=_recorded_by(), bank_slug=_slug(),
                                     idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
             place(form, error, {domain.ReasonRequired: "reason"})
         else:
-            flash(f"Exchange {exchange_id} is reversed.", "success")
+            original = ledger.get_exchange(database(), _slug(), exchange_id)
+            words = (_in_words(original, _names([original])) if original.receiver_member_id is not None
+                     else f"{format_minutes(original.amount_minutes)} (exchange {exchange_id})")
+            outcome = ("It was already reversed: nothing more changed." if reversed_.replayed
+                       else "The balances are put back.")
+            flash(f"Exchange {exchange_id} is reversed: {words}, on {format_day(original.given_on)}. {outcome}",
+                  "success")
             return redirect(_back(form.back.data, url_for("coordinator.exchanges")))
     if form.back.data:
         return _reverse_page(exchange_id, 400, form)
