@@ -6,16 +6,19 @@ service, then redirect with a flash or show the form again with the errors (HTTP
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
-from timebank.domain.members import NEW, QUIET
+from timebank.domain.members import NEW, QUIET, NamedMember
+from timebank.domain.spreadsheets import spreadsheet_safe
 from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers, second_factor
 from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
@@ -572,13 +575,31 @@ def upload():
             else:
                 count = f"{len(recorded)} exchange{'' if len(recorded) == 1 else 's'}"
                 if recorded and all(x.replayed for x in recorded):
-                    flash(f"That file was already recorded: {count}, nothing new.", "success")
+                    flash(f"That file was already recorded: {count}, nothing new. They are listed below.",
+                          "success")
                 else:
-                    flash(f"Recorded {count} from the file.", "success")
-                return redirect(url_for("coordinator.upload"))
+                    flash(f"Recorded {count} from the file. They are listed below.", "success")
+                return redirect(url_for("coordinator.upload", recorded=form.idempotency_key.data) + "#recorded")
+    # The exchanges an upload just recorded, listed once it is done (the upload's key is in the link).
+    done = batch.exchanges_of_file(database(), _slug(), request.args.get("recorded", "")[:200]) \
+        if request.method == "GET" and request.args.get("recorded") else []
     return _render("coordinator/upload.html", _status(form), form=form, problems=problems,
                    ask_long_ago=long_ago or form.long_ago.data, ask_again=again or form.again.data,
-                   columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat())
+                   columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat(),
+                   done=done, names=_names(done), categories=banks.list_categories(database(), _slug()))
+
+
+@blueprint.route("/log/upload/template.csv", methods=["GET"])
+def upload_template():
+    """A file to fill in: the header and two example lines. It starts with a byte-order
+    mark, so a spreadsheet opens it as UTF-8 and saves names such as Siobhán intact."""
+    db, slug = database(), _slug()
+    people = [NamedMember(m.id, m.name, m.area) for m in members.member_names(db, slug, status="active")][:2]
+    rows = batch.template_rows(people, dict(banks.list_categories(db, slug)), dt.date.today())
+    out = io.StringIO()
+    csv.writer(out).writerows([spreadsheet_safe(v) for v in row] for row in rows)
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="hours-to-upload.csv"'})
 
 
 # ---------------------------------------------------------------- settling and reversing
