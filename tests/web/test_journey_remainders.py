@@ -85,7 +85,7 @@ def test_a_logged_exchange_is_named_with_a_link_to_see_it_and_one_to_reverse_it(
     notice = done.text.split('class="notice notice-success"', 1)[1].split("</div>", 1)[0]
     assert "Recorded: 1h 30m from Ann to Bob." in notice and f"Day of the help: {TODAY.day} " in notice
     assert f'href="/coordinator/members/{world.ann.member_id}#exchange-{exchange.id}">See it' in notice
-    reverse = re.search(r'href="(/coordinator/exchanges/%d/reverse[^"]*)">Reverse this' % exchange.id, notice)
+    reverse = re.search(rf'href="(/coordinator/exchanges/{exchange.id}/reverse[^"]*)">Reverse this', notice)
     assert reverse
     confirm_page = cora.get(reverse.group(1).replace("&amp;", "&"))
     assert confirm_page.status_code == 200 and "reason" in confirm_page.text.lower()
