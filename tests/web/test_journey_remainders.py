@@ -93,6 +93,18 @@ def test_a_logged_exchange_is_named_with_a_link_to_see_it_and_one_to_reverse_it(
     assert f'id="exchange-{exchange.id}"' in member_page
 
 
+def test_a_group_exchange_says_how_the_hours_were_shared_and_links_to_it(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log/group")
+    done = cora.post("/coordinator/log/group", follow_redirects=True, data={
+        "csrf_token": token, "idempotency_key": key, "provider": world.ann.member_id,
+        "receivers": [world.bob.member_id, world.dot_member_id], "hours": "1h05m", "day": TODAY.isoformat()})
+    exchange = ledger.list_exchanges(web_database, world.bank.slug)[0]
+    notice = done.text.split('class="notice notice-success"', 1)[1].split("</div>", 1)[0]
+    assert "Recorded: 1h 05m from Ann to 2 members (32m each, 1m from the community pot)." in notice
+    assert f'#exchange-{exchange.id}">See it' in notice
+    assert f'/coordinator/exchanges/{exchange.id}/reverse' in notice and ">Reverse this" in notice
+
+
 def test_a_reversal_names_the_people_and_the_day(cora, world, web_database):
     exchange = ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
                                    receiver_id=world.bob.member_id, minutes=60, recorded_by="test")

@@ -480,6 +480,14 @@ def _see_it(exchange, member_id: int, name: str) -> tuple[str, str, str]:
             "See it", f" on {name}'s page")
 
 
+def _reverse_this(exchange, words: str) -> tuple[str, str, str]:
+    """The undo of an exchange just logged: its reversal page, which asks for a reason
+    first, and comes back to the provider's page."""
+    return (url_for("coordinator.reverse", exchange_id=exchange.id,
+                    back=url_for("coordinator.member", member_id=exchange.provider_member_id)),
+            "Reverse this", f": {words}")
+
+
 def _flash_with_links(message: str, *links: tuple[str, str, str]) -> None:
     """A success message with links after it ("See it", "Reverse this"): each link is
     (address, words, words for screen readers only, which say which exchange)."""
@@ -514,9 +522,7 @@ def log():
                 f"{format_minutes(recorded.amount_minutes)} from {provider} to {receiver}. "
                 f"Day of the help: {format_day(recorded.given_on)}.",
                 _see_it(recorded, recorded.provider_member_id, provider),
-                (url_for("coordinator.reverse", exchange_id=recorded.id,
-                         back=url_for("coordinator.member", member_id=recorded.provider_member_id)),
-                 "Reverse this", f": {format_minutes(recorded.amount_minutes)} from {provider} to {receiver}"))
+                _reverse_this(recorded, f"{format_minutes(recorded.amount_minutes)} from {provider} to {receiver}"))
             return redirect(_again("coordinator.log", form))
     return _render("coordinator/log.html", _status(form), form=form)
 
@@ -539,10 +545,13 @@ def log_group():
             share, remainder = divmod(recorded.amount_minutes, receivers)
             shared = f"{format_minutes(share)} each" + (
                 f", {format_minutes(remainder)} from the community pot" if remainder else "")
-            flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
-                  f"{format_minutes(recorded.amount_minutes)} from "
-                  f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
-                  f"{receivers} members ({shared}).", "success")
+            provider = _chosen_name(form.provider, recorded.provider_member_id)
+            _flash_with_links(
+                f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
+                f"{format_minutes(recorded.amount_minutes)} from {provider} to {receivers} members ({shared}).",
+                _see_it(recorded, recorded.provider_member_id, provider),
+                _reverse_this(recorded, f"{format_minutes(recorded.amount_minutes)} from {provider} to "
+                                        f"{receivers} members"))
             return redirect(_again("coordinator.log_group", form))
     return _render("coordinator/log_group.html", _status(form), form=form)
 
