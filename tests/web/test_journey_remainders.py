@@ -224,3 +224,29 @@ def test_taking_on_again_from_a_fresh_form_asks_before_a_second_member(cora, wor
     assert again.status_code == 400
     error_beside(again.text, "same_name_ok", "There is already a member called Flora Reid: Flora Reid (Leith, #")
     assert [m.name for m in members.list_members(web_database, world.bank.slug)].count("Flora Reid") == 1
+
+
+# ---------------------------------------------------------------- one tap is never enough (members 7, missing 8)
+
+
+def test_every_destructive_action_asks_first_and_changes_nothing_until_answered(signed_in, cora, world, web_database):
+    slug, ann, bob = world.bank.slug, world.ann.member_id, world.bob.member_id
+    asked = requests_offers.ask_for_help(web_database, slug, member_id=ann, what="Post a letter")
+    offered = requests_offers.offer_skill(web_database, slug, member_id=ann, description="Knitting lessons")
+    waiting = ledger.propose_exchange(web_database, slug, member_id=bob, provider_id=bob, receiver_id=ann,
+                                      minutes=30, given_on=TODAY)
+    member = signed_in(world.ann)
+    for client, url, button in [
+        (member, f"/member/requests/{asked.id}/close", "Yes, close it"),
+        (member, f"/member/offers/{offered.id}/withdraw", "Yes, withdraw it"),
+        (member, f"/member/exchanges/{waiting.id}/decline", "Yes, decline it"),
+        (cora, f"/coordinator/requests/{asked.id}/close", "Yes, close the request"),
+        (cora, f"/coordinator/members/{bob}/status?to=suspended", "Yes, suspend Bob"),
+        (cora, f"/coordinator/members/{bob}/status?to=closed", "Yes, close Bob"),
+    ]:
+        page = client.get(url)
+        assert page.status_code == 200 and button in page.text, url
+    assert requests_offers.get_request(web_database, slug, asked.id).status == "open"
+    assert [o.active for o in requests_offers.member_offers(web_database, slug, ann)] == [True]
+    assert ledger.get_exchange(web_database, slug, waiting.id).state == "pending"
+    assert members.get_member(web_database, slug, bob).status == "active"
