@@ -25,7 +25,7 @@ def test_a_member_is_found_by_number_by_name_or_by_both(cell, number):
     ("Eve Stone", "provider: 2 members are called Eve Stone (Eve Stone (Leith, #7); Eve Stone (Pilton, #9))"),
     ("Nobody", "provider: no member is called 'Nobody'"),
     ("Ann Smith #7", "provider: member #7 is Eve Stone, not Ann Smith"),
-    ("²", "provider: no member is called '²'"),
+    ("²", "provider: '²' is not a member number"),
     ("#99999999999", "is not a member number"),
 ])
 def test_a_name_that_is_no_one_or_two_people_is_refused_saying_why(cell, message):

@@ -39,8 +39,10 @@ def member_in_file(value: str | None, column: str, members: Iterable[NamedMember
     are told apart by their number, never guessed."""
     value = " ".join((value or "").split())
     whole = _ONLY_NUMBER.fullmatch(value)
-    if whole or members is None:
-        return _number(whole.group(1) if whole else value, column, value)
+    # A cell of digits alone is a number, even digits no one reads as ours ("²"): it is
+    # refused as a number, not looked up as a name.
+    if whole or members is None or value.lstrip("#").strip().isdigit():
+        return _number(whole.group(1) if whole else value.lstrip("#").strip(), column, value)
     by_id = {m.id: m for m in members}
     tagged = _NUMBER_IN_NAME.search(value)
     # The name is what is left without the number and anything in brackets (the area).
