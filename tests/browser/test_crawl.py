@@ -74,6 +74,7 @@ def _journey_pages(database, morag: int) -> dict[str, list[dict]]:
         "member.close_request": [{"request_id": open_request.id}],
         "member.request_hours": [{"request_id": chosen.id}],
         "member.edit_answer": [{"request_id": others.id}],
+        "member.answer": [{"request_id": others.id}],
         "member.withdraw_answer": [{"request_id": others.id}],
         "member.decline_asked": [{"request_id": asked.request.id}],
         "member.edit_offer": [{"offer_id": my_offer.id}],

@@ -63,7 +63,7 @@ def test_coordinator_finds_a_member_edits_them_adds_a_sign_in_and_reverses_last_
     assert ledger.get_exchange(db, DEMO_BANK_SLUG, exchange_id).given_on.year == last_year
     rows.first.get_by_label(f"Reason for reversing exchange {exchange_id}").fill("Logged in the wrong year")
     page = browse.submit(button=rows.first.get_by_role("button", name=f"Reverse exchange {exchange_id}"))
-    assert f"Exchange {exchange_id} is reversed." in page.get_by_role("status").first.inner_text()
+    assert f"Exchange {exchange_id} is reversed: " in page.get_by_role("status").first.inner_text()
     assert "since=" in page.url  # back on the same search
     assert ledger.get_exchange(db, DEMO_BANK_SLUG, exchange_id).state == "reversed"
 

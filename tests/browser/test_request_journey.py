@@ -34,8 +34,10 @@ def _share_email(open_browser, person):
 def _answer(browse, what: str):
     page = browse.goto("/member/browse")
     card = page.locator("ul.cards > li", has_text=what)
-    card.get_by_label("A short message (optional)").fill("I am free on Tuesday morning.")
-    page = browse.submit(button=card.get_by_role("button", name=re.compile("^I can help")))
+    # The list carries one link per request; the message is written on the request's own page.
+    page = browse.submit(button=card.get_by_role("link", name=re.compile("^I can help")))
+    page.get_by_label("A short message (optional)").fill("I am free on Tuesday morning.")
+    page = browse.submit("Send: I can help")
     assert "can now see that you can help" in page.get_by_role("status").first.inner_text()
 
 

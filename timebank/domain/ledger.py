@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from timebank.domain.errors import (
     BalanceAboveCeiling,
     BalanceBelowFloor,
+    BalanceLimitPassed,
     CommunityPotTooLow,
     DayBeforeMemberJoined,
     DayInFuture,
@@ -514,11 +515,24 @@ def community_pot_holds_enough(kind: str, entries: Sequence[PlannedEntry]) -> No
 def balances_stay_within_limits(kind: str, entries: Sequence[PlannedEntry]) -> None:
     """balance_above_ceiling, balance_below_floor: entry by entry, in the order planned
     (the member who gives the help first), no balance passes a limit in the direction
-    it moves."""
+    it moves.
+
+    Every member who would pass a limit is named at once (a group exchange's seven
+    receivers are not found one try at a time); the refusal is the first one's kind."""
+    passed: list[BalanceLimitPassed] = []
     for entry in entries:
         if entry.limits is not None:
-            check_balance_move(entry.who, entry.balance_minutes, entry.amount_minutes, entry.limits,
-                               entry.member_id)
+            try:
+                check_balance_move(entry.who, entry.balance_minutes, entry.amount_minutes, entry.limits,
+                                   entry.member_id)
+            except BalanceLimitPassed as error:
+                passed.append(error)
+    if len(passed) == 1:
+        raise passed[0]
+    if passed:
+        first = passed[0]
+        raise type(first)(" ".join(e.message for e in passed), member_id=first.member_id,
+                          limit_minutes=first.limit_minutes)
 
 
 #: Checked in this order under the accounts' locks; the first broken rule is the answer.

@@ -8,19 +8,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from timebank.db.engine import Database
-from timebank.domain.errors import BatchRefused, InvalidInput, TimebankError
+from timebank.db.models import Exchange, Member, ServiceCategory
+from timebank.domain.errors import BatchRefused, TimebankError
+from timebank.domain.file_names import category_in_file, member_in_file
 from timebank.domain.hours import parse_hours
+from timebank.domain.members import NamedMember
 from timebank.domain.text import refuse_control_characters
+from timebank.services.idempotency import clean_key
 from timebank.services.ledger.exchanges import exchange_attempt
-from timebank.services.ledger.posting import lock_accounts
+from timebank.services.ledger.posting import exchange_view, lock_accounts
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import ExchangeView
 
-__all__ = ["CSV_COLUMNS", "BatchLine", "parse_exchange_csv", "log_exchange_batch", "log_exchanges_from_csv"]
+__all__ = ["CSV_COLUMNS", "BatchLine", "parse_exchange_csv", "log_exchange_batch", "log_exchanges_from_csv",
+           "exchanges_of_file", "template_rows"]
 
 CSV_COLUMNS = ("provider", "receiver", "hours", "day", "category", "what")
 REQUIRED_COLUMNS = ("provider", "receiver", "hours")
@@ -36,19 +44,6 @@ class BatchLine:
     given_on: str | None
     category: str | None
     description: str | None
-
-
-# The largest id both databases can store; a longer number is no member.
-MAX_MEMBER_NUMBER = 2**31 - 1
-
-
-def _member_number(value: str, column: str) -> int:
-    value = (value or "").strip()
-    # ASCII digits only: str.isdigit() also takes "²", "٣" (Arabic-Indic 3) and "১"
-    # (Bengali 1), which a person reads as other numbers or not as numbers at all.
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_MEMBER_NUMBER:
-        raise InvalidInput(f"{column}: {value!r} is not a member number.")
-    return int(value)
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -80,8 +75,15 @@ def _delimiter(text: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
-def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]]]:
-    """Lines read from CSV text (header first), and the problems of the lines that are not."""
+def parse_exchange_csv(
+    text: str, members: Iterable[NamedMember] | None = None, categories: Mapping[str, str] | None = None,
+) -> tuple[list[BatchLine], list[tuple[int, str]]]:
+    """Lines read from CSV text (header first), and the problems of the lines that are not.
+
+    Members are numbers; with `members` (the bank's active members) they may be names too,
+    and with `categories` (code to name) a kind of help may be its name
+    (`timebank.domain.file_names`)."""
+    members = list(members) if members is not None else None
     text = text.lstrip("\ufeff")
     if not text.strip():
         return [], [(1, "The file is empty. Save the spreadsheet as \u201cCSV UTF-8\u201d with a first line "
@@ -132,11 +134,11 @@ def parse_exchange_csv(text: str) -> tuple[list[BatchLine], list[tuple[int, str]
                 refuse_control_characters(value or "", f"the {column} column")
             lines.append(BatchLine(
                 line=number,
-                provider_id=_member_number(row["provider"], "provider"),
-                receiver_id=_member_number(row["receiver"], "receiver"),
+                provider_id=member_in_file(row["provider"], "provider", members),
+                receiver_id=member_in_file(row["receiver"], "receiver", members),
                 minutes=parse_hours(row["hours"]),
                 given_on=(row.get("day") or "").strip() or None,
-                category=(row.get("category") or "").strip() or None,
+                category=category_in_file(row.get("category"), categories),
                 description=(row.get("what") or "").strip() or None,
             ))
         except TimebankError as error:
@@ -202,9 +204,40 @@ def log_exchanges_from_csv(
     (`DayLongAgo`, by line) until they say those days are right; with `refuse_duplicates`,
     so are lines like an exchange recorded within a day (the same file uploaded again with
     a new form, or the same line twice), until they say they mean them."""
-    lines, problems = parse_exchange_csv(text)
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        members = [NamedMember(i, name, area) for i, name, area in uow.session.execute(
+            select(Member.id, Member.name, Member.area).where(Member.bank_id == bank.id, Member.status == "active"))]
+        categories = dict(uow.session.execute(select(ServiceCategory.slug, ServiceCategory.name).where(
+            ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))).all())
+    lines, problems = parse_exchange_csv(text, members, categories)
     if not lines:
         raise BatchRefused(problems)
     return log_exchange_batch(database, bank_slug, lines, recorded_by=recorded_by,
                               batch_key=batch_key, today=today, problems=problems,
                               long_ago_confirmed=long_ago_confirmed, refuse_duplicates=refuse_duplicates)
+
+
+def exchanges_of_file(database: Database, bank_slug: str, batch_key: str) -> list[ExchangeView]:
+    """The exchanges an upload recorded (each keyed by the upload's key and its line), in
+    the order of the file."""
+    key = clean_key(batch_key)
+    if key is None:
+        return []
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        found = session.scalars(select(Exchange).where(
+            Exchange.bank_id == bank.id, Exchange.idempotency_key.startswith(f"{key}:", autoescape=True))).all()
+        found = sorted(found, key=lambda x: int(x.idempotency_key.rsplit(":", 1)[1]))
+        return [exchange_view(session, x) for x in found]
+
+
+def template_rows(members: list[NamedMember], categories: Mapping[str, str], day: dt.date) -> list[list[str]]:
+    """A file to fill in: the header and two example lines, with the bank's own names
+    (two members and a kind of help) when it has them."""
+    first, second = (members + [NamedMember(12, "Ann Example", None), NamedMember(15, "Bob Example", None)])[:2]
+    kind = next(iter(categories.values()), "")
+    return [list(CSV_COLUMNS),
+            [first.name, second.name, "1.5", day.isoformat(), kind, "What was done (optional)"],
+            [f"#{second.id}", f"#{first.id}", "45m", "", "", ""]]

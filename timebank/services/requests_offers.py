@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,9 @@ from timebank.domain.errors import InvalidInput, NotAllowed
 from timebank.domain.text import clean_text
 from timebank.services import helping
 from timebank.services.rows import bank_row, category_slug, member_row, offer_row, request_row
+from timebank.services.text_search import fold, folded
 from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import Page
 
 __all__ = [
     "HelpRequestView",
@@ -32,12 +34,16 @@ __all__ = [
     "OfferView",
     "ask_for_help",
     "list_requests",
+    "browse_requests",
+    "answerable_request",
+    "BROWSE_PAGE_SIZE",
     "member_requests",
     "get_request",
     "answer_request",
     "close_request",
     "offer_skill",
     "list_offers",
+    "browse_offers",
     "member_offers",
     "withdraw_offer",
 ]
@@ -83,6 +89,8 @@ class OfferView:
     created_at: dt.datetime
 
 
+# The browse page shows this many requests (and this many offers) at a time.
+BROWSE_PAGE_SIZE = 25
 
 
 def _refuse_alike(session: Session, model, text_column, member: Member, text: str, what: str) -> None:
@@ -188,6 +196,27 @@ def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[Answer
     return {k: tuple(v) for k, v in found.items()}
 
 
+def _open_requests(bank: Bank, *, category: str | None, area: str | None, status: str = "open"):
+    """The query of requests any member of the bank may read, by category and area."""
+    # A request made by an introduction came from an assessment: it is between the two
+    # people introduced, never on the bank's public list.
+    query = (select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
+             .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status,
+                    # A closed or suspended member's requests leave the list with them.
+                    Member.status == "active",
+                    ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists(),
+                    # Asked of one member from their offer: between the two of them.
+                    HelpRequest.addressed_to_member_id.is_(None),
+                    # A helper is chosen: nobody else is looked for.
+                    ~select(HelpAnswer.id).where(HelpAnswer.request_id == HelpRequest.id,
+                                                 HelpAnswer.status == "chosen").exists()))
+    if category:
+        query = query.where(HelpRequest.category == category)
+    if area:
+        query = query.where(func.lower(Member.area) == area.strip().lower())
+    return query
+
+
 def list_requests(
     database: Database, bank_slug: str, *, category: str | None = None, area: str | None = None,
     status: str = "open", limit: int = 200,
@@ -196,27 +225,50 @@ def list_requests(
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        # A request made by an introduction came from an assessment: it is between the two
-        # people introduced, never on the bank's public list.
-        query = (select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
-                 .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status,
-                        # A closed or suspended member's requests leave the list with them.
-                        Member.status == "active",
-                        ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists(),
-                        # Asked of one member from their offer: between the two of them.
-                        HelpRequest.addressed_to_member_id.is_(None),
-                        # A helper is chosen: nobody else is looked for.
-                        ~select(HelpAnswer.id).where(HelpAnswer.request_id == HelpRequest.id,
-                                                     HelpAnswer.status == "chosen").exists()))
-        if category:
-            query = query.where(HelpRequest.category == category)
-        if area:
-            query = query.where(func.lower(Member.area) == area.strip().lower())
+        query = _open_requests(bank, category=category, area=area, status=status)
         rows = session.execute(query.order_by(HelpRequest.id.desc()).limit(limit)).all()
         names = _category_names(session, bank)
         answers = _answers(session, [r.HelpRequest.id for r in rows])
         return [_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()))
                 for r in rows]
+
+
+def _words_in(session: Session, text: str | None, *columns):
+    """Every typed word somewhere in one of `columns`, in any case (None: no condition)."""
+    words = (text or "").split()
+    if not words:
+        return None
+    return and_(*(or_(*(folded(session, c).contains(fold(w), autoescape=True) for c in columns))
+                  for w in words[:8]))
+
+
+def _page_of(session: Session, query, order, page: int) -> tuple[int, int, list]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // BROWSE_PAGE_SIZE))
+    number = min(max(1, page if isinstance(page, int) else 1), pages)
+    rows = session.execute(query.order_by(order).offset((number - 1) * BROWSE_PAGE_SIZE)
+                           .limit(BROWSE_PAGE_SIZE)).all()
+    return number, total, rows
+
+
+def browse_requests(database: Database, bank_slug: str, *, viewer_id: int, category: str | None = None,
+                    area: str | None = None, text: str | None = None, page: int = 1) -> Page:
+    """The open requests a member may answer (not their own), newest first, a page of
+    `BROWSE_PAGE_SIZE` at a time; `text`'s words are looked for in what, when, where and
+    the asker's name."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        query = _open_requests(bank, category=category, area=area).where(HelpRequest.member_id != viewer_id)
+        words = _words_in(session, text, HelpRequest.what, HelpRequest.when_text, HelpRequest.where_text,
+                          Member.name)
+        if words is not None:
+            query = query.where(words)
+        number, total, rows = _page_of(session, query, HelpRequest.id.desc(), page)
+        names = _category_names(session, bank)
+        answers = _answers(session, [r.HelpRequest.id for r in rows])
+        return Page(tuple(_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()))
+                          for r in rows), number, BROWSE_PAGE_SIZE, total)
 
 
 def member_requests(database: Database, bank_slug: str, member_id: int) -> list[HelpRequestView]:
@@ -310,21 +362,56 @@ def offer_skill(database: Database, bank_slug: str, *, member_id: int, descripti
     return view
 
 
+def answerable_request(database: Database, bank_slug: str, request_id: int, *,
+                       viewer_id: int) -> HelpRequestView | None:
+    """The request when it is on the browse list for this member (open, public, no helper
+    chosen, not their own); None otherwise."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        row = session.execute(_open_requests(bank, category=None, area=None).where(
+            HelpRequest.id == request_id, HelpRequest.member_id != viewer_id)).first()
+        if row is None:
+            return None
+        return _request_view(row.HelpRequest, row.Member, _category_names(session, bank),
+                             _answers(session, [request_id]).get(request_id, ()))
+
+
+def _current_offers(bank: Bank, *, category: str | None, area: str | None):
+    query = (select(Offer, Member).join(Member, Member.id == Offer.member_id)
+             .where(Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active",
+                    ~select(Introduction.id).where(Introduction.offer_id == Offer.id).exists()))
+    if category:
+        query = query.where(Offer.category == category)
+    if area:
+        query = query.where(func.lower(Member.area) == area.strip().lower())
+    return query
+
+
 def list_offers(database: Database, bank_slug: str, *, category: str | None = None,
                 area: str | None = None, limit: int = 200) -> list[OfferView]:
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        query = (select(Offer, Member).join(Member, Member.id == Offer.member_id)
-                 .where(Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active",
-                        ~select(Introduction.id).where(Introduction.offer_id == Offer.id).exists()))
-        if category:
-            query = query.where(Offer.category == category)
-        if area:
-            query = query.where(func.lower(Member.area) == area.strip().lower())
+        query = _current_offers(bank, category=category, area=area)
         names = _category_names(session, bank)
         return [_offer_view(o, m, names) for o, m in
                 session.execute(query.order_by(Offer.id.desc()).limit(limit)).all()]
+
+
+def browse_offers(database: Database, bank_slug: str, *, viewer_id: int, category: str | None = None,
+                  area: str | None = None, text: str | None = None, page: int = 1) -> Page:
+    """Other members' current offers, newest first, a page at a time (as `browse_requests`)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        query = _current_offers(bank, category=category, area=area).where(Offer.member_id != viewer_id)
+        words = _words_in(session, text, Offer.description, Member.name)
+        if words is not None:
+            query = query.where(words)
+        number, total, rows = _page_of(session, query, Offer.id.desc(), page)
+        names = _category_names(session, bank)
+        return Page(tuple(_offer_view(o, m, names) for o, m in rows), number, BROWSE_PAGE_SIZE, total)
 
 
 def member_offers(database: Database, bank_slug: str, member_id: int) -> list[OfferView]:

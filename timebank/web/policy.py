@@ -66,6 +66,7 @@ POLICY: dict[str, frozenset[str]] = {
     "coordinator.log": COORDINATOR,
     "coordinator.log_group": COORDINATOR,
     "coordinator.upload": COORDINATOR,
+    "coordinator.upload_template": COORDINATOR,
     "coordinator.pending": COORDINATOR,
     "coordinator.settle": COORDINATOR,
     "coordinator.decline": COORDINATOR,

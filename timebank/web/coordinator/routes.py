@@ -6,15 +6,19 @@ service, then redirect with a flash or show the form again with the errors (HTTP
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
-from timebank.domain.members import NEW, QUIET
+from timebank.domain.members import NEW, QUIET, NamedMember
+from timebank.domain.spreadsheets import spreadsheet_safe
 from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers, second_factor
 from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
@@ -44,6 +48,7 @@ from timebank.web.extensions import database
 from timebank.web.forms import new_key
 from timebank.web.refusals import add_error, place
 from timebank.web.widgets import quick_select
+from timebank.web.words import day as format_day
 from timebank.web.words import sides
 
 # Where each refusal of the ledger is shown: the field the person has to change.
@@ -469,6 +474,29 @@ def _exchange_form(form_class):
     return form
 
 
+def _see_it(exchange, member_id: int, name: str) -> tuple[str, str, str]:
+    """A link to the exchange on a member's statement."""
+    return (url_for("coordinator.member", member_id=member_id) + f"#exchange-{exchange.id}",
+            "See it", f" on {name}'s page")
+
+
+def _reverse_this(exchange, words: str) -> tuple[str, str, str]:
+    """The undo of an exchange just logged: its reversal page, which asks for a reason
+    first, and comes back to the provider's page."""
+    return (url_for("coordinator.reverse", exchange_id=exchange.id,
+                    back=url_for("coordinator.member", member_id=exchange.provider_member_id)),
+            "Reverse this", f": {words}")
+
+
+def _flash_with_links(message: str, *links: tuple[str, str, str]) -> None:
+    """A success message with links after it ("See it", "Reverse this"): each link is
+    (address, words, words for screen readers only, which say which exchange)."""
+    parts = [escape(message)] + [
+        Markup('<a href="{}">{}<span class="visually-hidden">{}</span></a>').format(url, words, hidden)
+        for url, words, hidden in links]
+    flash(Markup(" ").join(parts), "success")
+
+
 def _again(endpoint: str, form) -> str:
     """A fresh form for the next entry, keeping the day and kind of help just used."""
     return url_for(endpoint, day=form.day.data or None, category=form.category.data or None)
@@ -487,10 +515,14 @@ def log():
         except domain.TimebankError as error:
             place(form, error, EXCHANGE_ERROR_FIELDS)
         else:
-            flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
-                  f"{format_minutes(recorded.amount_minutes)} from "
-                  f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
-                  f"{_chosen_name(form.receiver, recorded.receiver_member_id)}.", "success")
+            provider = _chosen_name(form.provider, recorded.provider_member_id)
+            receiver = _chosen_name(form.receiver, recorded.receiver_member_id)
+            _flash_with_links(
+                f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
+                f"{format_minutes(recorded.amount_minutes)} from {provider} to {receiver}. "
+                f"Day of the help: {format_day(recorded.given_on)}.",
+                _see_it(recorded, recorded.provider_member_id, provider),
+                _reverse_this(recorded, f"{format_minutes(recorded.amount_minutes)} from {provider} to {receiver}"))
             return redirect(_again("coordinator.log", form))
     return _render("coordinator/log.html", _status(form), form=form)
 
@@ -534,10 +566,13 @@ def log_group():
             share, remainder = divmod(recorded.amount_minutes, receivers)
             shared = f"{format_minutes(share)} each" + (
                 f", {format_minutes(remainder)} from the community pot" if remainder else "")
-            flash(f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
-                  f"{format_minutes(recorded.amount_minutes)} from "
-                  f"{_chosen_name(form.provider, recorded.provider_member_id)} to "
-                  f"{receivers} members ({shared}).", "success")
+            provider = _chosen_name(form.provider, recorded.provider_member_id)
+            _flash_with_links(
+                f"{'Already recorded' if recorded.replayed else 'Recorded'}: "
+                f"{format_minutes(recorded.amount_minutes)} from {provider} to {receivers} members ({shared}).",
+                _see_it(recorded, recorded.provider_member_id, provider),
+                _reverse_this(recorded, f"{format_minutes(recorded.amount_minutes)} from {provider} to "
+                                        f"{receivers} members"))
             return redirect(_again("coordinator.log_group", form))
     ticked, found, found_total = _receivers_shown(form)
     return _render("coordinator/log_group.html", _status(form), form=form, ticked=ticked, found=found,
@@ -572,13 +607,31 @@ def upload():
             else:
                 count = f"{len(recorded)} exchange{'' if len(recorded) == 1 else 's'}"
                 if recorded and all(x.replayed for x in recorded):
-                    flash(f"That file was already recorded: {count}, nothing new.", "success")
+                    flash(f"That file was already recorded: {count}, nothing new. They are listed below.",
+                          "success")
                 else:
-                    flash(f"Recorded {count} from the file.", "success")
-                return redirect(url_for("coordinator.upload"))
+                    flash(f"Recorded {count} from the file. They are listed below.", "success")
+                return redirect(url_for("coordinator.upload", recorded=form.idempotency_key.data) + "#recorded")
+    # The exchanges an upload just recorded, listed once it is done (the upload's key is in the link).
+    done = batch.exchanges_of_file(database(), _slug(), request.args.get("recorded", "")[:200]) \
+        if request.method == "GET" and request.args.get("recorded") else []
     return _render("coordinator/upload.html", _status(form), form=form, problems=problems,
                    ask_long_ago=long_ago or form.long_ago.data, ask_again=again or form.again.data,
-                   columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat())
+                   columns=batch.CSV_COLUMNS, example_day=dt.date.today().isoformat(),
+                   done=done, names=_names(done), categories=banks.list_categories(database(), _slug()))
+
+
+@blueprint.route("/log/upload/template.csv", methods=["GET"])
+def upload_template():
+    """A file to fill in: the header and two example lines. It starts with a byte-order
+    mark, so a spreadsheet opens it as UTF-8 and saves names such as Siobhán intact."""
+    db, slug = database(), _slug()
+    people = [NamedMember(m.id, m.name, m.area) for m in members.member_names(db, slug, status="active")][:2]
+    rows = batch.template_rows(people, dict(banks.list_categories(db, slug)), dt.date.today())
+    out = io.StringIO()
+    csv.writer(out).writerows([spreadsheet_safe(v) for v in row] for row in rows)
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="hours-to-upload.csv"'})
 
 
 # ---------------------------------------------------------------- settling and reversing
@@ -631,7 +684,9 @@ def settle(exchange_id: int):
         except domain.TimebankError as error:
             place(form, error)
         else:
-            flash(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.", "success")
+            _flash_with_links(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.",
+                              _see_it(settled, settled.provider_member_id,
+                                      _names().get(settled.provider_member_id, "the member")))
             return redirect(url_for("coordinator.pending"))
     return _pending_page(400, form, exchange_id)
 
@@ -713,13 +768,19 @@ def reverse(exchange_id: int):
     form = ReverseForm()
     if form.validate_on_submit():
         try:
-            ledger.reverse_exchange(database(), exchange_id, reason=form.reason.data,
+            reversed_ = ledger.reverse_exchange(database(), exchange_id, reason=form.reason.data,
                                     recorded_by=_recorded_by(), bank_slug=_slug(),
                                     idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
             place(form, error, {domain.ReasonRequired: "reason"})
         else:
-            flash(f"Exchange {exchange_id} is reversed.", "success")
+            original = ledger.get_exchange(database(), _slug(), exchange_id)
+            words = (_in_words(original, _names([original])) if original.receiver_member_id is not None
+                     else f"{format_minutes(original.amount_minutes)} (exchange {exchange_id})")
+            outcome = ("It was already reversed: nothing more changed." if reversed_.replayed
+                       else "The balances are put back.")
+            flash(f"Exchange {exchange_id} is reversed: {words}, on {format_day(original.given_on)}. {outcome}",
+                  "success")
             return redirect(_back(form.back.data, url_for("coordinator.exchanges")))
     if form.back.data:
         return _reverse_page(exchange_id, 400, form)

@@ -85,6 +85,7 @@ class BrowseForm(TimebankForm):
 
     category = SelectField("Kind of help", validate_choice=False, default="")
     area = SelectField("Area", validate_choice=False, default="")
+    words = StringField("Words to look for", validators=[Length(max=100)])
 
 
 WHERE_HINT = ("A neighbourhood or a public place. Don't put your home address here: "

@@ -175,43 +175,66 @@ def offer():
 
 
 def _filters() -> dict:
-    return {"category": request.args.get("category") or None, "area": request.args.get("area") or None}
+    return {"category": request.args.get("category") or None, "area": request.args.get("area") or None,
+            "words": " ".join("".join(c for c in request.args.get("words", "") if c.isprintable()).split())[:100]
+            or None}
 
 
-def _browse_page(failed: tuple[int, AnswerForm] | None = None):
-    db, slug, me = _me()
-    form = BrowseForm(formdata=request.args)
-    # A refused filter (a control character: no category or area has one) filters nothing;
-    # its error is shown beside it.
-    filters = _filters() if form.validate() else {"category": None, "area": None}
-    form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
-    areas = members.active_areas(db, slug)
-    form.area.choices = options([("", "Any area")] + [(a, a) for a in areas])
-    offers = [o for o in requests_offers.list_offers(db, slug, **filters) if o.member_id != me]
-    open_requests = [r for r in requests_offers.list_requests(db, slug, **filters) if r.member_id != me]
-    answer_forms = {r.id: AnswerForm(prefix=f"answer-{r.id}", formdata=None) for r in open_requests}
-    if failed is not None:
-        answer_forms[failed[0]] = failed[1]
-    return render_template(
-        "member/browse.html", form=form, offers=offers, requests=open_requests,
-        answer_forms=answer_forms, failed=failed[1] if failed else None, filters=filters, me=me,
-    )
+def _page_arg(name: str) -> int:
+    text = request.args.get(name, "1")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
 
 
 @blueprint.get("/browse")
 def browse():
-    refused = not BrowseForm(formdata=request.args).validate()
-    return _browse_page(), (400 if refused else 200)
-
-
-@blueprint.post("/requests/<int:request_id>/answer")
-def answer(request_id: int):
+    """Other members' open requests and offers, 25 of each a page, found by kind, area and
+    words; each request's "I can help" leads to a page of its own with the message box."""
     db, slug, me = _me()
+    form = BrowseForm(formdata=request.args)
+    # A refused filter (a control character: no category or area has one) filters nothing;
+    # its error is shown beside it.
+    refused = not form.validate()
+    filters = {"category": None, "area": None, "words": None} if refused else _filters()
+    form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
+    form.area.choices = options([("", "Any area")] + [(a, a) for a in members.active_areas(db, slug)])
+    chosen = {k: filters[k] for k in ("category", "area")}
+    found_requests = requests_offers.browse_requests(db, slug, viewer_id=me, text=filters["words"],
+                                                     page=_page_arg("page"), **chosen)
+    found_offers = requests_offers.browse_offers(db, slug, viewer_id=me, text=filters["words"],
+                                                 page=_page_arg("offers_page"), **chosen)
+    args = {k: v for k, v in filters.items() if v}
+    shown = {"page": found_requests.number, "offers_page": found_offers.number}
+
+    def browse_url(key: str, number: int) -> str:
+        """This page with one of its two lists turned to page `number`, the other kept."""
+        return url_for("member.browse", **args, **{**shown, key: number}) + (
+            "#requests" if key == "page" else "#offers")
+
+    return render_template(
+        "member/browse.html", form=form, found_requests=found_requests, found_offers=found_offers,
+        filters=filters, args=args, me=me, browse_url=browse_url,
+    ), (400 if refused else 200)
+
+
+@blueprint.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
+def answer(request_id: int):
+    """"I can help" on one request: the request, a message box, and one button."""
+    db, slug, me = _me()
+    asked = requests_offers.answerable_request(db, slug, request_id, viewer_id=me)
+    if asked is None:
+        if requests_offers.get_request(db, slug, request_id).member_id == me:  # another bank's: 404
+            raise domain.NotAllowed("You cannot answer your own request.")
+        if request.method == "POST":
+            flash("Nothing was sent: this request is no longer open (the member may already have "
+                  "the help they need).", "error")
+            return redirect(url_for("member.browse"))
+        raise domain.UnknownRequest(f"There is no open request number {request_id} for you to answer.")
     form = AnswerForm(prefix=f"answer-{request_id}")
-    if form.validate_on_submit():
+    already = any(a.member_id == me and a.status != "withdrawn" for a in asked.answers)
+    if not already and form.validate_on_submit():
         try:
             answered = requests_offers.answer_request(db, slug, request_id, member_id=me,
-                                           message=form.message.data)
+                                                      message=form.message.data)
         except domain.TimebankError as error:
             place(form, error, ANSWER_FIELDS)
         else:
@@ -222,7 +245,9 @@ def answer(request_id: int):
                 flash(f"Thank you. {answered.member_name} can now see that you can help, and will "
                       "choose a helper. See “Requests I answered”.", "success")
             return redirect(url_for("member.browse", **{k: v for k, v in _filters().items() if v}))
-    return _browse_page(failed=(request_id, form)), 400
+    return render_template("member/answer.html", form=form, r=asked, already=already,
+                           back=url_for("member.browse", **{k: v for k, v in _filters().items() if v})
+                           ), (400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- exchanges

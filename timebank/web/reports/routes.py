@@ -9,6 +9,8 @@ and cached per process.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -36,6 +38,7 @@ from timebank.web.reports.tables import (
     network_rows,
     wellbeing_rows,
 )
+from timebank.web.words import day
 
 # Links past this many make a page of thousands of rows that nobody reads on screen (a
 # big bank has tens of thousands): the page shows the ones with most hours, and the
@@ -63,13 +66,23 @@ def _period_form() -> tuple[PeriodForm, reports.Period | None]:
         default = reports.default_period()
         formdata = MultiDict(_period_args(default))
     form = PeriodForm(formdata=formdata)
-    if not form.validate():
+    if not form.validate() or _in_the_future(form):
         return form, None
     try:
         return form, reports.make_period(form.start.day, form.end.day)
     except domain.InvalidInput as error:
         add_error(form.end, error.message)
         return form, None
+
+
+def _in_the_future(form: PeriodForm, today: dt.date | None = None) -> bool:
+    """A report covers days that have happened: a day after today is refused beside its field."""
+    today = today or dt.date.today()
+    for field, which in ((form.start, "first"), (form.end, "last")):
+        if field.day is not None and field.day > today:
+            add_error(field, f"The {which} day is in the future: a report covers days up to today, "
+                             f"{day(today)}")
+    return bool(form.start.errors or form.end.errors)
 
 
 def _period_or_400() -> reports.Period:
