@@ -15,7 +15,7 @@ from matching.candidates import KEEP_PER_NEED, candidate_pairs
 from matching.explain import match_reasons, rule_counts, unassigned_reasons
 from matching.profiles import Profile
 from matching.rules import Table
-from matching.scoring import MIN_SCORE, build_features
+from matching.scoring import MIN_SCORE, Reader, build_features
 from matching.taxonomy import CATEGORIES
 
 __all__ = ["Candidate", "MatchResult", "match", "write_matches", "match_to_dict"]
@@ -46,7 +46,7 @@ def _round(score: float) -> float:
 
 
 def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: float = MIN_SCORE,
-          progress: Callable[[int], None] | None = None) -> list[MatchResult]:
+          progress: Callable[[int], None] | None = None, reader: Reader | None = None) -> list[MatchResult]:
     """Match every need to at most one capability, maximising the total score.
 
     Args:
@@ -54,13 +54,15 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         top_k: when given, each result lists up to ``top_k`` best feasible candidates.
         min_score: pairs scoring below this are never assigned.
         progress: called with a number of steps done (``progress_steps`` in total).
+        reader: reads texts into category probabilities (default: the shipped learned
+            and hand-made readers voting, :func:`matching.scoring.default_reader`).
 
     Returns:
         One :class:`MatchResult` per need, in input order. The same input always gives
         the same output.
     """
     table = Table.from_profiles(list(profiles))
-    features = build_features(table.needs, table.capabilities)
+    features = build_features(table.needs, table.capabilities, reader=reader)
     pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress)
     usable = pairs.score >= min_score
     assigned = assign(len(table.needs), table.capacity, pairs.need[usable], pairs.cap[usable],

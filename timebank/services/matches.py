@@ -45,7 +45,7 @@ from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.places import centres
-from timebank.services.readings import note_accepted_match
+from timebank.services.readings import engine_reader, note_accepted_match
 from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -292,7 +292,7 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
                 _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
                 return replace(view, replayed=True)
         profiles = bank_profiles(session, bank, today)
-        results = matching.match(profiles, top_k=CANDIDATES_ASKED)
+        results = matching.match(profiles, top_k=CANDIDATES_ASKED, reader=engine_reader(session, bank))
         rejected = _rejected_pairs(session, bank)
         kept = _keep_decisions(results, profiles, rejected)
         run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
