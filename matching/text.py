@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from matching.taxonomy import CATEGORIES
 
-__all__ = ["CategoryGuess", "STOP_WORDS", "read_text", "stem", "tokens"]
+__all__ = ["CategoryGuess", "STOP_WORDS", "read_text", "sentences", "stem", "tokens"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE = re.compile(r"[.!?\n]+|\s[-–]\s")
@@ -485,3 +485,15 @@ def read_text(text: str) -> CategoryGuess:
         stems=tuple(sorted(content.items())),
         words=tuple(surface.items()),
     )
+
+
+def sentences(text: str) -> list[tuple[str, float]]:
+    """The text's sentences with how central each is: 1 for the request or offer itself,
+    lower for background about the person ("I used to ...", "Retired nurse.") and for
+    "can also do this by phone" notes, as the hand-made reader weighs them."""
+    out = []
+    for raw in _SENTENCE.split(text):
+        words, _ = _sentence_words(raw)
+        if words:
+            out.append((raw.strip(), _sentence_weight(words)))
+    return out
