@@ -87,8 +87,9 @@ def test_where_background_misleads_the_learned_reader_the_voters_disagree_so_the
 
 
 def test_a_banks_examples_teach_the_reader_its_own_word():
-    extra = [(f"needs a gorran on {day}", "shopping") for day in ("Monday", "Tuesday", "Friday")]
+    # "a gorran" is this bank's word for clearing the snow from a path.
+    extra = [(f"needs a gorran on {day}", "snow_clearing") for day in ("Monday", "Tuesday", "Friday")]
     before = train(IDS[:6])
     after = train(IDS[:6], extra)
-    assert before.predict(["could somebody do my gorran"]) != ["shopping"]
-    assert after.predict(["could somebody do my gorran"]) == ["shopping"]
+    assert before.predict(["a gorran on Thursday please"]) != ["snow_clearing"]
+    assert after.predict(["a gorran on Thursday please"]) == ["snow_clearing"]
