@@ -114,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoders", default="")
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--settings", default="1:0.12", help="C:temperature pairs, comma-separated")
     parser.add_argument("--weights", default="0,0.25,0.5,0.75,1", help="hand-made weights to try")
     args = parser.parse_args()
     services = [c.id for c in CATEGORIES]
@@ -128,7 +129,7 @@ def main() -> None:
         started = time.perf_counter()
         embedded[name] = embed([t for t, _, _ in rows])
         print(f"{name}: embedded {len(rows)} texts in {time.perf_counter() - started:.1f} s")
-    settings = [(1.0, 0.1)]
+    settings = [tuple(map(float, pair.split(":"))) for pair in args.settings.split(",")]
     weights = [float(w) for w in args.weights.split(",")]
     if args.grid:
         settings = [(c, t) for c in (0.5, 1.0, 2.0) for t in (0.1, 0.2, 0.3)]

@@ -83,7 +83,7 @@ class LearnedReader:
     time). Fitted state ends in ``_``.
     """
 
-    def __init__(self, C: float = 1.0, temperature: float = 0.1, random_state: int = 0):
+    def __init__(self, C: float = 1.0, temperature: float = 0.12, random_state: int = 0):
         self.C = C
         self.temperature = temperature
         self.random_state = random_state

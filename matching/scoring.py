@@ -37,7 +37,7 @@ _LIKENESS_FLOOR = 0.1
 _LIKENESS_SPAN = 0.2
 # A reader's probability below this is not evidence: a vague text spreads a little over
 # many services, and two vague texts must not agree by having spread alike.
-_READ_FLOOR = 0.15
+_READ_FLOOR = 0.2
 # Buckets for candidate generation: the categories a text is at least this likely to be.
 BUCKET_MIN_PROBABILITY = 0.15
 # Remote help has no distance limit; nearer is still a little nicer, over this scale.
