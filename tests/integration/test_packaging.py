@@ -57,6 +57,8 @@ def test_the_wheel_holds_two_packages_with_their_templates_static_files_and_migr
     assert {"timebank/migrations/env.py", "timebank/migrations/script.py.mako"} <= set(names)
     # The outcome questions' wording is data the domain reads at run time.
     assert "timebank/domain/outcome_questions.toml" in names
+    # The learned reader's fitted model and training examples are data it reads at run time.
+    assert "matching/data/learned_reader.npz" in names and "matching/data/examples/set_a.jsonl" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
 
