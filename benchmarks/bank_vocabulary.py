@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--corrected", type=int, default=50)
     parser.add_argument("--next", type=int, default=100)
+    parser.add_argument("--extra-weight", type=float, default=None, help="a bank example's weight (default: shipped)")
     args = parser.parse_args()
     ids = [c.id for c in CATEGORIES]
     names = house_words(ids)
@@ -87,7 +88,8 @@ def main() -> None:
         texts, wanted = [t for t, _ in upcoming], [s for _, s in upcoming]
         before = accuracy(shipped, texts, wanted)
         started = time.perf_counter()
-        retrained = CombinedReader(train(ids, corrected, sources=others), ids, ids)
+        options = {} if args.extra_weight is None else {"extra_weight": args.extra_weight}
+        retrained = CombinedReader(train(ids, corrected, sources=others, **options), ids, ids)
         seconds = time.perf_counter() - started
         after = accuracy(retrained, texts, wanted)
         print(f"seed {seed}: retrained in {seconds:.1f} s; next {len(texts)} texts read right, before -> after: "

@@ -88,14 +88,14 @@ class LearnedReader:
         self.temperature = temperature
         self.random_state = random_state
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LearnedReader:
-        """Learn the services of labelled texts; returns self."""
+    def fit(self, texts: Sequence[str], labels: Sequence[str], sample_weight=None) -> LearnedReader:
+        """Learn the services of labelled texts (each weighing ``sample_weight``, default 1); returns self."""
         from sklearn.svm import LinearSVC
 
         self.letters_, self.words_ = _vectorizers()
         x = self._stack(self.letters_.fit_transform(texts), self.words_.fit_transform(texts))
         model = LinearSVC(C=self.C, random_state=self.random_state)
-        model.fit(x, np.asarray(labels))
+        model.fit(x, np.asarray(labels), sample_weight=sample_weight)
         self.classes_ = [str(c) for c in model.classes_]
         self.coef_ = model.coef_.astype(np.float32)
         self.intercept_ = model.intercept_.astype(np.float32)
@@ -279,15 +279,23 @@ class CombinedReader:
         return out
 
 
+#: How much one of a bank's own examples weighs against one shipped example
+#: (``benchmarks/bank_vocabulary.py``).
+EXTRA_WEIGHT = 1.0
+
+
 def train(services: Sequence[str], extra: Iterable[tuple[str, str]] = (),
-          sources: Iterable[str] | None = None, **options) -> LearnedReader:
+          sources: Iterable[str] | None = None, extra_weight: float = EXTRA_WEIGHT, **options) -> LearnedReader:
     """A learned reader fitted on the shipped examples of ``services`` (all sources
-    unless named) and ``extra`` ``(text, service_id)`` examples (a bank's own)."""
+    unless named) and ``extra`` ``(text, service_id)`` examples (a bank's own, each
+    weighing ``extra_weight``)."""
     keep = set(services)
     rows = [(t, s) for t, s, _ in load_examples(sources, services)]
+    shipped = len(rows)
     rows += [(t, s) for t, s in extra if s in keep and t and t.strip()]
     texts, labels = zip(*rows)
-    return LearnedReader(**options).fit(list(texts), list(labels))
+    weights = np.where(np.arange(len(rows)) < shipped, 1.0, extra_weight)
+    return LearnedReader(**options).fit(list(texts), list(labels), sample_weight=weights)
 
 
 #: The learned reader fitted on every shipped example (``python -m matching.learned``):
