@@ -16,7 +16,7 @@ from matching.explain import match_reasons, rule_counts, unassigned_reasons
 from matching.knowledge import Knowledge, load_knowledge
 from matching.profiles import Profile
 from matching.rules import Table
-from matching.scoring import MIN_SCORE, build_features
+from matching.scoring import MIN_SCORE, Reader, build_features
 
 __all__ = ["Candidate", "MatchResult", "match", "write_matches", "match_to_dict"]
 
@@ -47,7 +47,7 @@ def _round(score: float) -> float:
 
 def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: float = MIN_SCORE,
           progress: Callable[[int], None] | None = None, *, knowledge: Knowledge | None = None,
-          forbidden_pairs: Collection[tuple[str, str]] = ()) -> list[MatchResult]:
+          forbidden_pairs: Collection[tuple[str, str]] = (), reader: Reader | None = None) -> list[MatchResult]:
     """Match every need to at most one capability, maximising the total score.
 
     Args:
@@ -60,6 +60,8 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         forbidden_pairs: (need id, capability id) pairs never to propose, such as pairs a
             person rejected: they are neither assigned nor listed as candidates, so they
             take no helper's capacity.
+        reader: reads texts into probabilities over ``knowledge``'s services (default:
+            the shipped learned and hand-made readers voting, :func:`matching.learned.default_reader`).
 
     Returns:
         One :class:`MatchResult` per need, in input order. The same input always gives
@@ -67,7 +69,7 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
     """
     knowledge = knowledge or load_knowledge()
     table = Table.from_profiles(list(profiles))
-    features = build_features(table.needs, table.capabilities, knowledge)
+    features = build_features(table.needs, table.capabilities, knowledge, reader=reader)
     pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress,
                             forbidden=_pair_keys(table, forbidden_pairs))
     usable = pairs.score >= min_score

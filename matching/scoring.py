@@ -1,11 +1,13 @@
 """Scores in [0, 1] for (need, capability) pairs.
 
-A pair's score is mostly category agreement (from the profile's own category, or inferred
-from the text through the taxonomy), then the overlap of the words themselves, then
+A pair's score is mostly category agreement (from the profile's own category, or read
+from the text by a reader: by default the learned and the hand-made readers voting,
+:func:`matching.learned.default_reader`), then the overlap of the words themselves, then
 whether the helper already does this, then how near they are.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +17,8 @@ from matching.knowledge import Knowledge, load_knowledge
 from matching.text import read_text
 from matching.vectors import TextSpace
 
-__all__ = ["WEIGHTS", "MIN_SCORE", "Features", "build_features", "combine", "pair_scores", "proximity"]
+__all__ = ["WEIGHTS", "MIN_SCORE", "Features", "Reader", "build_features", "combine", "default_reader",
+           "pair_scores", "proximity"]
 
 #: How much each part contributes to a score (:func:`combine`); they sum to 1, so a score is at most 1.
 WEIGHTS = {"category": 0.72, "words": 0.16, "doing": 0.06, "nearness": 0.06}
@@ -32,6 +35,9 @@ _LIKENESS_REFERENCES = 1000
 # as sure as likeness ever makes it.
 _LIKENESS_FLOOR = 0.1
 _LIKENESS_SPAN = 0.2
+# A reader's probability below this is not evidence: a vague text spreads a little over
+# many services, and two vague texts must not agree by having spread alike.
+_READ_FLOOR = 0.2
 # Buckets for candidate generation: the categories a text is at least this likely to be.
 BUCKET_MIN_PROBABILITY = 0.15
 # Remote help has no distance limit; nearer is still a little nicer, over this scale.
@@ -129,9 +135,42 @@ def _probabilities(distinct: list[str], space: TextSpace, vectors, n_labels: int
     return rows, likeness_words
 
 
-def build_features(needs, capabilities, knowledge: Knowledge | None = None) -> Features:
+#: A reader: texts -> their probabilities over the knowledge's services, in order.
+Reader = Callable[[Sequence[str]], np.ndarray]
+
+
+def _read(distinct: list[str], space: TextSpace, vectors, n_labels: int, reader: Reader, knowledge: Knowledge
+          ) -> tuple[np.ndarray, dict[str, tuple[int, tuple[str, ...]]]]:
+    """Category rows of distinct texts read by ``reader``, and, for a text read as a
+    category the hand-made reader found no words for, the words most like it."""
+    rows = np.zeros((len(distinct), n_labels), dtype=np.float64)
+    if distinct:
+        rows[:, :len(knowledge.ids)] = reader(distinct)
+    rows[rows < _READ_FLOOR] = 0.0
+    likeness_words = {}
+    for u, text in enumerate(distinct):
+        k = int(np.argmax(rows[u]))
+        if rows[u, k] > 0 and k not in dict(read_text(text, knowledge).evidence):
+            likeness_words[text] = (k, space.carrying_words(text, vectors[u], k))
+    return rows, likeness_words
+
+
+def default_reader(knowledge: Knowledge | None = None) -> Reader:
+    """The shipped reader over ``knowledge``: the learned and the hand-made readers voting."""
+    from matching.learned import default_reader as shipped
+
+    return shipped(knowledge or load_knowledge())
+
+
+def build_features(needs, capabilities, knowledge: Knowledge | None = None, reader: Reader | None = None,
+                   handmade_only: bool = False) -> Features:
     """Category probabilities and word vectors for every need and capability, read with
-    ``knowledge`` (the shipped knowledge when None)."""
+    ``knowledge`` (the shipped knowledge when None).
+
+    ``reader`` reads texts into probabilities over the knowledge's services (default
+    :func:`default_reader`); ``handmade_only`` reads with the hand-made reader and its
+    likeness guess alone, as the engine did before the learned reader (kept to measure
+    against)."""
     knowledge = knowledge or load_knowledge()
     labels = list(knowledge.ids)
     for item in list(needs) + list(capabilities):
@@ -142,7 +181,11 @@ def build_features(needs, capabilities, knowledge: Knowledge | None = None) -> F
     distinct, inverse = _unique([n.text for n in needs] + [c.text for c in capabilities])
     space = TextSpace(knowledge=knowledge)
     vectors = space.fit_transform(distinct)
-    rows, likeness_words = _probabilities(distinct, space, vectors, len(labels), knowledge)
+    if handmade_only:
+        rows, likeness_words = _probabilities(distinct, space, vectors, len(labels), knowledge)
+    else:
+        rows, likeness_words = _read(distinct, space, vectors, len(labels), reader or default_reader(knowledge),
+                                     knowledge)
     prob = rows[inverse]
     for i, category in enumerate([n.category for n in needs] + [c.category for c in capabilities]):
         if category is not None:

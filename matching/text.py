@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from matching.knowledge import Knowledge, load_knowledge
 
-__all__ = ["CategoryGuess", "read_text", "stem", "stop_words", "tokens"]
+__all__ = ["CategoryGuess", "read_text", "sentences", "stem", "stop_words", "tokens"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE = re.compile(r"[.!?\n]+|\s[-–]\s")
@@ -507,3 +507,15 @@ def _read_text(text: str, index: _Index) -> CategoryGuess:
         stems=tuple(sorted(content.items())),
         words=tuple(surface.items()),
     )
+
+
+def sentences(text: str) -> list[tuple[str, float]]:
+    """The text's sentences with how central each is: 1 for the request or offer itself,
+    lower for background about the person ("I used to ...", "Retired nurse.") and for
+    "can also do this by phone" notes, as the hand-made reader weighs them."""
+    out = []
+    for raw in _SENTENCE.split(text):
+        words, _ = _sentence_words(raw)
+        if words:
+            out.append((raw.strip(), _sentence_weight(words)))
+    return out

@@ -127,14 +127,19 @@ class TextSpace:
             similarity[:, k] = np.maximum(similarity[:, k], by_term[:, self.term_labels_ == k].max(axis=1))
         return similarity
 
+    def _feature_names(self):
+        # Built once a fit: scikit-learn rebuilds the list (of every letter sequence) per call.
+        if getattr(self, "_names", None) is None or self._names[0] is not self.words_:
+            self._names = (self.words_, self.words_.get_feature_names_out(), self.chars_.get_feature_names_out())
+        return self._names[1], self._names[2]
+
     def carrying_words(self, text: str, vector, k: int, most: int = 3) -> tuple[str, ...]:
         """The text's words that carry most of its TF-IDF likeness to category ``k``'s
         reference, as written: each shared word or letter sequence is credited to the
         words it is in."""
         contribution = vector.multiply(self.references_[k]).tocsr()
         n_words = len(self.words_.vocabulary_)
-        word_names = self.words_.get_feature_names_out()
-        char_names = self.chars_.get_feature_names_out()
+        word_names, char_names = self._feature_names()
         written = dict((s, w) for s, w in read_text(text, self.knowledge).words)
         credit: dict[str, float] = {}
         for column, value in zip(contribution.indices.tolist(), contribution.data.tolist()):

@@ -60,6 +60,8 @@ def test_the_wheel_holds_two_packages_with_their_templates_static_files_and_migr
     # So is what the matching engine knows (the services, their words, the reader's English).
     knowledge = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "matching/data").glob("*.toml"))
     assert "matching/data/services.toml" in knowledge and set(knowledge) <= set(names)
+    # The learned reader's fitted model and training examples are data it reads at run time.
+    assert "matching/data/learned_reader.npz" in names and "matching/data/examples/set_a.jsonl" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
 

@@ -47,7 +47,7 @@ from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.places import centres, district_centre
-from timebank.services.readings import note_accepted_match
+from timebank.services.readings import engine_reader, note_accepted_match
 from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
 from timebank.services.service_examples import bank_knowledge
 from timebank.services.unit_of_work import UnitOfWork
@@ -317,8 +317,9 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
         rejected = _rejected_pairs(session, bank)
         # Rejected pairs are taken out inside the engine, before the assignment, so a
         # helper someone turned down for one need still has room for the next.
-        results = matching.match(profiles, top_k=CANDIDATES_ASKED, knowledge=bank_knowledge(session, bank),
-                                 forbidden_pairs=set(rejected))
+        knowledge = bank_knowledge(session, bank)
+        results = matching.match(profiles, top_k=CANDIDATES_ASKED, knowledge=knowledge,
+                                 forbidden_pairs=set(rejected), reader=engine_reader(session, bank, knowledge))
         run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
                        proposed_count=sum(1 for r in results if r.capability), created_at=utcnow(),
                        idempotency_key=key, details_fingerprint=asked if key is not None else None)

@@ -1,0 +1,43 @@
+"""A bank's reader learns its own words (issue 12 part 3): the readings its social
+workers correct become examples, `retrain_reader` fits the bank's learned reader on the
+shipped examples and those, stores it as plain arrays, and the next reading uses it."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from timebank.db.models import BankReader
+from timebank.services import assessments, auth, readings
+
+TODAY = dt.date.today()
+# "gorran" is this bank's own word for a shopping run: no shipped example has it.
+CORRECTED = ["Needs a gorran on Mondays", "Would like a gorran every Friday", "gorran please, weekly"]
+
+
+def test_a_banks_corrections_teach_its_reader_a_word_it_keeps(database, bank):
+    worker = auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org", name="Sam",
+                              password="a long enough password", role="social_worker")
+    asked = "Could somebody do my gorran"
+    [before] = readings.read_services(database, bank.slug, [asked])
+    assert before.service_id != "shopping" or not before.sure, before
+    content = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith",
+               "needs": [{"text": text, "category": "shopping"} for text in CORRECTED], "capabilities": []}
+    assessments.record_assessment(database, worker, person_name="Jean", content=content)
+
+    trained = readings.retrain_reader(database, bank.slug)
+
+    # Only the texts read as something else are corrections (kept as examples).
+    assert trained.model_stored and 1 <= trained.example_count <= len(CORRECTED)
+    with database.session(readonly=True) as session:
+        model = session.scalar(sa.select(BankReader.model).where(BankReader.bank_id == bank.id))
+    assert model[:2] == b"PK", "an npz of arrays, not a pickle"
+    [after] = readings.read_services(database, bank.slug, [asked])
+    assert after.service_id == "shopping", after
+
+
+def test_a_reading_the_two_readers_disagree_on_is_asked_not_offered(database, bank):
+    [reading] = readings.read_services(database, bank.slug,
+                                       ["the leaflet for this wardrobe kit might as well be in Greek"])
+    assert not reading.agree and not reading.sure, reading
