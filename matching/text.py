@@ -509,13 +509,14 @@ def _read_text(text: str, index: _Index) -> CategoryGuess:
     )
 
 
-def sentences(text: str) -> list[tuple[str, float]]:
+def sentences(text: str, knowledge: Knowledge | None = None) -> list[tuple[str, float]]:
     """The text's sentences with how central each is: 1 for the request or offer itself,
     lower for background about the person ("I used to ...", "Retired nurse.") and for
     "can also do this by phone" notes, as the hand-made reader weighs them."""
+    index = _index(knowledge or load_knowledge())
     out = []
     for raw in _SENTENCE.split(text):
-        words, _ = _sentence_words(raw)
+        words, _ = _sentence_words(raw, index)
         if words:
             out.append((raw.strip(), _sentence_weight(words)))
     return out
