@@ -70,6 +70,9 @@ __all__ = [
     "UnknownNeighbourhood",
     "MeasureInvalid",
     "QuestionInvalid",
+    "NoticeInvalid",
+    "NoticeLinkInvalid",
+    "UnknownNotice",
 ]
 
 
@@ -412,3 +415,19 @@ class QuestionInvalid(TimebankError):
         self.problems = dict(problems)
         first = next(iter(self.problems.items()))
         super().__init__(f"The question has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
+
+
+class NoticeInvalid(TimebankError):
+    """A notice asked for with an unknown kind, a fact its kind does not take, or a bad key."""
+
+    code = "notice_invalid"
+
+
+class NoticeLinkInvalid(TimebankError):
+    """An unsubscribe link that was not signed by this bank's application, or was cut short."""
+
+    code = "notice_link_invalid"
+
+
+class UnknownNotice(NotFound):
+    code = "unknown_notice"
