@@ -48,6 +48,8 @@ __all__ = [
     "turned_off",
     "set_turned_off",
     "turn_off_by_link",
+    "read_link",
+    "kind_label",
     "KindChoice",
     "kind_choices",
     "NoticeRow",
@@ -141,6 +143,15 @@ def set_turned_off(database: Database, bank_slug: str, member_id: int, *, wanted
         uow.session.add_all(NoticeOptOut(bank_id=bank.id, member_id=member_id, kind=kind) for kind in sorted(off))
         uow.commit()
     return off
+
+
+def read_link(token: str, *, key: str) -> tuple[int, str]:
+    """The member and kind an unsubscribe link names (NoticeLinkInvalid when it is not ours)."""
+    return rules.read_unsubscribe_token(key.encode(), token)
+
+
+def kind_label(kind: str) -> str:
+    return rules.check_kind(kind).label
 
 
 def turn_off_by_link(database: Database, token: str, *, key: str) -> str:

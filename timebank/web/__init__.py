@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from timebank.web.coordinator import blueprint as coordinator_blueprint
     from timebank.web.extensions import csrf, limiter, login_manager
     from timebank.web.member import blueprint as member_blueprint
+    from timebank.web.notices import blueprint as notices_blueprint
     from timebank.web.places import blueprint as places_blueprint
     from timebank.web.privacy import blueprint as privacy_blueprint
     from timebank.web.reports import blueprint as reports_blueprint
@@ -92,6 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(categories_blueprint)
     app.register_blueprint(places_blueprint)
     app.register_blueprint(privacy_blueprint)
+    app.register_blueprint(notices_blueprint)
     errors.init_app(app)
     words.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)
