@@ -191,8 +191,12 @@ def _hand_back(database: Database, notices: list[Claimed]) -> None:
 
 
 def send_pass(database: Database, settings: DeliverySettings, *, now: dt.datetime | None = None,
-              stop: threading.Event | None = None) -> PassResult:
-    """Send what is due now, batch after batch, until nothing is due (or `stop` is set)."""
+              stop: threading.Event | None = None, connect=None) -> PassResult:
+    """Send what is due now, batch after batch, until nothing is due (or `stop` is set).
+
+    `connect(settings)` opens the connection (an `smtplib.SMTP` by default); the
+    demonstration bank gives one of its own, that takes some messages and refuses others.
+    """
     result = PassResult()
     while stop is None or not stop.is_set():
         now_here = now or utcnow()
@@ -200,14 +204,14 @@ def send_pass(database: Database, settings: DeliverySettings, *, now: dt.datetim
         if not claimed:
             break
         result.claimed += len(claimed)
-        _send_batch(database, settings, claimed, now_here, result, stop)
+        _send_batch(database, settings, claimed, now_here, result, stop, connect or _connect)
         if len(claimed) < settings.batch_size:
             break
     return result
 
 
 def _send_batch(database: Database, settings: DeliverySettings, claimed: list[Claimed], now: dt.datetime,
-                result: PassResult, stop: threading.Event | None) -> None:
+                result: PassResult, stop: threading.Event | None, connect) -> None:
     smtp = None
     try:
         for index, notice in enumerate(claimed):
@@ -220,7 +224,7 @@ def _send_batch(database: Database, settings: DeliverySettings, claimed: list[Cl
                 continue
             try:
                 if smtp is None:
-                    smtp = _connect(settings)
+                    smtp = connect(settings)
                 smtp.send_message(build_email(notice, settings))
             except (smtplib.SMTPException, OSError) as error:
                 _mark_refused(database, settings, notice, _refusal(error), now, result)
