@@ -362,8 +362,8 @@ class SignInSession(Base):
 
 class PasswordReset(Base):
     """A one-time token to choose a new password, shown to whoever issued it (a member's
-    coordinator, or the operator on the command line); never logged, not mailed. Issuing a
-    newer one, or using one, expires the others."""
+    coordinator, or the operator on the command line) and never logged; a member with an
+    email is also sent it (a notice). Issuing a newer one, or using one, expires the others."""
 
     __tablename__ = "password_resets"
 
