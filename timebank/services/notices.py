@@ -45,6 +45,8 @@ from timebank.services.unit_of_work import UnitOfWork
 __all__ = [
     "write",
     "write_planned",
+    "forget_member",
+    "for_subject_access",
     "turned_off",
     "set_turned_off",
     "turn_off_by_link",
@@ -104,6 +106,33 @@ def write_planned(uow, planned: rules.Planned, *, bank_id: int) -> Notice | None
     if member is None or member.bank_id != bank_id:
         raise UnknownMember(f"There is no member number {planned.member_id}.")
     return write(uow, kind=planned.kind, recipient=member, facts=planned.facts, key=planned.key)
+
+
+def forget_member(session: Session, member: Member, *, instead: str) -> None:
+    """Erasure: the member's own notices and choices go, and every other notice of the bank
+    that names them, or holds their phone or email, reads `instead` there."""
+    session.execute(delete(Notice).where(Notice.member_id == member.id))
+    session.execute(delete(NoticeOptOut).where(NoticeOptOut.member_id == member.id))
+    theirs = {value for value in (member.name, member.phone, member.email) if value}
+    for notice in session.scalars(select(Notice).where(Notice.bank_id == member.bank_id)):
+        if any(value in theirs for value in notice.facts.values()):
+            notice.facts = {key: instead if value in theirs else value for key, value in notice.facts.items()}
+
+
+def for_subject_access(session: Session, member_id: int) -> dict:
+    """The member's notices and choices for their subject access file: what was sent, when,
+    and its facts (other people by name only: no one else's phone or email, no reset token)."""
+    hidden = {"phone", "email", "token"}
+    return {
+        "notices": [{"id": n.id, "kind": n.kind, "channel": n.channel, "state": n.state,
+                     "created_at": n.created_at, "sent_at": n.sent_at,
+                     "facts": {k: v for k, v in n.facts.items() if k not in hidden}}
+                    for n in session.scalars(select(Notice).where(Notice.member_id == member_id)
+                                             .order_by(Notice.id))],
+        "notice_opt_outs": [{"id": o.id, "kind": o.kind, "created_at": o.created_at}
+                            for o in session.scalars(select(NoticeOptOut).where(NoticeOptOut.member_id == member_id)
+                                                     .order_by(NoticeOptOut.id))],
+    }
 
 
 # ---------------------------------------------------------------- turning kinds off
