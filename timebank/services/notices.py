@@ -30,7 +30,7 @@ that sends them is `timebank.services.notice_delivery`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from timebank.domain import notices as rules
 from timebank.domain.errors import InvalidInput, UnknownMember, UnknownNotice
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import Page
 
 __all__ = [
     "write",
@@ -220,24 +221,10 @@ class NoticeRow:
 
 
 @dataclass(frozen=True)
-class NoticePage:
-    rows: tuple[NoticeRow, ...]
-    number: int
-    total: int
-    counts: dict[str, int]
-    size: int = PAGE_SIZE
+class NoticePage(Page):
+    """A page of notices (`items`), with how many the bank has in each state."""
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _recipient_names(session: Session, notices) -> dict[int, str]:
@@ -267,7 +254,7 @@ def notice_page(database: Database, bank_slug: str, *, page: int = 1, state: str
             n.id, n.kind, rules.KINDS[n.kind].label if n.kind in rules.KINDS else n.kind, names[n.id], n.channel,
             n.state, n.attempts, n.last_error, n.created_at, n.next_attempt_at, n.sent_at, n.told_by)
             for n in found)
-        return NoticePage(rows, page, total, counts)
+        return NoticePage(rows, page, PAGE_SIZE, total, counts)
 
 
 def _notice_of_bank(session: Session, bank: Bank, notice_id: int, *, lock: bool = False) -> Notice:
