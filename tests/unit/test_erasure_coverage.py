@@ -14,6 +14,9 @@ NO_PERSONAL_WORDS = {
     "service_categories.name_key",
     "neighbourhoods.name", "neighbourhoods.name_key",  # places the bank serves
     "service_examples.text",  # the bank's own examples of each service
+    # A notice's kind, channel, state and key (kind and ids); who told it (a coordinator).
+    "notices.kind", "notices.channel", "notices.state", "notices.notice_key", "notices.told_by",
+    "notice_opt_outs.kind",
     "reading_examples.service_id", "reading_examples.side", "reading_examples.source",
     "outcome_questions.key", "outcome_questions.text", "outcome_questions.scale", "outcome_questions.better",
     "members.kind", "members.status",

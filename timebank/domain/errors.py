@@ -72,6 +72,9 @@ __all__ = [
     "MeasureInvalid",
     "QuestionInvalid",
     "MatchRunRecently",
+    "NoticeInvalid",
+    "NoticeLinkInvalid",
+    "UnknownNotice",
 ]
 
 
@@ -428,3 +431,17 @@ class MatchRunRecently(Conflict):
     likely a second click, or a colleague's run not seen yet. Nothing was run."""
 
     code = "match_run_recently"
+class NoticeInvalid(TimebankError):
+    """A notice asked for with an unknown kind, a fact its kind does not take, or a bad key."""
+
+    code = "notice_invalid"
+
+
+class NoticeLinkInvalid(TimebankError):
+    """An unsubscribe link that was not signed by this bank's application, or was cut short."""
+
+    code = "notice_link_invalid"
+
+
+class UnknownNotice(NotFound):
+    code = "unknown_notice"

@@ -38,6 +38,7 @@ from timebank.db.models import (
 )
 from timebank.domain.errors import NotAllowed
 from timebank.domain.privacy import FORMER_MEMBER, REMOVED
+from timebank.services import notices
 from timebank.services.auth import UserView
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -61,6 +62,8 @@ ERASED_TEXT_COLUMNS = frozenset({
     "assessments.person_name", "assessment_versions.content", "consent_withdrawals.note",
     "match_proposals.reasons", "match_proposals.decision_reason", "outcomes.comment",
     "introduction_follow_ups.note", "reading_examples.text",
+    # The member's own notices are deleted; others' facts that name them read "a former member".
+    "notices.facts", "notices.last_error",
 })
 
 
@@ -109,6 +112,7 @@ def erase_member(database: Database, bank_slug: str, member_id: int, *,
 def erase_member_rows(session: Session, member: Member) -> Erased:
     """Erase one member inside the caller's transaction (erasure, and retention of
     closed members)."""
+    notices.forget_member(session, member, instead=FORMER_MEMBER)
     member.name = FORMER_MEMBER
     member.email = member.phone = member.area = None
     member.safeguarding_checked_on = member.safeguarding_expires_on = None

@@ -141,6 +141,13 @@ POLICY: dict[str, frozenset[str]] = {
     "privacy.retention_settings": COORDINATOR,
     "privacy.assessment_privacy": SOCIAL_WORKER,
     "privacy.assessment_file": SOCIAL_WORKER,
+    # notices (timebank/web/notices/routes.py); the unsubscribe link works signed out
+    "notices.member_messages": MEMBER,
+    "notices.stop": ANYONE,
+    "notices.messages": COORDINATOR,
+    "notices.send_again": COORDINATOR,
+    "notices.told": COORDINATOR,
+    "notices.letter": COORDINATOR,
 }
 
 
