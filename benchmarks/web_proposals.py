@@ -214,7 +214,8 @@ def _one(client, person: dict, listed: dict[str, str], today: dt.date) -> tuple[
         raise SystemExit(f"the assessment was refused ({saved.status_code}): {saved.text[:2000]}")
     client.get(saved.headers["Location"]).get_data()
     asked = client.get("/social/matches/run")
-    ran = client.post("/social/matches/run", data=_hidden(asked.text))
+    # "Run it again" said yes at once: the bank was run a moment ago, by the last repetition.
+    ran = client.post("/social/matches/run", data={**_hidden(asked.text), "confirmed": "yes"})
     if ran.status_code != 302:
         raise SystemExit(f"the run was refused ({ran.status_code})")
     page = client.get(ran.headers["Location"])
