@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import (
     Assessment,
+    AssessmentAccess,
     AssessmentVersion,
     Bank,
     ConsentWithdrawal,
@@ -43,6 +44,7 @@ from timebank.domain.errors import (
 from timebank.domain.ledger import fingerprint
 from timebank.domain.matches import OUTCOME_SIDES, asks_before_running
 from timebank.domain.places import area_key
+from timebank.domain.text import refuse_control_characters
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
@@ -50,7 +52,7 @@ from timebank.services.places import centres, district_centre
 from timebank.services.readings import engine_reader, note_accepted_match
 from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
 from timebank.services.service_examples import bank_knowledge
-from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.unit_of_work import UnitOfWork, _texts
 
 __all__ = [
     "ProposalView",
@@ -326,25 +328,42 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
         session.add(run)
         session.flush()
         rejected_on = _rejected_days(rejected, {c.id for p in profiles for c in p.capabilities})
-        for result in results:
-            need_assessment, need_key = _split(result.need)
-            capability_assessment, capability_key = (_split(result.capability) if result.capability
-                                                     else (None, None))
-            session.add(MatchProposal(
-                bank_id=bank.id, run_id=run.id, need_assessment_id=need_assessment, need_key=need_key,
-                capability_assessment_id=capability_assessment, capability_key=capability_key,
-                score_thousandths=round(result.score * 1000) if result.score is not None else None,
-                reasons=list(_with_rejections(result, rejected_on.get(result.need))),
-                alternatives=[{"capability": c.capability, "score": c.score} for c in result.candidates
-                              if c.capability != result.capability][:TOP_CANDIDATES],
-                status="proposed" if result.capability else "unmatched",
-            ))
-        for profile in profiles:
-            log_access(session, bank, actor, int(profile.person[1:]), "match", f"match run {run.id}")
+        _insert_rows(session, MatchProposal, [_proposal_row(bank, run, result, rejected_on.get(result.need))
+                                              for result in results])
+        now = utcnow()
+        _insert_rows(session, AssessmentAccess, [
+            {"bank_id": bank.id, "user_id": actor.id, "role": actor.role, "assessment_id": int(profile.person[1:]),
+             "action": "match", "why": f"match run {run.id}", "at": now} for profile in profiles])
         session.flush()
         return _run_view(session, bank, run)
 
     return write_once(database, attempt)
+
+
+def _proposal_row(bank: Bank, run: MatchRun, result, rejected_on: dt.datetime | None) -> dict:
+    """One engine result as a match_proposals row."""
+    need_assessment, need_key = _split(result.need)
+    capability_assessment, capability_key = _split(result.capability) if result.capability else (None, None)
+    return {
+        "bank_id": bank.id, "run_id": run.id, "need_assessment_id": need_assessment, "need_key": need_key,
+        "capability_assessment_id": capability_assessment, "capability_key": capability_key,
+        "score_thousandths": round(result.score * 1000) if result.score is not None else None,
+        "reasons": list(_with_rejections(result, rejected_on)),
+        "alternatives": [{"capability": c.capability, "score": c.score} for c in result.candidates
+                         if c.capability != result.capability][:TOP_CANDIDATES],
+        "status": "proposed" if result.capability else "unmatched",
+    }
+
+
+def _insert_rows(session: Session, model, rows: list[dict]) -> None:
+    """Insert many rows in one statement: a run writes a row per need and per assessment,
+    and one ORM object each cost seconds on a bank of 2,000 assessments. The unit of
+    work's control-character check sees only ORM objects, so it is made here."""
+    for row in rows:
+        for text in _texts(row):
+            refuse_control_characters(text, "the text")
+    if rows:
+        session.execute(insert(model), rows)
 
 
 def _rejected_pairs(session: Session, bank: Bank) -> dict[tuple[str, str], tuple[dt.datetime, str | None]]:
