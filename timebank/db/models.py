@@ -62,6 +62,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _today() -> dt.date:
+    return utcnow().date()
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -108,6 +112,8 @@ class Bank(Base):
     hourly_value_pence: Mapped[int] = mapped_column(Integer, server_default="1200")
     # How long assessments and closed introductions are kept after the last contact.
     retention_years: Mapped[int] = mapped_column(Integer, server_default="8")
+    # How long requests and offers stay listed after they are posted or renewed (0022).
+    expiry_months: Mapped[int] = mapped_column(Integer, server_default="3")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -417,6 +423,7 @@ class HelpRequest(Base):
         UniqueConstraint("bank_id", "idempotency_key"),
         UniqueConstraint("id", "bank_id"),
         Index("ix_help_requests_bank_id_status", "bank_id", "status"),
+        Index("ix_help_requests_bank_id_renewed_on", "bank_id", "renewed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -436,6 +443,8 @@ class HelpRequest(Base):
     offer_id: Mapped[int | None] = mapped_column(Integer)
     # The exchange its hours were logged as; the request is closed with it.
     exchange_id: Mapped[int | None] = mapped_column(Integer)
+    # Posted or last renewed: it leaves the lists `Bank.expiry_months` later (0022).
+    renewed_on: Mapped[dt.date] = mapped_column(Date, default=_today)
 
 
 class HelpAnswer(Base):
@@ -474,6 +483,7 @@ class Offer(Base):
         ),
         UniqueConstraint("bank_id", "idempotency_key"),
         Index("ix_offers_bank_id_active", "bank_id", "active"),
+        Index("ix_offers_bank_id_renewed_on", "bank_id", "renewed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -484,6 +494,8 @@ class Offer(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Posted or last renewed: it leaves the lists `Bank.expiry_months` later (0022).
+    renewed_on: Mapped[dt.date] = mapped_column(Date, default=_today)
 
 
 class Assessment(Base):

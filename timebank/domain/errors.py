@@ -40,6 +40,8 @@ __all__ = [
     "BalanceBelowFloor",
     "BalanceAboveCeiling",
     "InvalidLimits",
+    "InvalidExpiryPeriod",
+    "NotRenewable",
     "CommunityPotTooLow",
     "IdempotencyKeyReusedWithOtherDetails",
     "AlreadyReversed",
@@ -412,3 +414,15 @@ class QuestionInvalid(TimebankError):
         self.problems = dict(problems)
         first = next(iter(self.problems.items()))
         super().__init__(f"The question has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
+
+
+class InvalidExpiryPeriod(TimebankError):
+    """A bank's period for listing requests and offers that is not 1 to 24 whole months."""
+
+    code = "invalid_expiry_period"
+
+
+class NotRenewable(Conflict):
+    """Renewing a request or offer that is closed or withdrawn (an open one renews at any time)."""
+
+    code = "not_renewable"
