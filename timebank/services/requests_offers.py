@@ -50,6 +50,7 @@ __all__ = [
     "withdraw_offer",
     "renew_request",
     "renew_offer",
+    "get_offer",
 ]
 
 
@@ -401,3 +402,12 @@ def renew_offer(database: Database, bank_slug: str, offer_id: int, *, member_id:
         view = _offer_view(offer, session.get(Member, offer.member_id), _category_names(session, bank), bank)
         uow.commit()
     return view
+
+
+def get_offer(database: Database, bank_slug: str, offer_id: int, *, seen_by: int | None) -> OfferView:
+    """One offer of the bank, as its owner (seen_by) or a coordinator (None) may see it."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        offer = offer_row(session, bank, offer_id, seen_by=seen_by)
+        return _offer_view(offer, session.get(Member, offer.member_id), _category_names(session, bank), bank)

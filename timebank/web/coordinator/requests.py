@@ -257,10 +257,11 @@ def member_contact(member_id: int):
     return render_template("coordinator/requests/contact.html", form=form, sharing=sharing)
 
 
-def _renew_for(renew, row_id: int, back: str):
+def _renew_for(renew, find, row_id: int, back: str):
     """Renewed for a member (one without a sign-in, above all): listed again from today."""
     db, slug = database(), _slug()
     if not RenewForForm().validate_on_submit():
+        find(db, slug, row_id, seen_by=None)  # another bank's or nobody's: not found, as everywhere
         flash("Nothing was changed: this page had expired. Please try again.", "error")
         return redirect(back)
     try:
@@ -272,12 +273,17 @@ def _renew_for(renew, row_id: int, back: str):
     return redirect(back)
 
 
+def _find_request(db, slug, request_id: int, *, seen_by: None):
+    return helping.request_detail(db, slug, request_id, viewer_id=seen_by)
+
+
 @blueprint.post("/requests/<int:request_id>/renew")
 def renew_request_for(request_id: int):
-    return _renew_for(requests_offers.renew_request, request_id,
+    return _renew_for(requests_offers.renew_request, _find_request, request_id,
                       url_for("coordinator.request", request_id=request_id))
 
 
 @blueprint.post("/offers/<int:offer_id>/renew")
 def renew_offer_for(offer_id: int):
-    return _renew_for(requests_offers.renew_offer, offer_id, url_for("coordinator.requests") + "#expired")
+    return _renew_for(requests_offers.renew_offer, requests_offers.get_offer, offer_id,
+                      url_for("coordinator.requests") + "#expired")

@@ -298,10 +298,11 @@ def withdraw_offer(offer_id: int):
 # ---------------------------------------------------------------- renewing what expired
 
 
-def _renew(renew, row_id: int, back: str, words: str):
+def _renew(renew, find, row_id: int, back: str, words: str):
     """One click: listed again from today (a second click the same day changes nothing)."""
     db, slug, me = _me()
     if not RenewForm().validate_on_submit():
+        find(db, slug, row_id, seen_by=me)  # another bank's or nobody's: not found, as everywhere
         flash("Nothing was changed: this page had expired. Please try again.", "error")
         return redirect(back)
     try:
@@ -313,14 +314,18 @@ def _renew(renew, row_id: int, back: str, words: str):
     return redirect(back)
 
 
+def _find_request(db, slug, request_id: int, *, seen_by: int | None):
+    return helping.request_detail(db, slug, request_id, viewer_id=seen_by)
+
+
 @blueprint.post("/requests/<int:request_id>/renew")
 def renew_request(request_id: int):
-    return _renew(requests_offers.renew_request, request_id, url_for("member.requests"), "request")
+    return _renew(requests_offers.renew_request, _find_request, request_id, url_for("member.requests"), "request")
 
 
 @blueprint.post("/offers/<int:offer_id>/renew")
 def renew_offer(offer_id: int):
-    return _renew(requests_offers.renew_offer, offer_id, url_for("member.offer"), "offer")
+    return _renew(requests_offers.renew_offer, requests_offers.get_offer, offer_id, url_for("member.offer"), "offer")
 
 
 # ---------------------------------------------------------------- how others can reach me
