@@ -69,7 +69,14 @@ def _journey_pages(database, morag: int) -> dict[str, list[dict]]:
     asked = next(a for a in helping.my_answers(database, slug, morag) if a.answer.status == "asked")
     my_offer = next(o for o in requests_offers.member_offers(database, slug, morag) if o.active)
     others_offer = next(o for o in requests_offers.list_offers(database, slug) if o.member_id != morag)
+    from tests.browser.conftest import SECRET_KEY
+    from timebank.domain.notices import unsubscribe_token
+    from timebank.services import notices
+
+    to_tell = notices.to_tell(database, slug, base_url="http://127.0.0.1")
     return {
+        "notices.stop": [{"token": unsubscribe_token(SECRET_KEY.encode(), morag, "request_answered")}],
+        "notices.letter": [{"notice_id": to_tell[0].id}],
         "member.edit_request": [{"request_id": open_request.id}],
         "member.close_request": [{"request_id": open_request.id}],
         "member.request_hours": [{"request_id": chosen.id}],

@@ -197,7 +197,7 @@ def test_a_reversal_may_move_the_balance_of_a_member_who_has_left():
         run_posting_checks("exchange", [_entry(1, 60, status="closed"), _entry(2, -60)])
 NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnotherBank", "UnknownRequest",
              "UnknownOffer", "UnknownAssessment", "UnknownProposal", "UnknownIntroduction", "NotFound",
-             "UnknownNeighbourhood"}
+             "UnknownNeighbourhood", "UnknownNotice"}
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
             "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",

@@ -11,6 +11,7 @@ from timebank.cli.common import cli_context
 from timebank.cli.demo import demo_command, serve_command
 from timebank.cli.ledger import register as register_ledger
 from timebank.cli.match import match_command
+from timebank.cli.notices import notices as notices_group
 from timebank.cli.privacy import person as person_group
 from timebank.cli.privacy import retention as retention_group
 from timebank.cli.reader import reader as reader_group
@@ -51,3 +52,4 @@ main.add_command(user_group)
 main.add_command(reader_group)
 main.add_command(retention_group)
 main.add_command(person_group)
+main.add_command(notices_group)

@@ -36,6 +36,7 @@ from timebank.domain.matches import (
     PROPOSAL_STATUSES,
 )
 from timebank.domain.members import MEMBER_KINDS, MEMBER_STATUSES
+from timebank.domain.notices import CHANNELS, NOTICE_STATES
 from timebank.domain.outcome_measures import SCALES, STAGES
 from timebank.domain.roles import ROLES
 
@@ -45,7 +46,7 @@ __all__ = [
     "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
     "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "ContactNote",
     "OutcomeQuestion", "IntroductionFollowUp", "OutcomeMeasureAnswer", "MemberAccess", "ConsentWithdrawal",
-    "utcnow",
+    "utcnow", "Notice", "NoticeOptOut",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -367,8 +368,8 @@ class SignInSession(Base):
 
 class PasswordReset(Base):
     """A one-time token to choose a new password, shown to whoever issued it (a member's
-    coordinator, or the operator on the command line); never logged, not mailed. Issuing a
-    newer one, or using one, expires the others."""
+    coordinator, or the operator on the command line) and never logged; a member with an
+    email is also sent it (a notice). Issuing a newer one, or using one, expires the others."""
 
     __tablename__ = "password_resets"
 
@@ -888,4 +889,62 @@ class ConsentWithdrawal(Base):
     withdrawn_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text)
     recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Notice(Base):
+    """One notice to one person (the outbox): written in the same transaction as the event
+    that causes it, so a rolled-back event leaves none; sent by `timebank notices send`,
+    or told by the coordinator to a member without an email.
+
+    `facts` are what its words need (names, days, hours, a reason typed by a member,
+    shared contact), never an assessment's words; `notice_key` holds it once per event.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "notice_key"),
+        _one_of("state", NOTICE_STATES, name="state_known"),
+        _one_of("channel", CHANNELS, name="channel_known"),
+        CheckConstraint("(member_id IS NULL) <> (user_id IS NULL)", name="one_recipient"),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+        # What the worker reads: the notices due, soonest first.
+        Index("ix_notices_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_notices_bank_id_id", "bank_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    # A member, or a staff sign-in (a coordinator told of a safeguarding check, say).
+    member_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    facts: Mapped[dict] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), server_default="waiting")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # While "sending": until when the worker that took it holds it.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    # Who told a member without email (the coordinator's list), or None when emailed.
+    told_by: Mapped[str | None] = mapped_column(String(200))
+    notice_key: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NoticeOptOut(Base):
+    """A kind of notice a member turned off ("Messages we send you", or the link in one)."""
+
+    __tablename__ = "notice_opt_outs"
+    __table_args__ = (
+        UniqueConstraint("member_id", "kind"),
+        ForeignKeyConstraint(["member_id", "bank_id"], ["members.id", "members.bank_id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    member_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

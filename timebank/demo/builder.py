@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from timebank.db.engine import Database
+from timebank.demo.notices import deliver
 from timebank.demo.outcomes import follow_up_introductions
 from timebank.demo.people import (
     ASKED_OFFERS,
@@ -127,6 +128,8 @@ class _Builder:
         self.take_members_on()
         self.run_the_year()
         self.leave_exchanges_waiting()
+        # The worker has sent these; the first was refused for good (an address gone).
+        deliver(self.db, refusal=(550, "5.1.1 No such mailbox here"), max_attempts=1)
         members.set_member_status(self.db, DEMO_BANK_SLUG, self.ids[CLOSED], "closed")
         self.record_safeguarding_checks()
         self.offer_skills()
@@ -136,6 +139,8 @@ class _Builder:
         self.log_a_school_run_from_last_year()
         self.write_contact_notes()
         follow_up_introductions(self.db, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD, self.today)
+        # And these; the first is refused for now (a full mailbox), to be tried again.
+        deliver(self.db, refusal=(452, "4.2.2 Mailbox full, try again later"), max_attempts=8)
         return DemoSummary(
             created=True, bank_slug=DEMO_BANK_SLUG,
             members=len(self.ids), organisations=sum(p.organisation for p in PEOPLE),

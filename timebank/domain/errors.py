@@ -72,6 +72,9 @@ __all__ = [
     "UnknownNeighbourhood",
     "MeasureInvalid",
     "QuestionInvalid",
+    "NoticeInvalid",
+    "NoticeLinkInvalid",
+    "UnknownNotice",
 ]
 
 
@@ -416,6 +419,7 @@ class QuestionInvalid(TimebankError):
         super().__init__(f"The question has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
 
 
+<<<<<<< HEAD
 class InvalidExpiryPeriod(TimebankError):
     """A bank's period for listing requests and offers that is not 1 to 24 whole months."""
 
@@ -426,3 +430,19 @@ class NotRenewable(Conflict):
     """Renewing a request or offer that is closed or withdrawn (an open one renews at any time)."""
 
     code = "not_renewable"
+=======
+class NoticeInvalid(TimebankError):
+    """A notice asked for with an unknown kind, a fact its kind does not take, or a bad key."""
+
+    code = "notice_invalid"
+
+
+class NoticeLinkInvalid(TimebankError):
+    """An unsubscribe link that was not signed by this bank's application, or was cut short."""
+
+    code = "notice_link_invalid"
+
+
+class UnknownNotice(NotFound):
+    code = "unknown_notice"
+>>>>>>> notices

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from timebank.db.engine import Database
 from timebank.db.models import Bank, Member, PasswordReset, SecondFactor, SignInSession, User, utcnow
+from timebank.domain import notices as notice_rules
 from timebank.domain.errors import (
     EmailTaken,
     InvalidInput,
@@ -33,6 +34,7 @@ from timebank.domain.errors import (
 )
 from timebank.domain.passwords import check_password_rules
 from timebank.domain.roles import ROLES, STAFF_ROLES, check_may_issue_reset
+from timebank.services import notices
 from timebank.services.members import clean_email
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -408,9 +410,25 @@ def _new_reset_link(session, user: User, bank: Bank) -> ResetLink:
     _void_reset_links(session, user.id, now)
     token = secrets.token_urlsafe(24)
     expires_at = now + RESET_TOKEN_LIFETIME
-    session.add(PasswordReset(token_digest=_digest(token), user_id=user.id, created_at=now,
-                              expires_at=expires_at))
+    reset = PasswordReset(token_digest=_digest(token), user_id=user.id, created_at=now, expires_at=expires_at)
+    session.add(reset)
+    _send_reset_link(session, user, reset, token)
     return ResetLink(token, _view(user, bank), expires_at)
+
+
+def _send_reset_link(session, user: User, reset: PasswordReset, token: str) -> None:
+    """A member with an email also gets the link by email, through the outbox, in the
+    transaction that issues it (the issuer still sees it on screen). The token stays in
+    the notice only until it is sent (the worker then blanks it), and dies within the hour."""
+    if user.role != "member" or user.member_id is None:
+        return
+    member = session.get(Member, user.member_id)
+    if member is None or not member.email:
+        return
+    session.flush()
+    notices.write_planned(session, notice_rules.password_reset(
+        reset_id=reset.id, member_id=member.id, name=member.name, token=token,
+        expires_at=reset.expires_at), bank_id=user.bank_id)
 
 
 def _void_reset_links(session, user_id: int, now: dt.datetime) -> None:

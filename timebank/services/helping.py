@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, ServiceCategory, User, utcnow
+from timebank.domain import notices as notice_rules
 from timebank.domain.errors import (
     HelperAlreadyChosen,
     InvalidInput,
@@ -39,6 +40,7 @@ from timebank.domain.help import (
     stage_words,
 )
 from timebank.domain.text import clean_text
+from timebank.services import notices
 from timebank.services.ledger.exchanges import exchange_attempt
 from timebank.services.rows import (
     bank_row,
@@ -340,13 +342,33 @@ def choose_helper(database: Database, bank_slug: str, request_id: int, answer_id
             bank = bank_row(session, bank_slug)
             request = _locked_request(session, bank, request_id, member_id)
             may_act_for_asker(request.member_id, member_id)
-            _choose(session, request, _answer(session, request, answer_id))
+            answer = _answer(session, request, answer_id)
+            _choose(session, request, answer)
+            _tell_the_helper(session, bank, request, answer)
             uow.commit()
     except IntegrityError as error:
         # Two choices at the same moment: the index kept the first; this one changed nothing.
         raise HelperAlreadyChosen("A helper has already been chosen for this request: "
                                   "nothing was changed.") from error
     return request_detail(database, bank_slug, request_id, viewer_id=member_id)
+
+
+def _tell_the_asker(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer) -> None:
+    """"I can help": the member who asked is told, in the answer's transaction."""
+    helper = session.get(Member, answer.member_id)
+    notices.write_planned(session, notice_rules.request_answered(
+        request_id=request.id, answer_id=answer.id, asker_id=request.member_id, helper_name=helper.name,
+        what=request.what[:300], message=answer.message), bank_id=bank.id)
+
+
+def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer) -> None:
+    """The chosen helper is told, with the contact the asker agreed to share (only that)."""
+    asker = session.get(Member, request.member_id)
+    contact = _contact(asker)
+    notices.write_planned(session, notice_rules.helper_chosen(
+        request_id=request.id, answer_id=answer.id, helper_id=answer.member_id, asker_name=asker.name,
+        what=request.what[:300], when=request.when_text, where=request.where_text, phone=contact.phone,
+        email=contact.email), bank_id=bank.id)
 
 
 def _own_answer(session: Session, request: HelpRequest, answerer_id: int) -> HelpAnswer:
@@ -386,6 +408,8 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
                 answer.message = message
             if accept:
                 _choose(session, request, answer)
+            elif answer.status == "waiting":
+                _tell_the_asker(session, bank, request, answer)
             uow.commit()
     except IntegrityError as error:
         raise HelperAlreadyChosen("A helper has already been chosen for this request: "

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.models import Account, Entry, Exchange, HelpRequest, Member, Offer, User
+from timebank.domain import notices as notice_rules
 from timebank.domain.duplicates import refuse_member_taken_on_twice
 from timebank.domain.errors import (
     EmailTaken,
@@ -32,7 +33,7 @@ from timebank.domain.members import (
     name_clashes,
     standing,
 )
-from timebank.services import ledger
+from timebank.services import ledger, notices
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.ledger.reading import PER_PAGE, page_number
 from timebank.services.rows import bank_row, member_row
@@ -234,6 +235,11 @@ def take_member_on(
         if sign_in_password is not None:
             auth.create_user(steps, bank_slug, email=member.email, name=member.name,
                              password=sign_in_password, role="member", member_id=member.id)
+        if member.email:
+            bank = bank_row(uow.session, bank_slug)
+            notices.write_planned(uow.session, notice_rules.welcome(
+                member_id=member.id, name=member.name, bank_name=bank.name,
+                has_sign_in=sign_in_password is not None), bank_id=bank.id)
         uow.commit()
     return member
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -37,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from timebank.web.coordinator import blueprint as coordinator_blueprint
     from timebank.web.extensions import csrf, limiter, login_manager
     from timebank.web.member import blueprint as member_blueprint
+    from timebank.web.notices import blueprint as notices_blueprint
     from timebank.web.places import blueprint as places_blueprint
     from timebank.web.privacy import blueprint as privacy_blueprint
     from timebank.web.reports import blueprint as reports_blueprint
@@ -71,7 +71,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        from timebank.services.settings import instance_secret
+
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
 
     app.extensions["timebank_database"] = _database(app.config, config or {}, Database)
     # The role check first: a refused role is told the page is not theirs (403), whatever
@@ -91,6 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(categories_blueprint)
     app.register_blueprint(places_blueprint)
     app.register_blueprint(privacy_blueprint)
+    app.register_blueprint(notices_blueprint)
     errors.init_app(app)
     words.init_app(app)
     logging.getLogger("timebank").setLevel(logging.INFO)
@@ -108,19 +111,3 @@ def _database(config, given: dict, make):
                          f"hashes with {database.password_hashing!r}.")
     config["PASSWORD_HASHING"] = database.password_hashing
     return database
-
-
-def _instance_secret(instance: Path) -> str:
-    """A secret key kept in the instance folder, made once, so restarts keep sessions."""
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
-    try:
-        # Created 0600 in one step: written first and narrowed after, the key would be
-        # readable by everyone for a moment.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(descriptor, "w") as key_file:
-            key_file.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()

@@ -143,6 +143,13 @@ POLICY: dict[str, frozenset[str]] = {
     "member.renew_offer": MEMBER,
     "coordinator.renew_request_for": COORDINATOR,
     "coordinator.renew_offer_for": COORDINATOR,
+    # notices (timebank/web/notices/routes.py); the unsubscribe link works signed out
+    "notices.member_messages": MEMBER,
+    "notices.stop": ANYONE,
+    "notices.messages": COORDINATOR,
+    "notices.send_again": COORDINATOR,
+    "notices.told": COORDINATOR,
+    "notices.letter": COORDINATOR,
 }
 
 

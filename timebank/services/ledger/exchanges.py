@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
 from timebank.db.hot_path import LockedPair, hot_path
-from timebank.db.models import Bank, Exchange, utcnow
+from timebank.db.models import Bank, Exchange, Member, utcnow
+from timebank.domain import notices as notice_rules
 from timebank.domain.duplicates import duplicate_since, refuse_duplicate
 from timebank.domain.errors import ExchangeNotPending, NotYoursToConfirm, TimebankError
 from timebank.domain.hours import format_minutes
@@ -33,6 +34,7 @@ from timebank.domain.ledger import (
     run_request_checks,
 )
 from timebank.domain.text import clean_text
+from timebank.services import notices
 from timebank.services.idempotency import clean_key, earlier_write, write_once
 from timebank.services.ledger.posting import exchange_view, lock_members, post, post_once
 from timebank.services.rows import bank_row, category_slug, exchange_row
@@ -177,9 +179,21 @@ class ExchangeAsked:
             entries = [locked.member_entry(self.provider_id, self.minutes),
                        locked.member_entry(self.receiver_id, -self.minutes)]
             waits = self.initiated_by is not None and bank.member_exchanges_need_confirmation
-            return post_once(session, locked, entries, waits_for_confirmation=waits, **fields)
+            view = post_once(session, locked, entries, waits_for_confirmation=waits, **fields)
+            if view.state == ExchangeState.PENDING.value:
+                self._ask_the_other_member(session, bank, view.id, locked.members)
+            return view
 
         return attempt
+
+
+    def _ask_the_other_member(self, session: Session, bank: Bank, exchange_id: int, members: dict) -> None:
+        """The member who did not log it is told it waits for them, in the same transaction."""
+        other = self.receiver_id if self.initiated_by == self.provider_id else self.provider_id
+        notices.write_planned(session, notice_rules.exchange_waiting(
+            exchange_id=exchange_id, to_member_id=other, other_name=members[self.initiated_by].name,
+            minutes=self.minutes, given_on=self.day, what=self.description,
+            provider_is_you=other == self.provider_id), bank_id=bank.id)
 
 
 def exchange_attempt(bank_slug: str, **details):
@@ -313,6 +327,20 @@ def confirm_exchange(
     return write_once(database, attempt)
 
 
+def _tell_who_logged_it(session: Session, bank: Bank, exchange: Exchange) -> None:
+    """The member who logged a declined exchange is told, with the reason."""
+    logged_by = exchange.initiated_by_member_id
+    if logged_by is None:
+        return
+    other_id = (exchange.receiver_member_id if logged_by == exchange.provider_member_id
+                else exchange.provider_member_id)
+    other = session.get(Member, other_id)
+    notices.write_planned(session, notice_rules.exchange_declined(
+        exchange_id=exchange.id, to_member_id=logged_by, other_name=other.name,
+        minutes=exchange.amount_minutes, given_on=exchange.given_on, what=exchange.description,
+        reason=exchange.decline_reason), bank_id=bank.id)
+
+
 def decline_exchange(
     database: Database, bank_slug: str, exchange_id: int, *, member_id: int | None, settled_by: str,
     reason: str | None = None,
@@ -331,6 +359,7 @@ def decline_exchange(
         exchange.settled_at = utcnow()
         exchange.settled_by = settled_by
         session.flush()
+        _tell_who_logged_it(session, bank, exchange)
         return exchange_view(session, exchange)
 
     return write_once(database, attempt)

@@ -15,7 +15,17 @@ from wtforms import SelectChoice
 from timebank.domain import errors as domain
 from timebank.domain.hours import format_minutes, minutes_as_hours
 from timebank.domain.members import NEW, QUIET
-from timebank.services import auth, banks, batch, contact_log, ledger, members, requests_offers, second_factor
+from timebank.services import (
+    auth,
+    banks,
+    batch,
+    contact_log,
+    ledger,
+    members,
+    notices,
+    requests_offers,
+    second_factor,
+)
 from timebank.services.views import Page
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.forms import (
@@ -42,6 +52,7 @@ from timebank.web.coordinator.forms import (
 from timebank.web.downloads import csv_response
 from timebank.web.extensions import database
 from timebank.web.forms import new_key
+from timebank.web.notices.routes import base_url as notice_base_url
 from timebank.web.refusals import add_error, place
 from timebank.web.widgets import quick_select
 from timebank.web.words import sides
@@ -708,8 +719,9 @@ def reverse(exchange_id: int):
 
 def _calls_page(status: int = 200, form=None, failed_id: int | None = None):
     calls = contact_log.who_to_call(database(), _slug())
+    to_tell = notices.to_tell(database(), _slug(), base_url=notice_base_url())
     return _render("coordinator/calls.html", status, calls=calls, form=form or NoteForm(formdata=None),
-                   failed_id=failed_id, page_key=new_key(), label=member_label)
+                   failed_id=failed_id, page_key=new_key(), label=member_label, to_tell=to_tell)
 
 
 @blueprint.route("/calls", methods=["GET"])

@@ -1,0 +1,363 @@
+"""Notices: what the bank tells people, in their own words, and the rules of sending them.
+
+Pure functions over plain values. Which notice an event causes and who gets it
+(`notice_for_*`), the words of each kind (`render`), which way it goes (`channel_for`),
+whether a member turned that kind off (`wanted`), when a refused send is tried again
+(`retry_delay`, `gives_up`), and the signed one-click unsubscribe link
+(`unsubscribe_token`, `read_unsubscribe_token`). The services store and send; nothing
+here touches a database or a mail server.
+
+A notice's facts are what its words need and nothing more: names, days, hours, a
+reason a member typed, the contact a member agreed to share. Never an assessment's
+words (health, care, safeguarding): no kind here takes them, and `check_facts` refuses
+a fact this module does not know.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from timebank.domain.errors import NoticeInvalid, NoticeLinkInvalid
+
+__all__ = [
+    "KINDS",
+    "ESSENTIAL_KINDS",
+    "CHANNELS",
+    "NOTICE_STATES",
+    "MAX_ATTEMPTS",
+    "Kind",
+    "Words",
+    "Planned",
+    "check_kind",
+    "check_facts",
+    "check_key",
+    "channel_for",
+    "wanted",
+    "retry_delay",
+    "gives_up",
+    "render",
+    "message_id",
+    "unsubscribe_token",
+    "read_unsubscribe_token",
+    "exchange_waiting",
+    "exchange_declined",
+    "request_answered",
+    "helper_chosen",
+    "welcome",
+    "password_reset",
+]
+
+#: waiting: to send (or, on the coordinator's list, to tell); sending: a worker holds
+#: it under a lease; sent: delivered (or told by the coordinator); failed: refused, to
+#: be tried again at `next_attempt_at`; given_up: refused too often, until a coordinator
+#: sends it again.
+NOTICE_STATES = ("waiting", "sending", "sent", "failed", "given_up")
+
+#: email: sent by the worker; coordinator: on the coordinator's list, to tell by phone or
+#: letter (a member without an email).
+CHANNELS = ("email", "coordinator")
+
+#: Tries before a notice is given up (each refusal waits twice as long as the one before).
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of notice: what members call it on "Messages we send you", the facts its
+    words take, and the page where the person acts (a path, facts filled in)."""
+
+    name: str
+    label: str
+    facts: frozenset[str]
+    path: str
+    essential: bool = False
+
+
+_KINDS = (
+    Kind("exchange_waiting", "An exchange waits for you to confirm it",
+         frozenset({"exchange_id", "other_name", "minutes", "given_on", "what", "provider_is_you"}),
+         "/member/"),
+    Kind("exchange_declined", "An exchange you logged was declined",
+         frozenset({"exchange_id", "other_name", "minutes", "given_on", "what", "reason"}), "/member/"),
+    Kind("request_answered", "Someone can help with your request",
+         frozenset({"request_id", "helper_name", "what", "message"}), "/member/requests"),
+    Kind("helper_chosen", "You were chosen to help",
+         frozenset({"request_id", "asker_name", "what", "when", "where", "phone", "email"}), "/member/answers"),
+    Kind("welcome", "Welcome to the time bank", frozenset({"bank_name", "name", "has_sign_in"}), "/sign-in"),
+    Kind("password_reset", "A link to choose a new password",
+         frozenset({"name", "token", "expires_at"}), "/reset/{token}", essential=True),
+)
+
+#: Every kind by name. Another kind (an expiry warning, a digest) is one more Kind here
+#: with its words in `_WORDS`; the outbox, the worker and the pages take it as it is.
+KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
+
+#: Kinds a member cannot turn off: without them they could not sign in.
+ESSENTIAL_KINDS = frozenset(k.name for k in _KINDS if k.essential)
+
+_KEY = re.compile(r"[A-Za-z0-9._-]{1,150}")
+
+
+@dataclass(frozen=True)
+class Words:
+    subject: str
+    body: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A notice an event causes: its kind, who gets it (a member), its facts and its key."""
+
+    kind: str
+    member_id: int
+    facts: dict
+    key: str
+
+
+def check_kind(kind: str) -> Kind:
+    found = KINDS.get(kind)
+    if found is None:
+        raise NoticeInvalid(f"There is no kind of notice called {kind!r}.")
+    return found
+
+
+def check_facts(kind: str, facts: dict) -> dict:
+    """The facts, when the kind knows every one of them (an assessment's words cannot slip in)."""
+    unknown = set(facts) - check_kind(kind).facts
+    if unknown:
+        raise NoticeInvalid(f"A {kind} notice does not take {', '.join(sorted(unknown))}.")
+    return dict(facts)
+
+
+def check_key(key: str) -> str:
+    """A notice's key: letters, digits, dots, dashes and underscores, so it can be the
+    left half of the email's Message-ID as it is."""
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise NoticeInvalid(f"A notice key is 1 to 150 letters, digits, '.', '-' or '_', not {key!r}.")
+    return key
+
+
+def channel_for(email: str | None) -> str:
+    """By email when there is an address; otherwise the coordinator tells them."""
+    return "email" if email else "coordinator"
+
+
+def wanted(kind: str, turned_off: set[str] | frozenset[str]) -> bool:
+    """Whether a member who turned `turned_off` kinds off gets this one (essential: always)."""
+    return kind in ESSENTIAL_KINDS or kind not in turned_off
+
+
+def retry_delay(attempts: int, *, base_seconds: int = 60, cap_seconds: int = 6 * 3600) -> dt.timedelta:
+    """How long after its `attempts`-th refused try a notice is tried again: 1, 2, 4 ...
+    minutes, never more than six hours."""
+    return dt.timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))
+
+
+def gives_up(attempts: int, *, max_attempts: int = MAX_ATTEMPTS) -> bool:
+    return attempts >= max_attempts
+
+
+def message_id(key: str, bank_id: int, domain: str) -> str:
+    """The email's Message-ID: the notice's own key, so a second copy is seen as one."""
+    return f"<{check_key(key)}.b{bank_id}@{domain}>"
+
+
+# ---------------------------------------------------------------- the events
+
+
+def _day(day: dt.date | str) -> str:
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def exchange_waiting(*, exchange_id: int, to_member_id: int, other_name: str, minutes: int,
+                     given_on: dt.date, what: str | None, provider_is_you: bool) -> Planned:
+    """A member logged an exchange: the other member is asked to confirm it."""
+    return Planned("exchange_waiting", to_member_id, {
+        "exchange_id": exchange_id, "other_name": other_name, "minutes": minutes,
+        "given_on": _day(given_on), "what": what or "", "provider_is_you": provider_is_you,
+    }, f"exchange-waiting.{exchange_id}")
+
+
+def exchange_declined(*, exchange_id: int, to_member_id: int, other_name: str, minutes: int,
+                      given_on: dt.date, what: str | None, reason: str | None) -> Planned:
+    """The other member declined: the member who logged it is told, with the reason."""
+    return Planned("exchange_declined", to_member_id, {
+        "exchange_id": exchange_id, "other_name": other_name, "minutes": minutes,
+        "given_on": _day(given_on), "what": what or "", "reason": reason or "",
+    }, f"exchange-declined.{exchange_id}")
+
+
+def request_answered(*, request_id: int, answer_id: int, asker_id: int, helper_name: str, what: str,
+                     message: str | None) -> Planned:
+    """"I can help": the member who asked is told someone can."""
+    return Planned("request_answered", asker_id, {
+        "request_id": request_id, "helper_name": helper_name, "what": what, "message": message or "",
+    }, f"request-answered.{request_id}.{answer_id}")
+
+
+def helper_chosen(*, request_id: int, answer_id: int, helper_id: int, asker_name: str, what: str,
+                  when: str | None, where: str | None, phone: str | None, email: str | None) -> Planned:
+    """The asker chose a helper: the helper is told, with the contact the asker shares."""
+    return Planned("helper_chosen", helper_id, {
+        "request_id": request_id, "asker_name": asker_name, "what": what, "when": when or "",
+        "where": where or "", "phone": phone or "", "email": email or "",
+    }, f"helper-chosen.{request_id}.{answer_id}")
+
+
+def welcome(*, member_id: int, name: str, bank_name: str, has_sign_in: bool) -> Planned:
+    return Planned("welcome", member_id, {"bank_name": bank_name, "name": name, "has_sign_in": has_sign_in},
+                   f"welcome.{member_id}")
+
+
+def password_reset(*, reset_id: int, member_id: int, name: str, token: str, expires_at: dt.datetime) -> Planned:
+    return Planned("password_reset", member_id, {"name": name, "token": token,
+                                                 "expires_at": expires_at.isoformat()},
+                   f"password-reset.{reset_id}")
+
+
+# ---------------------------------------------------------------- the words
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(int(minutes), 60)
+    parts = ([f"{hours} hour" + ("s" if hours != 1 else "")] if hours else []) + (
+        [f"{rest} minute" + ("s" if rest != 1 else "")] if rest else [])
+    return " ".join(parts) or "0 minutes"
+
+
+def _nice_day(iso: str) -> str:
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def _nice_time(iso: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment:%H:%M} (UTC) on {moment.day} {moment:%B %Y}"
+
+
+def _exchange_waiting(f: dict) -> tuple[str, str]:
+    direction = (f"you helped {f['other_name']}" if f["provider_is_you"]
+                 else f"{f['other_name']} helped you")
+    what = f" ({f['what']})" if f["what"] else ""
+    return (f"{f['other_name']} logged {_hours(f['minutes'])}: please confirm",
+            f"{f['other_name']} logged {_hours(f['minutes'])} on {_nice_day(f['given_on'])}{what}: "
+            f"{direction}.\n\nNo balance changes until you say it is right. Please confirm it, or "
+            "decline it if it is not what happened, on your page:")
+
+
+def _exchange_declined(f: dict) -> tuple[str, str]:
+    what = f" ({f['what']})" if f["what"] else ""
+    why = (f"\n\n{f['other_name']} said why: \"{f['reason']}\"" if f["reason"]
+           else f"\n\n{f['other_name']} did not give a reason.")
+    return (f"{f['other_name']} declined the {_hours(f['minutes'])} you logged",
+            f"You logged {_hours(f['minutes'])} with {f['other_name']} on {_nice_day(f['given_on'])}{what}. "
+            f"{f['other_name']} declined it, so no balance has changed.{why}\n\n"
+            "If you think it should stand, you can talk to your coordinator. Your page:")
+
+
+def _request_answered(f: dict) -> tuple[str, str]:
+    message = f"\n\nThey wrote: \"{f['message']}\"" if f["message"] else ""
+    return (f"{f['helper_name']} can help with your request",
+            f"Good news: {f['helper_name']} can help with \"{f['what']}\".{message}\n\n"
+            "When you are ready, choose who helps you on your requests page:")
+
+
+def _helper_chosen(f: dict) -> tuple[str, str]:
+    when = f"\nWhen: {f['when']}" if f["when"] else ""
+    where = f"\nWhere: {f['where']}" if f["where"] else ""
+    ways = [f"phone {f['phone']}" if f["phone"] else "", f"email {f['email']}" if f["email"] else ""]
+    ways = " or ".join(w for w in ways if w)
+    contact = (f"\n\n{f['asker_name']} is happy for you to reach them by {ways}." if ways
+               else f"\n\n{f['asker_name']} did not share a phone or email: your coordinator can put you in touch.")
+    return (f"{f['asker_name']} chose you to help",
+            f"Thank you for offering. {f['asker_name']} chose you to help with \"{f['what']}\".{when}{where}"
+            f"{contact}\n\nThe details are on your page:")
+
+
+def _welcome(f: dict) -> tuple[str, str]:
+    sign_in = ("You can sign in to see your balance, ask for help and offer yours here:" if f["has_sign_in"]
+               else "Your coordinator can set up a sign-in for you whenever you like. The site is here:")
+    return (f"Welcome to {f['bank_name']}",
+            f"Hello {f['name']},\n\nWelcome to {f['bank_name']}. Every hour you give is worth the same as "
+            f"every hour you receive, whoever gives it.\n\n{sign_in}")
+
+
+def _password_reset(f: dict) -> tuple[str, str]:
+    return ("A link to choose a new password",
+            f"Hello {f['name']},\n\nHere is a link to choose a new password. It works once, until "
+            f"{_nice_time(f['expires_at'])}. If you did not ask for it, you need do nothing: your "
+            "password stays as it is.")
+
+
+_WORDS = {
+    "exchange_waiting": _exchange_waiting,
+    "exchange_declined": _exchange_declined,
+    "request_answered": _request_answered,
+    "helper_chosen": _helper_chosen,
+    "welcome": _welcome,
+    "password_reset": _password_reset,
+}
+
+
+def render(kind: str, facts: dict, *, base_url: str, unsubscribe_url: str | None = None,
+           bank_name: str | None = None) -> Words:
+    """The notice's subject and body, ending with the link to the page where the person
+    acts and, for a kind they can turn off, how to stop it."""
+    spec = check_kind(kind)
+    subject, body = _WORDS[kind](facts)
+    link = base_url.rstrip("/") + spec.path.format_map(_Blank(facts))
+    body = f"{body}\n{link}\n"
+    if unsubscribe_url and not spec.essential:
+        body += (f"\nYou get this because it is switched on in \"Messages we send you\". "
+                 f"To stop this kind of message, open:\n{unsubscribe_url}\n")
+    if bank_name:
+        body += f"\n{bank_name}\n"
+    return Words(subject, body, link)
+
+
+class _Blank(dict):
+    """Facts for a path: one scrubbed after sending (a reset token) reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+# ---------------------------------------------------------------- one-click unsubscribe
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _signature(key: bytes, payload: str) -> str:
+    return _b64(hmac.new(key, b"notice-unsubscribe:" + payload.encode(), hashlib.sha256).digest()[:18])
+
+
+def unsubscribe_token(key: bytes, member_id: int, kind: str) -> str:
+    """A link token that turns one kind off for one member, signed with the application's key."""
+    check_kind(kind)
+    payload = f"{int(member_id)}.{kind}"
+    return f"{payload}.{_signature(key, payload)}"
+
+
+def read_unsubscribe_token(key: bytes, token: str) -> tuple[int, str]:
+    """The member and kind a token names; NoticeLinkInvalid when it was not signed by us."""
+    try:
+        member, kind, signature = token.split(".")
+        member_id = int(member)
+    except (AttributeError, ValueError):
+        raise NoticeLinkInvalid("This link is not one of ours, or was cut short.") from None
+    if not hmac.compare_digest(signature, _signature(key, f"{member}.{kind}")) or kind not in KINDS:
+        raise NoticeLinkInvalid("This link is not one of ours, or was cut short.")
+    return member_id, kind
