@@ -25,7 +25,7 @@ def test_a_request_expiring_within_a_week_is_due_a_warning_keyed_by_its_expiry_d
     assert due.member_id == 21 and due.user_id is None
     assert due.key == "listing-expiring.request.7.2026-12-08"
     assert due.facts == {"listing": "request", "listing_id": 7, "what": "A lift to the surgery",
-                         "expires_on": "2026-12-08"}
+                         "expires_on": "2026-12-08", "page": "requests"}
 
 
 def test_a_renewed_request_is_a_new_period_and_so_a_new_key():

@@ -419,7 +419,6 @@ class QuestionInvalid(TimebankError):
         super().__init__(f"The question has {len(self.problems)} problem(s): {first[0]}: {first[1]}")
 
 
-<<<<<<< HEAD
 class InvalidExpiryPeriod(TimebankError):
     """A bank's period for listing requests and offers that is not 1 to 24 whole months."""
 
@@ -430,7 +429,8 @@ class NotRenewable(Conflict):
     """Renewing a request or offer that is closed or withdrawn (an open one renews at any time)."""
 
     code = "not_renewable"
-=======
+
+
 class NoticeInvalid(TimebankError):
     """A notice asked for with an unknown kind, a fact its kind does not take, or a bad key."""
 
@@ -445,4 +445,3 @@ class NoticeLinkInvalid(TimebankError):
 
 class UnknownNotice(NotFound):
     code = "unknown_notice"
->>>>>>> notices

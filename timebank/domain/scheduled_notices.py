@@ -94,7 +94,7 @@ def listing_expiring(listings: Iterable[Listing], today: dt.date, months: int) -
         ends = expires_on(listing.renewed_on, months)
         due.append(Due("listing_expiring", {
             "listing": listing.kind, "listing_id": listing.id, "what": listing.what[:200],
-            "expires_on": ends.isoformat(),
+            "expires_on": ends.isoformat(), "page": "requests" if listing.kind == "request" else "offer",
         }, f"listing-expiring.{listing.kind}.{listing.id}.{ends.isoformat()}", member_id=listing.member_id))
     return due
 

@@ -12,7 +12,7 @@ Each day column is added nullable, filled from `created_at`, then made NOT NULL 
 table rebuild on SQLite: neither table has triggers to lose).
 
 Revision ID: 0022
-Revises: 0015
+Revises: 0016 (0015 before the notices branch was merged in)
 Create Date: 2026-12-03 04:10:00.000000
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0022'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
