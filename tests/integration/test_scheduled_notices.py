@@ -93,3 +93,14 @@ def test_a_notice_key_is_unique_in_the_outbox(database, bank, calendar):
         first = notices.write(session, kind="listing_expiring", recipient=member, key=key, facts={
             "listing": "request", "listing_id": 1, "what": "x", "expires_on": TODAY.isoformat(), "page": "requests"})
         assert first.notice_key == key and first.facts != {}
+
+
+def test_timebank_notices_schedule_run_twice_writes_once(database, bank, calendar):
+    from tests.conftest import cli_runner
+
+    run = cli_runner(database.engine.url.render_as_string(hide_password=False))
+    first = run("notices", "schedule", "--today", TODAY.isoformat())
+    assert first.exit_code == 0 and "1 listing expiring" in first.stdout, first.stdout
+    again = run("notices", "schedule", "--today", TODAY.isoformat())
+    assert again.exit_code == 0 and again.stdout.startswith("0 notices written"), again.stdout
+    assert len(_outbox(database, bank)) == 4

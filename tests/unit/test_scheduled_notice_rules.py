@@ -83,3 +83,17 @@ def test_a_safeguarding_check_expiring_within_30_days_is_due_to_each_coordinator
     assert safeguarding_expiring(4, "Ann", expires_on_day=D(2027, 1, 3), coordinator_ids=[2], today=TODAY) == []
     assert safeguarding_expiring(4, "Ann", expires_on_day=D(2026, 12, 2), coordinator_ids=[2], today=TODAY) == []
     assert safeguarding_expiring(4, "Ann", expires_on_day=None, coordinator_ids=[2], today=TODAY) == []
+
+
+def test_each_scheduled_notice_has_words_and_the_page_to_act_on():
+    from timebank.domain.notices import render
+
+    (expiring,) = listing_expiring([Listing("offer", 8, 22, "Gardening", D(2026, 9, 8))], TODAY, 3)
+    words = render(expiring.kind, expiring.facts, base_url="https://bank.example.org")
+    assert words.link == "https://bank.example.org/member/offer" and "Renew" in words.body
+    assert "8 December 2026" in words.subject
+    digest = weekly_digest(20, has_email=True, offered=["gardening"], requests=_requests(), today=TODAY)
+    words = render(digest.kind, digest.facts, base_url="https://bank.example.org")
+    assert "- Hedge" in words.body and words.subject == "1 new request you could help with"
+    (follow_up,) = follow_up_due(5, status="open", follow_up_on=TODAY, social_worker_ids=[9], today=TODAY)
+    assert render(follow_up.kind, follow_up.facts, base_url="").link == "/social/introductions/5"
