@@ -1,8 +1,8 @@
 """`timebank notices schedule`: write the calendar's notices due today to the outbox.
 
-Run it daily (a timer beside the `notices send --loop` unit, or cron); running it twice
-on a day writes nothing new. `notices send --loop` does not call it: a schedule runs once
-a day, not every pass, and keeping the two apart keeps the worker's loop as it was built.
+Run it daily (cron or a timer), or let `notices send --loop` do it: the loop runs it
+before its first pass and after any pass on a new UTC day (`daily_schedule`). Running it
+twice on a day writes nothing new.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import click
 from timebank.cli.common import pass_database
 from timebank.cli.notices import notices
 
-__all__ = ["schedule"]
+__all__ = ["schedule", "daily_schedule"]
 
 
 @notices.command("schedule")
@@ -30,3 +30,18 @@ def schedule(database, today: dt.datetime | None) -> None:
     kinds = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(written.by_kind.items()))
     click.echo(f"{written.total} notice{'s' if written.total != 1 else ''} written for {day.isoformat()}"
                + (f": {kinds}." if kinds else "."))
+
+
+def daily_schedule(database):
+    """A callable for the send loop: writes the day's notices once per UTC day."""
+    from timebank.services.scheduled_notices import write_due_notices
+
+    done: list[dt.date] = []
+
+    def run() -> None:
+        today = dt.datetime.now(dt.UTC).date()
+        if not done or done[-1] != today:
+            write_due_notices(database, today)
+            done.append(today)
+
+    return run
