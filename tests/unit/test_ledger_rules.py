@@ -204,7 +204,9 @@ CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReuse
             "NeighbourhoodTaken",
             # a request's journey: closed, a helper already chosen, an answer withdrawn
             "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen",
-            "LooksLikeDuplicate", "LimitsLeaveMembersOutside"}
+            "LooksLikeDuplicate", "LimitsLeaveMembersOutside",
+            # renewing a closed request or a withdrawn offer
+            "NotRenewable"}
 
 
 def test_every_error_says_its_http_status():
