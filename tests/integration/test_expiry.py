@@ -56,6 +56,8 @@ def test_expired_requests_and_offers_leave_every_list(database, bank, listed):
     # Its link finds nothing for another member; its owner sees it, marked expired.
     with pytest.raises(UnknownRequest):
         helping.request_detail(database, bank.slug, old.id, viewer_id=other.id)
+    with pytest.raises(UnknownRequest):
+        requests_offers.answer_request(database, bank.slug, old.id, member_id=other.id)
     mine = {r.id: r for r in requests_offers.member_requests(database, bank.slug, owner.id)}
     assert mine[old.id].expired and mine[old.id].expires_on == expires_on(_four_months_ago(), 3)
     assert {o.id: o.expired for o in requests_offers.member_offers(database, bank.slug, owner.id)} == {

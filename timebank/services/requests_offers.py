@@ -20,7 +20,7 @@ from timebank.db.models import (
     utcnow,
 )
 from timebank.domain.duplicates import duplicate_since, refuse_duplicate, same_words
-from timebank.domain.errors import InvalidInput, NotAllowed, NotRenewable
+from timebank.domain.errors import InvalidInput, NotAllowed, NotRenewable, UnknownRequest
 from timebank.domain.text import clean_text
 from timebank.services import helping
 from timebank.services.rows import (
@@ -273,6 +273,9 @@ def answer_request(database: Database, bank_slug: str, request_id: int, *, membe
             raise NotAllowed("You cannot answer your own request.")
         if request.status != "open":
             raise InvalidInput("This request has just been closed: the member has the help they need.")
+        if expiry_of(request, bank)[1]:
+            # Off the lists, as `helping.request_detail` answers it: not found, in the same words.
+            raise UnknownRequest(f"There is no request number {request_id} in this bank.")
         chosen = session.scalar(select(HelpAnswer.member_id).where(
             HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
         if chosen is not None and chosen != member_id:
