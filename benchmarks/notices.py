@@ -2,7 +2,7 @@
 
 For each database: 10,000 notices are written to the outbox, then one worker pass
 (`timebank.services.notice_delivery.send_pass`, as `timebank notices send` runs it) sends
-them to a real SMTP server on 127.0.0.1 (aiosmtpd, as the tests use). Repeated for
+them to a real SMTP server on 127.0.0.1 (aiosmtpd, as the tests use, in a process of its own). Repeated for
 `--passes` rounds of fresh notices; prints the median rate (notices per second, from
 claiming the first to marking the last sent) and the notices that arrived twice (by
 Message-ID) or not at all, which must both be 0.
@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +29,6 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.integration.smtp_inbox import Inbox  # noqa: E402
 from timebank.db import migrate  # noqa: E402
 from timebank.db.engine import Database  # noqa: E402
 from timebank.db.models import Member, Notice  # noqa: E402
@@ -38,6 +38,37 @@ from timebank.services.settings import DeliverySettings  # noqa: E402
 
 ADMIN_URL = os.environ.get("TIMEBANK_BENCH_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+# The SMTP server runs in a process of its own, as a mail server would, so it does not
+# share this process's interpreter lock with the worker; it prints each Message-ID it took.
+SERVER = """
+import sys, time
+from tests.integration.smtp_inbox import Inbox
+inbox = Inbox()
+inbox.__enter__()
+print(inbox.port, flush=True)
+sys.stdin.read()
+inbox.__exit__()
+print("\\n".join(inbox.message_ids()), flush=True)
+"""
+
+
+class _Server:
+    def __enter__(self):
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen([sys.executable, "-c", SERVER], cwd=root, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.port = int(self.process.stdout.readline())
+        return self
+
+    def message_ids(self) -> list[str]:
+        out, _ = self.process.communicate("", timeout=600)
+        return [line for line in out.splitlines() if line]
+
+    def __exit__(self, *_):
+        if self.process.poll() is None:
+            self.process.kill()
 
 
 def _write(database: Database, member_id: int, round_number: int, count: int) -> None:
@@ -53,18 +84,18 @@ def run(database: Database, count: int, passes: int) -> dict:
     bank = banks.create_bank(database, "bench", "Leith Time Bank")
     member = members.add_member(database, bank.slug, "Ann Smith", email="ann@example.org",
                                 joined_on=dt.date(2026, 1, 1))
-    rates, twice, missing = [], 0, 0
-    with Inbox() as inbox:
-        settings = DeliverySettings(smtp_host="127.0.0.1", smtp_port=inbox.port, sender="news@bank.example.org",
+    rates = []
+    with _Server() as server:
+        settings = DeliverySettings(smtp_host="127.0.0.1", smtp_port=server.port, sender="news@bank.example.org",
                                     secret_key="bench", base_url="https://bank.example.org")
         for round_number in range(passes):
             _write(database, member.id, round_number, count)
             start = time.perf_counter()
             result = send_pass(database, settings)
             rates.append(result.sent / (time.perf_counter() - start))
-            ids = [i for i in inbox.message_ids() if i.startswith(f"<bench.{round_number}.")]
-            twice += len(ids) - len(set(ids))
-            missing += count - len(set(ids))
+        ids = server.message_ids()
+    twice = len(ids) - len(set(ids))
+    missing = count * passes - len(set(ids))
     with database.session(readonly=True) as session:
         unsent = session.scalar(sa.select(sa.func.count()).select_from(Notice).where(Notice.state != "sent"))
     return {"rate": statistics.median(rates), "rates": rates, "twice": twice, "missing": missing, "unsent": unsent}

@@ -38,6 +38,7 @@ from timebank.db.models import (
 )
 from timebank.domain.errors import NotAllowed
 from timebank.domain.privacy import FORMER_MEMBER, REMOVED
+from timebank.services import notices
 from timebank.services.auth import UserView
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
@@ -88,6 +89,7 @@ def erase_member(database: Database, bank_slug: str, member_id: int, *,
 
 
 def _erase(session: Session, member: Member) -> Erased:
+    notices.forget_member(session, member, instead=FORMER_MEMBER)
     member.name = FORMER_MEMBER
     member.email = member.phone = member.area = None
     member.safeguarding_checked_on = member.safeguarding_expires_on = None

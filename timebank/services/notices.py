@@ -30,7 +30,7 @@ that sends them is `timebank.services.notice_delivery`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -41,10 +41,13 @@ from timebank.domain import notices as rules
 from timebank.domain.errors import InvalidInput, UnknownMember, UnknownNotice
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
+from timebank.services.views import Page
 
 __all__ = [
     "write",
     "write_planned",
+    "forget_member",
+    "for_subject_access",
     "turned_off",
     "set_turned_off",
     "turn_off_by_link",
@@ -104,6 +107,33 @@ def write_planned(uow, planned: rules.Planned, *, bank_id: int) -> Notice | None
     if member is None or member.bank_id != bank_id:
         raise UnknownMember(f"There is no member number {planned.member_id}.")
     return write(uow, kind=planned.kind, recipient=member, facts=planned.facts, key=planned.key)
+
+
+def forget_member(session: Session, member: Member, *, instead: str) -> None:
+    """Erasure: the member's own notices and choices go, and every other notice of the bank
+    that names them, or holds their phone or email, reads `instead` there."""
+    session.execute(delete(Notice).where(Notice.member_id == member.id))
+    session.execute(delete(NoticeOptOut).where(NoticeOptOut.member_id == member.id))
+    theirs = {value for value in (member.name, member.phone, member.email) if value}
+    for notice in session.scalars(select(Notice).where(Notice.bank_id == member.bank_id)):
+        if any(value in theirs for value in notice.facts.values()):
+            notice.facts = {key: instead if value in theirs else value for key, value in notice.facts.items()}
+
+
+def for_subject_access(session: Session, member_id: int) -> dict:
+    """The member's notices and choices for their subject access file: what was sent, when,
+    and its facts (other people by name only: no one else's phone or email, no reset token)."""
+    hidden = {"phone", "email", "token"}
+    return {
+        "notices": [{"id": n.id, "kind": n.kind, "channel": n.channel, "state": n.state,
+                     "created_at": n.created_at, "sent_at": n.sent_at,
+                     "facts": {k: v for k, v in n.facts.items() if k not in hidden}}
+                    for n in session.scalars(select(Notice).where(Notice.member_id == member_id)
+                                             .order_by(Notice.id))],
+        "notice_opt_outs": [{"id": o.id, "kind": o.kind, "created_at": o.created_at}
+                            for o in session.scalars(select(NoticeOptOut).where(NoticeOptOut.member_id == member_id)
+                                                     .order_by(NoticeOptOut.id))],
+    }
 
 
 # ---------------------------------------------------------------- turning kinds off
@@ -191,24 +221,10 @@ class NoticeRow:
 
 
 @dataclass(frozen=True)
-class NoticePage:
-    rows: tuple[NoticeRow, ...]
-    number: int
-    total: int
-    counts: dict[str, int]
-    size: int = PAGE_SIZE
+class NoticePage(Page):
+    """A page of notices (`items`), with how many the bank has in each state."""
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _recipient_names(session: Session, notices) -> dict[int, str]:
@@ -238,7 +254,7 @@ def notice_page(database: Database, bank_slug: str, *, page: int = 1, state: str
             n.id, n.kind, rules.KINDS[n.kind].label if n.kind in rules.KINDS else n.kind, names[n.id], n.channel,
             n.state, n.attempts, n.last_error, n.created_at, n.next_attempt_at, n.sent_at, n.told_by)
             for n in found)
-        return NoticePage(rows, page, total, counts)
+        return NoticePage(rows, page, PAGE_SIZE, total, counts)
 
 
 def _notice_of_bank(session: Session, bank: Bank, notice_id: int, *, lock: bool = False) -> Notice:

@@ -45,6 +45,7 @@ from timebank.db.models import (
     User,
 )
 from timebank.domain.errors import NotAllowed
+from timebank.services import notices
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.erasure import log_member_access
@@ -98,6 +99,7 @@ def member_file(database: Database, actor: UserView | None, bank_slug: str, memb
             "contact_notes": [_row(n, "id", "written_on", "author", "text", "follow_up_on")
                               for n in session.scalars(select(ContactNote).where(
                                   ContactNote.member_id == member.id).order_by(ContactNote.id))],
+            **notices.for_subject_access(session, member.id),
             "member_access": [_row(a, "id", "role", "action", "why", "at")
                               for a in session.scalars(select(MemberAccess).where(
                                   MemberAccess.bank_id == bank.id, MemberAccess.member_id == member.id)
