@@ -49,6 +49,15 @@ def test_member_asks_for_help_on_a_small_screen(open_browser, people):
     assert page.get_by_role("status").first.inner_text().startswith("Thank you")
     assert page.get_by_role("heading", name=re.compile("^Someone to change a light bulb")).is_visible()
 
+    # Her request from months ago expired: it says so, and one click lists it again.
+    expired = page.locator("li", has=page.get_by_role("heading", name=re.compile("^Someone to help me sort out")))
+    assert "Expired on" in expired.inner_text()
+    page = browse.submit(button=expired.get_by_role("button", name=re.compile("^Renew")))
+    assert urlsplit(page.url).path == "/member/requests"
+    assert "your request is listed again until" in page.get_by_role("status").first.inner_text()
+    renewed = page.locator("li", has=page.get_by_role("heading", name=re.compile("^Someone to help me sort out")))
+    assert "Expired on" not in renewed.inner_text() and "Listed until" in renewed.inner_text()
+
 
 def test_member_logs_an_exchange_and_the_other_member_confirms_it(open_browser, people, live_server):
     from timebank.demo import DEMO_BANK_SLUG

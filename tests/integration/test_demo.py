@@ -246,3 +246,13 @@ def test_bulk_loading_relaxes_sqlite_syncing_only_inside_the_block(database_fact
     with database.bulk_loading() as loading:
         assert loading is database and synchronous() == 1
     assert synchronous() == 2
+
+
+def test_demo_has_an_expired_request_to_renew_and_an_offer_expiring_this_week(demo):
+    _, database, _ = demo
+    member = auth.authenticate(database, MEMBER_EMAIL, DEMO_PASSWORD)
+    expired = [r for r in requests_offers.member_requests(database, DEMO_BANK_SLUG, member.member_id)
+               if r.status == "open" and r.expired]
+    assert expired and expired[0].id not in {r.id for r in requests_offers.list_requests(database, DEMO_BANK_SLUG)}
+    week = dt.date.today() + dt.timedelta(days=7)
+    assert any(o.expires_on <= week for o in requests_offers.list_offers(database, DEMO_BANK_SLUG))

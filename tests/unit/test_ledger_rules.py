@@ -206,7 +206,9 @@ CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReuse
             "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen",
             "LooksLikeDuplicate", "LimitsLeaveMembersOutside",
             # a second match run within the hour, not confirmed
-            "MatchRunRecently"}
+            "MatchRunRecently",
+            # renewing a closed request or a withdrawn offer
+            "NotRenewable"}
 
 
 def test_every_error_says_its_http_status():

@@ -117,5 +117,7 @@ def test_every_kind_has_words_and_a_label():
         facts = {name: (1 if name.endswith("_id") or name == "minutes" else "x") for name in kind.facts}
         facts.update({"given_on": "2026-11-20", "expires_at": "2026-12-03T10:00:00+00:00"} if kind.facts
                      & {"given_on", "expires_at"} else {})
+        if "requests" in kind.facts:  # the weekly digest's list of requests
+            facts.update(count=1, requests=[{"id": 1, "what": "x", "category": "gardening"}])
         words = rules.render(kind.name, {k: v for k, v in facts.items() if k in kind.facts}, base_url=BASE)
         assert words.subject and words.body

@@ -15,6 +15,7 @@ from timebank.cli.notices import notices as notices_group
 from timebank.cli.privacy import person as person_group
 from timebank.cli.privacy import retention as retention_group
 from timebank.cli.reader import reader as reader_group
+from timebank.cli.schedule import schedule as _schedule  # noqa: F401  (adds `notices schedule`)
 from timebank.cli.users import user as user_group
 from timebank.domain.passwords import PASSWORD_HASHING
 

@@ -46,4 +46,9 @@ def send(database, loop: bool, sleep_seconds: float) -> None:
     # The notice in hand is finished and the rest handed back, so a stop sends nothing twice.
     for which in (signal.SIGTERM, signal.SIGINT):
         signal.signal(which, lambda *_: stop.set())
-    run_loop(database, settings, sleep_seconds=sleep_seconds, stop=stop, on_pass=report)
+    # The calendar's notices (timebank/cli/schedule.py), once a day, before the passes send them.
+    from timebank.cli.schedule import daily_schedule
+    scheduled = daily_schedule(database)
+    scheduled()
+    run_loop(database, settings, sleep_seconds=sleep_seconds, stop=stop,
+             on_pass=lambda result: (report(result), scheduled()))

@@ -64,6 +64,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _today() -> dt.date:
+    return utcnow().date()
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -112,6 +116,8 @@ class Bank(Base):
     retention_years: Mapped[int] = mapped_column(Integer, server_default="8")
     # How long a closed member's record is kept after they closed, then erased (revision 0016).
     closed_member_retention_years: Mapped[int] = mapped_column(Integer, server_default="6")
+    # How long requests and offers stay listed after they are posted or renewed (revision 0020).
+    expiry_months: Mapped[int] = mapped_column(Integer, server_default="3")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -427,6 +433,7 @@ class HelpRequest(Base):
         UniqueConstraint("bank_id", "idempotency_key"),
         UniqueConstraint("id", "bank_id"),
         Index("ix_help_requests_bank_id_status", "bank_id", "status"),
+        Index("ix_help_requests_bank_id_renewed_on", "bank_id", "renewed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -446,6 +453,8 @@ class HelpRequest(Base):
     offer_id: Mapped[int | None] = mapped_column(Integer)
     # The exchange its hours were logged as; the request is closed with it.
     exchange_id: Mapped[int | None] = mapped_column(Integer)
+    # Posted or last renewed: it leaves the lists `Bank.expiry_months` later (revision 0020).
+    renewed_on: Mapped[dt.date] = mapped_column(Date, default=_today)
 
 
 class HelpAnswer(Base):
@@ -484,6 +493,7 @@ class Offer(Base):
         ),
         UniqueConstraint("bank_id", "idempotency_key"),
         Index("ix_offers_bank_id_active", "bank_id", "active"),
+        Index("ix_offers_bank_id_renewed_on", "bank_id", "renewed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -494,6 +504,8 @@ class Offer(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Posted or last renewed: it leaves the lists `Bank.expiry_months` later (revision 0020).
+    renewed_on: Mapped[dt.date] = mapped_column(Date, default=_today)
 
 
 class Assessment(Base):

@@ -134,6 +134,7 @@ class _Builder:
         self.record_safeguarding_checks()
         self.offer_skills()
         self.ask_for_help()
+        self.let_some_expire()
         sign_ins = self.create_sign_ins()
         self.record_assessments()
         self.log_a_school_run_from_last_year()
@@ -472,6 +473,19 @@ class _Builder:
                          and o.category == self.category(asked.offer_category))
             helping.ask_this_person(self.db, DEMO_BANK_SLUG, offer.id, member_id=self.ids[asked.asker],
                                     what=asked.what, when_text=asked.when)
+
+    def let_some_expire(self) -> None:
+        """The demo member's request that expired (they renew it in one click) and an offer
+        that expires within the week (its owner is warned by `notices schedule`)."""
+        morag = self.ids["Morag Henderson"]
+        expired = requests_offers.ask_for_help(
+            self.db, DEMO_BANK_SLUG, member_id=morag, what="Someone to help me sort out old photographs",
+            category=self.category("befriending"), when_text="Any afternoon")
+        requests_offers.renew_request(self.db, DEMO_BANK_SLUG, expired.id, member_id=morag,
+                                      today=self.days_ago(100))
+        offer = requests_offers.offer_skill(self.db, DEMO_BANK_SLUG, member_id=self.ids[OFFERS[0].member],
+                                            description="Help choosing and setting up a new phone")
+        requests_offers.renew_offer(self.db, DEMO_BANK_SLUG, offer.id, member_id=None, today=self.days_ago(88))
 
     def create_sign_ins(self) -> tuple[tuple[str, str], ...]:
         auth.create_user(self.db, DEMO_BANK_SLUG, email=COORDINATOR_EMAIL, name="Liz Cameron",

@@ -40,6 +40,8 @@ __all__ = [
     "BalanceBelowFloor",
     "BalanceAboveCeiling",
     "InvalidLimits",
+    "InvalidExpiryPeriod",
+    "NotRenewable",
     "CommunityPotTooLow",
     "IdempotencyKeyReusedWithOtherDetails",
     "AlreadyReversed",
@@ -431,6 +433,20 @@ class MatchRunRecently(Conflict):
     likely a second click, or a colleague's run not seen yet. Nothing was run."""
 
     code = "match_run_recently"
+
+
+class InvalidExpiryPeriod(TimebankError):
+    """A bank's period for listing requests and offers that is not 1 to 24 whole months."""
+
+    code = "invalid_expiry_period"
+
+
+class NotRenewable(Conflict):
+    """Renewing a request or offer that is closed or withdrawn (an open one renews at any time)."""
+
+    code = "not_renewable"
+
+
 class NoticeInvalid(TimebankError):
     """A notice asked for with an unknown kind, a fact its kind does not take, or a bad key."""
 

@@ -90,6 +90,15 @@ _KINDS = (
     Kind("welcome", "Welcome to the time bank", frozenset({"bank_name", "name", "has_sign_in"}), "/sign-in"),
     Kind("password_reset", "A link to choose a new password",
          frozenset({"name", "token", "expires_at"}), "/reset/{token}", essential=True),
+    # The calendar's notices (timebank.domain.scheduled_notices decides when each is due).
+    Kind("listing_expiring", "Your request or offer expires in a week",
+         frozenset({"listing", "listing_id", "what", "expires_on", "page"}), "/member/{page}"),
+    Kind("weekly_digest", "A weekly list of new requests in the services you offer",
+         frozenset({"week", "count", "requests"}), "/member/browse"),
+    Kind("follow_up_due", "An introduction is due its follow-up",
+         frozenset({"introduction_id", "follow_up_on"}), "/social/introductions/{introduction_id}"),
+    Kind("safeguarding_expiring", "A safeguarding check expires within 30 days",
+         frozenset({"member_id", "name", "expires_on"}), "/coordinator/members/{member_id}"),
 )
 
 #: Every kind by name. Another kind (an expiry warning, a digest) is one more Kind here
@@ -300,7 +309,40 @@ def _password_reset(f: dict) -> tuple[str, str]:
             "password stays as it is.")
 
 
+def _listing_expiring(f: dict) -> tuple[str, str]:
+    words = "request" if f["listing"] == "request" else "offer"
+    return (f"Your {words} expires on {_nice_day(f['expires_on'])}",
+            f"Your {words} \"{f['what']}\" leaves the list on {_nice_day(f['expires_on'])}. If you still "
+            f"{'need the help' if words == 'request' else 'can help'}, renew it in one click on your page "
+            "(the Renew button); otherwise you need do nothing:")
+
+
+def _weekly_digest(f: dict) -> tuple[str, str]:
+    lines = "\n".join(f"- {r['what']}" for r in f["requests"])
+    more = f"\n... and {f['count'] - len(f['requests'])} more." if f["count"] > len(f["requests"]) else ""
+    many = "request" if f["count"] == 1 else "requests"
+    return (f"{f['count']} new {many} you could help with",
+            f"This week, members asked for help with what you offer:\n\n{lines}{more}\n\n"
+            "If you can help with one, say so on the list:")
+
+
+def _follow_up_due(f: dict) -> tuple[str, str]:
+    return (f"Introduction {f['introduction_id']} is due its follow-up",
+            f"You set {_nice_day(f['follow_up_on'])} to follow introduction {f['introduction_id']} up. "
+            "Record how it went, or set another day, on its page:")
+
+
+def _safeguarding_expiring(f: dict) -> tuple[str, str]:
+    return (f"{f['name']}'s safeguarding check expires on {_nice_day(f['expires_on'])}",
+            f"The safeguarding check recorded for {f['name']} expires on {_nice_day(f['expires_on'])}. "
+            "Arrange a new check before then, or record it on their page:")
+
+
 _WORDS = {
+    "listing_expiring": _listing_expiring,
+    "weekly_digest": _weekly_digest,
+    "follow_up_due": _follow_up_due,
+    "safeguarding_expiring": _safeguarding_expiring,
     "exchange_waiting": _exchange_waiting,
     "exchange_declined": _exchange_declined,
     "request_answered": _request_answered,

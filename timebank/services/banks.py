@@ -10,6 +10,7 @@ from matching.knowledge import load_knowledge
 from timebank.db.engine import Database
 from timebank.db.models import Account, Bank, Member, ServiceCategory
 from timebank.domain.errors import BankSlugTaken, CategoryTaken, InvalidInput
+from timebank.domain.expiry import check_expiry_months
 from timebank.domain.ledger import (
     DEFAULT_CEILING_MINUTES,
     DEFAULT_FLOOR_MINUTES,
@@ -51,6 +52,7 @@ def bank_view(bank: Bank) -> BankView:
         floor_minutes=bank.floor_minutes,
         ceiling_minutes=bank.ceiling_minutes,
         member_exchanges_need_confirmation=bank.member_exchanges_need_confirmation,
+        expiry_months=bank.expiry_months,
     )
 
 
@@ -131,7 +133,7 @@ def set_confirmation_mode(database: Database, slug: str, *, need_confirmation: b
 
 def update_settings(
     database: Database, slug: str, *, floor_minutes: int, ceiling_minutes: int,
-    need_confirmation: bool, limits_confirmed: bool = True,
+    need_confirmation: bool, limits_confirmed: bool = True, expiry_months: int | None = None,
 ) -> BankView:
     """The settings page's save: the limits and the confirmation mode, saved together or
     not at all (InvalidLimits for limits that make no sense).
@@ -139,8 +141,13 @@ def update_settings(
     A person at the settings page passes `limits_confirmed` as they answered: a changed
     limit that active members' balances are already outside is then refused
     (`LimitsLeaveMembersOutside`, with how many) until they confirm it.
+
+    `expiry_months` (None: unchanged) is how long requests and offers stay listed after
+    they are posted or renewed (InvalidExpiryPeriod outside 1 to 24).
     """
     check_limits_are_sane(floor_minutes, ceiling_minutes)
+    if expiry_months is not None:
+        check_expiry_months(expiry_months)
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, slug, lock=True)
         if not limits_confirmed:
@@ -155,6 +162,8 @@ def update_settings(
         bank.floor_minutes = floor_minutes
         bank.ceiling_minutes = ceiling_minutes
         bank.member_exchanges_need_confirmation = bool(need_confirmation)
+        if expiry_months is not None:
+            bank.expiry_months = expiry_months
         view = bank_view(bank)
         uow.commit()
     return view

@@ -42,7 +42,15 @@ from timebank.domain.help import (
 from timebank.domain.text import clean_text
 from timebank.services import notices
 from timebank.services.ledger.exchanges import exchange_attempt
-from timebank.services.rows import bank_row, category_slug, member_row, offer_row, request_row
+from timebank.services.rows import (
+    bank_row,
+    category_slug,
+    expiry_of,
+    member_row,
+    offer_row,
+    request_row,
+    still_listed,
+)
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import ExchangeView
 
@@ -71,6 +79,8 @@ __all__ = [
     "without_sign_in",
     "coordinator_requests",
     "coordinator_offers",
+    "ExpiredRow",
+    "expired_listings",
 ]
 
 PAGE_SIZE = 25
@@ -109,6 +119,9 @@ class RequestDetail:
     chosen: AnswerLine | None
     asker_contact: Contact | None
     helper_contact: Contact | None
+    # The day it leaves the lists (or left them: `expired`), unless renewed.
+    expires_on: dt.date | None = None
+    expired: bool = False
 
     def answer_of(self, member_id: int) -> AnswerLine | None:
         return next((a for a in self.answers if a.member_id == member_id), None)
@@ -139,6 +152,7 @@ class OfferRow:
     description: str
     age: str
     no_sign_in: bool
+    expires_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +220,7 @@ def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[s
     chosen = next((a for a in answers if a.status == "chosen"), None)
     stage = request_stage(request.status, request.member_id, [(a.member_id, a.status) for a in answers],
                           request.exchange_id)
+    expires, expired = expiry_of(request, session.get(Bank, request.bank_id))
     asker_contact = helper_contact = None
     if chosen is not None and sees_contact(viewer_id, request.member_id, chosen.member_id):
         asker_contact = _contact(asker)
@@ -220,17 +235,18 @@ def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[s
         helper_notes=request.helper_notes, status=request.status, created_at=request.created_at,
         addressed_to_member_id=request.addressed_to_member_id, exchange_id=request.exchange_id,
         stage=stage, answers=tuple(answers), chosen=chosen, asker_contact=asker_contact,
-        helper_contact=helper_contact,
+        helper_contact=helper_contact, expires_on=expires, expired=expired,
     )
 
 
-def _may_see(request: HelpRequest, answers: list[AnswerLine], viewer_id: int | None) -> bool:
-    """The asker, anyone who answered or was asked, and for an open public request anyone."""
+def _may_see(request: HelpRequest, answers: list[AnswerLine], viewer_id: int | None, expired: bool) -> bool:
+    """The asker, anyone who answered or was asked, and for an open public request still
+    listed anyone (an expired one is off the lists: its link finds nothing either)."""
     if viewer_id is None or viewer_id == request.member_id:
         return True
     if any(a.member_id == viewer_id for a in answers):
         return True
-    return request.status == "open" and request.addressed_to_member_id is None
+    return request.status == "open" and request.addressed_to_member_id is None and not expired
 
 
 def request_detail(database: Database, bank_slug: str, request_id: int, *,
@@ -241,7 +257,7 @@ def request_detail(database: Database, bank_slug: str, request_id: int, *,
         bank = bank_row(session, bank_slug)
         request = request_row(session, bank, request_id, seen_by=viewer_id)
         answers = _answer_lines(session, [request.id]).get(request.id, [])
-        if not _may_see(request, answers, viewer_id):
+        if not _may_see(request, answers, viewer_id, expiry_of(request, bank)[1]):
             raise UnknownRequest(f"There is no request number {request_id} in this bank.")
         return _detail(session, request, session.get(Member, request.member_id), _names(session, bank),
                        answers, viewer_id)
@@ -607,7 +623,8 @@ def coordinator_requests(database: Database, bank_slug: str, *, page: int = 1,
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        where = (HelpRequest.bank_id == bank.id, HelpRequest.status == "open")
+        where = (HelpRequest.bank_id == bank.id, HelpRequest.status == "open",
+                 still_listed(HelpRequest, bank, now.date()))
         total = session.scalar(select(func.count()).select_from(HelpRequest).where(*where))
         requests = session.scalars(select(HelpRequest).where(*where).order_by(HelpRequest.id)
                                    .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
@@ -636,7 +653,8 @@ def coordinator_offers(database: Database, bank_slug: str, *, page: int = 1,
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        where = (Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active")
+        where = (Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active",
+                 still_listed(Offer, bank, now.date()))
         total = session.scalar(select(func.count()).select_from(Offer)
                                .join(Member, Member.id == Offer.member_id).where(*where))
         rows = session.execute(select(Offer, Member).join(Member, Member.id == Offer.member_id)
@@ -645,5 +663,38 @@ def coordinator_offers(database: Database, bank_slug: str, *, page: int = 1,
         names = _names(session, bank)
         unsigned = _without_sign_in(session, bank)
         return Page(tuple(OfferRow(o.id, m.id, m.name, names.get(o.category or ""), o.description,
-                                   age_words(o.created_at, now), m.id in unsigned)
+                                   age_words(o.created_at, now), m.id in unsigned, expiry_of(o, bank)[0])
                           for o, m in rows), page, total)
+
+
+@dataclass(frozen=True)
+class ExpiredRow:
+    """An expired request or offer, for the coordinator to renew for a member without a sign-in."""
+
+    kind: str  # "request" or "offer"
+    id: int
+    member_id: int
+    member_name: str
+    what: str
+    expired_on: dt.date
+    no_sign_in: bool
+
+
+def expired_listings(database: Database, bank_slug: str, *, today: dt.date | None = None,
+                     limit: int = 50) -> list[ExpiredRow]:
+    """Open requests and current offers of active members that expired, the most recent first."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        unsigned = _without_sign_in(session, bank)
+        found: list[ExpiredRow] = []
+        for model, kind, text, current in ((HelpRequest, "request", HelpRequest.what, HelpRequest.status == "open"),
+                                           (Offer, "offer", Offer.description, Offer.active.is_(True))):
+            rows = session.execute(
+                select(model, Member.name, text).join(Member, Member.id == model.member_id)
+                .where(model.bank_id == bank.id, current, Member.status == "active",
+                       ~still_listed(model, bank, today))
+                .order_by(model.renewed_on.desc(), model.id.desc()).limit(limit)).all()
+            found += [ExpiredRow(kind, row.id, row.member_id, name, words, expiry_of(row, bank, today)[0],
+                                 row.member_id in unsigned) for row, name, words in rows]
+        return sorted(found, key=lambda r: r.expired_on, reverse=True)[:limit]

@@ -20,10 +20,18 @@ from timebank.db.models import (
     utcnow,
 )
 from timebank.domain.duplicates import duplicate_since, refuse_duplicate, same_words
-from timebank.domain.errors import InvalidInput, NotAllowed
+from timebank.domain.errors import InvalidInput, NotAllowed, NotRenewable, UnknownRequest
 from timebank.domain.text import clean_text
 from timebank.services import helping
-from timebank.services.rows import bank_row, category_slug, member_row, offer_row, request_row
+from timebank.services.rows import (
+    bank_row,
+    category_slug,
+    expiry_of,
+    member_row,
+    offer_row,
+    request_row,
+    still_listed,
+)
 from timebank.services.text_search import fold, folded
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import Page
@@ -46,6 +54,9 @@ __all__ = [
     "browse_offers",
     "member_offers",
     "withdraw_offer",
+    "renew_request",
+    "renew_offer",
+    "get_offer",
 ]
 
 
@@ -74,6 +85,9 @@ class HelpRequestView:
     status: str
     created_at: dt.datetime
     answers: tuple[AnswerView, ...] = ()
+    # The day it leaves the lists (or left them: `expired`), unless renewed.
+    expires_on: dt.date | None = None
+    expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,8 @@ class OfferView:
     description: str
     active: bool
     created_at: dt.datetime
+    expires_on: dt.date | None = None
+    expired: bool = False
 
 
 # The browse page shows this many requests (and this many offers) at a time.
@@ -116,13 +132,14 @@ def _category_names(session: Session, bank: Bank) -> dict[str, str]:
 
 
 def _request_view(request: HelpRequest, member: Member, names: dict[str, str],
-                  answers: tuple[AnswerView, ...] = ()) -> HelpRequestView:
+                  answers: tuple[AnswerView, ...] = (), bank: Bank | None = None) -> HelpRequestView:
+    expires, expired = expiry_of(request, bank) if bank is not None else (None, False)
     return HelpRequestView(
         id=request.id, member_id=member.id, member_name=member.name, area=member.area,
         category=request.category, category_name=names.get(request.category or ""),
         what=request.what, when_text=request.when_text, where_text=request.where_text,
         helper_notes=request.helper_notes, status=request.status,
-        created_at=request.created_at, answers=answers,
+        created_at=request.created_at, answers=answers, expires_on=expires, expired=expired,
     )
 
 
@@ -159,7 +176,7 @@ def ask_for_help(
                 earlier = session.scalars(select(HelpRequest).where(
                     HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
                 if earlier is not None:
-                    return _request_view(earlier, member, _category_names(session, bank))
+                    return _request_view(earlier, member, _category_names(session, bank), bank=bank)
             if refuse_duplicates:
                 _refuse_alike(session, HelpRequest, HelpRequest.what, member, what, "A request with the same words")
             request = HelpRequest(
@@ -169,7 +186,7 @@ def ask_for_help(
             )
             session.add(request)
             session.flush()
-            view = _request_view(request, member, _category_names(session, bank))
+            view = _request_view(request, member, _category_names(session, bank), bank=bank)
             uow.commit()
             return view
     except IntegrityError:
@@ -196,14 +213,16 @@ def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[Answer
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _open_requests(bank: Bank, *, category: str | None, area: str | None, status: str = "open"):
-    """The query of requests any member of the bank may read, by category and area."""
+def _open_requests(bank: Bank, *, category: str | None, area: str | None, status: str = "open",
+                   today: dt.date | None = None):
+    """The query of requests any member of the bank may read (still listed: not expired),
+    by category and area."""
     # A request made by an introduction came from an assessment: it is between the two
     # people introduced, never on the bank's public list.
     query = (select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
              .where(HelpRequest.bank_id == bank.id, HelpRequest.status == status,
                     # A closed or suspended member's requests leave the list with them.
-                    Member.status == "active",
+                    Member.status == "active", still_listed(HelpRequest, bank, today),
                     ~select(Introduction.id).where(Introduction.help_request_id == HelpRequest.id).exists(),
                     # Asked of one member from their offer: between the two of them.
                     HelpRequest.addressed_to_member_id.is_(None),
@@ -219,17 +238,17 @@ def _open_requests(bank: Bank, *, category: str | None, area: str | None, status
 
 def list_requests(
     database: Database, bank_slug: str, *, category: str | None = None, area: str | None = None,
-    status: str = "open", limit: int = 200,
+    status: str = "open", limit: int = 200, today: dt.date | None = None,
 ) -> list[HelpRequestView]:
-    """Open requests of the bank, newest first, by category and area."""
+    """Open requests of the bank still listed (not expired), newest first, by category and area."""
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        query = _open_requests(bank, category=category, area=area, status=status)
+        query = _open_requests(bank, category=category, area=area, status=status, today=today)
         rows = session.execute(query.order_by(HelpRequest.id.desc()).limit(limit)).all()
         names = _category_names(session, bank)
         answers = _answers(session, [r.HelpRequest.id for r in rows])
-        return [_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()))
+        return [_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()), bank)
                 for r in rows]
 
 
@@ -281,7 +300,7 @@ def member_requests(database: Database, bank_slug: str, member_id: int) -> list[
             HelpRequest.member_id == member.id).order_by(HelpRequest.id.desc())).all()
         names = _category_names(session, bank)
         answers = _answers(session, [r.id for r in requests])
-        return [_request_view(r, member, names, answers.get(r.id, ())) for r in requests]
+        return [_request_view(r, member, names, answers.get(r.id, ()), bank) for r in requests]
 
 
 
@@ -293,7 +312,7 @@ def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequ
         request = request_row(session, bank, request_id)
         member = session.get(Member, request.member_id)
         return _request_view(request, member, _category_names(session, bank),
-                             _answers(session, [request.id]).get(request.id, ()))
+                             _answers(session, [request.id]).get(request.id, ()), bank)
 
 
 def answer_request(database: Database, bank_slug: str, request_id: int, *, member_id: int,
@@ -308,6 +327,9 @@ def answer_request(database: Database, bank_slug: str, request_id: int, *, membe
             raise NotAllowed("You cannot answer your own request.")
         if request.status != "open":
             raise InvalidInput("This request has just been closed: the member has the help they need.")
+        if expiry_of(request, bank)[1]:
+            # Off the lists, as `helping.request_detail` answers it: not found, in the same words.
+            raise UnknownRequest(f"There is no request number {request_id} in this bank.")
         chosen = session.scalar(select(HelpAnswer.member_id).where(
             HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
         if chosen is not None and chosen != member_id:
@@ -329,10 +351,11 @@ def close_request(database: Database, bank_slug: str, request_id: int, *, member
     return get_request(database, bank_slug, request_id)
 
 
-def _offer_view(offer: Offer, member: Member, names: dict[str, str]) -> OfferView:
+def _offer_view(offer: Offer, member: Member, names: dict[str, str], bank: Bank) -> OfferView:
+    expires, expired = expiry_of(offer, bank)
     return OfferView(offer.id, member.id, member.name, member.area, offer.category,
                      names.get(offer.category or ""), offer.description, offer.active,
-                     offer.created_at)
+                     offer.created_at, expires, expired)
 
 
 def offer_skill(database: Database, bank_slug: str, *, member_id: int, description: str,
@@ -350,14 +373,14 @@ def offer_skill(database: Database, bank_slug: str, *, member_id: int, descripti
             earlier = session.scalars(select(Offer).where(
                 Offer.bank_id == bank.id, Offer.idempotency_key == key)).first()
             if earlier is not None:
-                return _offer_view(earlier, member, names)
+                return _offer_view(earlier, member, names, bank)
         if refuse_duplicates:
             _refuse_alike(session, Offer, Offer.description, member, description, "An offer with the same words")
         offer = Offer(bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
                       description=description, active=True, idempotency_key=key, created_at=utcnow())
         session.add(offer)
         session.flush()
-        view = _offer_view(offer, member, names)
+        view = _offer_view(offer, member, names, bank)
         uow.commit()
     return view
 
@@ -377,9 +400,11 @@ def answerable_request(database: Database, bank_slug: str, request_id: int, *,
                              _answers(session, [request_id]).get(request_id, ()))
 
 
-def _current_offers(bank: Bank, *, category: str | None, area: str | None):
+def _current_offers(bank: Bank, *, category: str | None, area: str | None, today: dt.date | None = None):
+    """The query of offers any member of the bank may read (still listed: not expired)."""
     query = (select(Offer, Member).join(Member, Member.id == Offer.member_id)
              .where(Offer.bank_id == bank.id, Offer.active.is_(True), Member.status == "active",
+                    still_listed(Offer, bank, today),
                     ~select(Introduction.id).where(Introduction.offer_id == Offer.id).exists()))
     if category:
         query = query.where(Offer.category == category)
@@ -389,13 +414,14 @@ def _current_offers(bank: Bank, *, category: str | None, area: str | None):
 
 
 def list_offers(database: Database, bank_slug: str, *, category: str | None = None,
-                area: str | None = None, limit: int = 200) -> list[OfferView]:
+                area: str | None = None, limit: int = 200, today: dt.date | None = None) -> list[OfferView]:
+    """Current offers still listed (not expired), newest first, by category and area."""
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        query = _current_offers(bank, category=category, area=area)
+        query = _current_offers(bank, category=category, area=area, today=today)
         names = _category_names(session, bank)
-        return [_offer_view(o, m, names) for o, m in
+        return [_offer_view(o, m, names, bank) for o, m in
                 session.execute(query.order_by(Offer.id.desc()).limit(limit)).all()]
 
 
@@ -420,7 +446,7 @@ def member_offers(database: Database, bank_slug: str, member_id: int) -> list[Of
         bank = bank_row(session, bank_slug)
         member = member_row(session, bank.id, member_id)
         names = _category_names(session, bank)
-        return [_offer_view(o, member, names) for o in session.scalars(
+        return [_offer_view(o, member, names, bank) for o in session.scalars(
             select(Offer).where(Offer.member_id == member.id).order_by(Offer.id.desc()))]
 
 
@@ -433,3 +459,48 @@ def withdraw_offer(database: Database, bank_slug: str, offer_id: int, *, member_
             raise NotAllowed("Only the member who made this offer can withdraw it.")
         offer.active = False
         uow.commit()
+
+
+def renew_request(database: Database, bank_slug: str, request_id: int, *, member_id: int | None,
+                  today: dt.date | None = None) -> HelpRequestView:
+    """The asker (or a coordinator, member_id None) renews an open request: listed again
+    for the bank's period from today. Renewing twice in a day is one renewal (the form's
+    key needs no record: the second sets the same day)."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = request_row(session, bank, request_id, seen_by=member_id)
+        if member_id is not None and request.member_id != member_id:
+            raise NotAllowed("Only the member who asked can renew this request.")
+        if request.status != "open":
+            raise NotRenewable("This request is closed: ask again if you still need help.")
+        request.renewed_on = today or utcnow().date()
+        uow.commit()
+    return get_request(database, bank_slug, request_id)
+
+
+def renew_offer(database: Database, bank_slug: str, offer_id: int, *, member_id: int | None,
+                today: dt.date | None = None) -> OfferView:
+    """The member (or a coordinator, member_id None) renews a current offer from today."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        offer = offer_row(session, bank, offer_id, seen_by=member_id)
+        if member_id is not None and offer.member_id != member_id:
+            raise NotAllowed("Only the member who made this offer can renew it.")
+        if not offer.active:
+            raise NotRenewable("This offer was withdrawn: offer it again if you still can.")
+        offer.renewed_on = today or utcnow().date()
+        session.flush()
+        view = _offer_view(offer, session.get(Member, offer.member_id), _category_names(session, bank), bank)
+        uow.commit()
+    return view
+
+
+def get_offer(database: Database, bank_slug: str, offer_id: int, *, seen_by: int | None) -> OfferView:
+    """One offer of the bank, as its owner (seen_by) or a coordinator (None) may see it."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        offer = offer_row(session, bank, offer_id, seen_by=seen_by)
+        return _offer_view(offer, session.get(Member, offer.member_id), _category_names(session, bank), bank)

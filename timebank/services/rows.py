@@ -8,7 +8,9 @@ refusal never tells that the record exists.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from timebank.db.models import (
@@ -22,6 +24,7 @@ from timebank.db.models import (
     Member,
     Offer,
     ServiceCategory,
+    utcnow,
 )
 from timebank.domain.errors import (
     MemberOfAnotherBank,
@@ -35,9 +38,12 @@ from timebank.domain.errors import (
     UnknownProposal,
     UnknownRequest,
 )
+from timebank.domain.expiry import expires_on, is_expired, listed_since
 
 __all__ = [
     "bank_row",
+    "still_listed",
+    "expiry_of",
     "member_row",
     "exchange_row",
     "category_slug",
@@ -213,3 +219,16 @@ def introduction_row(session: Session, bank: Bank, introduction_id: int, *, lock
     if introduction is None:
         raise UnknownIntroduction(f"There is no introduction number {introduction_id} in this bank.")
     return introduction
+
+
+def still_listed(model: type[HelpRequest] | type[Offer], bank: Bank,
+                 today: dt.date | None = None) -> ColumnElement[bool]:
+    """The clause keeping a request or an offer on the lists today: `expiry.listed_since`,
+    the same rule `expiry_of` applies to one row."""
+    return model.renewed_on >= listed_since(today or utcnow().date(), bank.expiry_months)
+
+
+def expiry_of(row: HelpRequest | Offer, bank: Bank, today: dt.date | None = None) -> tuple[dt.date, bool]:
+    """The day a request or an offer expires (or expired), and whether it has."""
+    today = today or utcnow().date()
+    return expires_on(row.renewed_on, bank.expiry_months), is_expired(row.renewed_on, today, bank.expiry_months)

@@ -26,6 +26,8 @@ class BankView:
     floor_minutes: int
     ceiling_minutes: int
     member_exchanges_need_confirmation: bool
+    # How long requests and offers stay listed after they are posted or renewed.
+    expiry_months: int = 3
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,11 @@ POLICY: dict[str, frozenset[str]] = {
     "privacy.retention_settings": COORDINATOR,
     "privacy.assessment_privacy": SOCIAL_WORKER,
     "privacy.assessment_file": SOCIAL_WORKER,
+    # Renewing an expired request or offer (issue 13): its owner, or a coordinator for them.
+    "member.renew_request": MEMBER,
+    "member.renew_offer": MEMBER,
+    "coordinator.renew_request_for": COORDINATOR,
+    "coordinator.renew_offer_for": COORDINATOR,
     # notices (timebank/web/notices/routes.py); the unsubscribe link works signed out
     "notices.member_messages": MEMBER,
     "notices.stop": ANYONE,

@@ -228,6 +228,16 @@ class SettingsForm(TimebankForm):
         validators=[InputRequired("Choose yes or no.")])
     # Asked only when new limits leave members outside them (LimitsLeaveMembersOutside).
     limits_confirmed = BooleanField("Yes, save these limits")
+    # Left empty, the period stays as it is (a form sent without the field changes nothing).
+    expiry_months = StringField("Months a request or offer stays listed", validators=[Length(max=20)])
+
+    def validate_expiry_months(self, field) -> None:
+        """A whole number; its range is the domain's rule (InvalidExpiryPeriod), placed here too."""
+        text = (field.data or "").strip()
+        field.months = None
+        if text and (not text.isdigit() or len(text) > 4):
+            raise ValidationError("Enter a whole number of months, for example 3.")
+        field.months = int(text) if text else None
 
 
 class EditMemberForm(TimebankForm):

@@ -19,12 +19,14 @@ from timebank.web.coordinator.requests_forms import (
     AskPersonForForm,
     ConfirmForm,
     ContactForForm,
+    RenewForForm,
     RequestHoursForForm,
 )
 from timebank.web.extensions import database
 from timebank.web.member.forms import WHERE_HINT
 from timebank.web.refusals import place, told
 from timebank.web.widgets import quick_select
+from timebank.web.words import day
 
 HOURS_FIELDS = {
     domain.InvalidHours: "hours", domain.ExchangeTooLong: "hours", domain.BalanceBelowFloor: "hours",
@@ -57,7 +59,8 @@ def _category_choices() -> list[SelectChoice]:
 def requests():
     db, slug = database(), _slug()
     return render_template("coordinator/requests/list.html",
-                           page=helping.coordinator_requests(db, slug, page=_page()))
+                           page=helping.coordinator_requests(db, slug, page=_page()),
+                           expired=helping.expired_listings(db, slug), renew_form=RenewForForm(formdata=None))
 
 
 @blueprint.get("/offers")
@@ -83,6 +86,7 @@ def _request_page(request_id: int, answer_form: AnswerForForm | None = None, ref
                                   if c.value not in answered]
     return render_template(
         "coordinator/requests/request.html", r=detail, answer_form=answer_form, form=ConfirmForm(),
+        renew_form=RenewForForm(formdata=None),
         no_sign_in=helping.without_sign_in(db, slug), refusal=refusal), http_status
 
 
@@ -251,3 +255,35 @@ def member_contact(member_id: int):
         flash(f"Saved: what {sharing.name} agrees to share.", "success")
         return redirect(url_for("coordinator.member_contact", member_id=member_id))
     return render_template("coordinator/requests/contact.html", form=form, sharing=sharing)
+
+
+def _renew_for(renew, find, row_id: int, back: str):
+    """Renewed for a member (one without a sign-in, above all): listed again from today."""
+    db, slug = database(), _slug()
+    if not RenewForForm().validate_on_submit():
+        find(db, slug, row_id, seen_by=None)  # another bank's or nobody's: not found, as everywhere
+        flash("Nothing was changed: this page had expired. Please try again.", "error")
+        return redirect(back)
+    try:
+        renewed = renew(db, slug, row_id, member_id=None)
+    except domain.Conflict as error:
+        flash(f"Nothing was changed. {told(error)}", "error")
+        return redirect(back)
+    flash(f"Renewed for {renewed.member_name}: listed again until {day(renewed.expires_on)}.", "success")
+    return redirect(back)
+
+
+def _find_request(db, slug, request_id: int, *, seen_by: None):
+    return helping.request_detail(db, slug, request_id, viewer_id=seen_by)
+
+
+@blueprint.post("/requests/<int:request_id>/renew")
+def renew_request_for(request_id: int):
+    return _renew_for(requests_offers.renew_request, _find_request, request_id,
+                      url_for("coordinator.request", request_id=request_id))
+
+
+@blueprint.post("/offers/<int:offer_id>/renew")
+def renew_offer_for(offer_id: int):
+    return _renew_for(requests_offers.renew_offer, requests_offers.get_offer, offer_id,
+                      url_for("coordinator.requests") + "#expired")

@@ -46,3 +46,7 @@ class ContactForForm(TimebankForm):
 
 class ConfirmForm(TimebankForm):
     """A yes to "are you sure?": only its token."""
+
+
+class RenewForForm(RecordingForm):
+    """Renew a member's request or offer for them: one click, listed again from today."""

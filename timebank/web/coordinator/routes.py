@@ -823,7 +823,8 @@ def settings():
     if request.method == "GET":
         form = SettingsForm(formdata=None, floor=format_minutes(-bank.floor_minutes),
                             ceiling=format_minutes(bank.ceiling_minutes),
-                            confirmation="yes" if bank.member_exchanges_need_confirmation else "no")
+                            confirmation="yes" if bank.member_exchanges_need_confirmation else "no",
+                            expiry_months=str(bank.expiry_months))
     else:
         form = SettingsForm()
         if form.validate_on_submit():
@@ -831,9 +832,10 @@ def settings():
                 banks.update_settings(db, slug, floor_minutes=-form.floor.minutes,
                                       ceiling_minutes=form.ceiling.minutes,
                                       need_confirmation=form.confirmation.data == "yes",
-                                      limits_confirmed=form.limits_confirmed.data)
+                                      limits_confirmed=form.limits_confirmed.data,
+                                      expiry_months=form.expiry_months.months)
             except domain.TimebankError as error:
-                place(form, error, {domain.InvalidLimits: "floor",
+                place(form, error, {domain.InvalidLimits: "floor", domain.InvalidExpiryPeriod: "expiry_months",
                                     domain.LimitsLeaveMembersOutside: "limits_confirmed"})
             else:
                 flash("The bank's settings are saved.", "success")

@@ -119,3 +119,7 @@ class ContactForm(TimebankForm):
 
 class ConfirmForm(TimebankForm):
     """A yes to "are you sure?": only its token."""
+
+
+class RenewForm(RecordingForm):
+    """Renew a request or an offer: one click, listed again from today."""

@@ -25,9 +25,11 @@ from timebank.web.member.forms import (
     ConfirmForm,
     ContactForm,
     OfferForm,
+    RenewForm,
     RequestHoursForm,
 )
 from timebank.web.refusals import place, told
+from timebank.web.words import day
 
 HOURS_FIELDS = {
     domain.InvalidHours: "hours", domain.ExchangeTooLong: "hours", domain.BalanceBelowFloor: "hours",
@@ -60,7 +62,7 @@ def _confirm(title: str, question: str, button: str, back: str, detail: str | No
 def requests():
     db, slug, me = _me()
     return render_template("member/requests.html", requests=helping.my_requests(db, slug, me), form=ConfirmForm(),
-                           no_sign_in=helping.without_sign_in(db, slug))
+                           no_sign_in=helping.without_sign_in(db, slug), renew_form=RenewForm(formdata=None))
 
 
 @blueprint.post("/requests/<int:request_id>/choose/<int:answer_id>")
@@ -77,6 +79,7 @@ def choose(request_id: int, answer_id: int):
         # Anything else (withdrawn, already chosen): said on the list, nothing written.
         refusal = f"Nothing was changed. {told(error)}"
         return render_template("member/requests.html", requests=helping.my_requests(db, slug, me),
+                               renew_form=RenewForm(formdata=None),
                                form=ConfirmForm(),
                                no_sign_in=helping.without_sign_in(db, slug), refusal=refusal), error.http_status
     name = chosen.chosen.member_name
@@ -290,6 +293,39 @@ def withdraw_offer(offer_id: int):
         raise domain.UnknownOffer(f"There is no offer number {offer_id} of yours.")
     return _confirm("Withdraw this offer?", "Do you want to withdraw this offer?", "Yes, withdraw it",
                     url_for("member.offer"), offer.description)
+
+
+# ---------------------------------------------------------------- renewing what expired
+
+
+def _renew(renew, find, row_id: int, back: str, words: str):
+    """One click: listed again from today (a second click the same day changes nothing)."""
+    db, slug, me = _me()
+    if not RenewForm().validate_on_submit():
+        find(db, slug, row_id, seen_by=me)  # another bank's or nobody's: not found, as everywhere
+        flash("Nothing was changed: this page had expired. Please try again.", "error")
+        return redirect(back)
+    try:
+        renewed = renew(db, slug, row_id, member_id=me)
+    except domain.Conflict as error:
+        flash(f"Nothing was changed. {told(error)}", "error")
+        return redirect(back)
+    flash(f"Renewed: your {words} is listed again until {day(renewed.expires_on)}.", "success")
+    return redirect(back)
+
+
+def _find_request(db, slug, request_id: int, *, seen_by: int | None):
+    return helping.request_detail(db, slug, request_id, viewer_id=seen_by)
+
+
+@blueprint.post("/requests/<int:request_id>/renew")
+def renew_request(request_id: int):
+    return _renew(requests_offers.renew_request, _find_request, request_id, url_for("member.requests"), "request")
+
+
+@blueprint.post("/offers/<int:offer_id>/renew")
+def renew_offer(offer_id: int):
+    return _renew(requests_offers.renew_offer, requests_offers.get_offer, offer_id, url_for("member.offer"), "offer")
 
 
 # ---------------------------------------------------------------- how others can reach me

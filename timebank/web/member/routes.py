@@ -29,6 +29,7 @@ from timebank.web.member.forms import (
     DeclineForm,
     LogForm,
     OfferForm,
+    RenewForm,
 )
 from timebank.web.refusals import add_error, place, told
 from timebank.web.statement_period import chosen_period, statement_pdf_response
@@ -167,7 +168,7 @@ def offer():
             flash("Thank you. Your offer is on the list for other members to see.", "success")
             return redirect(url_for("member.offer"))
     offers = [o for o in requests_offers.member_offers(db, slug, me) if o.active]
-    return (render_template("member/offer.html", form=form, offers=offers),
+    return (render_template("member/offer.html", form=form, offers=offers, renew_form=RenewForm(formdata=None)),
             400 if _refused(form) else 200)
 
 
