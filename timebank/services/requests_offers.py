@@ -286,7 +286,7 @@ def browse_requests(database: Database, bank_slug: str, *, viewer_id: int, categ
         number, total, rows = _page_of(session, query, HelpRequest.id.desc(), page)
         names = _category_names(session, bank)
         answers = _answers(session, [r.HelpRequest.id for r in rows])
-        return Page(tuple(_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()))
+        return Page(tuple(_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()), bank)
                           for r in rows), number, BROWSE_PAGE_SIZE, total)
 
 
@@ -437,7 +437,7 @@ def browse_offers(database: Database, bank_slug: str, *, viewer_id: int, categor
             query = query.where(words)
         number, total, rows = _page_of(session, query, Offer.id.desc(), page)
         names = _category_names(session, bank)
-        return Page(tuple(_offer_view(o, m, names) for o, m in rows), number, BROWSE_PAGE_SIZE, total)
+        return Page(tuple(_offer_view(o, m, names, bank) for o, m in rows), number, BROWSE_PAGE_SIZE, total)
 
 
 def member_offers(database: Database, bank_slug: str, member_id: int) -> list[OfferView]:
