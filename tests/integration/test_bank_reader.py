@@ -41,3 +41,19 @@ def test_a_reading_the_two_readers_disagree_on_is_asked_not_offered(database, ba
     [reading] = readings.read_services(database, bank.slug,
                                        ["the leaflet for this wardrobe kit might as well be in Greek"])
     assert not reading.agree and not reading.sure, reading
+
+
+def test_saving_an_assessment_retrains_only_when_it_taught_the_reader_something(database, bank):
+    worker = auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org", name="Sam",
+                              password="a long enough password", role="social_worker")
+    plain = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith",
+             "needs": [{"text": "Someone to walk my dog"}], "capabilities": []}
+    assessments.record_assessment(database, worker, person_name="Ann", content=plain)
+    assert readings.retrain_when_taught(database, bank.slug) is None, "nothing corrected, nothing to learn"
+
+    taught = dict(plain, needs=[{"text": text, "category": "shopping"} for text in CORRECTED])
+    assessments.record_assessment(database, worker, person_name="Jean", content=taught)
+    trained = readings.retrain_when_taught(database, bank.slug)
+
+    assert trained is not None and trained.model_stored and trained.example_count >= 1
+    assert readings.retrain_when_taught(database, bank.slug) is None, "learned once, not again"

@@ -251,6 +251,24 @@ def test_a_service_the_bank_adds_with_examples_is_read_by_the_next_run(database,
     assert proposal.reasons[0].startswith("both about Tai chi in the park (read from the words")
 
 
+def test_a_service_added_after_the_banks_reader_was_trained_is_read_by_the_next_run(database, bank,
+                                                                                   social_worker):
+    _assess(database, social_worker, "Jean", needs=[{"text": NEED_WORDS}])
+    _assess(database, social_worker, "Hamish", location=NEAR_LEITH,
+            capabilities=[{"text": OFFER_WORDS, "status": "doing", "capacity": "1"}])
+    assert readings.retrain_reader(database, bank.slug).model_stored
+
+    banks.save_category(database, bank.slug, category="tai_chi_in_the_park", name="Tai chi in the park",
+                        description="Slow flowing movement outdoors, in a group.", adding=True)
+    service_examples.set_service_examples(database, bank.slug, "tai_chi_in_the_park", EXAMPLES)
+    after = matches.run_match(database, social_worker, today=TODAY)
+
+    assert _pairs(after) == {("Jean", "Hamish")}
+    # Both voters read it: the learned one is fitted again with the new service's examples.
+    [reading] = readings.read_services(database, bank.slug, [NEED_WORDS])
+    assert (reading.service_id, reading.agree) == ("tai_chi_in_the_park", True), reading
+
+
 def test_a_rejected_pair_leaves_the_helpers_room_to_the_next_need(database, social_worker):
     shop = {"text": "Someone to do my weekly shop at the supermarket", "category": "shopping"}
     _assess(database, social_worker, "Jean", needs=[shop])

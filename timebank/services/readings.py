@@ -32,6 +32,7 @@ __all__ = [
     "note_corrections",
     "note_accepted_match",
     "retrain_reader",
+    "retrain_when_taught",
     "engine_reader",
 ]
 
@@ -84,7 +85,12 @@ def _learned(session: Session, bank: Bank, knowledge):
     from matching.learned import default_reader
 
     stored = session.scalar(select(BankReader.model).where(BankReader.bank_id == bank.id))
-    return _stored_reader(stored) if stored else default_reader(knowledge).learned
+    own = _stored_reader(stored) if stored else None
+    if own is None or not set(knowledge.ids) <= set(own.classes_):
+        # Never trained, or trained before the bank added a service: the shipped reader,
+        # fitted with what the bank wrote of its new services, until it is trained again.
+        return default_reader(knowledge).learned
+    return own
 
 
 def engine_reader(session: Session, bank: Bank, knowledge):
@@ -171,6 +177,21 @@ def retrain_reader(database: Database, bank_slug: str) -> ReaderView:
         view = ReaderView(bank.slug, len(examples), reader.trained_at, model is not None)
         uow.commit()
     return view
+
+
+def retrain_when_taught(database: Database, bank_slug: str) -> ReaderView | None:
+    """Retrain the bank's reader only when it has examples it has not learned from yet (a
+    correction, an accepted match): saving an assessment that taught nothing costs
+    nothing. The retrained view, or None when there was nothing new."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        examples = session.scalar(select(func.count()).select_from(ReadingExample)
+                                  .where(ReadingExample.bank_id == bank.id)) or 0
+        learned = session.scalar(select(BankReader.example_count).where(BankReader.bank_id == bank.id))
+    if examples == (learned or 0):
+        return None
+    return retrain_reader(database, bank_slug)
 
 
 def _service_sentences(session: Session, bank: Bank) -> list[tuple[str, str]]:

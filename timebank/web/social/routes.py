@@ -243,7 +243,7 @@ def _save(form: AssessmentForm, assessment_id: int | None):
     except domain.TimebankError as error:
         place(form, error, {domain.InvalidInput: "person_name"})
         return None
-    readings.retrain_reader(database(), current_user.bank_slug)  # corrections saved may teach it
+    readings.retrain_when_taught(database(), current_user.bank_slug)  # a correction saved teaches it
     target = url_for("social.assessment", assessment_id=view.id)
     saved = "already saved" if view.replayed else "saved"
     flash(f"Assessment of {view.person_name} {saved} (version {view.version}).", "success")
