@@ -2,12 +2,16 @@
 statement's day order."""
 import datetime as dt
 
+import pytest
+
+from timebank.domain.errors import PhoneInvalid
 from timebank.domain.members import (
     DUE,
     NEW,
     QUIET,
     WAITING,
     NamedMember,
+    clean_phone,
     follow_up,
     name_clashes,
     same_name,
@@ -68,3 +72,17 @@ def test_entries_of_one_day_run_by_exchange_then_entry():
                             StatementEntry(day, 7, 29, -1)])
     assert [(e.exchange_id, e.entry_id) for e, _ in ordered] == [(4, 31), (7, 29), (7, 30)]
     assert ordered[-1][1] == 14
+
+
+@pytest.mark.parametrize("typed, kept", [
+    ("0131 496 0000", "0131 496 0000"), ("+44 (0)131 496-0000", "+44 (0)131 496-0000"),
+    ("  07700   900123 ", "07700 900123"), ("0131 496 0000 ext 2", "0131 496 0000 ext 2"), ("", None), (None, None),
+])
+def test_a_phone_number_is_kept_as_typed_with_its_spaces_tidied(typed, kept):
+    assert clean_phone(typed) == kept
+
+
+@pytest.mark.parametrize("typed", ["hello", "999", "call me", "0131 496 0000 or 0777", "9" * 51])
+def test_a_phone_number_with_letters_or_too_few_digits_is_refused(typed):
+    with pytest.raises(PhoneInvalid):
+        clean_phone(typed)

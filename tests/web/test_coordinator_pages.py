@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from tests.web.conftest import JOINED_ON, csrf_from
+from timebank.domain.errors import PhoneInvalid
 from timebank.services import auth, banks, ledger, members
 from timebank.web.words import day
 
@@ -760,7 +761,10 @@ def test_the_banks_limits_read_the_same_with_or_without_a_minus_sign(cora, world
 
 def test_text_people_typed_is_shown_escaped_on_every_page(cora, world, web_database):
     slug = world.bank.slug
-    mallory = members.add_member(web_database, slug, "Mal " + SCRIPT, area=IMG, phone=SCRIPT)
+    # A phone number is digits (a script is refused there), so the script goes in name and area.
+    with pytest.raises(PhoneInvalid):
+        members.add_member(web_database, slug, "Mal " + SCRIPT, area=IMG, phone=SCRIPT)
+    mallory = members.add_member(web_database, slug, "Mal " + SCRIPT, area=IMG, phone="+44 (0)131 496 0000")
     ledger.log_exchange(web_database, slug, provider_id=mallory.id, receiver_id=world.ann.member_id,
                         minutes=30, recorded_by="test", description="Tea " + SCRIPT + IMG)
     reversed_one = ledger.log_exchange(web_database, slug, provider_id=world.bob.member_id,

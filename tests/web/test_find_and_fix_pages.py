@@ -137,6 +137,8 @@ def test_editing_a_member_saves_their_details(cora, world, web_database):
     ({"email": "not an email"}, "email", "is not an email address"),
     ({"email": "BOB"}, "email", "already uses"),
     ({"phone": "9" * 51}, "phone", "50"),
+    ({"phone": "hello"}, "phone", "is not a phone number"),
+    ({"phone": "999"}, "phone", "is not a phone number"),
 ])
 def test_a_bad_edit_is_refused_beside_its_field_and_changes_nothing(cora, world, web_database, changes, field,
                                                                      message):

@@ -25,6 +25,7 @@ __all__ = [
     "MemberNotActive",
     "EmailTaken",
     "InvalidInput",
+    "PhoneInvalid",
     "InvalidHours",
     "HoursNotPositive",
     "HoursNotWholeMinutes",
@@ -155,6 +156,12 @@ class EmailTaken(Conflict):
 
 class InvalidInput(TimebankError):
     code = "invalid_input"
+
+
+class PhoneInvalid(InvalidInput):
+    """A phone number with too few digits, or with letters: it becomes a tap-to-call link."""
+
+    code = "phone_invalid"
 
 
 class InvalidHours(TimebankError):

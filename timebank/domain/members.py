@@ -3,8 +3,11 @@ who is quiet, who is new, whose names could be confused, when a follow-up call i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from timebank.domain.errors import PhoneInvalid
 
 __all__ = [
     "MEMBER_KINDS",
@@ -21,6 +24,7 @@ __all__ = [
     "DUE",
     "WAITING",
     "follow_up",
+    "clean_phone",
 ]
 
 MEMBER_KINDS = ("person", "organisation")
@@ -83,3 +87,23 @@ def follow_up(follow_up_on: dt.date | None, today: dt.date) -> str | None:
     if follow_up_on is None:
         return None
     return DUE if follow_up_on <= today else WAITING
+
+
+#: What a phone number may be written with besides digits ("+44 (0)131 496-0000", "0131 496 0000 ext 2").
+_PHONE = re.compile(r"^\+?[0-9 ()./-]+(?:\s*(?:ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
+#: The shortest number worth calling (a UK number has 10 or 11 digits; some landlines abroad fewer).
+MIN_PHONE_DIGITS = 6
+
+
+def clean_phone(phone: str | None) -> str | None:
+    """A phone number as typed, trimmed; None when empty. Refused when it has letters or
+    too few digits, because it is shown as a tap-to-call link."""
+    phone = " ".join((phone or "").split())
+    if not phone:
+        return None
+    if len(phone) > 50:
+        raise PhoneInvalid("A phone number can be at most 50 characters.")
+    if not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < MIN_PHONE_DIGITS:
+        raise PhoneInvalid(f"{phone!r} is not a phone number: write its digits, "
+                           "with spaces, + or brackets if you like (for example 0131 496 0000).")
+    return phone

@@ -30,6 +30,7 @@ from timebank.domain.members import (
     QUIET,
     QUIET_DAYS,
     NamedMember,
+    clean_phone,
     name_clashes,
     standing,
 )
@@ -102,10 +103,8 @@ def _clean_details(name, email, phone, area) -> tuple[str, str | None, str | Non
     if not name or len(name) > 200:
         raise InvalidInput("A member needs a name of 1 to 200 characters.")
     email = clean_email(email)
-    phone = (phone or "").strip() or None
+    phone = clean_phone(phone)
     area = (area or "").strip() or None
-    if phone and len(phone) > 50:
-        raise InvalidInput("A phone number can be at most 50 characters.")
     if area and len(area) > 120:
         raise InvalidInput("An area can be at most 120 characters.")
     return name, email, phone, area

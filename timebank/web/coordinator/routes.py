@@ -90,13 +90,14 @@ GRANT_ERROR_FIELDS = {
 NEW_MEMBER_ERROR_FIELDS = {
     domain.EmailTaken: "email",
     domain.InvalidInput: "email",
+    domain.PhoneInvalid: "phone",
     domain.InvalidHours: "welcome_hours",
     domain.ExchangeTooLong: "welcome_hours",
     domain.BalanceAboveCeiling: "welcome_hours",
     domain.WeakPassword: "password",
 }
 STATUS_WORDS = {"active": "reactivated", "suspended": "suspended", "closed": "closed"}
-EDIT_MEMBER_ERROR_FIELDS = {domain.EmailTaken: "email", domain.InvalidInput: "email"}
+EDIT_MEMBER_ERROR_FIELDS = {domain.EmailTaken: "email", domain.InvalidInput: "email", domain.PhoneInvalid: "phone"}
 SIGN_IN_ERROR_FIELDS = {domain.EmailTaken: "email", domain.InvalidInput: "email", domain.WeakPassword: "password"}
 NOTE_ERROR_FIELDS = {domain.InvalidInput: "text"}
 
