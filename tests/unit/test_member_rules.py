@@ -13,6 +13,7 @@ from timebank.domain.members import (
     NamedMember,
     clean_phone,
     follow_up,
+    labels_told_apart,
     name_clashes,
     same_name,
     standing,
@@ -86,3 +87,11 @@ def test_a_phone_number_is_kept_as_typed_with_its_spaces_tidied(typed, kept):
 def test_a_phone_number_with_letters_or_too_few_digits_is_refused(typed):
     with pytest.raises(PhoneInvalid):
         clean_phone(typed)
+
+
+def test_two_members_of_one_name_and_area_are_told_apart_by_their_number():
+    listed = [NamedMember(2, "Jean Paterson", "Leith"), NamedMember(46, "jean  paterson", "Leith"),
+              NamedMember(7, "Jean Paterson", "Gorgie"), NamedMember(9, "Ann Smith", None)]
+    assert labels_told_apart(listed) == {
+        2: "Jean Paterson (Leith, #2)", 46: "jean  paterson (Leith, #46)", 7: "Jean Paterson (Gorgie)",
+        9: "Ann Smith"}

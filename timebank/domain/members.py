@@ -21,6 +21,7 @@ __all__ = [
     "name_key",
     "NamedMember",
     "name_clashes",
+    "labels_told_apart",
     "DUE",
     "WAITING",
     "follow_up",
@@ -69,6 +70,23 @@ class NamedMember:
     id: int
     name: str
     area: str | None
+
+
+def labels_told_apart(others: Iterable) -> dict[int, str]:
+    """Each member's name as a list others pick from shows it: with the area when there
+    is one, and with the member's number too when another member has the same name and
+    area (B11: two Jean Patersons of Leith). `others` have `id`, `name` and `area`."""
+    others = list(others)
+    seen: dict[tuple[str, str], int] = {}
+    for m in others:
+        key = (name_key(m.name), (m.area or "").strip().lower())
+        seen[key] = seen.get(key, 0) + 1
+    labels = {}
+    for m in others:
+        twin = seen[(name_key(m.name), (m.area or "").strip().lower())] > 1
+        place = ", ".join(p for p in (m.area, f"#{m.id}" if twin else None) if p)
+        labels[m.id] = f"{m.name} ({place})" if place else m.name
+    return labels
 
 
 def name_clashes(name: str, others: Iterable[NamedMember]) -> list[NamedMember]:

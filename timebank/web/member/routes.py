@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.hours import parse_hours
+from timebank.domain.members import labels_told_apart
 from timebank.domain.members_words import in_members_words
 from timebank.services import banks, helping, ledger, members, requests_offers
 from timebank.services.ledger.statements import statement_for_period
@@ -260,9 +261,9 @@ def log():
     form = LogForm()
     active = [m for m in members.member_names(db, slug, status="active") if m.id != me]
     others = {m.id: m.name for m in active}
-    # The area beside each name, so two members of one name can be told apart (B11).
-    form.other_member.choices = options([("", "Choose a member")] + [
-        (m.id, f"{m.name} ({m.area})" if m.area else m.name) for m in active])
+    # The area beside each name, and the number when two share name and area (B11).
+    labels = labels_told_apart(active)
+    form.other_member.choices = options([("", "Choose a member")] + [(m.id, labels[m.id]) for m in active])
     quick_select(form.other_member)
     form.category.choices = _category_choices(db, slug)
     valid = form.validate_on_submit()

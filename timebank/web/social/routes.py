@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.assessments import DAYS
+from timebank.domain.members import labels_told_apart
 from timebank.domain.outcome_measures import follow_up_order, follow_up_state
 from timebank.services import (
     assessments,
@@ -127,8 +128,9 @@ def assessment_list():
 def _member_choices(field) -> None:
     """The bank's active members to pick from, after "Not a member yet"."""
     quick_select(field)
-    field.choices = options([("", "Not a member yet")] + [
-        (str(m.id), m.name) for m in members.member_names(database(), current_user.bank_slug, status="active")])
+    active = members.member_names(database(), current_user.bank_slug, status="active")
+    labels = labels_told_apart(active)  # the area, and the number for two of one name and area
+    field.choices = options([("", "Not a member yet")] + [(str(m.id), labels[m.id]) for m in active])
 
 
 def _setup(form: AssessmentForm, *, blank_rows: int = 0) -> None:
