@@ -102,6 +102,10 @@ def test_a_new_form_has_one_row_of_each_and_no_consent_day(signed_in, world):
     assert 'name="capabilities-0-text"' in page and 'name="capabilities-1-text"' not in page
     assert re.search(r'<input[^>]*id="consent_on"[^>]*value=""', page), "no day nobody chose"
     assert "Save and add more rows" not in page
+    # Enter in a field sends the form's first submit button: it must save, not add a row.
+    form = page[page.index("<form method=\"post\" novalidate>"):]
+    first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
+    assert 'name="add"' not in first, first
 
 
 def _typed(page: str, **fields) -> dict:
