@@ -218,7 +218,7 @@ def parse_day(value: str | dt.date | None, today: dt.date) -> dt.date:
 
 def check_day(day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise DayInFuture(f"The help cannot be given in the future ({day.isoformat()}).")
+        raise DayInFuture(f"The help cannot be given in the future ({day.day} {day:%B %Y}).")
     if day.year < 1970:
         raise InvalidDay(f"{day.isoformat()} is too long ago to be a day help was given.")
 

@@ -447,7 +447,7 @@ def add_note(member_id: int):
             place(form, error, NOTE_ERROR_FIELDS)
         else:
             flash("The note was already saved." if note.replayed else (
-                f"Note saved; call again on {note.follow_up_on.isoformat()}." if note.follow_up_on
+                f"Note saved; call again on {format_day(note.follow_up_on)}." if note.follow_up_on
                 else "Note saved."), "success")
             return redirect(back)
     if form.back.data == "calls":
