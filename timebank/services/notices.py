@@ -114,10 +114,20 @@ def forget_member(session: Session, member: Member, *, instead: str) -> None:
     that names them, or holds their phone or email, reads `instead` there."""
     session.execute(delete(Notice).where(Notice.member_id == member.id))
     session.execute(delete(NoticeOptOut).where(NoticeOptOut.member_id == member.id))
-    theirs = {value for value in (member.name, member.phone, member.email) if value}
+    theirs = [value for value in (member.name, member.phone, member.email) if value]
+
+    def without_them(value):
+        # Inside words too: "Help for Zeb" or a reason "Zeb (0131 ...) was away" name them.
+        if not isinstance(value, str):
+            return value
+        for said in theirs:
+            value = value.replace(said, instead)
+        return value
+
     for notice in session.scalars(select(Notice).where(Notice.bank_id == member.bank_id)):
-        if any(value in theirs for value in notice.facts.values()):
-            notice.facts = {key: instead if value in theirs else value for key, value in notice.facts.items()}
+        facts = {key: without_them(value) for key, value in notice.facts.items()}
+        if facts != notice.facts:
+            notice.facts = facts
 
 
 def for_subject_access(session: Session, member_id: int) -> dict:

@@ -224,13 +224,17 @@ def answer(request_id: int):
     db, slug, me = _me()
     asked = requests_offers.answerable_request(db, slug, request_id, viewer_id=me)
     if asked is None:
-        if requests_offers.get_request(db, slug, request_id).member_id == me:  # another bank's: 404
+        # The same answer, below, for a number that does not exist in this bank.
+        try:
+            own = requests_offers.get_request(db, slug, request_id).member_id == me
+        except domain.UnknownRequest:
+            own = False
+        if own:
             raise domain.NotAllowed("You cannot answer your own request.")
-        if request.method == "POST":
-            flash("Nothing was sent: this request is no longer open (the member may already have "
-                  "the help they need).", "error")
-            return redirect(url_for("member.browse"))
-        raise domain.UnknownRequest(f"There is no open request number {request_id} for you to answer.")
+        # The same answer whether the request closed meanwhile, is private to two people
+        # introduced, or never was: nothing tells a member a private request exists.
+        raise domain.UnknownRequest(f"There is no open request number {request_id} for you to answer: "
+                                    "it may have closed, or the member already has the help they need.")
     form = AnswerForm(prefix=f"answer-{request_id}")
     already = any(a.member_id == me and a.status != "withdrawn" for a in asked.answers)
     if not already and form.validate_on_submit():
