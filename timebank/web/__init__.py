@@ -56,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
         # "fast" only for tests and throwaway demonstrations (timebank.domain.passwords).
         PASSWORD_HASHING="standard",
         RATELIMIT_HEADERS_ENABLED=False,
+        # A moving window: the last minute, whatever the clock says, so a guesser cannot
+        # spend a minute's allowance on each side of a minute's turn.
+        RATELIMIT_STRATEGY="moving-window",
         # Refused sign-ins only. Per account and address together, in steps, so each
         # further guess waits longer (a minute, then an hour, then a day); per address
         # across every account, so one address cannot try many accounts.
