@@ -100,7 +100,7 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     _at_width(browse, 320)
     page = browse.goto(assessment_path)
     assert "Not linked to a member yet." in page.locator("#member-link + p").inner_text()
-    page.get_by_label("Member of the time bank").select_option(label=PERSON)
+    page.get_by_label("Member of the time bank").select_option(label=f"{PERSON} (Leith)")
     page = browse.submit("Link to this member")
     assert page.get_by_role("heading", level=1).inner_text() == (
         f"Link the assessment of {PERSON} to {PERSON}?")
