@@ -59,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
         # A moving window: the last minute, whatever the clock says, so a guesser cannot
         # spend a minute's allowance on each side of a minute's turn.
         RATELIMIT_STRATEGY="moving-window",
+        # Said outright: the limiter is one object for every app in the process, and an
+        # app made with it off (a test's) would otherwise leave it off for the next.
+        RATELIMIT_ENABLED=True,
         # Refused sign-ins only. Per account and address together, in steps, so each
         # further guess waits longer (a minute, then an hour, then a day); per address
         # across every account, so one address cannot try many accounts.

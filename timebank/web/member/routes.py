@@ -83,9 +83,6 @@ def _category_choices(db, slug) -> list[tuple[str, str]]:
 def home():
     db, slug, me = _me()
     pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
-    # Only the names the page shows: the other side of each waiting exchange.
-    shown = {i for e in pending for i in (e.provider_member_id, e.receiver_member_id, e.initiated_by_member_id)
-             if i is not None}
     requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
     asked_of_me = [a for a in helping.my_answers(db, slug, me) if a.answer.status == "asked"
                    and a.request.status == "open"]
@@ -93,6 +90,9 @@ def home():
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
     declined = [e for e in ledger.list_exchanges(db, slug, member_id=me, state="declined", limit=50)
                 if e.initiated_by_member_id == me and e.settled_at is not None and _aware(e.settled_at) >= since]
+    # Only the names the page shows: the other side of each waiting or declined exchange.
+    shown = {i for e in pending + declined
+             for i in (e.provider_member_id, e.receiver_member_id, e.initiated_by_member_id) if i is not None}
     return render_template(
         "member/home.html",
         declined=declined,
