@@ -343,8 +343,12 @@ def choose_helper(database: Database, bank_slug: str, request_id: int, answer_id
             request = _locked_request(session, bank, request_id, member_id)
             may_act_for_asker(request.member_id, member_id)
             answer = _answer(session, request, answer_id)
+            was_asked = answer.status == "asked"
             _choose(session, request, answer)
             _tell_the_helper(session, bank, request, answer)
+            if was_asked and member_id is None:
+                # The coordinator passes on the yes of a member asked from their offer.
+                _tell_the_asker_the_reply(session, bank, request, answer, said_yes=True)
             uow.commit()
     except IntegrityError as error:
         # Two choices at the same moment: the index kept the first; this one changed nothing.
@@ -371,6 +375,24 @@ def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer:
         email=contact.email), bank_id=bank.id)
 
 
+def _tell_the_asked(session: Session, bank: Bank, request: HelpRequest) -> None:
+    """Asked from their offer: the member asked is told, to say yes or no."""
+    asker = session.get(Member, request.member_id)
+    notices.write_planned(session, notice_rules.asked_to_help(
+        request_id=request.id, helper_id=request.addressed_to_member_id, asker_name=asker.name,
+        what=request.what[:300], when=request.when_text, where=request.where_text), bank_id=bank.id)
+
+
+def _tell_the_asker_the_reply(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer, *,
+                              said_yes: bool) -> None:
+    """The member asked said yes (the asker gets the contact they agreed to share) or no."""
+    helper = session.get(Member, answer.member_id)
+    contact = _contact(helper)
+    notices.write_planned(session, notice_rules.ask_answered(
+        request_id=request.id, answer_id=answer.id, asker_id=request.member_id, helper_name=helper.name,
+        what=request.what[:300], said_yes=said_yes, phone=contact.phone, email=contact.email), bank_id=bank.id)
+
+
 def _own_answer(session: Session, request: HelpRequest, answerer_id: int) -> HelpAnswer:
     answer = session.scalars(select(HelpAnswer).where(
         HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
@@ -393,6 +415,10 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
             if request.member_id == answerer_id:
                 raise NotAllowed("You cannot answer your own request.")
             check_answer_change(request.status, "waiting")
+            if accept and request.addressed_to_member_id != answerer_id:
+                # Saying yes makes the chosen helper: only the member asked may, never one
+                # who answered a request on the list (the asker chooses those).
+                raise NotAllowed("Only the member asked directly can say yes to this request.")
             answer = session.scalars(select(HelpAnswer).where(
                 HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
             if answer is None:
@@ -408,6 +434,7 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
                 answer.message = message
             if accept:
                 _choose(session, request, answer)
+                _tell_the_asker_the_reply(session, bank, request, answer, said_yes=True)
             elif answer.status == "waiting":
                 _tell_the_asker(session, bank, request, answer)
             uow.commit()
@@ -451,6 +478,7 @@ def decline_asked(database: Database, bank_slug: str, request_id: int, *, answer
             raise NotAllowed("Only a member asked directly can say no; withdraw an answer instead.")
         answer.status, answer.decided_at = "declined", utcnow()
         request.status = "closed"
+        _tell_the_asker_the_reply(session, bank, request, answer, said_yes=False)
         uow.commit()
 
 
@@ -568,6 +596,7 @@ def ask_this_person(database: Database, bank_slug: str, offer_id: int, *, member
         session.flush()
         session.add(HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=offer.member_id,
                                status="asked", created_at=utcnow()))
+        _tell_the_asked(session, bank, request)
         request_id = request.id
         uow.commit()
     return request_detail(database, bank_slug, request_id, viewer_id=member_id)
