@@ -170,3 +170,21 @@ def test_the_coordinator_is_told_the_reset_link_also_goes_to_the_members_email(s
         [reset] = session.scalars(sa.select(Notice).where(Notice.member_id == world.ann.member_id,
                                                           Notice.kind == "password_reset")).all()
     assert f"/reset/{reset.facts['token']}" in shown.text
+
+
+def test_a_coordinator_asking_a_member_without_email_for_another_puts_a_letter_on_who_to_call(
+        signed_in, world, web_database):
+    offer = requests_offers.offer_skill(web_database, world.bank.slug, member_id=world.dot_member_id,
+                                        description="Knitting lessons")
+    client = signed_in(world.coordinator)
+    url = f"/coordinator/offers/{offer.id}/ask"
+    asked = client.post(url, data={**_form_fields(client, url), "member": world.ann.member_id,
+                                   "what": "Knitting on Thursday"})
+    assert asked.status_code == 302
+    calls = client.get("/coordinator/calls").text
+    assert "Ann asks if you can help" in calls
+    with web_database.session(readonly=True) as session:
+        notice_id = session.scalar(sa.select(Notice.id).where(Notice.member_id == world.dot_member_id,
+                                                              Notice.kind == "asked_to_help"))
+    letter = client.get(f"/coordinator/messages/{notice_id}/letter").text
+    assert "Dear Dot," in letter and "Knitting on Thursday" in letter and "say yes or no" in letter
