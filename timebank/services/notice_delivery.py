@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from timebank.db.engine import Database
 from timebank.db.models import Bank, Member, Notice, User, utcnow
@@ -156,8 +156,8 @@ def _refusal(error: Exception) -> str:
 
 def _marking_sent(notice: Claimed):
     """The statement that marks the notice sent, made before it is sent: after the
-    server's 250 only its own short transaction remains to be run."""
-    values = {"state": "sent", "sent_at": utcnow(), "lease_until": None, "last_error": None}
+    server's 250 only its own short transaction remains to be run (with the moment)."""
+    values = {"state": "sent", "sent_at": bindparam("sent_now"), "lease_until": None, "last_error": None}
     if "token" in notice.facts:
         # The reset link is a secret: once sent, the outbox keeps no copy of it.
         values["facts"] = {**notice.facts, "token": ""}
@@ -166,7 +166,7 @@ def _marking_sent(notice: Claimed):
 
 def _mark_sent(database: Database, marking) -> None:
     with UnitOfWork(database) as uow:
-        uow.session.execute(marking)
+        uow.session.execute(marking, {"sent_now": utcnow()})
         uow.commit()
 
 
