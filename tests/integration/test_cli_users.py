@@ -44,6 +44,7 @@ def test_user_add_makes_a_staff_sign_in_and_prints_its_id_and_reset_link(run, da
     signed_in = auth.authenticate(database, "sam@example.org", NEW_PASSWORD)
     assert (signed_in.role, signed_in.bank_slug, signed_in.name) == ("social_worker", "leith", "Sam Social")
     assert "once" in result.stderr and "hour" in result.stderr
+    assert "It is sent to sam@example.org too" in result.stderr  # through the outbox, as a member's
 
 
 @pytest.mark.parametrize("args, status, says", [

@@ -1,6 +1,7 @@
 """Each notice is written with the event that causes it, in its transaction, and not
 without it (both databases): an exchange waiting, one declined, an answer, a helper
-chosen, a welcome, a reset link. A member's turned-off kinds are not written; a key is
+chosen, a member asked from their offer and their yes or no, a welcome, a reset link
+(a member's, and a staff sign-in's). A member's turned-off kinds are not written; a key is
 written once; members without email go to the coordinator's list."""
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from timebank.db.models import Exchange, HelpAnswer, Member, Notice
+from timebank.db.models import Exchange, HelpAnswer, HelpRequest, Member, Notice, PasswordReset, User
+from timebank.domain import notices as rules
+from timebank.domain.errors import NotAllowed
 from timebank.services import auth, helping, ledger, members, notices, requests_offers
 
 JOINED = dt.date.today() - dt.timedelta(days=30)
@@ -87,6 +90,81 @@ def test_an_answer_tells_the_asker_and_a_choice_tells_the_helper_with_the_shared
     assert (chosen.facts["phone"], chosen.facts["email"]) == ("0131 496 0001", "")  # only what was shared
 
 
+@pytest.fixture
+def asker_and_offerer(database, bank, make_member):
+    asker = make_member(bank, "Jean Paterson", email="jean@example.org", phone="0131 496 0001", joined_on=JOINED)
+    offerer = make_member(bank, "Al MacLeod", email="al@example.org", phone="0131 496 0002", joined_on=JOINED)
+    helping.set_contact_sharing(database, bank.slug, offerer.id, share_phone=False, share_email=True)
+    offer = requests_offers.offer_skill(database, bank.slug, member_id=offerer.id, description="Lifts by car")
+    return asker, offerer, offer
+
+
+def test_asking_a_member_from_their_offer_tells_them_and_their_yes_tells_the_asker_with_the_shared_contact(
+        database, bank, asker_and_offerer):
+    asker, offerer, offer = asker_and_offerer
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift on Monday",
+                                    when_text="Monday 10am", idempotency_key="ask-form-1")
+    helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift on Monday",
+                            when_text="Monday 10am", idempotency_key="ask-form-1")  # the form sent twice
+
+    [told] = _notices(database, bank)
+    assert (told.kind, told.member_id, told.channel) == ("asked_to_help", offerer.id, "email")
+    assert told.facts == {"request_id": asked.id, "asker_name": "Jean Paterson", "what": "A lift on Monday",
+                          "when": "Monday 10am", "where": ""}
+
+    helping.answer_for(database, bank.slug, asked.id, answerer_id=offerer.id, accept=True)
+    [yes] = _notices(database, bank, kind="ask_answered")
+    assert yes.member_id == asker.id and yes.facts["said_yes"] is True
+    assert (yes.facts["phone"], yes.facts["email"]) == ("", "al@example.org")  # only what Al shares
+
+
+def test_a_no_from_the_member_asked_tells_the_asker_and_shares_no_contact(database, bank, asker_and_offerer):
+    asker, offerer, offer = asker_and_offerer
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift on Friday")
+    helping.decline_asked(database, bank.slug, asked.id, answerer_id=offerer.id, acting_member_id=offerer.id)
+    [no] = _notices(database, bank, kind="ask_answered")
+    assert no.member_id == asker.id and no.facts["said_yes"] is False
+    assert (no.facts["phone"], no.facts["email"]) == ("", "")
+
+
+def test_a_coordinator_asking_and_answering_for_members_without_email_puts_both_notices_on_the_list(
+        database, bank, make_member):
+    asker = make_member(bank, "Dot Brown", joined_on=JOINED)
+    offerer = make_member(bank, "Jim Low", joined_on=JOINED)
+    offer = requests_offers.offer_skill(database, bank.slug, member_id=offerer.id, description="Shopping")
+    # The coordinator's pages call the same services, with the member they act for.
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="Shopping on Tuesday")
+    answer = helping.request_detail(database, bank.slug, asked.id, viewer_id=None).answers[0]
+    helping.choose_helper(database, bank.slug, asked.id, answer.id, member_id=None)  # "they said yes"
+    by_kind = {n.kind: n for n in _notices(database, bank)}
+    assert (by_kind["asked_to_help"].member_id, by_kind["asked_to_help"].channel) == (offerer.id, "coordinator")
+    assert (by_kind["ask_answered"].member_id, by_kind["ask_answered"].channel) == (asker.id, "coordinator")
+    assert by_kind["ask_answered"].facts["said_yes"] is True
+    waiting = {t.label for t in notices.to_tell(database, bank.slug, base_url="https://bank.example.org")}
+    assert {rules.KINDS["asked_to_help"].label, rules.KINDS["ask_answered"].label} <= waiting
+
+
+def test_only_the_member_asked_can_say_yes_and_nobody_can_make_themselves_the_chosen_helper(
+        database, bank, asker_and_offerer, make_member):
+    asker, offerer, offer = asker_and_offerer
+    stranger = make_member(bank, "Tom Kerr", joined_on=JOINED)
+    public = requests_offers.ask_for_help(database, bank.slug, member_id=asker.id, what="Help with a shelf")
+    with pytest.raises(NotAllowed):
+        helping.answer_for(database, bank.slug, public.id, answerer_id=stranger.id, accept=True)
+    assert helping.request_detail(database, bank.slug, public.id, viewer_id=None).chosen is None
+    assert _notices(database, bank, kind="ask_answered") == []
+
+
+def test_a_staff_reset_link_goes_to_the_sign_ins_own_email_and_cannot_be_turned_off(database, bank):
+    email = f"sw.{bank.slug}@example.org"
+    link = auth.add_staff_sign_in(database, bank.slug, email=email, name="Sam Watt", role="social_worker")
+    again = auth.issue_reset_link_by_operator(database, bank.slug, email)
+    resets = _notices(database, bank, kind="password_reset")
+    assert [(n.user_id, n.member_id, n.channel, n.facts["token"]) for n in resets] == [
+        (link.user.id, None, "email", link.token), (link.user.id, None, "email", again.token)]
+    assert link.emailed_to == again.emailed_to == email
+
+
 def test_taking_a_member_on_with_an_email_welcomes_them_and_without_one_does_not(database, bank):
     with_email = members.take_member_on(database, bank.slug, "Kirsty Bell", email="kirsty@example.org",
                                         recorded_by="coordinator:1")
@@ -141,34 +219,69 @@ def _welcomed(database, bank, ann, dot):
     members.take_member_on(database, bank.slug, "New Person", email="new@example.org", recorded_by="c")
 
 
+def _asked(database, bank, ann, dot):
+    offer = requests_offers.offer_skill(database, bank.slug, member_id=dot.id, description="Shelves")
+    helping.ask_this_person(database, bank.slug, offer.id, member_id=ann.id, what="Help with a shelf")
+
+
+def _said_no(database, bank, ann, dot):
+    offer = requests_offers.offer_skill(database, bank.slug, member_id=dot.id, description="Shelves")
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=ann.id, what="Help with a shelf")
+    helping.decline_asked(database, bank.slug, asked.id, answerer_id=dot.id, acting_member_id=dot.id)
+
+
+def _staff_reset(database, bank, ann, dot):
+    email = f"staff.{bank.slug}@example.org"
+    auth.create_user(database, bank.slug, email=email, name="Jo Reid", password="another long passphrase 42",
+                     role="coordinator")
+    auth.issue_reset_link_by_operator(database, bank.slug, email)
+
+
 def _reset(database, bank, ann, dot):
     members.take_member_on(database, bank.slug, "Reset Person", email=f"r.{bank.slug}@example.org",
                            sign_in_password="a long enough passphrase 42", recorded_by="c")
     auth.issue_reset_link_by_operator(database, bank.slug, f"r.{bank.slug}@example.org")
 
 
-EVENTS = {"exchange_waiting": _exchange_waiting, "exchange_declined": _declined,
-          "request_answered": _answered, "welcome": _welcomed, "password_reset": _reset}
+#: Each event, the kind of notice it writes, and what of the event itself must not be
+#: there when it fails (the declined and reset cases set their event up first: an
+#: exchange waiting, a request asked, a sign-in).
+EVENTS = {
+    "exchange_waiting": ("exchange_waiting", _exchange_waiting, "exchanges_pending"),
+    "exchange_declined": ("exchange_declined", _declined, None),
+    "request_answered": ("request_answered", _answered, "answers"),
+    "asked_to_help": ("asked_to_help", _asked, "requests_open"),
+    "ask_answered": ("ask_answered", _said_no, "answers_declined"),
+    "welcome": ("welcome", _welcomed, None),
+    "password_reset": ("password_reset", _reset, "reset_links"),
+    "staff_password_reset": ("password_reset", _staff_reset, "reset_links"),
+}
 
 
 def _event_rows(database, bank):
+    def count(model, *where):
+        return session.scalar(sa.select(sa.func.count()).select_from(model).where(model.bank_id == bank.id, *where))
+
     with database.session(readonly=True) as session:
-        return (
-            session.scalar(sa.select(sa.func.count()).select_from(Exchange).where(
-                Exchange.bank_id == bank.id, Exchange.state == "pending")),
-            session.scalar(sa.select(sa.func.count()).select_from(HelpAnswer).where(HelpAnswer.bank_id == bank.id)),
-            session.scalar(sa.select(sa.func.count()).select_from(Member).where(Member.bank_id == bank.id)),
-        )
+        return {
+            "exchanges_pending": count(Exchange, Exchange.state == "pending"),
+            "answers": count(HelpAnswer),
+            "answers_declined": count(HelpAnswer, HelpAnswer.status == "declined"),
+            "requests_open": count(HelpRequest, HelpRequest.status == "open"),
+            "reset_links": session.scalar(sa.select(sa.func.count()).select_from(PasswordReset).join(
+                User, User.id == PasswordReset.user_id).where(User.bank_id == bank.id)),
+        }
 
 
 class Boom(Exception):
     pass
 
 
-@pytest.mark.parametrize("kind", sorted(EVENTS))
+@pytest.mark.parametrize("event", sorted(EVENTS))
 def test_an_event_that_fails_after_its_notice_is_added_leaves_no_notice_and_no_event(
-        database, bank, ann_and_dot, monkeypatch, kind):
+        database, bank, ann_and_dot, monkeypatch, event):
     ann, dot = ann_and_dot
+    kind, cause, undone = EVENTS[event]
     before = _event_rows(database, bank)
     real_write = notices.write
 
@@ -179,14 +292,13 @@ def test_an_event_that_fails_after_its_notice_is_added_leaves_no_notice_and_no_e
             raise Boom("the event fails after its notice was added")
         return written
 
-    # The declined and reset cases set their event up first (an exchange waiting, a
-    # sign-in), so the forced failure is armed for the notice of their own kind only.
+    # Armed for the notice of the event's own kind only: what sets it up is written.
     monkeypatch.setattr(notices, "write", write_then_fail)
     with pytest.raises(Boom):
-        EVENTS[kind](database, bank, ann, dot)
+        cause(database, bank, ann, dot)
     assert [n.kind for n in _notices(database, bank) if n.kind == kind] == []
-    if kind in ("exchange_waiting", "request_answered"):
-        assert _event_rows(database, bank) == before  # and the event itself is not there
+    if undone:
+        assert _event_rows(database, bank)[undone] == before[undone]  # and the event itself is not there
 
 
 def test_a_notice_key_is_written_once(database, bank, ann_and_dot):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from timebank.domain.errors import AnswerNotOpen, HelperAlreadyChosen, NotAllowed, RequestNotOpen
+from timebank.domain.errors import AnswerNotOpen, HelperAlreadyChosen, InvalidInput, NotAllowed, RequestNotOpen
 from timebank.domain.help import (
     Contact,
     age_words,
@@ -15,7 +15,10 @@ from timebank.domain.help import (
     check_log_from_request,
     may_act_for_answerer,
     may_act_for_asker,
+    may_act_for_offerer,
+    offer_words,
     request_stage,
+    request_words,
     sees_contact,
     shared_contact,
     stage_words,
@@ -112,3 +115,24 @@ def test_age_in_whole_days():
     assert age_words(now - dt.timedelta(hours=5), now) == "today"
     assert age_words(now - dt.timedelta(days=1, hours=1), now) == "1 day"
     assert age_words(dt.datetime(2026, 11, 30, 9), now) == "3 days"
+
+
+def test_only_the_member_who_made_an_offer_or_a_coordinator_changes_it_and_the_refusal_says_what():
+    may_act_for_offerer(HELPER, HELPER, "withdraw it")
+    may_act_for_offerer(HELPER, None, "withdraw it")
+    with pytest.raises(NotAllowed, match="^Only the member who made this offer can withdraw it.$"):
+        may_act_for_offerer(HELPER, ASKER, "withdraw it")
+    with pytest.raises(NotAllowed, match="^Only the member who asked can close this request.$"):
+        may_act_for_asker(ASKER, HELPER, "close this request")
+
+
+def test_a_requests_words_are_trimmed_and_each_refusal_names_its_field():
+    words = request_words("  A lift  ", " Monday ", "", None)
+    assert (words.what, words.when_text, words.where_text, words.helper_notes) == ("A lift", "Monday", None, None)
+    with pytest.raises(InvalidInput, match="what you would like help with"):
+        request_words("   ")
+    with pytest.raises(InvalidInput, match="roughly when"):
+        request_words("A lift", "x" * 201)
+    assert offer_words(" Lifts ") == "Lifts"
+    with pytest.raises(InvalidInput, match="what you can offer"):
+        offer_words("")

@@ -121,3 +121,28 @@ def test_every_kind_has_words_and_a_label():
             facts.update(count=1, requests=[{"id": 1, "what": "x", "category": "gardening"}])
         words = rules.render(kind.name, {k: v for k, v in facts.items() if k in kind.facts}, base_url=BASE)
         assert words.subject and words.body
+
+
+def test_a_member_asked_from_their_offer_is_asked_to_say_yes_or_no_on_their_answers_page():
+    planned = rules.asked_to_help(request_id=6, helper_id=2, asker_name="Jean", what="A lift to the surgery",
+                                  when="Monday 10am", where=None)
+    words = _words(planned, unsubscribe_url=f"{BASE}/messages/stop/x")
+    assert (planned.member_id, planned.key) == (2, "asked-to-help.6")
+    assert words.subject == "Jean asks if you can help"
+    assert '"A lift to the surgery"' in words.body and "When: Monday 10am" in words.body
+    assert "Where:" not in words.body
+    assert words.link == f"{BASE}/member/answers" and f"{BASE}/messages/stop/x" in words.body
+
+
+def test_a_yes_gives_the_asker_only_the_contact_shared_and_a_no_gives_none():
+    yes = rules.ask_answered(request_id=6, answer_id=9, asker_id=1, helper_name="Al", what="A lift", said_yes=True,
+                             phone=None, email="al@example.org")
+    words = _words(yes)
+    assert (yes.member_id, yes.key) == (1, "ask-answered.6.9.yes")
+    assert words.subject == "Al said yes: they can help" and "reach them by email al@example.org" in words.body
+    assert "phone" not in words.body and words.link == f"{BASE}/member/requests"
+
+    no = rules.ask_answered(request_id=6, answer_id=9, asker_id=1, helper_name="Al", what="A lift", said_yes=False,
+                            phone="0131 496 0002", email="al@example.org")
+    assert no.key == "ask-answered.6.9.no" and (no.facts["phone"], no.facts["email"]) == ("", "")
+    assert _words(no).subject == "Al cannot help this time" and "0131" not in _words(no).body

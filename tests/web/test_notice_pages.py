@@ -4,13 +4,14 @@ without email on "Who to call"."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
 from tests.web.conftest import csrf_from
 from timebank.db.models import Member, Notice
 from timebank.domain import notices as rules
-from timebank.services import ledger, notices
+from timebank.services import helping, ledger, notices, requests_offers
 
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 
@@ -101,3 +102,89 @@ def test_news_for_a_member_without_email_is_a_letter_on_who_to_call_until_told(s
     assert told.status_code == 302
     assert "Ann logged 45 minutes" not in client.get("/coordinator/calls").text
     assert client.get(f"/coordinator/messages/{notice_id}/letter").status_code == 404
+
+
+# ---------------------------------------------------------------- asking from an offer, resets
+
+
+def _form_fields(client, url):
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    fields = {"csrf_token": csrf_from(page.text)}
+    key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page.text)
+    return {**fields, "idempotency_key": key.group(1)} if key else fields
+
+
+def _kinds_for(database, member_id):
+    with database.session(readonly=True) as session:
+        return [(n.kind, n.facts.get("said_yes")) for n in session.scalars(
+            sa.select(Notice).where(Notice.member_id == member_id).order_by(Notice.id))]
+
+
+def test_asking_from_an_offer_on_the_pages_tells_the_one_asked_and_their_no_tells_the_asker(
+        signed_in, world, web_database):
+    offer = requests_offers.offer_skill(web_database, world.bank.slug, member_id=world.bob.member_id,
+                                        description="Cakes for birthdays")
+    ann, bob = signed_in(world.ann), signed_in(world.bob)
+    url = f"/member/offers/{offer.id}/ask"
+    assert ann.post(url, data={**_form_fields(ann, url), "what": "A cake for Saturday"}).status_code == 302
+    assert _kinds_for(web_database, world.bob.member_id) == [("asked_to_help", None)]
+
+    [asked] = [a.request for a in helping.my_answers(web_database, world.bank.slug, world.bob.member_id)]
+    url = f"/member/answers/{asked.id}/decline"
+    assert bob.post(url, data=_form_fields(bob, url)).status_code == 302
+    assert _kinds_for(web_database, world.ann.member_id) == [("ask_answered", False)]
+
+
+def test_the_new_kinds_are_on_messages_we_send_you_and_can_be_turned_off(signed_in, world, web_database):
+    client = signed_in(world.bob)
+    page = client.get("/member/messages")
+    for kind in ("asked_to_help", "ask_answered"):
+        assert rules.KINDS[kind].label in page.text and f'value="{kind}" checked>' in page.text
+    kept = [k for k in rules.KINDS if k != "asked_to_help"]
+    client.post("/member/messages", data={"csrf_token": csrf_from(page.text), "kind": kept})
+    assert _turned_off(web_database, world, world.bob) == {"asked_to_help"}
+
+    offer = requests_offers.offer_skill(web_database, world.bank.slug, member_id=world.bob.member_id,
+                                        description="Dog walks")
+    helping.ask_this_person(web_database, world.bank.slug, offer.id, member_id=world.ann.member_id, what="A walk")
+    assert _kinds_for(web_database, world.bob.member_id) == []  # turned off: not written
+
+
+def test_a_member_cannot_say_yes_to_a_request_on_the_list_and_become_its_helper(signed_in, world, web_database):
+    public = requests_offers.ask_for_help(web_database, world.bank.slug, member_id=world.ann.member_id,
+                                          what="Help with a shelf")
+    bob = signed_in(world.bob)
+    refused = bob.post(f"/member/answers/{public.id}/accept", data=_form_fields(bob, "/member/answers"),
+                       follow_redirects=True)
+    assert "Only the member asked directly can say yes" in refused.text
+    assert helping.request_detail(web_database, world.bank.slug, public.id, viewer_id=None).chosen is None
+
+
+def test_the_coordinator_is_told_the_reset_link_also_goes_to_the_members_email(signed_in, world, web_database):
+    coordinator = signed_in(world.coordinator)
+    url = f"/coordinator/members/{world.ann.member_id}"
+    shown = coordinator.post(f"{url}/reset-link", data={"csrf_token": csrf_from(coordinator.get(url).text)})
+    assert shown.status_code == 200 and f"by email, to {world.ann.email}" in shown.text
+    with web_database.session(readonly=True) as session:
+        [reset] = session.scalars(sa.select(Notice).where(Notice.member_id == world.ann.member_id,
+                                                          Notice.kind == "password_reset")).all()
+    assert f"/reset/{reset.facts['token']}" in shown.text
+
+
+def test_a_coordinator_asking_a_member_without_email_for_another_puts_a_letter_on_who_to_call(
+        signed_in, world, web_database):
+    offer = requests_offers.offer_skill(web_database, world.bank.slug, member_id=world.dot_member_id,
+                                        description="Knitting lessons")
+    client = signed_in(world.coordinator)
+    url = f"/coordinator/offers/{offer.id}/ask"
+    asked = client.post(url, data={**_form_fields(client, url), "member": world.ann.member_id,
+                                   "what": "Knitting on Thursday"})
+    assert asked.status_code == 302
+    calls = client.get("/coordinator/calls").text
+    assert "Ann asks if you can help" in calls
+    with web_database.session(readonly=True) as session:
+        notice_id = session.scalar(sa.select(Notice.id).where(Notice.member_id == world.dot_member_id,
+                                                              Notice.kind == "asked_to_help"))
+    letter = client.get(f"/coordinator/messages/{notice_id}/letter").text
+    assert "Dear Dot," in letter and "Knitting on Thursday" in letter and "say yes or no" in letter

@@ -17,6 +17,8 @@ def _echo_link(link) -> None:
     click.echo(link.path)
     click.echo(f"The link works once, for an hour: give it to {link.user.name} ({link.user.email}) "
                "only, and they choose their password with it.", err=True)
+    if link.emailed_to:
+        click.echo(f"It is sent to {link.emailed_to} too, by `timebank notices send`.", err=True)
 
 
 @click.group()

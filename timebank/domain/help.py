@@ -11,13 +11,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from timebank.domain.errors import AnswerNotOpen, HelperAlreadyChosen, NotAllowed, RequestNotOpen
+from timebank.domain.text import clean_text
 
 __all__ = [
     "REQUEST_STATUSES",
     "ANSWER_STATUSES",
     "Contact",
     "RequestStage",
+    "RequestWords",
+    "request_words",
+    "offer_words",
+    "answer_message",
     "may_act_for_asker",
+    "may_act_for_offerer",
     "may_act_for_answerer",
     "check_choice",
     "check_answer_change",
@@ -51,10 +57,45 @@ class Contact:
         return bool(self.phone or self.email)
 
 
-def may_act_for_asker(asker_id: int, acting_member_id: int | None) -> None:
+@dataclass(frozen=True)
+class RequestWords:
+    """A request's words as stored: trimmed, within their limits, control characters refused."""
+
+    what: str
+    when_text: str | None
+    where_text: str | None
+    helper_notes: str | None
+
+
+def request_words(what: str | None, when_text: str | None = None, where_text: str | None = None,
+                  helper_notes: str | None = None) -> RequestWords:
+    """The words of a request, asked of everyone or of one member from their offer, new or
+    edited (InvalidInput naming the field in the member's words when one is wrong)."""
+    return RequestWords(clean_text(what, "what you would like help with", 2000, required=True),
+                        clean_text(when_text, "roughly when", 200), clean_text(where_text, "where", 200),
+                        clean_text(helper_notes, "what a helper must know", 2000))
+
+
+def offer_words(description: str | None) -> str:
+    """An offer's words, new or edited."""
+    return clean_text(description, "what you can offer", 2000, required=True)
+
+
+def answer_message(message: str | None) -> str | None:
+    """The short message of an "I can help", new or edited."""
+    return clean_text(message, "your message", 1000)
+
+
+def may_act_for_asker(asker_id: int, acting_member_id: int | None, doing: str = "do this") -> None:
     """Only the member who asked, or a coordinator (acting_member_id None), acts for a request."""
     if acting_member_id is not None and acting_member_id != asker_id:
-        raise NotAllowed("Only the member who asked can do this.")
+        raise NotAllowed(f"Only the member who asked can {doing}.")
+
+
+def may_act_for_offerer(offerer_id: int, acting_member_id: int | None, doing: str = "do this") -> None:
+    """Only the member who made an offer, or a coordinator (None), changes, renews or withdraws it."""
+    if acting_member_id is not None and acting_member_id != offerer_id:
+        raise NotAllowed(f"Only the member who made this offer can {doing}.")
 
 
 def may_act_for_answerer(answerer_id: int, acting_member_id: int | None) -> None:

@@ -47,6 +47,8 @@ __all__ = [
     "exchange_declined",
     "request_answered",
     "helper_chosen",
+    "asked_to_help",
+    "ask_answered",
     "welcome",
     "password_reset",
 ]
@@ -87,6 +89,10 @@ _KINDS = (
          frozenset({"request_id", "helper_name", "what", "message"}), "/member/requests"),
     Kind("helper_chosen", "You were chosen to help",
          frozenset({"request_id", "asker_name", "what", "when", "where", "phone", "email"}), "/member/answers"),
+    Kind("asked_to_help", "A member asks you, from your offer, to help",
+         frozenset({"request_id", "asker_name", "what", "when", "where"}), "/member/answers"),
+    Kind("ask_answered", "A member you asked from their offer said yes or no",
+         frozenset({"request_id", "helper_name", "what", "said_yes", "phone", "email"}), "/member/requests"),
     Kind("welcome", "Welcome to the time bank", frozenset({"bank_name", "name", "has_sign_in"}), "/sign-in"),
     Kind("password_reset", "A link to choose a new password",
          frozenset({"name", "token", "expires_at"}), "/reset/{token}", essential=True),
@@ -120,10 +126,11 @@ class Words:
 
 @dataclass(frozen=True)
 class Planned:
-    """A notice an event causes: its kind, who gets it (a member), its facts and its key."""
+    """A notice an event causes: its kind, who gets it (a member; None for a staff sign-in's
+    reset link, which the service addresses to the sign-in), its facts and its key."""
 
     kind: str
-    member_id: int
+    member_id: int | None
     facts: dict
     key: str
 
@@ -218,12 +225,32 @@ def helper_chosen(*, request_id: int, answer_id: int, helper_id: int, asker_name
     }, f"helper-chosen.{request_id}.{answer_id}")
 
 
+def asked_to_help(*, request_id: int, helper_id: int, asker_name: str, what: str, when: str | None,
+                  where: str | None) -> Planned:
+    """A member asked another directly, from their offer: the one asked is told, to say yes or no."""
+    return Planned("asked_to_help", helper_id, {
+        "request_id": request_id, "asker_name": asker_name, "what": what, "when": when or "", "where": where or "",
+    }, f"asked-to-help.{request_id}")
+
+
+def ask_answered(*, request_id: int, answer_id: int, asker_id: int, helper_name: str, what: str, said_yes: bool,
+                 phone: str | None = None, email: str | None = None) -> Planned:
+    """The member asked from their offer said yes (with the contact they agreed to share)
+    or no: the member who asked is told."""
+    if not said_yes:
+        phone = email = None  # nobody is put in touch by a no
+    return Planned("ask_answered", asker_id, {
+        "request_id": request_id, "helper_name": helper_name, "what": what, "said_yes": bool(said_yes),
+        "phone": phone or "", "email": email or "",
+    }, f"ask-answered.{request_id}.{answer_id}.{'yes' if said_yes else 'no'}")
+
+
 def welcome(*, member_id: int, name: str, bank_name: str, has_sign_in: bool) -> Planned:
     return Planned("welcome", member_id, {"bank_name": bank_name, "name": name, "has_sign_in": has_sign_in},
                    f"welcome.{member_id}")
 
 
-def password_reset(*, reset_id: int, member_id: int, name: str, token: str, expires_at: dt.datetime) -> Planned:
+def password_reset(*, reset_id: int, member_id: int | None, name: str, token: str, expires_at: dt.datetime) -> Planned:
     return Planned("password_reset", member_id, {"name": name, "token": token,
                                                  "expires_at": expires_at.isoformat()},
                    f"password-reset.{reset_id}")
@@ -282,16 +309,40 @@ def _request_answered(f: dict) -> tuple[str, str]:
             "When you are ready, choose who helps you on your requests page:")
 
 
+def _when_where(f: dict) -> str:
+    return (f"\nWhen: {f['when']}" if f["when"] else "") + (f"\nWhere: {f['where']}" if f["where"] else "")
+
+
+def _how_to_reach(name: str, f: dict) -> str:
+    """How the other may be reached: only the phone or email they agreed to share."""
+    ways = " or ".join(w for w in (f"phone {f['phone']}" if f["phone"] else "",
+                                   f"email {f['email']}" if f["email"] else "") if w)
+    if not ways:
+        return f"\n\n{name} did not share a phone or email: your coordinator can put you in touch."
+    return f"\n\n{name} is happy for you to reach them by {ways}."
+
+
 def _helper_chosen(f: dict) -> tuple[str, str]:
-    when = f"\nWhen: {f['when']}" if f["when"] else ""
-    where = f"\nWhere: {f['where']}" if f["where"] else ""
-    ways = [f"phone {f['phone']}" if f["phone"] else "", f"email {f['email']}" if f["email"] else ""]
-    ways = " or ".join(w for w in ways if w)
-    contact = (f"\n\n{f['asker_name']} is happy for you to reach them by {ways}." if ways
-               else f"\n\n{f['asker_name']} did not share a phone or email: your coordinator can put you in touch.")
     return (f"{f['asker_name']} chose you to help",
-            f"Thank you for offering. {f['asker_name']} chose you to help with \"{f['what']}\".{when}{where}"
-            f"{contact}\n\nThe details are on your page:")
+            f"Thank you for offering. {f['asker_name']} chose you to help with \"{f['what']}\".{_when_where(f)}"
+            f"{_how_to_reach(f['asker_name'], f)}\n\nThe details are on your page:")
+
+
+def _asked_to_help(f: dict) -> tuple[str, str]:
+    return (f"{f['asker_name']} asks if you can help",
+            f"{f['asker_name']} read your offer and asks if you can help with \"{f['what']}\"."
+            f"{_when_where(f)}\n\nNobody else is asked. Please say yes or no on your page "
+            "(if you say yes, you each see how to reach the other):")
+
+
+def _ask_answered(f: dict) -> tuple[str, str]:
+    if not f["said_yes"]:
+        return (f"{f['helper_name']} cannot help this time",
+                f"{f['helper_name']} said they cannot help with \"{f['what']}\" this time, so that "
+                "request is closed. You can ask everyone, or ask someone else from their offer, on your page:")
+    return (f"{f['helper_name']} said yes: they can help",
+            f"Good news: {f['helper_name']} said yes to \"{f['what']}\".{_how_to_reach(f['helper_name'], f)}\n\n"
+            "When the help is given, either of you can log the hours from the request. Your requests:")
 
 
 def _welcome(f: dict) -> tuple[str, str]:
@@ -347,6 +398,8 @@ _WORDS = {
     "exchange_declined": _exchange_declined,
     "request_answered": _request_answered,
     "helper_chosen": _helper_chosen,
+    "asked_to_help": _asked_to_help,
+    "ask_answered": _ask_answered,
     "welcome": _welcome,
     "password_reset": _password_reset,
 }

@@ -352,6 +352,8 @@ class ResetLink:
     token: str
     user: UserView
     expires_at: dt.datetime
+    # Where the outbox sends it too (None: nowhere, the issuer hands it on).
+    emailed_to: str | None = None
 
     @property
     def path(self) -> str:
@@ -412,23 +414,24 @@ def _new_reset_link(session, user: User, bank: Bank) -> ResetLink:
     expires_at = now + RESET_TOKEN_LIFETIME
     reset = PasswordReset(token_digest=_digest(token), user_id=user.id, created_at=now, expires_at=expires_at)
     session.add(reset)
-    _send_reset_link(session, user, reset, token)
-    return ResetLink(token, _view(user, bank), expires_at)
+    emailed_to = _send_reset_link(session, user, reset, token)
+    return ResetLink(token, _view(user, bank), expires_at, emailed_to)
 
 
-def _send_reset_link(session, user: User, reset: PasswordReset, token: str) -> None:
-    """A member with an email also gets the link by email, through the outbox, in the
-    transaction that issues it (the issuer still sees it on screen). The token stays in
-    the notice only until it is sent (the worker then blanks it), and dies within the hour."""
-    if user.role != "member" or user.member_id is None:
-        return
-    member = session.get(Member, user.member_id)
-    if member is None or not member.email:
-        return
+def _send_reset_link(session, user: User, reset: PasswordReset, token: str) -> str | None:
+    """The link goes by email too, through the outbox, in the transaction that issues it
+    (the issuer still sees it): a member's to the email of their record, else to their
+    sign-in's; a staff sign-in's to its own. The token stays in the notice only until it
+    is sent (the worker then blanks it), and dies within the hour. Returns the address."""
+    member = session.get(Member, user.member_id) if user.member_id is not None else None
+    if member is not None and member.status != "active":
+        return None  # a closed or suspended member is sent nothing more
+    recipient = member if member is not None and member.email else user
     session.flush()
-    notices.write_planned(session, notice_rules.password_reset(
-        reset_id=reset.id, member_id=member.id, name=member.name, token=token,
-        expires_at=reset.expires_at), bank_id=user.bank_id)
+    planned = notice_rules.password_reset(reset_id=reset.id, member_id=member.id if member else None,
+                                          name=recipient.name, token=token, expires_at=reset.expires_at)
+    written = notices.write(session, kind=planned.kind, recipient=recipient, facts=planned.facts, key=planned.key)
+    return recipient.email if written is not None else None
 
 
 def _void_reset_links(session, user_id: int, now: dt.datetime) -> None:

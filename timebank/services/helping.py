@@ -8,6 +8,7 @@ partial unique index holds one chosen answer per request whatever slips by.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, ServiceCategory, User, utcnow
+from timebank.db.models import Bank, HelpAnswer, HelpRequest, Member, Offer, User, utcnow
 from timebank.domain import notices as notice_rules
 from timebank.domain.errors import (
     HelperAlreadyChosen,
@@ -29,12 +30,16 @@ from timebank.domain.help import (
     Contact,
     RequestStage,
     age_words,
+    answer_message,
     check_answer_change,
     check_choice,
     check_log_from_request,
     may_act_for_answerer,
     may_act_for_asker,
+    may_act_for_offerer,
+    offer_words,
     request_stage,
+    request_words,
     sees_contact,
     shared_contact,
     stage_words,
@@ -44,13 +49,16 @@ from timebank.services import notices
 from timebank.services.ledger.exchanges import exchange_attempt
 from timebank.services.rows import (
     bank_row,
+    category_names,
     category_slug,
     expiry_of,
     member_row,
     offer_row,
+    request_made_by_form,
     request_row,
     still_listed,
 )
+from timebank.services.text_search import words_in
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import ExchangeView
 
@@ -188,11 +196,6 @@ class ContactSharing:
 # ---------------------------------------------------------------- reading
 
 
-def _names(session: Session, bank: Bank) -> dict[str, str]:
-    return dict(session.execute(
-        select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)).all())
-
-
 def _answer_lines(session: Session, request_ids: list[int]) -> dict[int, list[AnswerLine]]:
     found: dict[int, list[AnswerLine]] = {}
     if not request_ids:
@@ -259,7 +262,7 @@ def request_detail(database: Database, bank_slug: str, request_id: int, *,
         answers = _answer_lines(session, [request.id]).get(request.id, [])
         if not _may_see(request, answers, viewer_id, expiry_of(request, bank)[1]):
             raise UnknownRequest(f"There is no request number {request_id} in this bank.")
-        return _detail(session, request, session.get(Member, request.member_id), _names(session, bank),
+        return _detail(session, request, session.get(Member, request.member_id), category_names(session, bank),
                        answers, viewer_id)
 
 
@@ -272,7 +275,7 @@ def my_requests(database: Database, bank_slug: str, member_id: int) -> list[Requ
         requests = session.scalars(select(HelpRequest).where(HelpRequest.member_id == asker.id)
                                    .order_by(HelpRequest.id.desc())).all()
         answers = _answer_lines(session, [r.id for r in requests])
-        names = _names(session, bank)
+        names = category_names(session, bank)
         return [_detail(session, r, asker, names, answers.get(r.id, []), member_id) for r in requests]
 
 
@@ -287,7 +290,7 @@ def my_answers(database: Database, bank_slug: str, member_id: int) -> list[Answe
             .where(HelpAnswer.member_id == member_id, HelpRequest.bank_id == bank.id)
             .order_by(HelpRequest.id.desc())).all()
         answers = _answer_lines(session, [r.id for r in requests])
-        names = _names(session, bank)
+        names = category_names(session, bank)
         found = []
         for request in requests:
             detail = _detail(session, request, session.get(Member, request.member_id), names,
@@ -318,6 +321,17 @@ def _answer(session: Session, request: HelpRequest, answer_id: int) -> HelpAnswe
     return answer
 
 
+@contextlib.contextmanager
+def _one_choice_wins():
+    """Two choices at the same moment: the partial unique index kept the first, and this
+    one, rolled back, changed nothing."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise HelperAlreadyChosen("A helper has already been chosen for this request: "
+                                  "nothing was changed.") from error
+
+
 def _choose(session: Session, request: HelpRequest, answer: HelpAnswer) -> None:
     if session.scalar(select(Member.status).where(Member.id == answer.member_id)) != "active":
         raise MemberNotActive("This member can no longer be chosen: their membership is closed or "
@@ -336,20 +350,19 @@ def _choose(session: Session, request: HelpRequest, answer: HelpAnswer) -> None:
 def choose_helper(database: Database, bank_slug: str, request_id: int, answer_id: int, *,
                   member_id: int | None) -> RequestDetail:
     """The asker (member_id) or a coordinator (None) chooses one answer; the others are thanked."""
-    try:
-        with UnitOfWork(database) as uow:
-            session = uow.session
-            bank = bank_row(session, bank_slug)
-            request = _locked_request(session, bank, request_id, member_id)
-            may_act_for_asker(request.member_id, member_id)
-            answer = _answer(session, request, answer_id)
-            _choose(session, request, answer)
-            _tell_the_helper(session, bank, request, answer)
-            uow.commit()
-    except IntegrityError as error:
-        # Two choices at the same moment: the index kept the first; this one changed nothing.
-        raise HelperAlreadyChosen("A helper has already been chosen for this request: "
-                                  "nothing was changed.") from error
+    with _one_choice_wins(), UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        request = _locked_request(session, bank, request_id, member_id)
+        may_act_for_asker(request.member_id, member_id)
+        answer = _answer(session, request, answer_id)
+        was_asked = answer.status == "asked"
+        _choose(session, request, answer)
+        _tell_the_helper(session, bank, request, answer)
+        if was_asked and member_id is None:
+            # The coordinator passes on the yes of a member asked from their offer.
+            _tell_the_asker_the_reply(session, bank, request, answer, said_yes=True)
+        uow.commit()
     return request_detail(database, bank_slug, request_id, viewer_id=member_id)
 
 
@@ -371,6 +384,24 @@ def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer:
         email=contact.email), bank_id=bank.id)
 
 
+def _tell_the_asked(session: Session, bank: Bank, request: HelpRequest) -> None:
+    """Asked from their offer: the member asked is told, to say yes or no."""
+    asker = session.get(Member, request.member_id)
+    notices.write_planned(session, notice_rules.asked_to_help(
+        request_id=request.id, helper_id=request.addressed_to_member_id, asker_name=asker.name,
+        what=request.what[:300], when=request.when_text, where=request.where_text), bank_id=bank.id)
+
+
+def _tell_the_asker_the_reply(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer, *,
+                              said_yes: bool) -> None:
+    """The member asked said yes (the asker gets the contact they agreed to share) or no."""
+    helper = session.get(Member, answer.member_id)
+    contact = _contact(helper)
+    notices.write_planned(session, notice_rules.ask_answered(
+        request_id=request.id, answer_id=answer.id, asker_id=request.member_id, helper_name=helper.name,
+        what=request.what[:300], said_yes=said_yes, phone=contact.phone, email=contact.email), bank_id=bank.id)
+
+
 def _own_answer(session: Session, request: HelpRequest, answerer_id: int) -> HelpAnswer:
     answer = session.scalars(select(HelpAnswer).where(
         HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
@@ -379,41 +410,68 @@ def _own_answer(session: Session, request: HelpRequest, answerer_id: int) -> Hel
     return answer
 
 
+def _answer_to_change(session: Session, bank_slug: str, request_id: int, answerer_id: int,
+                      acting_member_id: int | None) -> tuple[Bank, HelpRequest, HelpAnswer]:
+    """The answer its member (or a coordinator for them) changes, its request locked, once
+    the rules allow the change."""
+    bank = bank_row(session, bank_slug)
+    may_act_for_answerer(answerer_id, acting_member_id)
+    request = _locked_request(session, bank, request_id, acting_member_id)
+    answer = _own_answer(session, request, answerer_id)
+    check_answer_change(request.status, answer.status)
+    return bank, request, answer
+
+
+def _check_may_answer(session: Session, bank: Bank, request: HelpRequest, answerer_id: int, *,
+                      accept: bool) -> None:
+    """"I can help" (or the yes of the member asked) to an open request still listed, not
+    one's own, whose helper is not someone else already."""
+    if request.member_id == answerer_id:
+        raise NotAllowed("You cannot answer your own request.")
+    check_answer_change(request.status, "waiting")
+    if expiry_of(request, bank)[1]:
+        # Off the lists, as `request_detail` answers it: not found, in the same words.
+        raise UnknownRequest(f"There is no request number {request.id} in this bank.")
+    chosen = session.scalar(select(HelpAnswer.member_id).where(
+        HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
+    if chosen is not None and chosen != answerer_id:
+        raise HelperAlreadyChosen("A helper has just been chosen for this request: thank you all the same.")
+    if accept and request.addressed_to_member_id != answerer_id:
+        # Saying yes makes the chosen helper: only the member asked may, never one who
+        # answered a request on the list (the asker chooses those).
+        raise NotAllowed("Only the member asked directly can say yes to this request.")
+
+
 def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
                message: str | None = None, accept: bool = False) -> RequestDetail:
     """A member asked directly accepts (they become the chosen helper); a coordinator
     uses it for a member without a sign-in too. Without `accept`, an "I can help" answer."""
-    message = clean_text(message, "your message", 1000)
-    try:
-        with UnitOfWork(database) as uow:
-            session = uow.session
-            bank = bank_row(session, bank_slug)
-            member_row(session, bank.id, answerer_id)
-            request = _locked_request(session, bank, request_id, answerer_id)
-            if request.member_id == answerer_id:
-                raise NotAllowed("You cannot answer your own request.")
-            check_answer_change(request.status, "waiting")
-            answer = session.scalars(select(HelpAnswer).where(
-                HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
-            if answer is None:
-                if request.addressed_to_member_id is not None:
-                    raise NotAllowed("This request was made to another member.")
-                answer = HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=answerer_id,
-                                    message=message, status="waiting", created_at=utcnow())
-                session.add(answer)
-                session.flush()
-            elif answer.status == "withdrawn":
-                answer.status, answer.message = "waiting", message or answer.message
-            elif message:
-                answer.message = message
-            if accept:
-                _choose(session, request, answer)
-            elif answer.status == "waiting":
-                _tell_the_asker(session, bank, request, answer)
-            uow.commit()
-    except IntegrityError as error:
-        raise HelperAlreadyChosen("A helper has already been chosen for this request: "
-                                  "nothing was changed.") from error
+    message = answer_message(message)
+    with _one_choice_wins(), UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        member_row(session, bank.id, answerer_id)
+        request = _locked_request(session, bank, request_id, answerer_id)
+        _check_may_answer(session, bank, request, answerer_id, accept=accept)
+        answer = session.scalars(select(HelpAnswer).where(
+            HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
+        if answer is None:
+            if request.addressed_to_member_id is not None:
+                raise NotAllowed("This request was made to another member.")
+            answer = HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=answerer_id,
+                                message=message, status="waiting", created_at=utcnow())
+            session.add(answer)
+            session.flush()
+        elif answer.status == "withdrawn":
+            answer.status, answer.message = "waiting", message or answer.message
+        elif message:
+            answer.message = message
+        if accept:
+            _choose(session, request, answer)
+            _tell_the_asker_the_reply(session, bank, request, answer, said_yes=True)
+        elif answer.status == "waiting":
+            _tell_the_asker(session, bank, request, answer)
+        uow.commit()
     return request_detail(database, bank_slug, request_id, viewer_id=answerer_id)
 
 
@@ -423,11 +481,7 @@ def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answ
     the answers thanked wait again."""
     with UnitOfWork(database) as uow:
         session = uow.session
-        bank = bank_row(session, bank_slug)
-        may_act_for_answerer(answerer_id, acting_member_id)
-        request = _locked_request(session, bank, request_id, acting_member_id)
-        answer = _own_answer(session, request, answerer_id)
-        check_answer_change(request.status, answer.status)
+        _, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
         was_chosen = answer.status == "chosen"
         answer.status, answer.decided_at = "withdrawn", utcnow()
         if was_chosen:
@@ -442,28 +496,21 @@ def decline_asked(database: Database, bank_slug: str, request_id: int, *, answer
     """The member asked from their offer says no: the request closes, the asker is told."""
     with UnitOfWork(database) as uow:
         session = uow.session
-        bank = bank_row(session, bank_slug)
-        may_act_for_answerer(answerer_id, acting_member_id)
-        request = _locked_request(session, bank, request_id, acting_member_id)
-        answer = _own_answer(session, request, answerer_id)
-        check_answer_change(request.status, answer.status)
+        bank, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
         if answer.status != "asked":
             raise NotAllowed("Only a member asked directly can say no; withdraw an answer instead.")
         answer.status, answer.decided_at = "declined", utcnow()
         request.status = "closed"
+        _tell_the_asker_the_reply(session, bank, request, answer, said_yes=False)
         uow.commit()
 
 
 def edit_answer(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
                 message: str | None) -> None:
     """A helper changes the short message of their answer."""
-    message = clean_text(message, "your message", 1000)
+    message = answer_message(message)
     with UnitOfWork(database) as uow:
-        session = uow.session
-        bank = bank_row(session, bank_slug)
-        request = _locked_request(session, bank, request_id, answerer_id)
-        answer = _own_answer(session, request, answerer_id)
-        check_answer_change(request.status, answer.status)
+        _, _, answer = _answer_to_change(uow.session, bank_slug, request_id, answerer_id, answerer_id)
         answer.message = message
         uow.commit()
 
@@ -504,18 +551,15 @@ def edit_request(database: Database, bank_slug: str, request_id: int, *, member_
                  what: str, category: str | None = None, when_text: str | None = None,
                  where_text: str | None = None, helper_notes: str | None = None) -> None:
     """The asker (or a coordinator) changes an open request's words."""
-    what = clean_text(what, "what you would like help with", 2000, required=True)
-    when_text = clean_text(when_text, "roughly when", 200)
-    where_text = clean_text(where_text, "where", 200)
-    helper_notes = clean_text(helper_notes, "what a helper must know", 2000)
+    words = request_words(what, when_text, where_text, helper_notes)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
         request = _locked_request(session, bank, request_id, member_id)
         may_act_for_asker(request.member_id, member_id)
         check_answer_change(request.status, "waiting")
-        request.what, request.when_text, request.where_text = what, when_text, where_text
-        request.helper_notes = helper_notes
+        request.what, request.when_text, request.where_text = words.what, words.when_text, words.where_text
+        request.helper_notes = words.helper_notes
         request.category = category_slug(session, bank, category)
         uow.commit()
 
@@ -523,13 +567,12 @@ def edit_request(database: Database, bank_slug: str, request_id: int, *, member_
 def edit_offer(database: Database, bank_slug: str, offer_id: int, *, member_id: int | None,
                description: str, category: str | None = None) -> None:
     """The member who made an offer (or a coordinator) changes its words."""
-    description = clean_text(description, "what you can offer", 2000, required=True)
+    description = offer_words(description)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
         offer = offer_row(session, bank, offer_id, seen_by=member_id)
-        if member_id is not None and offer.member_id != member_id:
-            raise NotAllowed("Only the member who made this offer can change it.")
+        may_act_for_offerer(offer.member_id, member_id, "change it")
         if not offer.active:
             raise InvalidInput("This offer was withdrawn: nothing was changed.")
         offer.description = description
@@ -541,33 +584,30 @@ def ask_this_person(database: Database, bank_slug: str, offer_id: int, *, member
                     when_text: str | None = None, where_text: str | None = None,
                     idempotency_key: str | None = None) -> RequestDetail:
     """A request made to the member behind an offer; they accept or say no."""
-    what = clean_text(what, "what you would like help with", 2000, required=True)
-    when_text = clean_text(when_text, "roughly when", 200)
-    where_text = clean_text(where_text, "where", 200)
+    words = request_words(what, when_text, where_text)
     key = clean_text(idempotency_key, "the form key", 200)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
         asker = member_row(session, bank.id, member_id)
         offer = offer_row(session, bank, offer_id, seen_by=member_id)
-        if key:
-            earlier = session.scalars(select(HelpRequest).where(
-                HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
-            if earlier is not None:  # the same form sent again: the request it made
-                return _detail(session, earlier, asker, _names(session, bank),
-                               _answer_lines(session, [earlier.id]).get(earlier.id, []), member_id)
+        earlier = request_made_by_form(session, bank, key)
+        if earlier is not None:
+            return _detail(session, earlier, asker, category_names(session, bank),
+                           _answer_lines(session, [earlier.id]).get(earlier.id, []), member_id)
         if offer.member_id == asker.id:
             raise NotAllowed("This is your own offer.")
         if not offer.active:
             raise InvalidInput("This offer was withdrawn: ask someone else, or ask everyone.")
         request = HelpRequest(
-            bank_id=bank.id, member_id=asker.id, category=offer.category, what=what,
-            when_text=when_text, where_text=where_text, status="open", idempotency_key=key,
+            bank_id=bank.id, member_id=asker.id, category=offer.category, what=words.what,
+            when_text=words.when_text, where_text=words.where_text, status="open", idempotency_key=key,
             created_at=utcnow(), addressed_to_member_id=offer.member_id, offer_id=offer.id)
         session.add(request)
         session.flush()
         session.add(HelpAnswer(bank_id=bank.id, request_id=request.id, member_id=offer.member_id,
                                status="asked", created_at=utcnow()))
+        _tell_the_asked(session, bank, request)
         request_id = request.id
         uow.commit()
     return request_detail(database, bank_slug, request_id, viewer_id=member_id)
@@ -614,22 +654,32 @@ def _page_number(page: int) -> int:
     return page if isinstance(page, int) and 1 <= page <= 100_000 else 1
 
 
-def coordinator_requests(database: Database, bank_slug: str, *, page: int = 1,
-                         now: dt.datetime | None = None) -> Page:
+def coordinator_requests(database: Database, bank_slug: str, *, page: int = 1, now: dt.datetime | None = None,
+                         category: str | None = None, area: str | None = None, words: str | None = None) -> Page:
     """Open requests, oldest first (the longest waiting on top), with their answers, age
-    and what each waits on, a page at a time."""
+    and what each waits on, a page at a time; by kind of help, the asker's area, and
+    typed words (in what, when, where and the asker's name)."""
     now = now or utcnow()
     page = _page_number(page)
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        where = (HelpRequest.bank_id == bank.id, HelpRequest.status == "open",
-                 still_listed(HelpRequest, bank, now.date()))
-        total = session.scalar(select(func.count()).select_from(HelpRequest).where(*where))
-        requests = session.scalars(select(HelpRequest).where(*where).order_by(HelpRequest.id)
+        where = [HelpRequest.bank_id == bank.id, HelpRequest.status == "open",
+                 still_listed(HelpRequest, bank, now.date())]
+        if category:
+            where.append(HelpRequest.category == category)
+        if area:
+            where.append(func.lower(Member.area) == area.strip().lower())
+        typed = words_in(session, words, HelpRequest.what, HelpRequest.when_text, HelpRequest.where_text,
+                         Member.name)
+        if typed is not None:
+            where.append(typed)
+        asked = select(HelpRequest).join(Member, Member.id == HelpRequest.member_id).where(*where)
+        total = session.scalar(select(func.count()).select_from(asked.subquery()))
+        requests = session.scalars(asked.order_by(HelpRequest.id)
                                    .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
         answers = _answer_lines(session, [r.id for r in requests])
-        names = _names(session, bank)
+        names = category_names(session, bank)
         member_ids = {r.member_id for r in requests} | {a.member_id for v in answers.values() for a in v}
         people = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
         member_names = {i: m.name for i, m in people.items()}
@@ -660,7 +710,7 @@ def coordinator_offers(database: Database, bank_slug: str, *, page: int = 1,
         rows = session.execute(select(Offer, Member).join(Member, Member.id == Offer.member_id)
                                .where(*where).order_by(Offer.id)
                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-        names = _names(session, bank)
+        names = category_names(session, bank)
         unsigned = _without_sign_in(session, bank)
         return Page(tuple(OfferRow(o.id, m.id, m.name, names.get(o.category or ""), o.description,
                                    age_words(o.created_at, now), m.id in unsigned, expiry_of(o, bank)[0])

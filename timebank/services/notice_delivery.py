@@ -12,9 +12,14 @@ One pass (`send_pass`) claims a batch, sends each, and records what happened:
    answer, a server that cannot be reached), "failed" with the next try after an
    exponential backoff, and "given up" after `max_attempts`.
 
-A worker killed after sending and before marking leaves that notice leased: it is sent
-again when the lease runs out, with the same Message-ID, so the receiving side sees the
-second copy as the same message. Nothing marked sent is ever sent again. A worker asked
+Delivery is at least once, not exactly once: no SMTP server takes part in our
+transaction. A worker killed after the server's 250 (the answer to DATA: the message is
+accepted) and before the commit that marks it sent leaves that notice leased: it is sent
+again when the lease runs out, with the same Message-ID, which a mail client takes for
+the same message. That window is one notice wide (the one in hand) and as short as it
+can be: the email and the statement that marks it sent are made before the send, so
+after the 250 only that statement's own short transaction runs. Nothing marked sent is
+ever sent again. A worker asked
 to stop (SIGTERM in `--loop`) finishes the notice in hand and hands the rest back.
 """
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from timebank.db.engine import Database
 from timebank.db.models import Bank, Member, Notice, User, utcnow
@@ -149,13 +154,19 @@ def _refusal(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:300]
 
 
-def _mark_sent(database: Database, notice: Claimed) -> None:
-    values = {"state": "sent", "sent_at": utcnow(), "lease_until": None, "last_error": None}
+def _marking_sent(notice: Claimed):
+    """The statement that marks the notice sent, made before it is sent: after the
+    server's 250 only its own short transaction remains to be run (with the moment)."""
+    values = {"state": "sent", "sent_at": bindparam("sent_now"), "lease_until": None, "last_error": None}
     if "token" in notice.facts:
         # The reset link is a secret: once sent, the outbox keeps no copy of it.
         values["facts"] = {**notice.facts, "token": ""}
+    return update(Notice).where(Notice.id == notice.id, Notice.state == "sending").values(**values)
+
+
+def _mark_sent(database: Database, marking) -> None:
     with UnitOfWork(database) as uow:
-        uow.session.execute(update(Notice).where(Notice.id == notice.id, Notice.state == "sending").values(**values))
+        uow.session.execute(marking, {"sent_now": utcnow()})
         uow.commit()
 
 
@@ -222,16 +233,19 @@ def _send_batch(database: Database, settings: DeliverySettings, claimed: list[Cl
                 _mark_refused(database, settings, notice, "no email address (or the member left)", now, result,
                               final=True)
                 continue
+            message, marking = build_email(notice, settings), _marking_sent(notice)
             try:
                 if smtp is None:
                     smtp = connect(settings)
-                smtp.send_message(build_email(notice, settings))
+                smtp.send_message(message)
             except (smtplib.SMTPException, OSError) as error:
                 _mark_refused(database, settings, notice, _refusal(error), now, result)
                 if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
                     smtp = _close(smtp)  # the connection is gone: a new one for the next
                 continue
-            _mark_sent(database, notice)
+            # The window of a second copy: from the server's 250 after DATA (send_message
+            # returns on it) to this commit. Nothing else runs in between.
+            _mark_sent(database, marking)
             result.sent += 1
     finally:
         _close(smtp)

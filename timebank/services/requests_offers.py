@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,23 +16,25 @@ from timebank.db.models import (
     Introduction,
     Member,
     Offer,
-    ServiceCategory,
     utcnow,
 )
 from timebank.domain.duplicates import duplicate_since, refuse_duplicate, same_words
-from timebank.domain.errors import InvalidInput, NotAllowed, NotRenewable, UnknownRequest
+from timebank.domain.errors import NotRenewable
+from timebank.domain.help import may_act_for_asker, may_act_for_offerer, offer_words, request_words
 from timebank.domain.text import clean_text
 from timebank.services import helping
 from timebank.services.rows import (
     bank_row,
+    category_names,
     category_slug,
     expiry_of,
     member_row,
     offer_row,
+    request_made_by_form,
     request_row,
     still_listed,
 )
-from timebank.services.text_search import fold, folded
+from timebank.services.text_search import words_in
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import Page
 
@@ -125,12 +127,6 @@ def _refuse_alike(session: Session, model, text_column, member: Member, text: st
                              confirmed=False)
 
 
-def _category_names(session: Session, bank: Bank) -> dict[str, str]:
-    return dict(session.execute(
-        select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)
-    ).all())
-
-
 def _request_view(request: HelpRequest, member: Member, names: dict[str, str],
                   answers: tuple[AnswerView, ...] = (), bank: Bank | None = None) -> HelpRequestView:
     expires, expired = expiry_of(request, bank) if bank is not None else (None, False)
@@ -161,10 +157,7 @@ def ask_for_help(
     With `refuse_duplicates` (a person at a form), the same words asked by the member
     within `DUPLICATE_WINDOW`, still open, refuse this one (`LooksLikeDuplicate`).
     """
-    what = clean_text(what, "what you would like help with", 2000, required=True)
-    when_text = clean_text(when_text, "roughly when", 200)
-    where_text = clean_text(where_text, "where", 200)
-    helper_notes = clean_text(helper_notes, "what a helper must know", 2000)
+    words = request_words(what, when_text, where_text, helper_notes)
     key = clean_text(idempotency_key, "the form key", 200)
     try:
         with UnitOfWork(database) as uow:
@@ -172,30 +165,30 @@ def ask_for_help(
             bank = bank_row(session, bank_slug)
             # Locked, so that two sends of the same words at once see each other.
             member = member_row(session, bank.id, member_id, lock=refuse_duplicates)
-            if key:
-                earlier = session.scalars(select(HelpRequest).where(
-                    HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
-                if earlier is not None:
-                    return _request_view(earlier, member, _category_names(session, bank), bank=bank)
+            earlier = request_made_by_form(session, bank, key)
+            if earlier is not None:
+                return _request_view(earlier, member, category_names(session, bank), bank=bank)
             if refuse_duplicates:
-                _refuse_alike(session, HelpRequest, HelpRequest.what, member, what, "A request with the same words")
+                _refuse_alike(session, HelpRequest, HelpRequest.what, member, words.what,
+                              "A request with the same words")
             request = HelpRequest(
                 bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
-                what=what, when_text=when_text, where_text=where_text, helper_notes=helper_notes,
-                status="open", idempotency_key=key, created_at=utcnow(),
+                what=words.what, when_text=words.when_text, where_text=words.where_text,
+                helper_notes=words.helper_notes, status="open", idempotency_key=key, created_at=utcnow(),
             )
             session.add(request)
             session.flush()
-            view = _request_view(request, member, _category_names(session, bank), bank=bank)
+            view = _request_view(request, member, category_names(session, bank), bank=bank)
             uow.commit()
             return view
     except IntegrityError:
         # Two submissions of one form raced; the first one's request is the answer.
         if not key:
             raise
-        return ask_for_help(database, bank_slug, member_id=member_id, what=what, category=category,
-                            when_text=when_text, where_text=where_text, helper_notes=helper_notes,
-                            idempotency_key=key, refuse_duplicates=refuse_duplicates)
+        return ask_for_help(database, bank_slug, member_id=member_id, what=words.what, category=category,
+                            when_text=words.when_text, where_text=words.where_text,
+                            helper_notes=words.helper_notes, idempotency_key=key,
+                            refuse_duplicates=refuse_duplicates)
 
 
 def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[AnswerView, ...]]:
@@ -246,19 +239,10 @@ def list_requests(
         bank = bank_row(session, bank_slug)
         query = _open_requests(bank, category=category, area=area, status=status, today=today)
         rows = session.execute(query.order_by(HelpRequest.id.desc()).limit(limit)).all()
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         answers = _answers(session, [r.HelpRequest.id for r in rows])
         return [_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()), bank)
                 for r in rows]
-
-
-def _words_in(session: Session, text: str | None, *columns):
-    """Every typed word somewhere in one of `columns`, in any case (None: no condition)."""
-    words = (text or "").split()
-    if not words:
-        return None
-    return and_(*(or_(*(folded(session, c).contains(fold(w), autoescape=True) for c in columns))
-                  for w in words[:8]))
 
 
 def _page_of(session: Session, query, order, page: int) -> tuple[int, int, list]:
@@ -279,12 +263,12 @@ def browse_requests(database: Database, bank_slug: str, *, viewer_id: int, categ
         session = uow.session
         bank = bank_row(session, bank_slug)
         query = _open_requests(bank, category=category, area=area).where(HelpRequest.member_id != viewer_id)
-        words = _words_in(session, text, HelpRequest.what, HelpRequest.when_text, HelpRequest.where_text,
+        words = words_in(session, text, HelpRequest.what, HelpRequest.when_text, HelpRequest.where_text,
                           Member.name)
         if words is not None:
             query = query.where(words)
         number, total, rows = _page_of(session, query, HelpRequest.id.desc(), page)
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         answers = _answers(session, [r.HelpRequest.id for r in rows])
         return Page(tuple(_request_view(r.HelpRequest, r.Member, names, answers.get(r.HelpRequest.id, ()), bank)
                           for r in rows), number, BROWSE_PAGE_SIZE, total)
@@ -298,7 +282,7 @@ def member_requests(database: Database, bank_slug: str, member_id: int) -> list[
         member = member_row(session, bank.id, member_id)
         requests = session.scalars(select(HelpRequest).where(
             HelpRequest.member_id == member.id).order_by(HelpRequest.id.desc())).all()
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         answers = _answers(session, [r.id for r in requests])
         return [_request_view(r, member, names, answers.get(r.id, ()), bank) for r in requests]
 
@@ -311,29 +295,13 @@ def get_request(database: Database, bank_slug: str, request_id: int) -> HelpRequ
         bank = bank_row(session, bank_slug)
         request = request_row(session, bank, request_id)
         member = session.get(Member, request.member_id)
-        return _request_view(request, member, _category_names(session, bank),
+        return _request_view(request, member, category_names(session, bank),
                              _answers(session, [request.id]).get(request.id, ()), bank)
 
 
 def answer_request(database: Database, bank_slug: str, request_id: int, *, member_id: int,
                    message: str | None = None) -> HelpRequestView:
     """"I can help": recorded once per member; the asker sees who answered and chooses."""
-    with UnitOfWork(database, readonly=True) as uow:
-        session = uow.session
-        bank = bank_row(session, bank_slug)
-        member_row(session, bank.id, member_id)
-        request = request_row(session, bank, request_id, seen_by=member_id)
-        if request.member_id == member_id:
-            raise NotAllowed("You cannot answer your own request.")
-        if request.status != "open":
-            raise InvalidInput("This request has just been closed: the member has the help they need.")
-        if expiry_of(request, bank)[1]:
-            # Off the lists, as `helping.request_detail` answers it: not found, in the same words.
-            raise UnknownRequest(f"There is no request number {request_id} in this bank.")
-        chosen = session.scalar(select(HelpAnswer.member_id).where(
-            HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
-        if chosen is not None and chosen != member_id:
-            raise InvalidInput("A helper has just been chosen for this request: thank you all the same.")
     helping.answer_for(database, bank_slug, request_id, answerer_id=member_id, message=message)
     return get_request(database, bank_slug, request_id)
 
@@ -344,8 +312,7 @@ def close_request(database: Database, bank_slug: str, request_id: int, *, member
         session = uow.session
         bank = bank_row(session, bank_slug)
         request = request_row(session, bank, request_id, seen_by=member_id)
-        if member_id is not None and request.member_id != member_id:
-            raise NotAllowed("Only the member who asked can close this request.")
+        may_act_for_asker(request.member_id, member_id, "close this request")
         request.status = "closed"
         uow.commit()
     return get_request(database, bank_slug, request_id)
@@ -362,13 +329,13 @@ def offer_skill(database: Database, bank_slug: str, *, member_id: int, descripti
                 category: str | None = None, idempotency_key: str | None = None,
                 refuse_duplicates: bool = False) -> OfferView:
     """A member's offer. The duplicate rule is `ask_for_help`'s, for offers still open."""
-    description = clean_text(description, "what you can offer", 2000, required=True)
+    description = offer_words(description)
     key = clean_text(idempotency_key, "the form key", 200)
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
         member = member_row(session, bank.id, member_id, lock=refuse_duplicates)
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         if key:
             earlier = session.scalars(select(Offer).where(
                 Offer.bank_id == bank.id, Offer.idempotency_key == key)).first()
@@ -396,7 +363,7 @@ def answerable_request(database: Database, bank_slug: str, request_id: int, *,
             HelpRequest.id == request_id, HelpRequest.member_id != viewer_id)).first()
         if row is None:
             return None
-        return _request_view(row.HelpRequest, row.Member, _category_names(session, bank),
+        return _request_view(row.HelpRequest, row.Member, category_names(session, bank),
                              _answers(session, [request_id]).get(request_id, ()))
 
 
@@ -420,7 +387,7 @@ def list_offers(database: Database, bank_slug: str, *, category: str | None = No
         session = uow.session
         bank = bank_row(session, bank_slug)
         query = _current_offers(bank, category=category, area=area, today=today)
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         return [_offer_view(o, m, names, bank) for o, m in
                 session.execute(query.order_by(Offer.id.desc()).limit(limit)).all()]
 
@@ -432,11 +399,11 @@ def browse_offers(database: Database, bank_slug: str, *, viewer_id: int, categor
         session = uow.session
         bank = bank_row(session, bank_slug)
         query = _current_offers(bank, category=category, area=area).where(Offer.member_id != viewer_id)
-        words = _words_in(session, text, Offer.description, Member.name)
+        words = words_in(session, text, Offer.description, Member.name)
         if words is not None:
             query = query.where(words)
         number, total, rows = _page_of(session, query, Offer.id.desc(), page)
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         return Page(tuple(_offer_view(o, m, names, bank) for o, m in rows), number, BROWSE_PAGE_SIZE, total)
 
 
@@ -445,7 +412,7 @@ def member_offers(database: Database, bank_slug: str, member_id: int) -> list[Of
         session = uow.session
         bank = bank_row(session, bank_slug)
         member = member_row(session, bank.id, member_id)
-        names = _category_names(session, bank)
+        names = category_names(session, bank)
         return [_offer_view(o, member, names, bank) for o in session.scalars(
             select(Offer).where(Offer.member_id == member.id).order_by(Offer.id.desc()))]
 
@@ -455,8 +422,7 @@ def withdraw_offer(database: Database, bank_slug: str, offer_id: int, *, member_
         session = uow.session
         bank = bank_row(session, bank_slug)
         offer = offer_row(session, bank, offer_id, seen_by=member_id)
-        if member_id is not None and offer.member_id != member_id:
-            raise NotAllowed("Only the member who made this offer can withdraw it.")
+        may_act_for_offerer(offer.member_id, member_id, "withdraw it")
         offer.active = False
         uow.commit()
 
@@ -470,8 +436,7 @@ def renew_request(database: Database, bank_slug: str, request_id: int, *, member
         session = uow.session
         bank = bank_row(session, bank_slug)
         request = request_row(session, bank, request_id, seen_by=member_id)
-        if member_id is not None and request.member_id != member_id:
-            raise NotAllowed("Only the member who asked can renew this request.")
+        may_act_for_asker(request.member_id, member_id, "renew this request")
         if request.status != "open":
             raise NotRenewable("This request is closed: ask again if you still need help.")
         request.renewed_on = today or utcnow().date()
@@ -486,13 +451,12 @@ def renew_offer(database: Database, bank_slug: str, offer_id: int, *, member_id:
         session = uow.session
         bank = bank_row(session, bank_slug)
         offer = offer_row(session, bank, offer_id, seen_by=member_id)
-        if member_id is not None and offer.member_id != member_id:
-            raise NotAllowed("Only the member who made this offer can renew it.")
+        may_act_for_offerer(offer.member_id, member_id, "renew it")
         if not offer.active:
             raise NotRenewable("This offer was withdrawn: offer it again if you still can.")
         offer.renewed_on = today or utcnow().date()
         session.flush()
-        view = _offer_view(offer, session.get(Member, offer.member_id), _category_names(session, bank), bank)
+        view = _offer_view(offer, session.get(Member, offer.member_id), category_names(session, bank), bank)
         uow.commit()
     return view
 
@@ -503,4 +467,4 @@ def get_offer(database: Database, bank_slug: str, offer_id: int, *, seen_by: int
         session = uow.session
         bank = bank_row(session, bank_slug)
         offer = offer_row(session, bank, offer_id, seen_by=seen_by)
-        return _offer_view(offer, session.get(Member, offer.member_id), _category_names(session, bank), bank)
+        return _offer_view(offer, session.get(Member, offer.member_id), category_names(session, bank), bank)

@@ -48,7 +48,9 @@ __all__ = [
     "exchange_row",
     "category_slug",
     "active_category_slugs",
+    "category_names",
     "request_row",
+    "request_made_by_form",
     "offer_row",
     "assessment_row",
     "run_row",
@@ -122,6 +124,21 @@ def active_category_slugs(session: Session, bank: Bank) -> set[str]:
     """The slugs of every service category the bank offers now."""
     return set(session.scalars(select(ServiceCategory.slug).where(
         ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))))
+
+
+def category_names(session: Session, bank: Bank) -> dict[str, str]:
+    """Every service category of the bank (retired ones too, for old rows): slug to name."""
+    return dict(session.execute(
+        select(ServiceCategory.slug, ServiceCategory.name).where(ServiceCategory.bank_id == bank.id)).all())
+
+
+def request_made_by_form(session: Session, bank: Bank, key: str | None) -> HelpRequest | None:
+    """The request an earlier send of the same form (its key) made, if any: a form sent
+    again answers with it and records nothing more."""
+    if not key:
+        return None
+    return session.scalars(select(HelpRequest).where(
+        HelpRequest.bank_id == bank.id, HelpRequest.idempotency_key == key)).first()
 
 
 def _seen_by_member(session: Session, owner_id: int, introduction: Introduction | None,

@@ -1,10 +1,10 @@
 """Finding typed words in stored text, in any case, alike on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import Session
 
-__all__ = ["folded", "fold", "holds"]
+__all__ = ["folded", "fold", "holds", "words_in"]
 
 
 def fold(text: str) -> str:
@@ -42,3 +42,13 @@ def holds(session: Session, column, wanted: str):
     if session.get_bind().dialect.name == "sqlite" and wanted.isascii():
         return column.contains(wanted, autoescape=True)
     return folded(session, column).contains(wanted, autoescape=True)
+
+
+def words_in(session: Session, text: str | None, *columns):
+    """Every typed word (the first eight) somewhere in one of `columns`, in any case
+    (None when nothing was typed: no condition)."""
+    words = (text or "").split()
+    if not words:
+        return None
+    return and_(*(or_(*(folded(session, c).contains(fold(w), autoescape=True) for c in columns))
+                  for w in words[:8]))

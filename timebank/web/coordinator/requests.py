@@ -23,7 +23,8 @@ from timebank.web.coordinator.requests_forms import (
     RequestHoursForForm,
 )
 from timebank.web.extensions import database
-from timebank.web.member.forms import WHERE_HINT
+from timebank.web.forms import options
+from timebank.web.member.forms import WHERE_HINT, BrowseForm
 from timebank.web.refusals import place, told
 from timebank.web.widgets import quick_select
 from timebank.web.words import day
@@ -58,8 +59,17 @@ def _category_choices() -> list[SelectChoice]:
 @blueprint.get("/requests")
 def requests():
     db, slug = database(), _slug()
-    return render_template("coordinator/requests/list.html",
-                           page=helping.coordinator_requests(db, slug, page=_page()),
+    form = BrowseForm(request.args)
+    form.category.choices = options([("", "Any kind of help")] + banks.list_categories(db, slug))
+    form.area.choices = options([("", "Any area")] + [(a, a) for a in members.active_areas(db, slug)])
+    # A refused filter (a control character, too long) filters nothing; its error is shown.
+    filters = ({"category": None, "area": None, "words": None} if not form.validate() else
+               {"category": form.category.data or None, "area": form.area.data or None,
+                "words": " ".join((form.words.data or "").split()) or None})
+    return render_template("coordinator/requests/list.html", form=form, filters=filters,
+                           # The pager's links keep the filters: page 2 is page 2 of these.
+                           args={k: v for k, v in filters.items() if v},
+                           page=helping.coordinator_requests(db, slug, page=_page(), **filters),
                            expired=helping.expired_listings(db, slug), renew_form=RenewForForm(formdata=None))
 
 

@@ -458,7 +458,8 @@ def add_note(member_id: int):
 @blueprint.route("/members/<int:member_id>/reset-link", methods=["POST"])
 def member_reset_link(member_id: int):
     """A one-time link for the member to choose a new password, shown to the coordinator
-    to hand on: it is never logged or mailed, and the page is not cached (no-store)."""
+    to hand on (and sent to the member's email through the outbox): it is never logged,
+    and the page is not cached (no-store)."""
     link = auth.issue_member_reset_link(database(), _slug(), issued_by=current_user.user.id, member_id=member_id)
     return _render("coordinator/reset_link.html", link=link,
                    url=url_for("auth.reset_password", token=link.token, _external=True))
