@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -26,7 +27,9 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     nothing is written); 2 on wrong usage.
     """
     from matching import ProfileError, match, read_profiles, write_matches
+    from matching.embeddings import FileStore, default_encoder
     from matching.knowledge import load_knowledge
+    from matching.learned import default_reader
 
     if _same_file(profiles_path, out_path):
         # Checked before reading: writing the matches would replace the profiles.
@@ -45,12 +48,23 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     # Quiet when stderr is not a terminal: logs and cron mails stay clean.
     with click.progressbar(length=steps, label="matching", file=sys.stderr,
                            hidden=not sys.stderr.isatty()) as bar:
-        results = match(profiles, top_k=top_k, progress=bar.update)
+        # Texts the reader is unsure of are embedded once and kept: a second run is faster.
+        cache = FileStore(_cache_folder() / "embeddings.npz")
+        results = match(profiles, top_k=top_k, progress=bar.update,
+                        reader=default_reader(embed=default_encoder(cache)))
+    if cache.write_error is not None:
+        click.echo(f"timebank match: the embeddings cache was not kept ({cache.write_error}); "
+                   "the matches are written.", err=True)
     try:
         write_matches(results, out_path, with_candidates=top_k is not None)
     except OSError as exc:
         click.echo(f"timebank match: cannot write {out_path}: {exc.strerror}", err=True)
         sys.exit(1)
+
+
+def _cache_folder() -> Path:
+    """Where the command keeps what it may compute again: $XDG_CACHE_HOME/timebank."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "timebank"
 
 
 def _same_file(profiles_path: str, out_path: str) -> bool:
