@@ -156,14 +156,17 @@ class LearnedReader:
 
     def predict_proba(self, texts: Sequence[str], embed: Embed | None = None) -> np.ndarray:
         """Each text's probability of each of ``classes_``; with ``embed`` (texts ->
-        one embedding a text), the texts it is unsure of are read again with their
-        embedding, and only those are embedded."""
+        one embedding a text), the texts it is unsure of (and knows a word of) are read
+        again with their embedding, and only those are embedded."""
         if not len(texts):
             return np.zeros((0, len(self.classes_)))
-        x = self.features(texts)
+        words = self.words_.transform(texts)
+        x = sparse.hstack([self.letters_.transform(texts), words], format="csr")
         proba = self._proba(np.asarray(x @ self.coef_.T) + self.intercept_)
         if embed is not None and self.wants_embeddings:
-            unsure = np.flatnonzero(proba.max(axis=1) < self.unsure_below)
+            # A text with no word the reader has seen ("zzz qqq") is not embedded: the
+            # encoder places nonsense near something, and confidently.
+            unsure = np.flatnonzero((proba.max(axis=1) < self.unsure_below) & (words.getnnz(axis=1) > 0))
             if len(unsure):
                 vectors = self._checked(embed([texts[i] for i in unsure]), len(unsure))
                 z = np.asarray(self._with(x[unsure], vectors) @ self.embedded_coef_.T) + self.embedded_intercept_
