@@ -7,6 +7,12 @@ else the shipped one) and the hand-made reader (`matching.text.read_text`) votin
 the two disagree, or the vote is unsure, the form asks. A bank's examples (corrections,
 accepted matches, its services' example sentences and names) train its own learned
 reader, stored per bank as plain arrays (no pickle).
+
+The learned reader reads a text it is unsure of again with the text's sentence
+embedding; each text is embedded once and kept in `text_embeddings` (`DatabaseEmbeddings`,
+in the use case's own transaction), so a second run, reading or retraining embeds only
+what it has never seen. A bank reader stored before embeddings reads without them until
+it is trained again.
 """
 from __future__ import annotations
 
@@ -112,7 +118,9 @@ class DatabaseEmbeddings:
             from sqlalchemy.dialects.sqlite import insert
         rows = [{"text_sha256": key, "encoder": encoder, "vector": np.asarray(vector, dtype="<f4").tobytes()}
                 for key, vector in vectors.items()]
-        self.session.execute(insert(TextEmbedding).values(rows).on_conflict_do_nothing())
+        for start in range(0, len(rows), self._CHUNK):
+            self.session.execute(insert(TextEmbedding).values(rows[start:start + self._CHUNK])
+                                 .on_conflict_do_nothing())
 
 
 def kept_encoder(session: Session, keep: bool = True):
