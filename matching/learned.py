@@ -173,6 +173,9 @@ class LearnedReader:
             # A text with no word the reader has seen ("zzz qqq") is not embedded: the
             # encoder places nonsense near something, and confidently.
             unsure = np.flatnonzero((proba.max(axis=1) < self.unsure_below) & (words.getnnz(axis=1) > 0))
+            named = getattr(embed, "name", None)
+            if named is not None and self.encoder is not None and named != self.encoder:
+                raise ValueError(f"this reader was fitted on {self.encoder} embeddings, not {named}'s")
             if len(unsure):
                 vectors = self._checked(embed([texts[i] for i in unsure]), len(unsure))
                 z = np.asarray(self._with(x[unsure], vectors) @ self.embedded_coef_.T) + self.embedded_intercept_

@@ -64,6 +64,9 @@ def test_embeddings_of_the_wrong_shape_are_refused():
     reader = LearnedReader(unsure_below=1.01).fit(TEXTS, LABELS, embeddings=np.zeros((len(TEXTS), 2)))
     with pytest.raises(ValueError, match="2 numbers each"):
         reader.predict_proba(["my moggy"], lambda texts: np.zeros((len(texts), 3)))
+    named = LearnedReader(encoder="counting").fit(TEXTS, LABELS, embeddings=np.zeros((len(TEXTS), 2)))
+    with pytest.raises(ValueError, match="fitted on counting embeddings"):
+        named.predict_proba(["my moggy"], CachedEncoder(CountingEncoder(), "another encoder"))
 
 
 def test_a_model_stored_before_embeddings_still_loads_and_reads():
