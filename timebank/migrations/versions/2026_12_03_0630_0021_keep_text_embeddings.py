@@ -7,7 +7,7 @@
 
 Revision ID: 0021
 Revises: 0020
-Create Date: 2026-12-03 10:00:00.000000
+Create Date: 2026-12-03 06:30:00.000000
 """
 from __future__ import annotations
 
