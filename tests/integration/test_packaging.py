@@ -62,6 +62,7 @@ def test_the_wheel_holds_two_packages_with_their_templates_static_files_and_migr
     assert "matching/data/services.toml" in knowledge and set(knowledge) <= set(names)
     # The learned reader's fitted model and training examples are data it reads at run time.
     assert "matching/data/learned_reader.npz" in names and "matching/data/examples/set_a.jsonl" in names
+    assert "matching/data/example_embeddings.npz" in names  # a bank retrains without embedding them
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
 

@@ -16,6 +16,12 @@ NEW_TOWN = [55.9560, -3.1900]
 LINLITHGOW = [55.9770, -3.6000]
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path, monkeypatch):
+    """`timebank match` keeps embeddings under $XDG_CACHE_HOME: a test's own, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def need(text: str, **fields) -> dict:
     """A need line with a fresh id."""
     return {"id": f"n{next(_ids)}", "text": text, **fields}

@@ -18,6 +18,7 @@ NO_PERSONAL_WORDS = {
     "notices.kind", "notices.channel", "notices.state", "notices.notice_key", "notices.told_by",
     "notice_opt_outs.kind",
     "reading_examples.service_id", "reading_examples.side", "reading_examples.source",
+    "text_embeddings.encoder",  # the encoder's name
     "outcome_questions.key", "outcome_questions.text", "outcome_questions.scale", "outcome_questions.better",
     "members.kind", "members.status",
     "accounts.kind",

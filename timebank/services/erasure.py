@@ -33,6 +33,7 @@ from timebank.db.models import (
     Outcome,
     OutcomeMeasureAnswer,
     ReadingExample,
+    TextEmbedding,
     User,
     utcnow,
 )
@@ -62,6 +63,7 @@ ERASED_TEXT_COLUMNS = frozenset({
     "assessments.person_name", "assessment_versions.content", "consent_withdrawals.note",
     "match_proposals.reasons", "match_proposals.decision_reason", "outcomes.comment",
     "introduction_follow_ups.note", "reading_examples.text",
+    "text_embeddings.text_sha256",  # the digest of a person's words, deleted with them
     # The member's own notices are deleted; others' facts that name them read "a former member".
     "notices.facts", "notices.last_error",
 })
@@ -176,13 +178,17 @@ def _delete_sign_ins(session: Session, member_id: int) -> int:
 def _forget_reading_examples(session: Session, assessment: Assessment) -> None:
     """The reader's training examples copied from the person's needs and capabilities
     (a correction, an accepted match) hold their words without a link to them: found by
-    the words themselves, in the same bank."""
+    the words themselves, in the same bank. So do the embeddings kept of those words
+    (found by the words' digest): an embedding can be read back into words."""
+    from matching.embeddings import text_key
+
     texts = {item["text"] for content in session.scalars(
         select(AssessmentVersion.content).where(AssessmentVersion.assessment_id == assessment.id))
         for item in (*content.get("needs", []), *content.get("capabilities", [])) if item.get("text")}
     if texts:
         session.execute(delete(ReadingExample).where(ReadingExample.bank_id == assessment.bank_id,
                                                      ReadingExample.text.in_(texts)))
+        session.execute(delete(TextEmbedding).where(TextEmbedding.text_sha256.in_({text_key(t) for t in texts})))
 
 
 def erase_assessment_rows(session: Session, assessment: Assessment) -> None:

@@ -7,6 +7,12 @@ else the shipped one) and the hand-made reader (`matching.text.read_text`) votin
 the two disagree, or the vote is unsure, the form asks. A bank's examples (corrections,
 accepted matches, its services' example sentences and names) train its own learned
 reader, stored per bank as plain arrays (no pickle).
+
+The learned reader reads a text it is unsure of again with the text's sentence
+embedding; each text is embedded once and kept in `text_embeddings` (`DatabaseEmbeddings`,
+in the use case's own transaction), so a second run, reading or retraining embeds only
+what it has never seen. A bank reader stored before embeddings reads without them until
+it is trained again.
 """
 from __future__ import annotations
 
@@ -19,7 +25,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import Bank, BankReader, ReadingExample, ServiceCategory, ServiceExample, utcnow
+from timebank.db.models import (
+    Bank,
+    BankReader,
+    ReadingExample,
+    ServiceCategory,
+    ServiceExample,
+    TextEmbedding,
+    utcnow,
+)
 from timebank.services.rows import bank_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -34,6 +48,8 @@ __all__ = [
     "retrain_reader",
     "retrain_when_taught",
     "engine_reader",
+    "DatabaseEmbeddings",
+    "kept_encoder",
 ]
 
 #: Below this confidence the form asks the social worker instead of offering the reading
@@ -67,6 +83,54 @@ class ReaderView:
     model_stored: bool
 
 
+class DatabaseEmbeddings:
+    """Texts' embeddings kept in the database (`text_embeddings`), in the caller's
+    transaction: a store for `matching.embeddings.CachedEncoder`. A row another
+    transaction kept first is left as it is (same text, same encoder, same vector).
+    Without ``keep`` (a read-only unit of work) it only reads: the next writing use
+    case keeps what this one embedded."""
+
+    _CHUNK = 500  # keys a query, well under either database's limit on parameters
+
+    def __init__(self, session: Session, keep: bool = True):
+        self.session = session
+        self.keep = keep
+
+    def get(self, encoder: str, keys: Sequence[str]) -> dict:
+        import numpy as np
+
+        out = {}
+        keys = list(keys)
+        for start in range(0, len(keys), self._CHUNK):
+            rows = self.session.execute(select(TextEmbedding.text_sha256, TextEmbedding.vector).where(
+                TextEmbedding.encoder == encoder, TextEmbedding.text_sha256.in_(keys[start:start + self._CHUNK])))
+            out.update((key, np.frombuffer(vector, dtype="<f4")) for key, vector in rows)
+        return out
+
+    def put(self, encoder: str, vectors) -> None:
+        import numpy as np
+
+        if not vectors or not self.keep:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        rows = [{"text_sha256": key, "encoder": encoder, "vector": np.asarray(vector, dtype="<f4").tobytes()}
+                for key, vector in vectors.items()]
+        for start in range(0, len(rows), self._CHUNK):
+            self.session.execute(insert(TextEmbedding).values(rows[start:start + self._CHUNK])
+                                 .on_conflict_do_nothing())
+
+
+def kept_encoder(session: Session, keep: bool = True):
+    """The shipped encoder, each text embedded once and kept in the database (read
+    there only, without ``keep``)."""
+    from matching.embeddings import default_encoder
+
+    return default_encoder(DatabaseEmbeddings(session, keep))
+
+
 def _bank_services(session: Session, bank: Bank) -> dict[str, str]:
     return dict(session.execute(select(ServiceCategory.slug, ServiceCategory.name).where(
         ServiceCategory.bank_id == bank.id, ServiceCategory.active.is_(True))).all())
@@ -98,7 +162,7 @@ def engine_reader(session: Session, bank: Bank, knowledge):
     hand-made one, over ``knowledge``'s services (the bank's knowledge)."""
     from matching.learned import CombinedReader
 
-    return CombinedReader(_learned(session, bank, knowledge), knowledge.ids, knowledge)
+    return CombinedReader(_learned(session, bank, knowledge), knowledge.ids, knowledge, embed=kept_encoder(session))
 
 
 def _view(text: str, reading, services: dict[str, str], knowledge) -> ReadingView:
@@ -113,8 +177,9 @@ def _view(text: str, reading, services: dict[str, str], knowledge) -> ReadingVie
                        reading.agree)
 
 
-def read_in_session(session: Session, bank: Bank, texts: Sequence[str]) -> list[ReadingView]:
-    """`read_services` inside a unit of work that is already open."""
+def read_in_session(session: Session, bank: Bank, texts: Sequence[str], keep: bool = True) -> list[ReadingView]:
+    """`read_services` inside a unit of work that is already open (a writing one, unless
+    not ``keep``: then the embeddings made are not kept)."""
     from timebank.services.service_examples import bank_knowledge
 
     services = _bank_services(session, bank)
@@ -124,7 +189,8 @@ def read_in_session(session: Session, bank: Bank, texts: Sequence[str]) -> list[
     if said and services:
         from matching.learned import CombinedReader
 
-        reader = CombinedReader(_learned(session, bank, knowledge), list(services), knowledge)
+        reader = CombinedReader(_learned(session, bank, knowledge), list(services), knowledge,
+                                embed=kept_encoder(session, keep))
         for i, reading in zip(said, reader.read([texts[i] for i in said])):
             out[i] = _view(texts[i], reading, services, knowledge)
     return out
@@ -134,7 +200,7 @@ def read_services(database: Database, bank_slug: str, texts: Sequence[str]) -> l
     """The service each text reads as, among the bank's services, with how sure it is."""
     with UnitOfWork(database, readonly=True) as uow:
         bank = bank_row(uow.session, bank_slug)
-        return read_in_session(uow.session, bank, texts)
+        return read_in_session(uow.session, bank, texts, keep=False)
 
 
 def note_corrections(session: Session, bank: Bank, items: Iterable[tuple[str, str, str | None]],
@@ -168,7 +234,8 @@ def retrain_reader(database: Database, bank_slug: str) -> ReaderView:
         examples = session.execute(
             select(ReadingExample.text, ReadingExample.service_id)
             .where(ReadingExample.bank_id == bank.id).order_by(ReadingExample.id)).all()
-        model = _train(_bank_services(session, bank), _service_sentences(session, bank) + list(examples))
+        model = _train(_bank_services(session, bank), _service_sentences(session, bank) + list(examples),
+                       kept_encoder(session))
         reader = session.get(BankReader, bank.id)
         if reader is None:
             reader = BankReader(bank_id=bank.id)
@@ -205,14 +272,15 @@ def _service_sentences(session: Session, bank: Bank) -> list[tuple[str, str]]:
     return [tuple(row) for row in named] + [tuple(row) for row in given]
 
 
-def _train(services: dict[str, str], examples: list[tuple[str, str]]) -> bytes | None:
+def _train(services: dict[str, str], examples: list[tuple[str, str]], embed) -> bytes | None:
     """The bank's learned reader, fitted on the shipped examples of its services and its
-    own examples, as bytes (an npz of arrays); None when it has too few services to tell apart."""
+    own examples (embedded with ``embed``, once each), as bytes (an npz of arrays); None
+    when it has too few services to tell apart."""
     from matching.learned import train
 
     if len(services) < 2:
         return None
-    return train(list(services), [(text, service) for text, service in examples]).to_bytes()
+    return train(list(services), [(text, service) for text, service in examples], embed=embed).to_bytes()
 
 
 def example_count(database: Database, bank_slug: str) -> int:
