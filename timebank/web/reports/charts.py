@@ -17,7 +17,6 @@ import networkx as nx
 from markupsafe import Markup
 
 from timebank.domain.hours import format_minutes
-
 from timebank.services.reports import ActivityReport, FundersReport, NetworkReport
 
 __all__ = [
