@@ -148,3 +148,33 @@ def test_an_area_not_on_the_list_is_refused_beside_it_and_the_rules_still_say_ev
     error_beside(response.text, "hours", "is not a number of hours")
     error_beside(response.text, "receivers", "gave the help, so cannot also receive it")
     assert snapshot(web_database, world) == before
+
+
+# ---------------------------------------------------------------- Renew, written once for both roles
+
+
+def test_renew_with_a_stale_form_renews_nothing_and_another_banks_row_is_not_found(signed_in, world, web_database):
+    from tests.web.test_expiry_pages import LONG_AGO, _expire, _form, _renewed_on
+    from timebank.db.models import HelpRequest, Offer
+    from timebank.services import requests_offers
+
+    slug = world.bank.slug
+    asked = requests_offers.ask_for_help(web_database, slug, member_id=world.ann.member_id, what="Ironing shirts")
+    offered = requests_offers.offer_skill(web_database, slug, member_id=world.dot_member_id, description="Baking")
+    theirs = requests_offers.ask_for_help(web_database, world.other_bank.slug,
+                                          member_id=world.other_member.member_id, what="Elsewhere")
+    for model, row in ((HelpRequest, asked.id), (Offer, offered.id), (HelpRequest, theirs.id)):
+        _expire(web_database, model, row)
+    ann, cora = signed_in(world.ann), signed_in(world.coordinator)
+    for client, url, model, row, home in (
+            (ann, f"/member/requests/{asked.id}/renew", HelpRequest, asked.id, "/member/requests"),
+            (cora, f"/coordinator/offers/{offered.id}/renew", Offer, offered.id, "/coordinator/requests")):
+        form = _form(client.get(home).text)
+        stale = client.post(url, data={"csrf_token": form["csrf_token"]}, follow_redirects=True)
+        assert "Nothing was changed: this page had expired." in stale.text
+        assert _renewed_on(web_database, model, row) == LONG_AGO
+        assert client.post(f"{url.rsplit('/', 2)[0]}/{theirs.id}/renew".replace("offers", "requests"),
+                           data={"csrf_token": form["csrf_token"]}).status_code == 404
+        assert client.post(url, data=form).status_code == 302
+        assert _renewed_on(web_database, model, row) != LONG_AGO
+    assert _renewed_on(web_database, HelpRequest, theirs.id) == LONG_AGO
