@@ -167,6 +167,7 @@ def network_chart_svg(report: NetworkReport, seed: int = 7) -> bytes:
 # The page's own drawing: at most this many members with no links are drawn (all are
 # listed below it), so a big bank's drawing stays a few hundred elements.
 NO_LINKS_DRAWN = 40
+NAMED_IN_DRAWING = 6
 _WIDTH, _HEIGHT, _MARGIN = 800, 600, 40
 
 
@@ -199,7 +200,8 @@ def network_drawing(report: NetworkReport, *, links_drawn: int, seed: int = 7) -
     graph = nx.Graph()
     graph.add_nodes_from((i, {"name": by_id[i].name}) for i in drawn_ids if i in by_id)
     graph.add_edges_from((link.member_a_id, link.member_b_id, {"minutes": link.minutes}) for link in links)
-    named = network_chart_names(graph)
+    # Fewer names than on the picture: every other name is a hover or a Tab away.
+    named = dict(list(network_chart_names(graph).items())[:NAMED_IN_DRAWING])
     parts = [Markup('<svg class="network" viewBox="0 0 {} {}" width="100%" role="group" '
                     'aria-label="Who helped whom: a drawing, said in the table below it">').format(_WIDTH, _HEIGHT)]
     if graph.number_of_nodes():
@@ -214,7 +216,7 @@ def network_drawing(report: NetworkReport, *, links_drawn: int, seed: int = 7) -
                     round(_MARGIN + (max(ys) - y) / span_y * (_HEIGHT - 2 * _MARGIN)))
 
         heaviest = max((link.minutes for link in links), default=1)
-        parts.append(Markup('<g aria-hidden="true" stroke="#505a5f">'))
+        parts.append(Markup('<g aria-hidden="true" stroke="#505a5f" pointer-events="none">'))
         for link in links:
             (x1, y1), (x2, y2) = at(link.member_a_id), at(link.member_b_id)
             parts.append(Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{:.1f}"/>').format(
