@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.conftest import COORDINATOR_WIDTH, MEMBER_WIDTH
 from tests.browser.test_coordinator_flows import _choose_members
-from tests.browser.test_members_found_and_areas import find_in_place
+from tests.browser.test_members_found_and_areas import pick
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +39,6 @@ def _fill(page, values: dict) -> None:
             field.check()
         elif field.input_value() != value:
             field.fill(value)
-
-
-def pick(browse, who: str, name: str):
-    """Choose a member on the coordinator's Log hours: find them by part of the name, then
-    choose the one of that name (options read "Name (Area, #id)")."""
-    page = browse.page
-    page.get_by_label(f"Find {who}", exact=True).fill(name.split()[-1])
-    page = find_in_place(browse, f"Find {who}")
-    page.get_by_role("radio", name=re.compile("^" + re.escape(name) + r"( \(|$)")).first.check()
-    return page
 
 
 def _exchanges_described(database, text: str) -> list:

@@ -31,6 +31,19 @@ def find_in_place(browse, button_name: str, *, enter_in: str | None = None):
     return browse.check()
 
 
+def pick(browse, who: str, name: str, label: str | None = None):
+    """Choose a member on a coordinator's form: find them by part of the name, then choose
+    the one labelled `label` (else the first of that name: labels read "Name (Area, #id)")."""
+    page = browse.page
+    page.get_by_label(f"Find {who}", exact=True).fill(name.split()[-1])
+    page = find_in_place(browse, f"Find {who}")
+    if label:
+        page.get_by_role("radio", name=label, exact=True).check()
+    else:
+        page.get_by_role("radio", name=re.compile("^" + re.escape(name) + r"( \(|$)")).first.check()
+    return page
+
+
 def _label(database, member_id: int) -> str:
     from timebank.demo import DEMO_BANK_SLUG
     from timebank.services import members
@@ -121,7 +134,7 @@ def test_coordinator_ticks_everyone_of_an_area_unticks_some_and_logs_the_session
     browse = open_browser(width=COORDINATOR_WIDTH, check_width=320)
     browse.sign_in(people["coordinator"])
     page = browse.goto("/coordinator/log/group")
-    page.get_by_label("Who gave the help").select_option(label=_label(db, giver.id))
+    pick(browse, "who gave the help", giver.name, _label(db, giver.id))
     page.get_by_label("Everyone in an area").select_option(area)
     page = find_in_place(browse, "Tick everyone in this area")
     assert page.get_by_role("status").first.inner_text().startswith(f"Ticked {len(living)} more active member")

@@ -780,7 +780,8 @@ def test_text_people_typed_is_shown_escaped_on_every_page(cora, world, web_datab
         assert response.status_code == 200, url
         escaped(response.text)
     # The Log hours form shows members once found or chosen: here chosen, from their page.
-    for url in (f"/coordinator/log?provider={mallory.id}", "/coordinator/log/group", "/coordinator/members.csv"):
+    for url in (f"/coordinator/log?provider={mallory.id}", f"/coordinator/log/group?provider={mallory.id}",
+                "/coordinator/members.csv"):
         assert str(escape(SCRIPT)) in cora.get(url).text or url.endswith(".csv"), url
         assert SCRIPT not in cora.get(url).text or url.endswith(".csv"), url
 

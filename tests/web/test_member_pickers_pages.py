@@ -94,6 +94,23 @@ def test_log_hours_without_a_choice_is_refused_beside_the_picker(cora, world, we
     assert snapshot(web_database, world) == before
 
 
+def test_the_group_form_finds_who_gave_the_help_too_and_records_only_when_chosen(cora, world, web_database):
+    token, key = form_page(cora, "/coordinator/log/group")
+    assert radios(cora.get("/coordinator/log/group").text) == []
+    before = snapshot(web_database, world)
+    # Typed but not chosen, then sent: a search, not a refusal and not a record.
+    found = cora.post("/coordinator/log/group", data=group_data(world, token, key, provider="", find_provider="ann"))
+    assert found.status_code == 200 and radios(found.text) == [("provider", world.ann.member_id, False)]
+    assert 'class="error-summary"' not in found.text
+    # Ticked receivers stay ticked through the giver's search.
+    assert [n for n, on in BOX.findall(found.text) if on] == [str(world.bob.member_id), str(world.dot_member_id)]
+    refused = cora.post("/coordinator/log/group", data=group_data(world, token, key, provider=""))
+    error_beside(refused.text, "provider", "Find and choose who gave the help.")
+    assert snapshot(web_database, world) == before
+    done = cora.post("/coordinator/log/group", data=group_data(world, token, key, find_provider="ann"))
+    assert done.status_code == 302  # chosen from its search: the search is done, the form records
+
+
 # ---------------------------------------------------------------- everyone in an area
 
 

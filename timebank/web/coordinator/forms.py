@@ -102,7 +102,8 @@ class ExchangeForm(RecordingForm):
 
 
 class GroupExchangeForm(RecordingForm):
-    provider = MemberField("Who gave the help", missing="Choose who gave the help.")
+    provider = MemberField("Who gave the help", missing="Find and choose who gave the help.")
+    find_provider = _find_field("Find who gave the help")
     receivers = MemberCheckboxes("Who received the help")
     # The receivers are found a few at a time, not listed: a big bank has 2,000 members.
     find = _find_field("Find members by part of a name, an area or a member's number")

@@ -515,12 +515,12 @@ class Picker:
     found_total: int
 
 
-def _pickers(form, finding: str | None) -> list[Picker]:
+def _pickers(form, finding: str | None, sides=("provider", "receiver")) -> list[Picker]:
     """Both sides of the form, each searched for what its box holds. A side whose chosen
     member is among what its box finds was chosen from that search: it is done, and shows
     an empty box (unless its own Find was pressed, to choose another of those found)."""
     pickers = []
-    for side in ("provider", "receiver"):
+    for side in sides:
         field, find, button = getattr(form, side), getattr(form, f"find_{side}"), f"search_{side}"
         chosen = next((c for c in field.choices if c.value == field.data and c.value != ""), None)
         found, total, ids = _found(find.data or "", {chosen.value} if chosen else set())
@@ -629,7 +629,9 @@ def log_group():
     # "Find" sends the form to search, not to record: what was typed and ticked comes back.
     finding = request.method == "POST" and "find_receivers" in request.form
     adding_area = request.method == "POST" and "add_area" in request.form
-    if not finding and not adding_area and form.validate_on_submit():
+    finding_provider = request.method == "POST" and ("search_provider" in request.form or (
+        (request.form.get("find_provider") or "").strip() and not request.form.get("provider")))
+    if not finding and not adding_area and not finding_provider and form.validate_on_submit():
         try:
             recorded = ledger.log_group_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
@@ -653,8 +655,9 @@ def log_group():
                                         f"{receivers} members"))
             return redirect(_again("coordinator.log_group", form))
     ticked, found, found_total, added = _receivers_shown(form, adding_area)
+    [giver] = _pickers(form, "search_provider" if finding_provider else None, sides=("provider",))
     return _render("coordinator/log_group.html", _status(form), form=form, ticked=ticked, found=found,
-                   found_total=found_total, found_at_most=FOUND_AT_MOST, added=added)
+                   found_total=found_total, found_at_most=FOUND_AT_MOST, added=added, giver=giver)
 
 
 @blueprint.route("/log/upload", methods=["GET", "POST"])
