@@ -235,6 +235,21 @@ def test_a_new_exchange_changes_the_charts_key(cora, bank, web_database):
     assert cora.get(url).data == second and charts.renders == drawn + 1
 
 
+def test_the_network_drawing_is_drawn_once_and_again_when_what_it_draws_changes(cora, bank, web_database):
+    from timebank.web.reports.charts import charts
+
+    charts.clear()
+    url = "/coordinator/reports/network" + QUERY
+    first = cora.get(url).text
+    drawn = charts.renders
+    assert cora.get(url).text == first and charts.renders == drawn
+    ledger.log_exchange(web_database, bank.bank.slug, provider_id=bank.eve_member_id,
+                        receiver_id=bank.ann.member_id, minutes=30, given_on=dt.date(2025, 2, 10),
+                        recorded_by="test")
+    second = cora.get(url).text
+    assert charts.renders == drawn + 1 and "<title>Eve: 1 link, 30m</title>" in second
+
+
 def test_the_hourly_value_form(cora, bank):
     page = cora.get(f"/coordinator/reports/funders{QUERY}")
     token = csrf_from(page.text)
