@@ -22,6 +22,7 @@ the template), not a network or a browser.
     .venv/bin/python benchmarks/pages.py --big --repeat 10
     .venv/bin/python benchmarks/pages.py --big --repeat 10 --db sqlite:////tmp/big.sqlite3
     .venv/bin/python benchmarks/pages.py --big --db postgresql+psycopg://postgres@127.0.0.1:5432/big
+    .venv/bin/python benchmarks/pages.py --big --repeat 50 --only 'exchanges?member=' --db postgresql+psycopg://...
 
 Results on this machine: benchmarks/results/.
 """
@@ -201,6 +202,8 @@ def main() -> int:
                              "time mostly waits for a core; on SQLite the CPU time is the page's own work")
     parser.add_argument("--big", action="store_true",
                         help=f"grow the bank to {BIG_MEMBERS:,} members and {BIG_EXCHANGES:,} exchanges first")
+    parser.add_argument("--only", metavar="TEXT",
+                        help="time only the pages whose path holds TEXT (one page measured again and again)")
     args = parser.parse_args()
 
     from timebank.web import create_app
@@ -221,6 +224,8 @@ def main() -> int:
               "last_page": -(-ledger.find_exchanges(database, DEMO_BANK_SLUG).total // ledger.PER_PAGE)}
     searches = [(role, path.format(**filled)) for role, path in EXTRA_PATHS]
     pages += [("search", role, path) for role, path in searches if _answers(clients[role], path)]
+    if args.only:
+        pages = [page for page in pages if args.only in page[2]]
 
     print(f"Pages of the demonstration bank ({note}; {database.dialect}; "
           f"{args.repeat} requests each, after one warm-up; aim: under {AIM_MS} ms)\n")

@@ -14,6 +14,7 @@ import pytest
 
 from tests.browser.conftest import COORDINATOR_WIDTH, MEMBER_WIDTH
 from tests.browser.test_coordinator_flows import _choose_members
+from tests.browser.test_members_found_and_areas import pick
 
 pytestmark = pytest.mark.browser
 
@@ -54,20 +55,22 @@ def test_coordinator_logs_hours_presses_back_and_sends_again_once(open_browser, 
     receiver = receivers[0]
     what = f"Back button test {uuid.uuid4().hex[:8]}"
     values = {
-        "Who gave the help": ("select", provider.name),
-        "Who received the help": ("select", receiver.name),
         "Hours": ("fill", "45m"),
         "What was done (optional)": ("fill", what),
     }
 
     browse = open_browser(width=COORDINATOR_WIDTH)
     browse.sign_in(people["coordinator"])
-    page = browse.goto("/coordinator/log")
+    browse.goto("/coordinator/log")
+    pick(browse, "who gave the help", provider.name)
+    page = pick(browse, "who received the help", receiver.name)
     _fill(page, values)
     page = browse.submit("Record the exchange")
     assert page.get_by_role("status").first.inner_text().startswith("Recorded: 45m")
 
     page = _back(browse)
+    pick(browse, "who gave the help", provider.name)
+    page = pick(browse, "who received the help", receiver.name)
     _fill(page, values)
     page = browse.submit("Record the exchange")
     assert ALREADY.search(page.inner_text("main")), page.inner_text("main")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import COORDINATOR_WIDTH
+from tests.browser.test_members_found_and_areas import find_in_place, pick
 
 pytestmark = pytest.mark.browser
 
@@ -55,12 +56,12 @@ def test_coordinator_logs_a_group_and_a_csv_batch_and_sees_balances_change(
 
     # A group exchange: one provider, three receivers sharing two hours.
     page = browse.goto("/coordinator/log/group")
-    page.get_by_label("Who gave the help").select_option(label=label[provider.member_id])
+    pick(browse, "who gave the help", provider.name, label[provider.member_id])
     # The receivers are found by number (or part of a name), a few at a time, and those
     # ticked stay ticked through the next search (the page works without JavaScript).
     for r in receivers:
         page.get_by_label("Find members by part of a name").fill(f"#{r.member_id}")
-        page = browse.submit("Find members")
+        page = find_in_place(browse, "Find members")  # the list changes in place, no new page
         page.get_by_label(label[r.member_id], exact=True).check()
     browse.screenshot("group-receivers-found")
     browse.assert_no_horizontal_scroll(320)

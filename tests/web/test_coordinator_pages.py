@@ -213,7 +213,7 @@ BAD_EXCHANGES = [  # (what is changed, the field it is shown beside, the message
      f"cannot be given in the future ({day(TODAY + dt.timedelta(days=1))})"),
     ({"day": "14/03/2026"}, "day", "is not a day"),
     ({"category": "astrology"}, "category", "Choose a kind of help from the list."),
-    ({"provider": ""}, "provider", "Choose who gave the help."),
+    ({"provider": ""}, "provider", "Find and choose who gave the help."),
     ({"provider": "OTTO"}, "provider", "Choose a member from the list."),
 ]
 
@@ -779,7 +779,9 @@ def test_text_people_typed_is_shown_escaped_on_every_page(cora, world, web_datab
         response = cora.get(url)
         assert response.status_code == 200, url
         escaped(response.text)
-    for url in ("/coordinator/log", "/coordinator/log/group", "/coordinator/members.csv"):
+    # The Log hours form shows members once found or chosen: here chosen, from their page.
+    for url in (f"/coordinator/log?provider={mallory.id}", f"/coordinator/log/group?provider={mallory.id}",
+                "/coordinator/members.csv"):
         assert str(escape(SCRIPT)) in cora.get(url).text or url.endswith(".csv"), url
         assert SCRIPT not in cora.get(url).text or url.endswith(".csv"), url
 

@@ -107,8 +107,9 @@ def test_a_reverse_sends_nowhere_but_this_application(cora, world, web_database)
 
 def test_log_hours_for_this_member_chooses_them(cora, world):
     page = cora.get(f"/coordinator/log?provider={world.ann.member_id}").text
-    assert re.search(rf'<option selected value="{world.ann.member_id}">|<option value="{world.ann.member_id}" selected',
-                     page), page
+    assert re.search(rf'<input type="radio" name="provider" id="provider-{world.ann.member_id}" '
+                     rf'value="{world.ann.member_id}" checked>', page), page
+    assert "Ann (Leith, #" in page
 
 
 def test_suspend_and_close_ask_first(cora, world, web_database):

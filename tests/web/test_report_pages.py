@@ -64,10 +64,14 @@ def test_each_report_page_shows_its_figures_chart_and_table(cora):
         page = cora.get(f"/coordinator/reports/{name}{QUERY}")
         assert page.status_code == 200, name
         assert page.text.count("<h1>") == 1
-        image = re.search(r'<img src="(/coordinator/reports/' + name + r'\.svg\?[^"]+)"\s+alt="([^"]+)"', page.text)
-        assert image, f"{name}: no chart"
-        assert image.group(2).strip(), f"{name}: the chart has no text alternative"
-        assert "<figcaption>" in page.text and "<caption>" in page.text
+        if name == "network":  # drawn in the page, each member's name on hover and focus
+            assert '<svg class="network"' in page.text and "<title>Eve: no links</title>" in page.text
+        else:
+            image = re.search(r'<img src="(/coordinator/reports/' + name + r'\.svg\?[^"]+)"\s+alt="([^"]+)"',
+                              page.text)
+            assert image, f"{name}: no chart"
+            assert image.group(2).strip(), f"{name}: the chart has no text alternative"
+        assert "<figcaption" in page.text and "<caption>" in page.text
         for figure in figures:
             assert figure in page.text, f"{name}: {figure} missing"
     index = cora.get("/coordinator/reports/")
@@ -79,6 +83,36 @@ def test_the_network_page_names_the_people_with_no_links(cora):
     page = cora.get(f"/coordinator/reports/network{QUERY}").text
     no_links = page.split("<h2>People with no links</h2>", 1)[1].split("<h2>", 1)[0]
     assert "Eve" in no_links and "Ann" not in no_links
+
+
+def test_the_network_drawing_says_each_members_name_links_and_hours_and_a_table_says_it_too(cora):
+    page = cora.get(f"/coordinator/reports/network{QUERY}").text
+    drawing = page.split('<svg class="network"', 1)[1].split("</svg>", 1)[0]
+    nodes = re.findall(r'<g class="node( named)?" tabindex="0" role="img" aria-label="([^"]+)"><title>([^<]+)</title>',
+                       drawing)
+    assert sorted(label for _, label, _ in nodes) == ["Ann: 1 link, 2h 30m", "Bob: 1 link, 2h 30m",
+                                                      "Dot: no links", "Eve: no links"]
+    assert all(label == title for _, label, title in nodes)
+    assert drawing.count("<line ") == 1  # Ann and Bob
+    assert 'style="' not in drawing and "<style" not in drawing  # the Content-Security-Policy forbids them
+    table = page.split("<caption>The members in the drawing", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td><td class=\"num\">([^<]+)</td></tr>", table)
+    assert rows == [("Ann", "1", "2h 30m"), ("Bob", "1", "2h 30m"), ("Dot", "0", "none"), ("Eve", "0", "none")]
+
+
+def test_the_network_drawing_has_the_heaviest_links_of_a_big_network_and_says_so():
+    from timebank.services.reports import Link, NetworkMember, NetworkReport, make_period
+    from timebank.web.reports.charts import NO_LINKS_DRAWN, network_drawing
+
+    people = [NetworkMember(i, f"Member {i}", 1 if i < 20 else 0, 60 * (i // 2 + 1) if i < 20 else 0)
+              for i in range(20 + NO_LINKS_DRAWN + 5)]
+    links = tuple(Link(i, f"Member {i}", i + 1, f"Member {i + 1}", 600 - i) for i in range(0, 20, 2))
+    report = NetworkReport("Bank", make_period(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), tuple(people), links,
+                           (), (), 10)
+    drawing = network_drawing(report, links_drawn=4)
+    assert drawing.links_drawn == 4 and str(drawing.svg).count("<line ") == 4
+    assert {m.member_id for m in drawing.members if m.links} == set(range(8))
+    assert sum(1 for m in drawing.members if not m.links) == NO_LINKS_DRAWN and drawing.no_links_left_out == 5
 
 
 def test_members_and_social_workers_are_refused_every_report(bank, signed_in, web_database):
@@ -199,6 +233,21 @@ def test_a_new_exchange_changes_the_charts_key(cora, bank, web_database):
     # An exchange outside the period changes nothing drawn: the chart comes from the cache.
     _log(web_database, bank, bank.ann, bank.bob, 30, dt.date(2025, 4, 10))
     assert cora.get(url).data == second and charts.renders == drawn + 1
+
+
+def test_the_network_drawing_is_drawn_once_and_again_when_what_it_draws_changes(cora, bank, web_database):
+    from timebank.web.reports.charts import charts
+
+    charts.clear()
+    url = "/coordinator/reports/network" + QUERY
+    first = cora.get(url).text
+    drawn = charts.renders
+    assert cora.get(url).text == first and charts.renders == drawn
+    ledger.log_exchange(web_database, bank.bank.slug, provider_id=bank.eve_member_id,
+                        receiver_id=bank.ann.member_id, minutes=30, given_on=dt.date(2025, 2, 10),
+                        recorded_by="test")
+    second = cora.get(url).text
+    assert charts.renders == drawn + 1 and "<title>Eve: 1 link, 30m</title>" in second
 
 
 def test_the_hourly_value_form(cora, bank):

@@ -82,9 +82,17 @@ class CategoryField(SelectField):
             raise ValidationError("Choose a kind of help from the list.")
 
 
+def _find_field(label: str) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=200)])
+
+
 class ExchangeForm(RecordingForm):
-    provider = MemberField("Who gave the help", missing="Choose who gave the help.")
-    receiver = MemberField("Who received the help", missing="Choose who received the help.")
+    # Each side is found by a search, then chosen: a big bank has 2,000 members, too
+    # many for one list (a search round trip, so it works without JavaScript).
+    provider = MemberField("Who gave the help", missing="Find and choose who gave the help.")
+    find_provider = _find_field("Find who gave the help")
+    receiver = MemberField("Who received the help", missing="Find and choose who received the help.")
+    find_receiver = _find_field("Find who received the help")
     hours = HoursField("Hours", validators=[Length(max=20)])
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")
@@ -94,11 +102,13 @@ class ExchangeForm(RecordingForm):
 
 
 class GroupExchangeForm(RecordingForm):
-    provider = MemberField("Who gave the help", missing="Choose who gave the help.")
+    provider = MemberField("Who gave the help", missing="Find and choose who gave the help.")
+    find_provider = _find_field("Find who gave the help")
     receivers = MemberCheckboxes("Who received the help")
     # The receivers are found a few at a time, not listed: a big bank has 2,000 members.
-    find = StringField("Find members by part of a name, an area or a member's number",
-                       validators=[Optional(), Length(max=200)])
+    find = _find_field("Find members by part of a name, an area or a member's number")
+    # Or everyone active in one area at once (a lunch club in Leith), then some unticked.
+    area = SelectField("Everyone in an area", validate_choice=False)
     hours = HoursField("Hours, in total", validators=[Length(max=20)])
     day = StringField("Day the help was given", validators=[Length(max=20)])
     category = CategoryField("Kind of help (optional)")

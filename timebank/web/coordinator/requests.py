@@ -26,6 +26,7 @@ from timebank.web.extensions import database
 from timebank.web.forms import options
 from timebank.web.member.forms import WHERE_HINT, BrowseForm
 from timebank.web.refusals import place, told
+from timebank.web.renewals import renew_listing
 from timebank.web.widgets import quick_select
 from timebank.web.words import day
 
@@ -269,18 +270,9 @@ def member_contact(member_id: int):
 
 def _renew_for(renew, find, row_id: int, back: str):
     """Renewed for a member (one without a sign-in, above all): listed again from today."""
-    db, slug = database(), _slug()
-    if not RenewForForm().validate_on_submit():
-        find(db, slug, row_id, seen_by=None)  # another bank's or nobody's: not found, as everywhere
-        flash("Nothing was changed: this page had expired. Please try again.", "error")
-        return redirect(back)
-    try:
-        renewed = renew(db, slug, row_id, member_id=None)
-    except domain.Conflict as error:
-        flash(f"Nothing was changed. {told(error)}", "error")
-        return redirect(back)
-    flash(f"Renewed for {renewed.member_name}: listed again until {day(renewed.expires_on)}.", "success")
-    return redirect(back)
+    return renew_listing(renew, find, row_id, form=RenewForForm(), member_id=None, back=back,
+                         said=lambda renewed: f"Renewed for {renewed.member_name}: listed again until "
+                                              f"{day(renewed.expires_on)}.")
 
 
 def _find_request(db, slug, request_id: int, *, seen_by: None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -135,13 +136,6 @@ def _names(exchanges=None) -> dict[int, str]:
         ids = {i for x in exchanges for i in (x.provider_member_id, x.receiver_member_id) if i is not None}
         ids |= {int(k) for x in exchanges for k in x.entries if k.isdigit()}
     return {m.id: member_label(m) for m in members.member_names(database(), _slug(), ids=ids)}
-
-
-def _active_choices() -> list[SelectChoice]:
-    return [SelectChoice("", "Choose a member")] + [
-        SelectChoice(m.id, member_label(m))
-        for m in members.member_names(database(), _slug(), status="active")
-    ]
 
 
 def _category_choices() -> list[SelectChoice]:
@@ -470,21 +464,71 @@ def member_reset_link(member_id: int):
 
 def _exchange_form(form_class):
     form = form_class()
-    form.provider.choices = _active_choices()
-    quick_select(form.provider, *([form.receiver] if hasattr(form, "receiver") else []))
+    active = members.member_names(database(), _slug(), status="active")
+    # Every active member is a valid choice, though a picker shows only those found.
+    form.provider.choices = [SelectChoice("", "Choose a member")] + [
+        SelectChoice(m.id, member_label(m)) for m in active]
+    quick_select(form.provider)
     form.category.choices = _category_choices()
     if hasattr(form, "receiver"):
         form.receiver.choices = form.provider.choices
     else:
         form.receivers.choices = form.provider.choices[1:]
+        form.area.choices = [SelectChoice("", "Choose an area")] + [
+            SelectChoice(a, a) for a in sorted({m.area for m in active if m.area})]
+        form.active_members = active
     if request.method == "GET":
         form.day.data = request.args.get("day") or dt.date.today().isoformat()
         form.category.data = request.args.get("category", "")
         # "Log hours for this member", from their page: them as the one who gave the help.
-        chosen = _member_number(request.args.get("provider"))
-        if chosen is not None and any(c.value == chosen for c in form.provider.choices):
-            form.provider.data = chosen
+        for side in ("provider", "receiver"):
+            chosen = _member_number(request.args.get(side))
+            if hasattr(form, side) and chosen is not None and any(c.value == chosen for c in form.provider.choices):
+                getattr(form, side).data = chosen
     return form
+
+
+#: Members one search of a picker shows; more, and the coordinator types more.
+FOUND_AT_MOST = 30
+
+
+def _found(text: str, leave_out: set[int]) -> tuple[list[SelectChoice] | None, int, set[int]]:
+    """The active members a picker's search finds (None before a search), but those in
+    `leave_out` (already chosen); how many it found in all; and the numbers of those found."""
+    text = " ".join(text.split())
+    if not text:
+        return None, 0, set()
+    found = members.search_members(database(), _slug(), text=text, status="active", per_page=FOUND_AT_MOST)
+    return ([SelectChoice(m.member.id, member_label(m.member)) for m in found.items
+             if m.member.id not in leave_out], found.total, {m.member.id for m in found.items})
+
+
+@dataclass(frozen=True)
+class Picker:
+    """One side of the Log hours form as the page shows it: the member chosen (or None),
+    and the members its search found (None when it did not search)."""
+
+    field: object
+    find: object
+    button: str
+    chosen: SelectChoice | None
+    found: list[SelectChoice] | None
+    found_total: int
+
+
+def _pickers(form, finding: str | None, sides=("provider", "receiver")) -> list[Picker]:
+    """Both sides of the form, each searched for what its box holds. A side whose chosen
+    member is among what its box finds was chosen from that search: it is done, and shows
+    an empty box (unless its own Find was pressed, to choose another of those found)."""
+    pickers = []
+    for side in sides:
+        field, find, button = getattr(form, side), getattr(form, f"find_{side}"), f"search_{side}"
+        chosen = next((c for c in field.choices if c.value == field.data and c.value != ""), None)
+        found, total, ids = _found(find.data or "", {chosen.value} if chosen else set())
+        if chosen is not None and chosen.value in ids and finding != button:
+            found, total, find.data = None, 0, ""
+        pickers.append(Picker(field, find, button, chosen, found, total))
+    return pickers
 
 
 def _see_it(exchange, member_id: int, name: str) -> tuple[str, str, str]:
@@ -518,7 +562,14 @@ def _again(endpoint: str, form) -> str:
 @blueprint.route("/log", methods=["GET", "POST"])
 def log():
     form = _exchange_form(ExchangeForm)
-    if form.validate_on_submit():
+    # A Find button sends the form to search, not to record: what was typed comes back.
+    finding = next((b for b in ("search_provider", "search_receiver") if b in request.form), None)
+    if request.method == "POST" and finding is None and any(
+            (request.form.get(f"find_{side}") or "").strip() and not request.form.get(side)
+            for side in ("provider", "receiver")):
+        # Enter pressed in a search box sends the form's first button, which is a Find.
+        finding = "search_provider"
+    if finding is None and form.validate_on_submit():
         try:
             recorded = ledger.log_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_id=form.receiver.data,
@@ -537,26 +588,40 @@ def log():
                 _see_it(recorded, recorded.provider_member_id, provider),
                 _reverse_this(recorded, f"{format_minutes(recorded.amount_minutes)} from {provider} to {receiver}"))
             return redirect(_again("coordinator.log", form))
-    return _render("coordinator/log.html", _status(form), form=form)
+    return _render("coordinator/log.html", _status(form), form=form, pickers=_pickers(form, finding),
+                   found_at_most=FOUND_AT_MOST)
 
 
-#: Members one search of the group form shows; more, and the coordinator types more.
-FOUND_AT_MOST = 30
-
-
-def _receivers_shown(form) -> tuple[list[SelectChoice], list[SelectChoice] | None, int]:
+def _receivers_shown(form, adding_area: bool) -> tuple[list[SelectChoice], list[SelectChoice] | None, int, str]:
     """The group form's receivers: those ticked so far (kept ticked from one search to the
-    next, so it works without JavaScript), and the active members the search found (None
-    before a search) with how many it found in all."""
+    next, so it works without JavaScript), the active members the search found (None
+    before a search) with how many it found in all, and what adding an area did."""
     labels = {c.value: c.label for c in form.receivers.choices}
-    ticked = [SelectChoice(n, labels[n]) for n in dict.fromkeys(form.receivers.data or []) if n in labels]
-    text = (form.find.data or "").strip()
-    if not text:
-        return ticked, None, 0
-    found = members.search_members(database(), _slug(), text=text, status="active", per_page=FOUND_AT_MOST)
-    kept = {c.value for c in ticked}
-    return ticked, [SelectChoice(m.member.id, member_label(m.member)) for m in found.items
-                    if m.member.id not in kept], found.total
+    ticked = [n for n in dict.fromkeys(form.receivers.data or []) if n in labels]
+    added = ""
+    if adding_area:
+        ticked, added = _add_area(form, ticked)
+    found, total, _ = _found(form.find.data or "", set(ticked))
+    return [SelectChoice(n, labels[n]) for n in ticked], found, total, added
+
+
+def _add_area(form, ticked: list[int]) -> tuple[list[int], str]:
+    """Everyone active in the chosen area ticked as well (but the one who gave the help),
+    and a sentence saying what changed."""
+    area = form.area.data or ""
+    if area not in {c.value for c in form.area.choices[1:]}:
+        add_error(form.area, "Choose an area from the list.")
+        return ticked, ""
+    living = [m.id for m in form.active_members if m.area == area]
+    giver = [n for n in living if n == form.provider.data]
+    new = [n for n in living if n not in ticked and n not in giver]
+    said = (f"Ticked {len(new)} more active member{'' if len(new) == 1 else 's'} of {area}" if new
+            else f"Every active member of {area} was already ticked")
+    if len(new) < len(living) - len(giver):
+        said += f" ({len(living) - len(giver) - len(new)} already ticked)"
+    if giver:
+        said += f"; {_chosen_name(form.provider, giver[0])} gave the help, so is not ticked"
+    return ticked + new, said + ". Untick anyone who did not come."
 
 
 @blueprint.route("/log/group", methods=["GET", "POST"])
@@ -564,7 +629,10 @@ def log_group():
     form = _exchange_form(GroupExchangeForm)
     # "Find" sends the form to search, not to record: what was typed and ticked comes back.
     finding = request.method == "POST" and "find_receivers" in request.form
-    if not finding and form.validate_on_submit():
+    adding_area = request.method == "POST" and "add_area" in request.form
+    finding_provider = request.method == "POST" and ("search_provider" in request.form or (
+        (request.form.get("find_provider") or "").strip() and not request.form.get("provider")))
+    if not finding and not adding_area and not finding_provider and form.validate_on_submit():
         try:
             recorded = ledger.log_group_exchange(
                 database(), _slug(), provider_id=form.provider.data, receiver_ids=form.receivers.data,
@@ -587,9 +655,10 @@ def log_group():
                 _reverse_this(recorded, f"{format_minutes(recorded.amount_minutes)} from {provider} to "
                                         f"{receivers} members"))
             return redirect(_again("coordinator.log_group", form))
-    ticked, found, found_total = _receivers_shown(form)
+    ticked, found, found_total, added = _receivers_shown(form, adding_area)
+    [giver] = _pickers(form, "search_provider" if finding_provider else None, sides=("provider",))
     return _render("coordinator/log_group.html", _status(form), form=form, ticked=ticked, found=found,
-                   found_total=found_total, found_at_most=FOUND_AT_MOST)
+                   found_total=found_total, found_at_most=FOUND_AT_MOST, added=added, giver=giver)
 
 
 @blueprint.route("/log/upload", methods=["GET", "POST"])

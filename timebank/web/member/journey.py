@@ -29,6 +29,7 @@ from timebank.web.member.forms import (
     RequestHoursForm,
 )
 from timebank.web.refusals import place, told
+from timebank.web.renewals import renew_listing
 from timebank.web.words import day
 
 HOURS_FIELDS = {
@@ -299,19 +300,9 @@ def withdraw_offer(offer_id: int):
 
 
 def _renew(renew, find, row_id: int, back: str, words: str):
-    """One click: listed again from today (a second click the same day changes nothing)."""
-    db, slug, me = _me()
-    if not RenewForm().validate_on_submit():
-        find(db, slug, row_id, seen_by=me)  # another bank's or nobody's: not found, as everywhere
-        flash("Nothing was changed: this page had expired. Please try again.", "error")
-        return redirect(back)
-    try:
-        renewed = renew(db, slug, row_id, member_id=me)
-    except domain.Conflict as error:
-        flash(f"Nothing was changed. {told(error)}", "error")
-        return redirect(back)
-    flash(f"Renewed: your {words} is listed again until {day(renewed.expires_on)}.", "success")
-    return redirect(back)
+    return renew_listing(renew, find, row_id, form=RenewForm(), member_id=current_user.member_id, back=back,
+                         said=lambda renewed: f"Renewed: your {words} is listed again until "
+                                              f"{day(renewed.expires_on)}.")
 
 
 def _find_request(db, slug, request_id: int, *, seen_by: int | None):

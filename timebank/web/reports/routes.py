@@ -26,8 +26,10 @@ from timebank.web.reports.charts import (
     activity_chart_svg,
     chart_digest,
     charts,
+    drawing_digest,
     funders_chart_svg,
     network_chart_svg,
+    network_drawing,
 )
 from timebank.web.reports.forms import HourlyValueForm, PeriodForm
 from timebank.web.reports.tables import (
@@ -155,7 +157,12 @@ def activity_chart():
 def network():
     form, period = _period_form()
     report = reports.network_report(database(), current_user.bank_slug, period) if period else None
-    return _page("reports/network.html", form, period, report=report, links_shown=LINKS_SHOWN)
+    # The drawing in the page is of the links the table lists, kept per process as the charts are.
+    drawing = charts.get_or_render(
+        (current_user.bank_slug, "network-drawing", period.start, period.end,
+         drawing_digest(report, links_drawn=LINKS_SHOWN)),
+        lambda: network_drawing(report, links_drawn=LINKS_SHOWN)) if report else None
+    return _page("reports/network.html", form, period, report=report, links_shown=LINKS_SHOWN, drawing=drawing)
 
 
 @blueprint.get("/network.csv")

@@ -33,7 +33,47 @@
     });
   }
 
+  /* A member picker's Find (and the group's "Tick everyone in this area") without leaving
+     the page: the form is sent as the button would send it, and the picker in the answer
+     takes this one's place. So a search adds no page to the history, and Back after
+     recording returns to the form. Anything unexpected: the plain round trip. */
+  function findInPlace(button) {
+    var form = button.form, picker = button.closest("[data-picker]");
+    var body = new FormData(form);
+    body.append(button.name, button.value);
+    button.disabled = true;
+    fetch(window.location.href, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(picker.id);
+        if (!fresh) { throw new Error("no picker"); }
+        picker.replaceWith(fresh);
+        var said = fresh.querySelector("[role=status]");
+        if (said) { said.focus(); }
+      })
+      .catch(function () {
+        button.disabled = false;
+        form.requestSubmit(button);
+      });
+  }
+
+  function enhancePickers() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-picker] button[data-find]");
+      if (button) { event.preventDefault(); findInPlace(button); }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || !event.target.matches("[data-picker] input[type=search]")) { return; }
+      var button = event.target.parentNode.querySelector("button[data-find]");
+      if (button) { event.preventDefault(); findInPlace(button); }
+    });
+  }
+
   function ready() {
+    enhancePickers();
     fitMenu();
     labelScrollBoxes();
     showPrintButtons();
