@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -79,23 +80,53 @@ class FileStore(MemoryStore):
         #: Why the file could not be written (the vectors are still kept in memory): a
         #: cache that cannot be written slows the next run, it does not stop this one.
         self.write_error: OSError | None = None
+        #: Why the file could not be read (damaged, or not ours): the run starts with an
+        #: empty cache, and the next write replaces the file.
+        self.read_error: Exception | None = None
+        self._used: set[tuple[str, str]] = set()
 
     def _load(self) -> None:
         if self._read:
             return
         self._read = True
-        if self.path.exists():
+        if not self.path.exists():
+            return
+        try:
             with np.load(self.path, allow_pickle=False) as stored:
                 vectors = stored["vectors"].astype(np.float32)
-                for encoder, key, vector in zip(stored["encoders"].tolist(), stored["keys"].tolist(), vectors):
-                    self.vectors[encoder.decode(), key.decode()] = vector
+                pairs = zip(stored["encoders"].tolist(), stored["keys"].tolist(), vectors)
+                loaded = {(encoder.decode(), key.decode()): vector for encoder, key, vector in pairs}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, AttributeError) as exc:
+            self.read_error = exc
+            return
+        self.vectors.update(loaded)
 
     def get(self, encoder: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         self._load()
-        return super().get(encoder, keys)
+        found = super().get(encoder, keys)
+        self._used.update((encoder, k) for k in found)
+        return found
+
+    def forget_unused(self) -> None:
+        """Write the file again with only the embeddings this object's users asked for or
+        added: texts no longer in the profiles (a person who left) do not stay in the cache."""
+        self._load()
+        unused = set(self.vectors) - self._used
+        if not unused:
+            return
+        for pair in unused:
+            del self.vectors[pair]
+        try:
+            if self.vectors:
+                self._write()
+            else:
+                self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            self.write_error = exc
 
     def put(self, encoder: str, vectors: Mapping[str, np.ndarray]) -> None:
         self._load()
+        self._used.update((encoder, k) for k in vectors)
         super().put(encoder, vectors)
         if not self.vectors:
             return

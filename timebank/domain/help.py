@@ -104,8 +104,13 @@ def may_act_for_answerer(answerer_id: int, acting_member_id: int | None) -> None
         raise NotAllowed("Only the member who answered can do this.")
 
 
-def check_choice(request_status: str, answer_status: str, chosen_already: bool) -> None:
-    """A helper is chosen from a waiting answer of an open request, once."""
+def check_choice(request_status: str, answer_status: str, chosen_already: bool, by_asker: bool = False) -> None:
+    """A helper is chosen from a waiting answer of an open request, once. A member asked
+    from their offer becomes the helper by their own yes (or a coordinator passing it on),
+    never by the asker's choice alone."""
+    if by_asker and answer_status == "asked":
+        raise NotAllowed("The member you asked has not said yes yet: nothing was changed. "
+                         "They will answer you, or your coordinator can pass on their answer.")
     if request_status != "open":
         raise RequestNotOpen("This request is closed: nothing was changed.")
     if chosen_already:

@@ -332,13 +332,13 @@ def _one_choice_wins():
                                   "nothing was changed.") from error
 
 
-def _choose(session: Session, request: HelpRequest, answer: HelpAnswer) -> None:
+def _choose(session: Session, request: HelpRequest, answer: HelpAnswer, by_asker: bool = False) -> None:
     if session.scalar(select(Member.status).where(Member.id == answer.member_id)) != "active":
         raise MemberNotActive("This member can no longer be chosen: their membership is closed or "
                               "suspended. Nothing was changed.")
     chosen_already = session.scalar(select(func.count()).select_from(HelpAnswer).where(
         HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen")) > 0
-    check_choice(request.status, answer.status, chosen_already)
+    check_choice(request.status, answer.status, chosen_already, by_asker=by_asker)
     now = utcnow()
     answer.status, answer.decided_at = "chosen", now
     for other in session.scalars(select(HelpAnswer).where(
@@ -357,7 +357,7 @@ def choose_helper(database: Database, bank_slug: str, request_id: int, answer_id
         may_act_for_asker(request.member_id, member_id)
         answer = _answer(session, request, answer_id)
         was_asked = answer.status == "asked"
-        _choose(session, request, answer)
+        _choose(session, request, answer, by_asker=member_id is not None)
         _tell_the_helper(session, bank, request, answer)
         if was_asked and member_id is None:
             # The coordinator passes on the yes of a member asked from their offer.
@@ -426,10 +426,15 @@ def _check_may_answer(session: Session, bank: Bank, request: HelpRequest, answer
                       accept: bool) -> None:
     """"I can help" (or the yes of the member asked) to an open request still listed, not
     one's own, whose helper is not someone else already."""
+    if request.addressed_to_member_id not in (None, answerer_id):
+        # Another member's private request: not found, as its page answers, so its state
+        # cannot be read by trying to answer it.
+        raise UnknownRequest(f"There is no request number {request.id} in this bank.")
     if request.member_id == answerer_id:
         raise NotAllowed("You cannot answer your own request.")
     check_answer_change(request.status, "waiting")
-    if expiry_of(request, bank)[1]:
+    if request.addressed_to_member_id is None and expiry_of(request, bank)[1]:
+        # A request made to one member stays theirs to answer: only the list's expire.
         # Off the lists, as `request_detail` answers it: not found, in the same words.
         raise UnknownRequest(f"There is no request number {request.id} in this bank.")
     chosen = session.scalar(select(HelpAnswer.member_id).where(
