@@ -321,7 +321,8 @@ def test_retention_removes_a_closed_introduction_and_its_outcomes_and_keeps_an_o
         database, bank):
     """In a bank of its own: one closed introduction, one open; nine years on, the closed
     one goes (outcomes too) with its two assessments, the open one and its two stay."""
-    from timebank.db.models import Introduction, Outcome, ReadingExample
+    from timebank.db.models import BankReader, Introduction, Outcome, ReadingExample
+    from timebank.services import readings
 
     auth.create_user(database, bank.slug, email=f"sw-{bank.slug}@example.org", name="Sam", password=DEMO_PASSWORD,
                      role="social_worker")
@@ -339,6 +340,7 @@ def test_retention_removes_a_closed_introduction_and_its_outcomes_and_keeps_an_o
     matches.record_outcome(database, worker, introduced[0], side="helped", help_happened=True,
                            difference="a_lot", comment="Lovely")
     matches.close_introduction(database, worker, introduced[0])
+    assert readings.retrain_reader(database, bank.slug).model_stored  # learns the accepted matches' words
     far = dt.date.today() + dt.timedelta(days=366 * 9)
 
     removed = retention.run_retention(database, bank_slug=bank.slug, today=far)
@@ -351,5 +353,7 @@ def test_retention_removes_a_closed_introduction_and_its_outcomes_and_keeps_an_o
         assert session.scalar(sa.select(sa.func.count()).select_from(Outcome)
                               .where(Outcome.introduction_id == introduced[0])) == 0
         texts = set(session.scalars(sa.select(ReadingExample.text)))
+        model = session.scalar(sa.select(BankReader.model).where(BankReader.bank_id == bank.id))
     assert "Help with my weekly shop 1" not in texts, "the reader's examples of an erased assessment go too"
+    assert model is None, "the bank's reader, which learned the erased words, goes with them"
     assert retention.run_retention(database, bank_slug=bank.slug, today=far) == []

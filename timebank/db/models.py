@@ -753,7 +753,9 @@ class BankReader(Base):
 class TextEmbedding(Base):
     """A text's sentence embedding, computed once and kept (the learned reader reads a
     text it is unsure of with it). Keyed by the SHA-256 of the words and the encoder's
-    name, so it holds no words; erasing an assessment deletes its texts' rows."""
+    name. No words are stored, but a short text's digest can be guessed and a vector read
+    back into something like its words: personal data, so erasing an assessment deletes
+    its texts' rows."""
 
     __tablename__ = "text_embeddings"
 

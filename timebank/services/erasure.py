@@ -18,6 +18,7 @@ from timebank.db.engine import Database
 from timebank.db.models import (
     Assessment,
     AssessmentVersion,
+    BankReader,
     Base,
     ConsentWithdrawal,
     ContactNote,
@@ -186,9 +187,15 @@ def _forget_reading_examples(session: Session, assessment: Assessment) -> None:
         select(AssessmentVersion.content).where(AssessmentVersion.assessment_id == assessment.id))
         for item in (*content.get("needs", []), *content.get("capabilities", [])) if item.get("text")}
     if texts:
-        session.execute(delete(ReadingExample).where(ReadingExample.bank_id == assessment.bank_id,
-                                                     ReadingExample.text.in_(texts)))
+        removed = session.execute(delete(ReadingExample).where(ReadingExample.bank_id == assessment.bank_id,
+                                                               ReadingExample.text.in_(texts))).rowcount
         session.execute(delete(TextEmbedding).where(TextEmbedding.text_sha256.in_({text_key(t) for t in texts})))
+        if removed:
+            # The bank's trained reader keeps the words it learned (its vocabulary): it
+            # goes with them, and the bank reads with the shipped reader until the next
+            # retrain learns again from the examples that remain.
+            session.execute(update(BankReader).where(BankReader.bank_id == assessment.bank_id)
+                            .values(model=None, example_count=0))
 
 
 def erase_assessment_rows(session: Session, assessment: Assessment) -> None:

@@ -116,8 +116,10 @@ class DatabaseEmbeddings:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
+        # In the keys' order: two transactions keeping some of the same texts take their
+        # rows' locks in one order, so they wait for each other rather than deadlock.
         rows = [{"text_sha256": key, "encoder": encoder, "vector": np.asarray(vector, dtype="<f4").tobytes()}
-                for key, vector in vectors.items()]
+                for key, vector in sorted(vectors.items())]
         for start in range(0, len(rows), self._CHUNK):
             self.session.execute(insert(TextEmbedding).values(rows[start:start + self._CHUNK])
                                  .on_conflict_do_nothing())
