@@ -241,6 +241,7 @@ def main() -> int:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--db", help=f"a database URL (default: {SQLITE_FILE} or {POSTGRES_URL})")
     parser.add_argument("--repeat", type=int, default=7, help="new assessments timed (default 7)")
+    parser.add_argument("--profile-out", help="also write the profiled repetition's cProfile stats to this file")
     args = parser.parse_args()
 
     from timebank.web import create_app
@@ -264,6 +265,8 @@ def main() -> int:
     profile.enable()
     profiled, _, _ = _one(client, newcomers[args.repeat + 1], listed, today)
     profile.disable()
+    if args.profile_out:
+        profile.dump_stats(args.profile_out)
 
     median, p95 = statistics.median(timings), _p95(timings)
     print(f"A new assessment's proposals from the web ({database.dialect}; bank of {bank_size:,} "
