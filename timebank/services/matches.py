@@ -600,6 +600,9 @@ def _held_back(session: Session, bank: Bank, run: MatchRun) -> tuple[HeldBack, .
             introduction = introductions[p.id]
             if introduction.closed_at is None or _aware(introduction.closed_at) > at:
                 chosen[("introduced", p.need_assessment_id, p.need_key)] = p
+    if run.for_assessment_id is not None:  # a run for one person: only what held their pairs back
+        chosen = {marker: p for marker, p in chosen.items()
+                  if run.for_assessment_id in (p.need_assessment_id, p.capability_assessment_id)}
     if not chosen:
         return ()
     contents = _contents(session, {p.need_assessment_id for p in chosen.values()}
