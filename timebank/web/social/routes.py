@@ -369,7 +369,7 @@ def find_matches(assessment_id: int):
     form = FindMatchesForm()
     if not form.validate_on_submit():
         flash(EXPIRED_FIND, "error")
-        return redirect(back)
+        return _assessment_page(assessment_id, status=400, why="refused finding matches shown again")
     try:
         view = _call(matches.find_matches_for, assessment_id, idempotency_key=form.idempotency_key.data)
     except domain.NotAllowed as error:
@@ -381,10 +381,9 @@ def find_matches(assessment_id: int):
     theirs = [p for p in view.proposals if p.need_assessment_id == assessment_id]
     helped = sum(1 for p in theirs if p.capability_assessment_id is not None)
     others = len(view.proposals) - len(theirs)
-    flash(f"{'Already found' if view.replayed else 'Matches found'} for {view.for_person}: {helped} of "
-          f"{len(theirs)} of their need{'s' if len(theirs) != 1 else ''} with a proposed helper, and "
-          f"{others} other {'person' if others == 1 else 'people'}'s need{'s' if others != 1 else ''} "
-          "they could help with.", "success")
+    flash(f"{'Already found' if view.replayed else 'Matches found'} for {view.for_person}: a proposed helper "
+          f"for {helped} of their {len(theirs)} need{'s' if len(theirs) != 1 else ''}, and "
+          f"{others} need{'s' if others != 1 else ''} of other people they could help with.", "success")
     return redirect(url_for("social.run", run_id=view.id))
 
 
