@@ -304,20 +304,7 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
     key = clean_key(idempotency_key)
     # `today` as asked (None for "today"), so a retry after midnight is the same request.
     asked = fingerprint({"run_by": actor.id, "today": today})
-
-    def attempt(session: Session) -> RunView:
-        bank = bank_row(session, actor.bank_slug)
-        require_social_worker(actor, bank)
-        earlier = _replayed(session, bank, actor, key, asked)
-        if earlier is not None:
-            return earlier
-        if not confirmed:
-            latest = session.scalar(select(func.max(MatchRun.created_at)).where(MatchRun.bank_id == bank.id))
-            if asks_before_running(latest, utcnow()):
-                raise MatchRunRecently("A match was run less than an hour ago: confirm to run another.")
-        return _run(session, bank, actor, today or dt.date.today(), key, asked)
-
-    return write_once(database, attempt)
+    return _run_once(database, actor, today, key, asked, confirmed=confirmed)
 
 
 def find_matches_for(database: Database, actor: UserView, assessment_id: int, *, today: dt.date | None = None,
@@ -338,6 +325,12 @@ def find_matches_for(database: Database, actor: UserView, assessment_id: int, *,
     """
     key = clean_key(idempotency_key)
     asked = fingerprint({"run_by": actor.id, "today": today, "for_assessment": assessment_id})
+    return _run_once(database, actor, today, key, asked, for_assessment=assessment_id)
+
+
+def _run_once(database: Database, actor: UserView, today: dt.date | None, key: str | None, asked: str, *,
+              confirmed: bool = True, for_assessment: int | None = None) -> RunView:
+    """A run in one unit of work, or the run this key made before (replayed)."""
 
     def attempt(session: Session) -> RunView:
         bank = bank_row(session, actor.bank_slug)
@@ -345,7 +338,11 @@ def find_matches_for(database: Database, actor: UserView, assessment_id: int, *,
         earlier = _replayed(session, bank, actor, key, asked)
         if earlier is not None:
             return earlier
-        return _run(session, bank, actor, today or dt.date.today(), key, asked, for_assessment=assessment_id)
+        if not confirmed:
+            latest = session.scalar(select(func.max(MatchRun.created_at)).where(MatchRun.bank_id == bank.id))
+            if asks_before_running(latest, utcnow()):
+                raise MatchRunRecently("A match was run less than an hour ago: confirm to run another.")
+        return _run(session, bank, actor, today or dt.date.today(), key, asked, for_assessment)
 
     return write_once(database, attempt)
 
