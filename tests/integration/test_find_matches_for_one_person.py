@@ -133,3 +133,23 @@ def test_the_same_form_sent_twice_finds_once_and_its_key_is_not_reused_for_anoth
     with pytest.raises(IdempotencyKeyReusedWithOtherDetails):
         matches.find_matches_for(database, social_worker, bank_of_people["Agnes"], idempotency_key="find-1")
     assert len(matches.list_runs(database, social_worker)) == 1
+
+
+def test_a_big_runs_page_logs_each_assessment_it_quotes_once(database, social_worker):
+    # More assessments than are logged one object at a time: the page's log is one statement.
+    people = matches._LOGGED_ONE_BY_ONE // 2 + 5
+    for n in range(people):
+        _assess(database, social_worker, f"Asker {n}", needs=[SHOPPING])
+        _assess(database, social_worker, f"Helper {n}", capabilities=[SHOPS])
+    run = matches.run_match(database, social_worker, today=TODAY)
+
+    shown = matches.get_run(database, social_worker, run.id)
+
+    quoted = matches._run_assessments(shown) - {None}
+    assert len(quoted) > matches._LOGGED_ONE_BY_ONE
+    with database.engine.connect() as connection:
+        logged = connection.execute(sa.select(AssessmentAccess.assessment_id, AssessmentAccess.role,
+                                              AssessmentAccess.user_id).where(
+            AssessmentAccess.action == "view", AssessmentAccess.why == f"reviewed match run {run.id}")).all()
+    assert sorted(a for a, _, _ in logged) == sorted(quoted)
+    assert {(role, user) for _, role, user in logged} == {("social_worker", social_worker.id)}

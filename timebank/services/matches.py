@@ -621,8 +621,20 @@ def _held_back(session: Session, bank: Bank, run: MatchRun) -> tuple[HeldBack, .
 def _log_shown(session: Session, bank: Bank, actor: UserView, assessment_ids, action: str, why: str) -> None:
     """One access-log row for each assessment whose words (or whose person's name) a
     page shows or a change touches: the log says which record, not just that one was."""
-    for assessment_id in sorted({a for a in assessment_ids if a is not None}):
-        log_access(session, bank, actor, assessment_id, action, why)
+    shown = sorted({a for a in assessment_ids if a is not None})
+    if len(shown) <= _LOGGED_ONE_BY_ONE:
+        for assessment_id in shown:
+            log_access(session, bank, actor, assessment_id, action, why)
+        return
+    # A whole run's page quotes ~2,000 assessments: one statement, not an object each.
+    now = utcnow()
+    _insert_rows(session, AssessmentAccess, [
+        {"bank_id": bank.id, "user_id": actor.id, "role": actor.role, "assessment_id": assessment_id,
+         "action": action, "why": why[:200], "at": now} for assessment_id in shown])
+
+
+#: Up to this many access-log rows are added as objects, in order with the unit of work's others.
+_LOGGED_ONE_BY_ONE = 50
 
 
 def _run_assessments(run: RunView) -> set[int]:
