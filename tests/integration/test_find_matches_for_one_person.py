@@ -153,3 +153,22 @@ def test_a_big_runs_page_logs_each_assessment_it_quotes_once(database, social_wo
             AssessmentAccess.action == "view", AssessmentAccess.why == f"reviewed match run {run.id}")).all()
     assert sorted(a for a, _, _ in logged) == sorted(quoted)
     assert {(role, user) for _, role, user in logged} == {("social_worker", social_worker.id)}
+
+
+def test_a_remembered_reading_is_the_readers_own_whatever_it_is_read_with():
+    import numpy as np
+
+    from matching.learned import default_reader
+
+    reader = default_reader()
+    texts = [SHOPPING, HEDGE, LIFT, SHOPS, DRIVES, GARDENS]
+    remembered = matches._remembering(reader)
+
+    assert np.array_equal(remembered(texts[:2]), reader(texts[:2]))
+    assert np.array_equal(remembered(texts[::-1]), reader(texts[::-1])), "read before, apart, or with others"
+    assert np.array_equal(remembered([HEDGE, HEDGE]), reader([HEDGE, HEDGE]))
+    reader.encoder = "a part the memory does not know of"
+    try:
+        assert matches._remembering(reader) is reader, "then every text is read again"
+    finally:
+        del reader.encoder

@@ -410,6 +410,8 @@ def _run(session: Session, bank: Bank, actor: UserView, today: dt.date, key: str
 #: bank's reader and services are unchanged, and reading ~2,000 texts costs half a second.
 _READINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _READINGS_KEPT = 100_000
+#: What a combined reader's readings depend on (`matching.learned.CombinedReader`).
+_READER_PARTS = {"learned", "services", "knowledge", "handmade_weight", "background"}
 
 
 def _remembering(reader):
@@ -418,8 +420,8 @@ def _remembering(reader):
     import numpy as np
 
     learned = getattr(reader, "learned", None)
-    if learned is None:
-        return reader
+    if learned is None or set(vars(reader)) - _READER_PARTS:
+        return reader  # a reader with a part this key does not know of is asked every time
     by_reader = _READINGS.setdefault(learned, {})
     memory = by_reader.setdefault((reader.knowledge, tuple(reader.services), reader.handmade_weight,
                                    reader.background), {})
