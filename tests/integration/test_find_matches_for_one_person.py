@@ -172,3 +172,11 @@ def test_a_remembered_reading_is_the_readers_own_whatever_it_is_read_with():
         assert matches._remembering(reader) is reader, "then every text is read again"
     finally:
         del reader.encoder
+    # A way to embed texts is remembered by its encoder's name, and only when it has one.
+    reader.embed = type("Encoder", (), {"name": "an encoder"})()
+    try:
+        assert matches._remembering(reader) is not reader
+        reader.embed = object()
+        assert matches._remembering(reader) is reader
+    finally:
+        del reader.embed

@@ -411,7 +411,7 @@ def _run(session: Session, bank: Bank, actor: UserView, today: dt.date, key: str
 _READINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _READINGS_KEPT = 100_000
 #: What a combined reader's readings depend on (`matching.learned.CombinedReader`).
-_READER_PARTS = {"learned", "services", "knowledge", "handmade_weight", "background"}
+_READER_PARTS = {"learned", "services", "knowledge", "handmade_weight", "background", "embed"}
 
 
 def _remembering(reader):
@@ -420,11 +420,14 @@ def _remembering(reader):
     import numpy as np
 
     learned = getattr(reader, "learned", None)
-    if learned is None or set(vars(reader)) - _READER_PARTS:
+    embed = getattr(reader, "embed", None)
+    # A way to embed texts is known by its encoder's name (a new one is made every run).
+    encoder = None if embed is None else getattr(embed, "name", None)
+    if learned is None or set(vars(reader)) - _READER_PARTS or (embed is not None and not isinstance(encoder, str)):
         return reader  # a reader with a part this key does not know of is asked every time
     by_reader = _READINGS.setdefault(learned, {})
     memory = by_reader.setdefault((reader.knowledge, tuple(reader.services), reader.handmade_weight,
-                                   reader.background), {})
+                                   reader.background, encoder), {})
 
     def read(texts):
         new = [t for t in dict.fromkeys(texts) if t not in memory]
