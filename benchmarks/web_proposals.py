@@ -9,9 +9,11 @@ varied wording and no service chosen, so the engine reads every text.
 
 Then, `--repeat` times, the demo's social worker (second factor off) records ONE new
 assessment through the Flask test client and asks for proposals the way the pages offer
-it: POST the assessment form, see the assessment, "Run a match now" (GET, then POST),
-and the run's page. The time from the POST to the run page's last byte is what is
-timed. Each repetition adds one assessment (and a run) to the bank, as real use does.
+it: POST the assessment form, see the assessment, then (`--journey person`, the default)
+"Find matches for this person" on it (POST) and the run's page, or (`--journey whole`)
+"Run a match now" (GET, then POST) over the whole bank and the run's page. The time from
+the POST to the run page's last byte is what is timed. Each repetition adds one
+assessment (and a run) to the bank, as real use does.
 
 A last repetition runs under cProfile for the breakdown: profile building
 (`bank_profiles`), reading texts (`build_features`), candidates (`candidate_pairs`),
@@ -19,6 +21,7 @@ assignment (`assign`), writing proposals (the rest of `run_match`), and the page
 
     .venv/bin/python benchmarks/web_proposals.py --database sqlite
     .venv/bin/python benchmarks/web_proposals.py --database postgresql [--db URL] [--repeat 7]
+    .venv/bin/python benchmarks/web_proposals.py --database sqlite --journey whole
 
 Results on this machine: benchmarks/results/.
 """
@@ -62,7 +65,10 @@ STAGES = (
     ("the whole engine (matching.match)", "matching/engine.py", "match"),
     ("the run's page read back (_run_view)", "timebank/services/matches.py", "_run_view"),
     ("run_match's transaction (attempt)", "timebank/services/matches.py", "attempt"),
+    ("a run's engine call and writes (_run)", "timebank/services/matches.py", "_run"),
     ("recording the assessment (POST, the page)", "timebank/web/social/routes.py", "new_assessment"),
+    ("the assessment's page (GET)", "timebank/web/social/routes.py", "assessment"),
+    ("finding matches for this person (POST)", "timebank/web/social/routes.py", "find_matches"),
     ("the run's page (GET: get_run and the template)", "timebank/web/social/routes.py", "run"),
 )
 
@@ -204,7 +210,8 @@ def _form(person: dict, listed: dict[str, str], html: str, today: dt.date) -> di
     return data
 
 
-def _one(client, person: dict, listed: dict[str, str], today: dt.date) -> tuple[float, float, int]:
+def _one(client, person: dict, listed: dict[str, str], today: dt.date,
+         journey: str = "person") -> tuple[float, float, int]:
     """Record one assessment and see its proposals: (seconds, this process's CPU seconds,
     proposals on the page). The CPU time is the steadier figure on a shared machine."""
     data = _form(person, listed, client.get("/social/assessments/new").text, today)
@@ -212,12 +219,18 @@ def _one(client, person: dict, listed: dict[str, str], today: dt.date) -> tuple[
     saved = client.post("/social/assessments/new", data=data)
     if saved.status_code != 302:
         raise SystemExit(f"the assessment was refused ({saved.status_code}): {saved.text[:2000]}")
-    client.get(saved.headers["Location"]).get_data()
-    asked = client.get("/social/matches/run")
-    # "Run it again" said yes at once: the bank was run a moment ago, by the last repetition.
-    ran = client.post("/social/matches/run", data={**_hidden(asked.text), "confirmed": "yes"})
-    if ran.status_code != 302:
-        raise SystemExit(f"the run was refused ({ran.status_code})")
+    shown = client.get(saved.headers["Location"]).get_data(as_text=True)
+    if journey == "person":
+        find = re.search(r'<form method="post" action="([^"]*/matches)"', shown)
+        if find is None:
+            raise SystemExit("the assessment page has no \"Find matches for this person\"")
+        ran = client.post(find.group(1), data=_hidden(shown))
+    else:
+        asked = client.get("/social/matches/run")
+        # "Run it again" said yes at once: the bank was run a moment ago, by the last repetition.
+        ran = client.post("/social/matches/run", data={**_hidden(asked.text), "confirmed": "yes"})
+    if ran.status_code != 302 or "/social/matches/" not in ran.headers.get("Location", ""):
+        raise SystemExit(f"the run was refused ({ran.status_code}, {ran.headers.get('Location')})")
     page = client.get(ran.headers["Location"])
     html = page.get_data(as_text=True)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -241,6 +254,9 @@ def main() -> int:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--db", help=f"a database URL (default: {SQLITE_FILE} or {POSTGRES_URL})")
     parser.add_argument("--repeat", type=int, default=7, help="new assessments timed (default 7)")
+    parser.add_argument("--journey", choices=("person", "whole"), default="person",
+                        help="find matches for the new person (default), or run a match over the whole bank")
+    parser.add_argument("--profile-out", help="also write the profiled repetition's cProfile stats to this file")
     args = parser.parse_args()
 
     from timebank.web import create_app
@@ -254,22 +270,27 @@ def main() -> int:
     listed, today = _listed_areas(database), dt.date.today()
     newcomers = [p for p in _people(NEW_SEED, 200) if p.get("needs")]
     bank_size = _with_consent(database)
-    _one(client, newcomers[0], listed, today)  # a warm-up: imports, the knowledge parsed once
+    _one(client, newcomers[0], listed, today, args.journey)  # a warm-up: imports, the knowledge parsed once
     timings, cpus, shown = [], [], 0
     for person in newcomers[1:args.repeat + 1]:
-        seconds, cpu, shown = _one(client, person, listed, today)
+        seconds, cpu, shown = _one(client, person, listed, today, args.journey)
         timings.append(seconds)
         cpus.append(cpu)
     profile = cProfile.Profile()
     profile.enable()
-    profiled, _, _ = _one(client, newcomers[args.repeat + 1], listed, today)
+    profiled, _, _ = _one(client, newcomers[args.repeat + 1], listed, today, args.journey)
     profile.disable()
+    if args.profile_out:
+        profile.dump_stats(args.profile_out)
 
     median, p95 = statistics.median(timings), _p95(timings)
-    print(f"A new assessment's proposals from the web ({database.dialect}; bank of {bank_size:,} "
+    journey = {"person": "Find matches for this person", "whole": "Run a match now, whole bank"}[args.journey]
+    print(f"A new assessment's proposals from the web ({journey}; {database.dialect}; bank of {bank_size:,} "
           f"assessments with consent before the first, {note}; {args.repeat} repetitions after one "
           f"warm-up; aim: under {AIM_S:.0f} s)\n")
     print(f"Load average when done: {os.getloadavg()[0]:.1f} (2 cores)\n")
+    print(f"Every repetition, CPU s: {' '.join(f'{c:.2f}' for c in cpus)}; wall s: "
+          f"{' '.join(f'{t:.2f}' for t in timings)}\n")
     print("| database | median s | p95 s | median CPU s (this process) | proposals on the page | under aim |")
     print("| --- | ---: | ---: | ---: | ---: | :---: |")
     print(f"| {database.dialect} | {median:.2f} | {p95:.2f} | {statistics.median(cpus):.2f} | {shown} | "

@@ -5,7 +5,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from matching.explain import match_reasons, rule_counts, unassigned_reasons
 from matching.knowledge import Knowledge, load_knowledge
 from matching.profiles import Profile
 from matching.rules import Table
-from matching.scoring import MIN_SCORE, Reader, build_features
+from matching.scoring import MIN_SCORE, Features, Reader, build_features
 
 __all__ = ["Candidate", "MatchResult", "match", "write_matches", "match_to_dict"]
 
@@ -47,7 +47,8 @@ def _round(score: float) -> float:
 
 def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: float = MIN_SCORE,
           progress: Callable[[int], None] | None = None, *, knowledge: Knowledge | None = None,
-          forbidden_pairs: Collection[tuple[str, str]] = (), reader: Reader | None = None) -> list[MatchResult]:
+          forbidden_pairs: Collection[tuple[str, str]] = (), reader: Reader | None = None,
+          involving: Collection[str] | None = None) -> list[MatchResult]:
     """Match every need to at most one capability, maximising the total score.
 
     Args:
@@ -62,14 +63,63 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
             take no helper's capacity.
         reader: reads texts into probabilities over ``knowledge``'s services (default:
             the shipped learned and hand-made readers voting, :func:`matching.learned.default_reader`).
+        involving: when given, the people (``Profile.person``) whose pairs alone are
+            matched: their needs against everyone else's capabilities, and everyone
+            else's needs against their capabilities. Every text is still read with all
+            the others, so a pair scores exactly as in a run over everyone. ``progress``
+            is then not called.
 
     Returns:
-        One :class:`MatchResult` per need, in input order. The same input always gives
-        the same output.
+        One :class:`MatchResult` per need, in input order; with ``involving``, one per
+        need of theirs and one per other need given one of their capabilities. The same
+        input always gives the same output.
     """
     knowledge = knowledge or load_knowledge()
     table = Table.from_profiles(list(profiles))
     features = build_features(table.needs, table.capabilities, knowledge, reader=reader)
+    if involving is None:
+        return _solve(table, features, top_k, min_score, progress, knowledge, forbidden_pairs)
+    return _solve_involving(table, features, set(involving), top_k, min_score, knowledge, forbidden_pairs)
+
+
+def _solve_involving(table: Table, features: Features, involving: set[str], top_k: int | None, min_score: float,
+                     knowledge: Knowledge, forbidden_pairs: Collection[tuple[str, str]]) -> list[MatchResult]:
+    """The pairs involving some people, as two assignments that share no need and no
+    capability: their needs helped by the others, and the others' needs helped by them
+    (a person never helps themselves, so no pair is left out)."""
+    theirs = np.array([p.person in involving for p in table.profiles], dtype=bool)
+    their_needs, their_caps = theirs[table.need_owner], theirs[table.cap_owner]
+    helped = _solve(*_part(table, features, their_needs, ~their_caps), top_k, min_score, None, knowledge,
+                    forbidden_pairs)
+    helping = _solve(*_part(table, features, ~their_needs, their_caps), top_k, min_score, None, knowledge,
+                     forbidden_pairs, unassigned=False)
+    by_need = {r.need: r for r in helped}
+    by_need.update((r.need, r) for r in helping)
+    return [by_need[need.id] for need in table.needs if need.id in by_need]
+
+
+def _part(table: Table, features: Features, need_mask: np.ndarray, cap_mask: np.ndarray) -> tuple[Table, Features]:
+    """The table and features of only some needs and capabilities (the people stay)."""
+    n_at, c_at = np.flatnonzero(need_mask), np.flatnonzero(cap_mask)
+    needs, caps = set(n_at.tolist()), set(c_at.tolist())
+    n_seen = c_seen = 0
+    profiles = []
+    for p in table.profiles:
+        kept_needs = tuple(n for k, n in enumerate(p.needs, n_seen) if k in needs)
+        kept_caps = tuple(c for k, c in enumerate(p.capabilities, c_seen) if k in caps)
+        n_seen, c_seen = n_seen + len(p.needs), c_seen + len(p.capabilities)
+        profiles.append(replace(p, needs=kept_needs, capabilities=kept_caps))
+    part = replace(features, n_prob=features.n_prob[n_at], c_prob=features.c_prob[c_at],
+                   n_root=features.n_root[n_at], c_root=features.c_root[c_at], n_words=features.n_words[n_at],
+                   c_words=features.c_words[c_at], n_given=features.n_given[n_at], c_given=features.c_given[c_at])
+    return Table.from_profiles(profiles), part
+
+
+def _solve(table: Table, features: Features, top_k: int | None, min_score: float,
+           progress: Callable[[int], None] | None, knowledge: Knowledge,
+           forbidden_pairs: Collection[tuple[str, str]], unassigned: bool = True) -> list[MatchResult]:
+    """One result per need of ``table`` (per need assigned a capability, unless
+    ``unassigned``): candidates, the assignment, and the reasons."""
     pairs = candidate_pairs(table, features, per_need=max(top_k or 0, KEEP_PER_NEED), progress=progress,
                             forbidden=_pair_keys(table, forbidden_pairs))
     usable = pairs.score >= min_score
@@ -84,7 +134,7 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
     # For needs left alone: how many offers of their category each rule removed.
     counts = {}
     c_label_array = np.array([c or "" for c in c_labels], dtype=object)
-    alone = np.flatnonzero(assigned < 0)
+    alone = np.flatnonzero(assigned < 0) if unassigned else np.empty(0, dtype=np.int64)
     alone_labels = np.array([n_labels[i] or "" for i in alone], dtype=object)
     for label in sorted(set(alone_labels.tolist()) - {""}):
         rows = alone[alone_labels == label]
@@ -104,6 +154,8 @@ def match(profiles: Iterable[Profile], top_k: int | None = None, min_score: floa
         lo, hi = starts_list[i], starts_list[i + 1]
         label = n_labels[i]
         chosen = assigned_list[i]
+        if chosen < 0 and not unassigned:
+            continue
         asker = table.profiles[need_owner[i]]
         if chosen >= 0:
             at = where_list[i]

@@ -37,6 +37,21 @@ def content_words(text: str) -> str:
     return " ".join(w for w in tokens(text) if w not in filler and len(w) > 1 and not w.isdigit())
 
 
+@lru_cache(maxsize=1)
+def _char_analyzer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, preprocessor=content_words).build_analyzer()
+
+
+@lru_cache(maxsize=200_000)
+def letter_sequences(text: str) -> tuple[str, ...]:
+    """The letter sequences of a text's content words, as scikit-learn's ``char_wb``
+    analyzer gives them, kept: a bank's texts are fitted again at every run, and making
+    their sequences anew was a third of the fit."""
+    return tuple(_char_analyzer()(text))
+
+
 def _stems(text: str, knowledge: Knowledge | None = None) -> list[str]:
     # The same spelling-corrected stems as the taxonomy reader and the explanations,
     # so "both mention" names exactly the word features two texts share.
@@ -94,8 +109,7 @@ class TextSpace:
         documents = list(reference_documents(knowledge)) + list(texts)
         self.words_ = TfidfVectorizer(analyzer=partial(_stems, knowledge=knowledge), sublinear_tf=True,
                                       dtype=np.float64)
-        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, preprocessor=content_words,
-                                      sublinear_tf=True, dtype=np.float64)
+        self.chars_ = TfidfVectorizer(analyzer=letter_sequences, sublinear_tf=True, dtype=np.float64)
         words = self.words_.fit_transform(documents)
         chars = self.chars_.fit_transform(documents)
         matrix = _normalise(sparse.hstack([words * np.sqrt(self.word_share),

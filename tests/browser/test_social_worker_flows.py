@@ -154,7 +154,12 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     assert views.count() == 2
     browse.screenshot("introduction")
 
-    page = browse.submit("Close the introduction")
+    # Closing asks first: one tap on the introduction's page only opens the question.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Close the introduction").click()
+    page = browse.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "Close this introduction?"
+    page = browse.submit("Yes, close it")
     assert "The introduction is closed" in page.get_by_role("status").first.inner_text()
     status = page.locator("dl.summary dt", has_text="Status").locator("xpath=following-sibling::dd[1]")
     assert status.inner_text().strip() == "Closed"

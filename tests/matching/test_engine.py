@@ -74,3 +74,27 @@ def test_same_input_gives_the_same_bytes(tmp_path):
     lines = [json.loads(line) for line in first.read_text().splitlines()]
     assert len(lines) == 30 and all(set(line) == {"need", "capability", "score", "reasons", "candidates"}
                                     for line in lines)
+
+
+def test_a_run_involving_one_person_matches_only_their_pairs_and_scores_them_as_a_whole_run():
+    shopping, garden, lift = need("Someone to carry my shopping up the stair"), need("My hedge is a jungle"), \
+        need("A lift to the hospital on Tuesdays")
+    shops, gardens, drives = offer("Happy to do a weekly shop"), offer("Keen gardener, will cut hedges"), \
+        offer("I drive and take people to appointments")
+    shops_too = offer("I fetch shopping from the supermarket", capacity=1)
+    mine = person([garden], [shops_too])
+    people = profiles(person([shopping]), person([lift]), mine, person([], [shops, gardens, drives]))
+    whole = match(people, top_k=5)
+
+    found = match(people, top_k=5, involving={mine["person"]})
+
+    # Their need, and the other needs their capability is given; the lift involves nobody of theirs.
+    assert [(r.need, r.capability) for r in found] == [(shopping["id"], shops_too["id"]),
+                                                      (garden["id"], gardens["id"])]
+    scored = {(r.need, c.capability): c.score for r in whole for c in r.candidates}
+    assert all(r.score == scored[(r.need, r.capability)] for r in found)
+    assert all(c.capability != shops_too["id"] for c in next(r for r in found if r.need == garden["id"]).candidates)
+    # A need of theirs nobody can help is still answered, with why.
+    asker = person([lift])
+    [alone] = match(profiles(asker, person([], [gardens])), involving={asker["person"]})
+    assert alone.need == lift["id"] and alone.capability is None and alone.reasons

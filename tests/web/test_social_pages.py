@@ -117,6 +117,7 @@ def urls(ids) -> dict[str, tuple[str, str]]:
         "social.edit_assessment": ("GET", f"/social/assessments/{a}/edit"),
         "social.assessment": ("GET", f"/social/assessments/{a}"),
         "social.link_member": ("POST", f"/social/assessments/{a}/member"),
+        "social.find_matches": ("POST", f"/social/assessments/{a}/matches"),
         "social.access_log": ("GET", "/social/access-log"),
         "social.matches": ("GET", "/social/matches"),
         "social.run": ("GET", f"/social/matches/{run}"),
@@ -182,6 +183,7 @@ def test_every_form_without_a_csrf_token_is_refused_and_writes_nothing(app, sign
          {"side": "helped", "helped-idempotency_key": "k5", "helped-help_happened": "yes",
           "helped-difference": "a_lot"}),
         (f"/social/introductions/{introduction.id}/close", {"idempotency_key": "k6"}),
+        (f"/social/assessments/{a}/matches", {"idempotency_key": "k7"}),
     ]
     before = counts(web_database)
     for url, data in posts:
@@ -385,7 +387,7 @@ def test_accepting_an_outcome_and_closing_sent_twice_each_record_once(signed_in,
     assert recorded.status_code == again.status_code == 302
     assert counts(web_database)["outcomes"] == before["outcomes"] + 1
 
-    page, other_token = first.get(url).text, csrf_from(second.get(url).text)
+    page, other_token = first.get(url + "/close").text, csrf_from(second.get(url).text)
     closed, again = _sent_twice(first, second, url + "/close", {"csrf_token": csrf_from(page), **keyed(page)},
                                 "csrf_token", other_token)
     assert closed.status_code == again.status_code == 302
@@ -454,6 +456,7 @@ def test_from_two_assessments_to_a_closed_introduction(signed_in, world, web_dat
     assert "I get out now" in page and "A lot" in page and "A little" in page
     assert "The person helped: their view at a later follow-up" in page  # asked again later: a new row
 
+    page = client.get(accepted.location + "/close").text  # asked first
     response = client.post(accepted.location + "/close", data={"csrf_token": csrf_from(page),
                                                                **keyed(page)})
     assert response.status_code == 302
@@ -608,3 +611,54 @@ def test_members_and_social_workers_get_403_on_the_services_pages(signed_in, wor
             assert other.get(url).status_code == 403
             assert other.post(url, data={"csrf_token": token, "name": "x"}).status_code == 403
     assert counts(web_database) == before
+
+
+# ---------------------------------------------------------------- asked first, and one person's matches
+
+
+def test_closing_an_introduction_asks_first_and_only_the_answer_closes_it(signed_in, world, web_database,
+                                                                           introduced, sam):
+    client = signed_in(world.social_worker)
+    introduction = introduced["introduction"]
+    url = f"/social/introductions/{introduction.id}"
+    page = client.get(url).text
+    # One tap on the introduction's page only opens the question: it is a link, not a form.
+    assert f'<a class="button button-secondary" href="{url}/close">Close the introduction</a>' in page
+    assert f'action="{url}/close"' not in page
+
+    asked = client.get(url + "/close")
+
+    assert asked.status_code == 200 and h1(asked.text) == "Close this introduction?"
+    assert "Hamish" in asked.text and "Help with my weekly shop" in asked.text
+    assert matches.get_introduction(web_database, sam, introduction.id).status == "open"
+    closed = client.post(url + "/close", data={"csrf_token": csrf_from(asked.text), **keyed(asked.text)})
+    assert closed.status_code == 302 and closed.location.endswith(url)
+    assert matches.get_introduction(web_database, sam, introduction.id).status == "closed"
+    # Asked again once closed: told so, nothing asked.
+    again = client.get(url + "/close")
+    assert again.status_code == 302 and "already closed" in client.get(again.location).text
+
+
+def test_find_matches_for_this_person_runs_their_pairs_only_and_shows_them(signed_in, world, web_database,
+                                                                           matched, sam):
+    others = assessments.record_assessment(web_database, sam, person_name="Isla", content=content(
+        needs=[{"text": "Someone to walk my dog"}]))
+    client = signed_in(world.social_worker)
+    mary = matched["need"].id
+    page = client.get(f"/social/assessments/{mary}").text
+    assert "Find matches for this person" in page
+
+    found = client.post(f"/social/assessments/{mary}/matches",
+                        data={"csrf_token": csrf_from(page), **keyed(page)})
+
+    assert found.status_code == 302 and re.search(r"/social/matches/\d+$", found.location)
+    shown = client.get(found.location).text
+    assert ("Matches found for Mary: a proposed helper for 1 of their 1 need, and 0 needs of other people "
+            "they could help with.") in shown
+    assert f'Matches for <a href="/social/assessments/{mary}">Mary</a> only' in shown
+    assert "Mary could be helped by Hamish" in shown
+    assert "Isla" not in shown, "a need that does not involve Mary is not run"
+    assert ", for Mary only, run by" in shown  # in the list of runs
+    assert [r.for_person for r in matches.list_runs(web_database, sam)][:1] == ["Mary"]
+    assert others.id not in {p.need_assessment_id for p in matches.get_run(
+        web_database, sam, int(found.location.rsplit("/", 1)[1])).proposals}

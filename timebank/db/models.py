@@ -579,6 +579,9 @@ class MatchRun(Base):
     needs_count: Mapped[int] = mapped_column(Integer)
     proposed_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # "Find matches for this person": only the pairs involving this assessment were run.
+    # None for a run over the whole bank.
+    for_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     # The run form's key: the same form sent twice runs the match once.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     details_fingerprint: Mapped[str | None] = mapped_column(String(64))

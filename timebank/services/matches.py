@@ -9,7 +9,9 @@ that the exchange can be logged against them.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -50,7 +52,7 @@ from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.places import centres, district_centre
 from timebank.services.readings import engine_reader, note_accepted_match
-from timebank.services.rows import bank_row, introduction_row, proposal_row, run_row
+from timebank.services.rows import assessment_row, bank_row, introduction_row, proposal_row, run_row
 from timebank.services.service_examples import bank_knowledge
 from timebank.services.unit_of_work import UnitOfWork, _texts
 
@@ -62,6 +64,7 @@ __all__ = [
     "IntroductionView",
     "bank_profiles",
     "run_match",
+    "find_matches_for",
     "latest_run",
     "get_run",
     "list_runs",
@@ -133,6 +136,9 @@ class RunView:
     proposals: tuple[ProposalView, ...]
     replayed: bool = False  # True when an idempotency key returned the run made before
     held_back: tuple[HeldBack, ...] = ()
+    # "Find matches for this person": the assessment the run was for, and the person's name.
+    for_assessment_id: int | None = None
+    for_person: str | None = None
 
     @property
     def unmatched(self) -> tuple[ProposalView, ...]:
@@ -159,6 +165,7 @@ class RunSummary:
     accepted: int
     rejected: int
     run_by: str = ""  # the name of the social worker who ran it
+    for_person: str | None = None  # whose matches were found, for a run for one person
 
 
 @dataclass(frozen=True)
@@ -197,16 +204,18 @@ class IntroductionView:
 
 
 def _current(session: Session, bank: Bank):
-    """(assessment, content, member) for every active assessment with consent."""
+    """(assessment id, person's name, content, the day their member's safeguarding check
+    expires) for every active assessment with consent: columns, not ORM objects, which cost
+    twice as much on a bank of 2,000."""
     rows = session.execute(
-        select(Assessment, AssessmentVersion.content, Member)
+        select(Assessment.id, Assessment.person_name, AssessmentVersion.content, Member.safeguarding_expires_on)
         .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
               & (AssessmentVersion.version == Assessment.current_version))
         .outerjoin(Member, Member.id == Assessment.member_id)
         .where(Assessment.bank_id == bank.id, Assessment.status == "active")
         .order_by(Assessment.id)
     ).all()
-    return [(a, c, m) for a, c, m in rows if c.get("consent")]
+    return [tuple(row) for row in rows if row[2].get("consent")]
 
 
 def _open_load(session: Session, bank: Bank) -> tuple[set[str], dict[str, int]]:
@@ -225,7 +234,7 @@ def _open_load(session: Session, bank: Bank) -> tuple[set[str], dict[str, int]]:
     return needs, load
 
 
-def bank_profiles(session: Session, bank: Bank, today: dt.date):
+def bank_profiles(session: Session, bank: Bank, today: dt.date, current=None):
     """The bank's assessments as matching profiles, under the spec's rules.
 
     A helper counts as checked only while their safeguarding check has not expired; needs
@@ -233,6 +242,7 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
     introductions leave of it. Areas are compared without case or spaces (each is given
     as the bank lists it), and a person with no location is placed at the centre of
     their neighbourhood, or of their postcode district when the area is written as one.
+    `current` is `_current`'s rows when the caller has read them already.
     """
     from matching import Capability, Need, Profile
 
@@ -240,17 +250,17 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
     listed = centres(session, bank)
     spelling: dict[str, str] = {}  # the first spelling of an unlisted area, for all its spellings
     profiles = []
-    for assessment, content, member in _current(session, bank):
-        checked = bool(member and member.safeguarding_expires_on and member.safeguarding_expires_on >= today)
+    for assessment_id, _, content, check_expires_on in _current(session, bank) if current is None else current:
+        checked = bool(check_expires_on and check_expires_on >= today)
         needs = tuple(
-            Need(id=item_id(assessment.id, n["key"]), text=n["text"],
+            Need(id=item_id(assessment_id, n["key"]), text=n["text"],
                  requires_checked=bool(n.get("requires_checked")), category=n.get("category"))
             for n in content.get("needs", [])
-            if item_id(assessment.id, n["key"]) not in introduced
+            if item_id(assessment_id, n["key"]) not in introduced
         )
         capabilities = []
         for c in content.get("capabilities", []):
-            key = item_id(assessment.id, c["key"])
+            key = item_id(assessment_id, c["key"])
             capacity = int(c.get("capacity", 1)) - load.get(key, 0)
             if capacity < 1:
                 continue
@@ -264,7 +274,7 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date):
             centre = district_centre(content.get("area"))  # an area written as "EH6" or "EH6 5"
         location = tuple(content["location"]) if content.get("location") else centre
         availability = tuple(content["availability"]) if content.get("availability") else None
-        profiles.append(Profile(person=f"a{assessment.id}", area=name or None,
+        profiles.append(Profile(person=f"a{assessment_id}", area=name or None,
                                 location=location, checked=checked, availability=availability,
                                 needs=needs, capabilities=tuple(capabilities)))
     return profiles
@@ -293,51 +303,142 @@ def run_match(database: Database, actor: UserView, *, today: dt.date | None = No
     Unless `confirmed`, a run within an hour of the last one is refused
     (`MatchRunRecently`): a person is asked first (`domain.matches.asks_before_running`).
     """
-    import matching
-
     key = clean_key(idempotency_key)
     # `today` as asked (None for "today"), so a retry after midnight is the same request.
     asked = fingerprint({"run_by": actor.id, "today": today})
-    today = today or dt.date.today()
+    return _run_once(database, actor, today, key, asked, confirmed=confirmed)
+
+
+def find_matches_for(database: Database, actor: UserView, assessment_id: int, *, today: dt.date | None = None,
+                     idempotency_key: str | None = None) -> RunView:
+    """"Find matches for this person": a run of only the pairs involving one assessment.
+
+    Its needs against the bank's capabilities, and the bank's needs against its
+    capabilities, under the same rules and decisions as a run over the whole bank
+    (rejected pairs are never proposed, needs with an open introduction are left out,
+    helpers' open introductions take their room), and every text read with all the
+    others, so a pair scores as it would in a whole run. The run is kept in the history
+    like the others; it holds the person's needs, and the other needs proposed one of
+    the person's capabilities. It is what a social worker asks for after recording one
+    assessment: a whole run asks a person to decide on every need in the bank again.
+
+    Refused (`NotAllowed`) for an assessment that is closed or has no consent to match.
+    With an `idempotency_key`, as `run_match`.
+    """
+    key = clean_key(idempotency_key)
+    asked = fingerprint({"run_by": actor.id, "today": today, "for_assessment": assessment_id})
+    return _run_once(database, actor, today, key, asked, for_assessment=assessment_id)
+
+
+def _run_once(database: Database, actor: UserView, today: dt.date | None, key: str | None, asked: str, *,
+              confirmed: bool = True, for_assessment: int | None = None) -> RunView:
+    """A run in one unit of work, or the run this key made before (replayed)."""
 
     def attempt(session: Session) -> RunView:
         bank = bank_row(session, actor.bank_slug)
         require_social_worker(actor, bank)
-        if key is not None:
-            earlier = session.scalars(select(MatchRun).where(
-                MatchRun.bank_id == bank.id, MatchRun.idempotency_key == key)).one_or_none()
-            if earlier is not None:
-                refuse_other_details(key, earlier.details_fingerprint, asked, f"match run {earlier.id}")
-                view = _run_view(session, bank, earlier)
-                _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
-                return replace(view, replayed=True)
+        earlier = _replayed(session, bank, actor, key, asked)
+        if earlier is not None:
+            return earlier
         if not confirmed:
             latest = session.scalar(select(func.max(MatchRun.created_at)).where(MatchRun.bank_id == bank.id))
             if asks_before_running(latest, utcnow()):
                 raise MatchRunRecently("A match was run less than an hour ago: confirm to run another.")
-        profiles = bank_profiles(session, bank, today)
-        rejected = _rejected_pairs(session, bank)
-        # Rejected pairs are taken out inside the engine, before the assignment, so a
-        # helper someone turned down for one need still has room for the next.
-        knowledge = bank_knowledge(session, bank)
-        results = matching.match(profiles, top_k=CANDIDATES_ASKED, knowledge=knowledge,
-                                 forbidden_pairs=set(rejected), reader=engine_reader(session, bank, knowledge))
-        run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
-                       proposed_count=sum(1 for r in results if r.capability), created_at=utcnow(),
-                       idempotency_key=key, details_fingerprint=asked if key is not None else None)
-        session.add(run)
-        session.flush()
-        rejected_on = _rejected_days(rejected, {c.id for p in profiles for c in p.capabilities})
-        _insert_rows(session, MatchProposal, [_proposal_row(bank, run, result, rejected_on.get(result.need))
-                                              for result in results])
-        now = utcnow()
-        _insert_rows(session, AssessmentAccess, [
-            {"bank_id": bank.id, "user_id": actor.id, "role": actor.role, "assessment_id": int(profile.person[1:]),
-             "action": "match", "why": f"match run {run.id}", "at": now} for profile in profiles])
-        session.flush()
-        return _run_view(session, bank, run)
+        return _run(session, bank, actor, today or dt.date.today(), key, asked, for_assessment)
 
     return write_once(database, attempt)
+
+
+def _replayed(session: Session, bank: Bank, actor: UserView, key: str | None, asked: str) -> RunView | None:
+    """The run an idempotency key made before (the same details), or None."""
+    if key is None:
+        return None
+    earlier = session.scalars(select(MatchRun).where(
+        MatchRun.bank_id == bank.id, MatchRun.idempotency_key == key)).one_or_none()
+    if earlier is None:
+        return None
+    refuse_other_details(key, earlier.details_fingerprint, asked, f"match run {earlier.id}")
+    view = _run_view(session, bank, earlier)
+    _log_shown(session, bank, actor, _run_assessments(view), "view", f"reviewed match run {earlier.id}")
+    return replace(view, replayed=True)
+
+
+def _run(session: Session, bank: Bank, actor: UserView, today: dt.date, key: str | None, asked: str,
+         for_assessment: int | None = None) -> RunView:
+    """Run the engine (on the whole bank, or on the pairs involving one assessment),
+    store its proposals and log the read of every assessment it matched."""
+    import matching
+
+    current = _current(session, bank)
+    if for_assessment is not None:
+        assessment = assessment_row(session, bank, for_assessment)
+        if not any(row[0] == for_assessment for row in current):
+            raise NotAllowed(f"The assessment of {assessment.person_name} cannot be matched: it is closed, "
+                             "or the person has not given consent.")
+    profiles = bank_profiles(session, bank, today, current)
+    rejected = _rejected_pairs(session, bank)
+    # Rejected pairs are taken out inside the engine, before the assignment, so a
+    # helper someone turned down for one need still has room for the next.
+    knowledge = bank_knowledge(session, bank)
+    results = matching.match(profiles, top_k=CANDIDATES_ASKED, knowledge=knowledge, forbidden_pairs=set(rejected),
+                             reader=_remembering(engine_reader(session, bank, knowledge)),
+                             involving=None if for_assessment is None else {f"a{for_assessment}"})
+    run = MatchRun(bank_id=bank.id, run_by_user_id=actor.id, needs_count=len(results),
+                   proposed_count=sum(1 for r in results if r.capability), created_at=utcnow(),
+                   for_assessment_id=for_assessment, idempotency_key=key,
+                   details_fingerprint=asked if key is not None else None)
+    session.add(run)
+    session.flush()
+    rejected_on = _rejected_days(rejected, {c.id for p in profiles for c in p.capabilities})
+    rows = [_proposal_row(bank, run, result, rejected_on.get(result.need)) for result in results]
+    _insert_rows(session, MatchProposal, rows)
+    now = utcnow()
+    _insert_rows(session, AssessmentAccess, [
+        {"bank_id": bank.id, "user_id": actor.id, "role": actor.role, "assessment_id": int(profile.person[1:]),
+         "action": "match", "why": f"match run {run.id}", "at": now} for profile in profiles])
+    session.flush()
+    # The view from the rows just written (read back, ~2,000 assessments' words cost a
+    # second on a bank of 2,000): only the proposals' ids are asked for, in the order written.
+    ids = session.scalars(select(MatchProposal.id).where(MatchProposal.run_id == run.id)
+                          .order_by(MatchProposal.id)).all()
+    written = [SimpleNamespace(id=i, decision_reason=None, **row) for i, row in zip(ids, rows, strict=True)]
+    contents = {assessment_id: (name, content) for assessment_id, name, content, _ in current}
+    return _run_view(session, bank, run, written, contents)
+
+
+#: Each learned reader's readings, by text: a text reads the same every run while the
+#: bank's reader and services are unchanged, and reading ~2,000 texts costs half a second.
+_READINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_READINGS_KEPT = 100_000
+#: What a combined reader's readings depend on (`matching.learned.CombinedReader`).
+_READER_PARTS = {"learned", "services", "knowledge", "handmade_weight", "background", "embed"}
+
+
+def _remembering(reader):
+    """`reader`, remembering each text's reading for the next run (the same rows: a
+    reader reads each text on its own, whatever else it is given with it)."""
+    import numpy as np
+
+    learned = getattr(reader, "learned", None)
+    embed = getattr(reader, "embed", None)
+    # A way to embed texts is known by its encoder's name (a new one is made every run).
+    encoder = None if embed is None else getattr(embed, "name", None)
+    if learned is None or set(vars(reader)) - _READER_PARTS or (embed is not None and not isinstance(encoder, str)):
+        return reader  # a reader with a part this key does not know of is asked every time
+    by_reader = _READINGS.setdefault(learned, {})
+    memory = by_reader.setdefault((reader.knowledge, tuple(reader.services), reader.handmade_weight,
+                                   reader.background, encoder), {})
+
+    def read(texts):
+        new = [t for t in dict.fromkeys(texts) if t not in memory]
+        if len(memory) + len(new) > _READINGS_KEPT:
+            memory.clear()
+            new = list(dict.fromkeys(texts))
+        if new:
+            memory.update(zip(new, reader(new)))
+        return np.array([memory[t] for t in texts]).reshape(len(texts), len(reader.services))
+
+    return read
 
 
 def _proposal_row(bank: Bank, run: MatchRun, result, rejected_on: dt.datetime | None) -> dict:
@@ -359,9 +460,9 @@ def _insert_rows(session: Session, model, rows: list[dict]) -> None:
     """Insert many rows in one statement: a run writes a row per need and per assessment,
     and one ORM object each cost seconds on a bank of 2,000 assessments. The unit of
     work's control-character check sees only ORM objects, so it is made here."""
-    for row in rows:
-        for text in _texts(row):
-            refuse_control_characters(text, "the text")
+    # Each distinct text once: a run's ~2,000 access-log rows share their few words.
+    for text in dict.fromkeys(text for row in rows for text in _texts(row)):
+        refuse_control_characters(text, "the text")
     if rows:
         session.execute(insert(model), rows)
 
@@ -422,11 +523,14 @@ def _item(contents, assessment_id: int | None, key: str | None, kind: str) -> tu
     return name, next((x for x in content.get(kind, []) if x["key"] == key), {})
 
 
-def _proposal_views(session: Session, proposals: list[MatchProposal]) -> tuple[ProposalView, ...]:
-    ids = {p.need_assessment_id for p in proposals}
-    ids |= {p.capability_assessment_id for p in proposals if p.capability_assessment_id}
-    ids |= {_split(a["capability"])[0] for p in proposals for a in p.alternatives}
-    contents = _contents(session, ids) if ids else {}
+def _proposal_views(session: Session, proposals: list, contents=None) -> tuple[ProposalView, ...]:
+    """The proposals (rows, or what was written as them) with the people's words;
+    `contents` is `_contents` of their assessments when the caller has them."""
+    if contents is None:
+        ids = {p.need_assessment_id for p in proposals}
+        ids |= {p.capability_assessment_id for p in proposals if p.capability_assessment_id}
+        ids |= {_split(a["capability"])[0] for p in proposals for a in p.alternatives}
+        contents = _contents(session, ids) if ids else {}
     views = []
     for p in proposals:
         need_person, need = _item(contents, p.need_assessment_id, p.need_key, "needs")
@@ -447,15 +551,22 @@ def _proposal_views(session: Session, proposals: list[MatchProposal]) -> tuple[P
     return tuple(views)
 
 
-def _run_view(session: Session, bank: Bank, run: MatchRun) -> RunView:
-    proposals = session.scalars(select(MatchProposal).where(MatchProposal.run_id == run.id)
-                                .order_by(MatchProposal.id)).all()
+def _run_view(session: Session, bank: Bank, run: MatchRun, proposals: list | None = None,
+              contents=None) -> RunView:
+    """A run as its page shows it; `proposals` and `contents` when just written."""
+    if proposals is None:
+        proposals = session.scalars(select(MatchProposal).where(MatchProposal.run_id == run.id)
+                                    .order_by(MatchProposal.id)).all()
     before = _introduced_pairs(session, bank, run)
     views = tuple(replace(v, introduced_on=before.get((p.need_assessment_id, p.need_key,
                                                         p.capability_assessment_id, p.capability_key)))
-                  for v, p in zip(_proposal_views(session, list(proposals)), proposals))
+                  for v, p in zip(_proposal_views(session, list(proposals), contents), proposals))
+    for_person = None
+    if run.for_assessment_id is not None:
+        for_person = session.scalar(select(Assessment.person_name).where(Assessment.id == run.for_assessment_id))
     return RunView(run.id, run.created_at, run.needs_count, run.proposed_count, views,
-                   held_back=_held_back(session, bank, run))
+                   held_back=_held_back(session, bank, run), for_assessment_id=run.for_assessment_id,
+                   for_person=for_person)
 
 
 def _introduced_pairs(session: Session, bank: Bank, run: MatchRun) -> dict[tuple, dt.date]:
@@ -493,6 +604,9 @@ def _held_back(session: Session, bank: Bank, run: MatchRun) -> tuple[HeldBack, .
             introduction = introductions[p.id]
             if introduction.closed_at is None or _aware(introduction.closed_at) > at:
                 chosen[("introduced", p.need_assessment_id, p.need_key)] = p
+    if run.for_assessment_id is not None:  # a run for one person: only what held their pairs back
+        chosen = {marker: p for marker, p in chosen.items()
+                  if run.for_assessment_id in (p.need_assessment_id, p.capability_assessment_id)}
     if not chosen:
         return ()
     contents = _contents(session, {p.need_assessment_id for p in chosen.values()}
@@ -512,8 +626,20 @@ def _held_back(session: Session, bank: Bank, run: MatchRun) -> tuple[HeldBack, .
 def _log_shown(session: Session, bank: Bank, actor: UserView, assessment_ids, action: str, why: str) -> None:
     """One access-log row for each assessment whose words (or whose person's name) a
     page shows or a change touches: the log says which record, not just that one was."""
-    for assessment_id in sorted({a for a in assessment_ids if a is not None}):
-        log_access(session, bank, actor, assessment_id, action, why)
+    shown = sorted({a for a in assessment_ids if a is not None})
+    if len(shown) <= _LOGGED_ONE_BY_ONE:
+        for assessment_id in shown:
+            log_access(session, bank, actor, assessment_id, action, why)
+        return
+    # A whole run's page quotes ~2,000 assessments: one statement, not an object each.
+    now = utcnow()
+    _insert_rows(session, AssessmentAccess, [
+        {"bank_id": bank.id, "user_id": actor.id, "role": actor.role, "assessment_id": assessment_id,
+         "action": action, "why": why[:200], "at": now} for assessment_id in shown])
+
+
+#: Up to this many access-log rows are added as objects, in order with the unit of work's others.
+_LOGGED_ONE_BY_ONE = 50
 
 
 def _run_assessments(run: RunView) -> set[int]:
@@ -551,11 +677,13 @@ def list_runs(database: Database, actor: UserView) -> list[RunSummary]:
                 .group_by(MatchProposal.run_id, MatchProposal.status))}
         from timebank.db.models import User
 
-        runs = session.execute(select(MatchRun, User.name).join(User, User.id == MatchRun.run_by_user_id)
+        runs = session.execute(select(MatchRun, User.name, Assessment.person_name)
+                               .join(User, User.id == MatchRun.run_by_user_id)
+                               .outerjoin(Assessment, Assessment.id == MatchRun.for_assessment_id)
                                .where(MatchRun.bank_id == bank.id).order_by(MatchRun.id.desc())).all()
         return [RunSummary(r.id, r.created_at, r.needs_count, r.proposed_count,
                            counts.get((r.id, "proposed"), 0), counts.get((r.id, "accepted"), 0),
-                           counts.get((r.id, "rejected"), 0), name) for r, name in runs]
+                           counts.get((r.id, "rejected"), 0), name, person) for r, name, person in runs]
 
 
 def latest_run(database: Database, actor: UserView) -> RunView | None:

@@ -100,6 +100,7 @@ POLICY: dict[str, frozenset[str]] = {
     "social.edit_assessment": SOCIAL_WORKER,
     "social.assessment": SOCIAL_WORKER,
     "social.link_member": SOCIAL_WORKER,
+    "social.find_matches": SOCIAL_WORKER,
     "social.access_log": SOCIAL_WORKER,
     "social.matches": SOCIAL_WORKER,
     "social.run": SOCIAL_WORKER,

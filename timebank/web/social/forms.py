@@ -105,3 +105,7 @@ class OutcomeForm(RecordingForm):
 
 class CloseForm(RecordingForm):
     pass
+
+
+class FindMatchesForm(RecordingForm):
+    """"Find matches for this person": the key makes a double click one run."""

@@ -42,6 +42,7 @@ from timebank.web.social.forms import (
     AcceptForm,
     AssessmentForm,
     CloseForm,
+    FindMatchesForm,
     MemberLinkForm,
     OutcomeForm,
     RejectForm,
@@ -55,6 +56,7 @@ PART_WORDS = {"am": "morning", "pm": "afternoon", "eve": "evening"}
 SIDE_WORDS = {"helped": "The person helped", "helper": "The helper"}
 VIEW_WHY = "viewed by the social worker"
 EXPIRED_RUN = "The match was not run: the form had expired. Please try again."
+EXPIRED_FIND = "No matches were looked for: the form had expired. Please try again."
 #: The run page's filters: the words in the address, and the proposals' status they show.
 SHOW_STATUSES = {"waiting": "proposed", "accepted": "accepted", "rejected": "rejected"}
 PROPOSALS_PER_PAGE = 25
@@ -330,7 +332,7 @@ def _assessment_page(assessment_id: int, link_form: MemberLinkForm | None = None
     _member_choices(link_form.member)
     linked = _member_names({view.member_id}).get(view.member_id) if view.member_id else None
     return _render("social/assessment.html", status, view=view, member_name=linked, log=log, link_form=link_form,
-                   problems=_problems(link_form))
+                   problems=_problems(link_form), find_form=FindMatchesForm(formdata=None))
 
 
 @blueprint.route("/assessments/<int:assessment_id>/member", methods=["POST"])
@@ -359,6 +361,32 @@ def link_member(assessment_id: int):
     return redirect(url_for("social.assessment", assessment_id=assessment_id) + "#member-link")
 
 
+@blueprint.route("/assessments/<int:assessment_id>/matches", methods=["POST"])
+def find_matches(assessment_id: int):
+    """"Find matches for this person": a run of only the pairs involving this assessment,
+    what a social worker wants after recording one (a whole run takes seconds on a big bank)."""
+    back = url_for("social.assessment", assessment_id=assessment_id) + "#find-matches"
+    form = FindMatchesForm()
+    if not form.validate_on_submit():
+        flash(EXPIRED_FIND, "error")
+        return _assessment_page(assessment_id, status=400, why="refused finding matches shown again")
+    try:
+        view = _call(matches.find_matches_for, assessment_id, idempotency_key=form.idempotency_key.data)
+    except domain.NotAllowed as error:
+        flash(error.message, "error")
+        return redirect(back)
+    except domain.IdempotencyKeyReusedWithOtherDetails:
+        flash(KEY_REUSED, "error")
+        return redirect(back)
+    theirs = [p for p in view.proposals if p.need_assessment_id == assessment_id]
+    helped = sum(1 for p in theirs if p.capability_assessment_id is not None)
+    others = len(view.proposals) - len(theirs)
+    flash(f"{'Already found' if view.replayed else 'Matches found'} for {view.for_person}: a proposed helper "
+          f"for {helped} of their {len(theirs)} need{'s' if len(theirs) != 1 else ''}, and "
+          f"{others} need{'s' if others != 1 else ''} of other people they could help with.", "success")
+    return redirect(url_for("social.run", run_id=view.id))
+
+
 @blueprint.route("/access-log", methods=["GET"])
 def access_log():
     return _render("social/access_log.html", log=_call(assessments.access_log))
@@ -368,9 +396,18 @@ def access_log():
 
 
 def _run_page(run, status: int = 200, bound=None):
-    """A run's proposals, each with its own accept and reject forms (one may be refused)."""
+    """A run's proposals, each shown with its own accept and reject forms (one may be refused)."""
+    show = request.args.get("show", "")
+    shown = SHOW_STATUSES.get(show)
+    proposals = [p for p in run.proposals if p.status != "unmatched" and (shown is None or p.status == shown)] \
+        if run else []
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    found = Page(tuple(proposals[(number - 1) * PROPOSALS_PER_PAGE:number * PROPOSALS_PER_PAGE]), number,
+                 PROPOSALS_PER_PAGE, len(proposals))
+    # Forms for what the page shows only: a run over a big bank has ~2,000 proposals.
+    on_page = list(found.items) + (list(run.unmatched) if run and not shown else [])
     forms = {}
-    for proposal in run.proposals if run else ():
+    for proposal in on_page:
         accept = AcceptForm(prefix=f"accept-{proposal.id}", formdata=None)
         reject = RejectForm(prefix=f"reject-{proposal.id}", formdata=None)
         forms[proposal.id] = {"accept": accept, "reject": reject}
@@ -378,7 +415,7 @@ def _run_page(run, status: int = 200, bound=None):
         proposal_id, kind, form = bound
         if proposal_id in forms:
             forms[proposal_id][kind] = form
-    for proposal in run.proposals if run else ():
+    for proposal in on_page:
         choices = []
         if proposal.capability_assessment_id is not None:
             choices.append(("", f"{proposal.capability_person} (proposed)"))
@@ -387,13 +424,6 @@ def _run_page(run, status: int = 200, bound=None):
         if forms[proposal.id]["accept"].capability.data is None and choices:
             forms[proposal.id]["accept"].capability.data = choices[0][0]
     problems = _problems(bound[2]) if bound else []
-    show = request.args.get("show", "")
-    shown = SHOW_STATUSES.get(show)
-    proposals = [p for p in run.proposals if p.status != "unmatched" and (shown is None or p.status == shown)] \
-        if run else []
-    number = max(1, request.args.get("page", 1, type=int) or 1)
-    found = Page(tuple(proposals[(number - 1) * PROPOSALS_PER_PAGE:number * PROPOSALS_PER_PAGE]), number,
-                 PROPOSALS_PER_PAGE, len(proposals))
     return _render("social/run.html", status, run=run, forms=forms, problems=problems, proposals=found.items,
                    found=found, show=show if shown else "", runs=_call(matches.list_runs),
                    run_form=RunForm(formdata=None))
@@ -543,9 +573,15 @@ def outcome(introduction_id: int):
     return _introduction_page(current, 400, (side, form))
 
 
-@blueprint.route("/introductions/<int:introduction_id>/close", methods=["POST"])
+@blueprint.route("/introductions/<int:introduction_id>/close", methods=["GET", "POST"])
 def close(introduction_id: int):
+    """GET asks first (one stray tap must not end an introduction); POST closes it."""
     current = _introduction(introduction_id)
+    if request.method == "GET":
+        if current.status != "open":
+            flash("This introduction is already closed.", "error")
+            return redirect(url_for("social.introduction", introduction_id=introduction_id))
+        return _render("social/close_confirm.html", introduction=current, close=CloseForm(formdata=None))
     form = CloseForm()
     if not form.validate_on_submit():
         flash("The introduction was not closed: the form had expired. Please try again.", "error")
