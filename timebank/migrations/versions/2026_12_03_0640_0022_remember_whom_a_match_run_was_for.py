@@ -6,8 +6,8 @@ and this column says whose it was (NULL for a run over the whole bank, as every 
 before this revision was).
 
 Revision ID: 0022
-Revises: 0020
-Create Date: 2026-12-03 10:00:00.000000
+Revises: 0021
+Create Date: 2026-12-03 06:40:00.000000
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0022'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
