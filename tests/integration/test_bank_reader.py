@@ -57,3 +57,25 @@ def test_saving_an_assessment_retrains_only_when_it_taught_the_reader_something(
 
     assert trained is not None and trained.model_stored and trained.example_count >= 1
     assert readings.retrain_when_taught(database, bank.slug) is None, "learned once, not again"
+
+
+def test_the_web_app_retrains_after_the_save_on_a_thread_and_learns_every_correction(database, bank):
+    """The page's save does not wait for retraining (seconds of CPU); a save made while
+    one runs asks for another pass, so the last correction is learned too."""
+    from timebank.web import create_app, retraining
+
+    worker = auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org", name="Sam",
+                              password="a long enough password", role="social_worker")
+    app = create_app({"DATABASE": database, "SECRET_KEY": "x", "RETRAIN_IN_BACKGROUND": True})
+    content = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith", "capabilities": []}
+    with app.app_context():
+        assessments.record_assessment(database, worker, person_name="Jean", content=dict(
+            content, needs=[{"text": text, "category": "shopping"} for text in CORRECTED]))
+        retraining.retrain_soon(database, bank.slug)
+        assessments.record_assessment(database, worker, person_name="Ann", content=dict(
+            content, needs=[{"text": "a wee gorran to the Co-op", "category": "shopping"}]))
+        retraining.retrain_soon(database, bank.slug)  # while the first may still run
+        retraining.wait_for_retraining()
+    assert readings.retrain_when_taught(database, bank.slug) is None, "every correction was learned"
+    with database.session(readonly=True) as session:
+        assert session.scalar(sa.select(BankReader.model).where(BankReader.bank_id == bank.id)) is not None

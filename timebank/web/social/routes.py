@@ -32,6 +32,7 @@ from timebank.services import (
     readings,
 )
 from timebank.services.views import Page
+from timebank.web import retraining
 from timebank.web.extensions import database
 from timebank.web.forms import KEY_REUSED, options
 from timebank.web.refusals import add_error, place
@@ -247,7 +248,7 @@ def _save(form: AssessmentForm, assessment_id: int | None):
     except domain.TimebankError as error:
         place(form, error, {domain.InvalidInput: "person_name"})
         return None
-    readings.retrain_when_taught(database(), current_user.bank_slug)  # a correction saved teaches it
+    retraining.retrain_soon(database(), current_user.bank_slug)  # a correction saved teaches it
     target = url_for("social.assessment", assessment_id=view.id)
     saved = "already saved" if view.replayed else "saved"
     flash(f"Assessment of {view.person_name} {saved} (version {view.version}).", "success")
