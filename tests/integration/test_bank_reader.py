@@ -75,7 +75,7 @@ def test_the_web_app_retrains_after_the_save_on_a_thread_and_learns_every_correc
         assessments.record_assessment(database, worker, person_name="Ann", content=dict(
             content, needs=[{"text": "a wee gorran to the Co-op", "category": "shopping"}]))
         retraining.retrain_soon(database, bank.slug)  # while the first may still run
-        retraining.wait_for_retraining()
+        retraining.wait_for_retraining(timeout_seconds=600)
     assert readings.retrain_when_taught(database, bank.slug) is None, "every correction was learned"
     with database.session(readonly=True) as session:
         assert session.scalar(sa.select(BankReader.model).where(BankReader.bank_id == bank.id)) is not None

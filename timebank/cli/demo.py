@@ -49,7 +49,13 @@ def serve_command(obj, host: str, port: int, threads: int) -> None:
     # The schema is checked first: a server on a database without tables fails every page.
     database = obj.database()
     app = create_app({"DATABASE": database, "DATABASE_URL": database.url})
+    import threading
+
     from sqlalchemy.engine import make_url
+
+    from timebank.services import readings
+
+    threading.Thread(target=readings.warm_up, daemon=True, name="warm-up").start()
 
     shown = make_url(database.url).render_as_string(hide_password=True)
     click.echo(f"Serving {shown} at http://{host}:{port}/ (Ctrl+C stops it)")

@@ -47,6 +47,7 @@ __all__ = [
     "note_accepted_match",
     "retrain_reader",
     "retrain_when_taught",
+    "warm_up",
     "engine_reader",
     "DatabaseEmbeddings",
     "kept_encoder",
@@ -246,6 +247,19 @@ def retrain_reader(database: Database, bank_slug: str) -> ReaderView:
         view = ReaderView(bank.slug, len(examples), reader.trained_at, model is not None)
         uow.commit()
     return view
+
+
+def warm_up() -> None:
+    """Load what the first reading of a process needs (scikit-learn, the shipped reader,
+    the sentence encoder): seconds that a server pays at its start, on a thread, rather
+    than the first social worker to open an assessment."""
+    from matching.embeddings import default_encoder
+    from matching.learned import shipped_reader
+
+    shipped_reader()
+    encoder = default_encoder()
+    if encoder is not None:
+        encoder(["warming up"])
 
 
 def retrain_when_taught(database: Database, bank_slug: str) -> ReaderView | None:
