@@ -142,6 +142,8 @@ def _solve(table: Table, features: Features, top_k: int | None, min_score: float
         counts.update(zip(rows.tolist(), found))
 
     cap_ids = [table.capabilities[j].id for j in pairs.cap.tolist()] if top_k else []
+    # Fully booked offers (capacity 0) are there only to tell a need why it waits.
+    booked = set(np.flatnonzero(table.capacity[pairs.cap] < 1).tolist()) if top_k else set()
     rounded = np.round(pairs.score, 4).tolist() if top_k else []
     label_index = {label: k for k, label in enumerate(features.labels)}
     where = np.full(len(table.needs), -1, dtype=np.int64)
@@ -173,8 +175,8 @@ def _solve(table: Table, features: Features, top_k: int | None, min_score: float
             result_cap, result_score = None, None
         candidates = ()
         if top_k:
-            top = min(hi, lo + top_k)
-            candidates = tuple(map(Candidate, cap_ids[lo:top], rounded[lo:top]))
+            kept = [k for k in range(lo, hi) if k not in booked][:top_k] if booked else range(lo, min(hi, lo + top_k))
+            candidates = tuple(Candidate(cap_ids[k], rounded[k]) for k in kept)
         results.append(MatchResult(need.id, result_cap, result_score, tuple(reasons), candidates))
     return results
 

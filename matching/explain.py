@@ -209,12 +209,25 @@ def _headline(removed: dict[str, int], total: int, name: str, requires_checked: 
     return f"no offer of {name} passes the rules for this need"
 
 
+def _booked_words(booked: np.ndarray, cap_labels: list[str | None], knowledge: Knowledge | None) -> str:
+    """Why helpers who would suit a need cannot take it: their open introductions already
+    take all the help they offered (capacity 0)."""
+    names = sorted({category_name(cap_labels[int(j)], knowledge) for j in booked})
+    offering = " or ".join(names)
+    if len(booked) == 1:
+        return (f"the one helper within reach who offers {offering} is fully booked: "
+                "their open introductions take all the help they offered")
+    return (f"the {len(booked)} helpers within reach who offer {offering} are fully booked: "
+            "their open introductions take all the help they offered")
+
+
 def unassigned_reasons(table: Table, need_index: int, label: str | None, top_prob: float,
                        counts: np.ndarray | None, feasible_caps: np.ndarray,
                        feasible_scores: np.ndarray, min_score: float,
                        cap_labels: list[str | None], knowledge: Knowledge | None = None) -> list[str]:
-    """Why a need stays unassigned: its candidates went to other needs, no one offers the
-    service, a named rule removed every offer, or the best feasible offer scores too low.
+    """Why a need stays unassigned: its candidates went to other needs or are fully booked
+    (capacity 0), no one offers the service, a named rule removed every offer, or the best
+    feasible offer scores too low.
 
     ``counts`` holds, for the offers of the need's category, how many each rule removed
     (see :func:`rule_counts`).
@@ -225,10 +238,15 @@ def unassigned_reasons(table: Table, need_index: int, label: str | None, top_pro
     reasons = []
     if top_prob < 0.5:
         reasons.append(f"the need most likely asks for {name}, but the text is unclear")
-    good = int((feasible_scores >= min_score).sum())
-    if good:
-        reasons.append(f"the {good} suitable offer{'s' if good > 1 else ''} within reach "
-                       "went to other needs (their capacity is full)")
+    suitable = feasible_caps[feasible_scores >= min_score]
+    if len(suitable):
+        booked = suitable[table.capacity[suitable] < 1]
+        taken = len(suitable) - len(booked)
+        if taken:
+            reasons.append(f"the {taken} suitable offer{'s' if taken > 1 else ''} within reach "
+                           "went to other needs (their capacity is full)")
+        if len(booked):
+            reasons.append(_booked_words(booked, cap_labels, knowledge))
         return reasons
     total = int(counts.sum()) if counts is not None else 0
     if not total:

@@ -67,7 +67,13 @@ class Need:
 
 @dataclass(frozen=True)
 class Capability:
-    """Something a person can do and may share with others."""
+    """Something a person can do and may share with others.
+
+    ``capacity`` is how many more needs it can take; 0 when the helper's open
+    introductions already take all they offered: such an offer is never assigned nor
+    listed as a candidate, but a need it would suit is told it is fully booked rather
+    than that no one offers the service.
+    """
 
     id: str
     text: str

@@ -180,3 +180,23 @@ def test_a_remembered_reading_is_the_readers_own_whatever_it_is_read_with():
         assert matches._remembering(reader) is reader
     finally:
         del reader.embed
+
+
+def test_a_need_whose_only_helper_is_fully_booked_is_told_so_not_that_no_one_offers_it(
+        database, social_worker, bank_of_people):
+    """Hamish drives, with room for one; introduced to Agnes, he has no room for Moira's
+    lift, and her run says so in words, where it used to say no one offered lifts."""
+    whole = matches.run_match(database, social_worker, today=TODAY)
+    [agnes_lift] = [p for p in whole.proposals if p.need_person == "Agnes"]
+    assert agnes_lift.capability_person == "Hamish"
+    matches.accept_proposal(database, social_worker, agnes_lift.id)
+    moira = _assess(database, social_worker, "Moira", needs=["Lifts to appointments"]).id
+
+    found = matches.find_matches_for(database, social_worker, moira, today=TODAY)
+
+    [left] = found.unmatched
+    assert left.need_person == "Moira" and left.alternatives == ()
+    assert not any("no one offers" in reason for reason in left.reasons), left.reasons
+    assert ("the one helper within reach who offers Lifts to appointments is fully booked: "
+            "their open introductions take all the help they offered") in left.reasons, left.reasons
+    assert found.needs_count == 1 and found.proposed_count == 0

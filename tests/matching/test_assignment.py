@@ -26,6 +26,33 @@ def test_a_capability_takes_no_more_needs_than_its_capacity():
     assert len(left) == 1 and any("went to other needs" in reason for reason in left[0].reasons)
 
 
+def test_a_need_whose_helpers_are_fully_booked_is_told_so_in_a_run_for_one_person():
+    """A helper whose open introductions take all they offered comes in at capacity 0:
+    never proposed, and the need they would suit is told why, not that no one offers it."""
+    from dataclasses import replace
+
+    lonely, walked = need(DOG), need("Need my dog walked")
+    walker, busy = offer("Experienced dog walker"), offer("Happy to walk dogs")
+    asker = person([lonely])
+    people = profiles(asker, person([walked]), person([], [walker]), person([], [busy]))
+    people = [replace(p, capabilities=tuple(replace(c, capacity=0) if c.id == busy["id"] else c
+                                            for c in p.capabilities)) for p in people]
+
+    [result] = match(people, top_k=3, involving={asker["person"]})
+    assert result.capability == walker["id"]
+    assert [c.capability for c in result.candidates] == [walker["id"]], "a booked offer is never a candidate"
+
+    booked_only = [replace(p, capabilities=()) if any(c.id == walker["id"] for c in p.capabilities) else p
+                   for p in people]
+    [alone] = match(booked_only, top_k=3, involving={asker["person"]})
+    assert alone.capability is None and alone.candidates == ()
+    assert alone.reasons == ("the one helper within reach who offers Dog walking and pet care is fully booked: "
+                             "their open introductions take all the help they offered",)
+    whole = {r.need: r for r in match(booked_only)}
+    assert whole[walked["id"]].capability is None
+    assert not any("no one offers" in reason for reason in whole[walked["id"]].reasons)
+
+
 def test_a_need_whose_only_neighbour_offers_a_look_alike_stays_unassigned():
     n = need("Could someone walk my dog?")
     buddy = offer("I'd be a walking buddy for anyone wanting exercise")

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 
-from tests.web.conftest import csrf_from, user_view
+from tests.web.conftest import PASSWORD, Person, csrf_from, user_view
 from tests.web.test_social_pages import assessment_form, content, counts, hidden, keyed
-from timebank.services import assessments, helping, ledger, matches, members, requests_offers
+from timebank.services import assessments, auth, helping, ledger, matches, members, requests_offers
 
 TODAY = dt.date.today()
 
@@ -268,7 +269,37 @@ def test_an_introduction_shows_only_the_contact_each_member_agreed_to_share(sign
     assert '<a href="tel:01315550101">0131 555 0101</a>' in page  # Mary shares her phone
     assert "mary@example.org" not in page  # but not her email
     assert "0131 555 0202" not in page and "hamish@example.org" not in page  # Hamish shares nothing
-    assert page.count("not shared") == 3
+    assert page.count("not shared") == 1  # Mary's email; Hamish's card says whom to ask instead
+    words = " ".join(page.split())
+    cora = world.coordinator.email
+    assert ("Hamish shares no phone or email with the bank's members: ask the coordinator, "
+            f'Cora (<a href="mailto:{cora}">{cora}</a>), to put you in touch.') in words
+    assert words.count("shares no phone or email") == 1, "Mary shares her phone: nothing to ask for"
+    assert "Olga" not in words, "another bank's coordinator is not named"
+    assert "Not a member" not in words
+
+
+def test_an_introduction_says_who_holds_a_non_members_contact(signed_in, world, web_database, sam):
+    slug = world.bank.slug
+    mary = members.add_member(web_database, slug, "Mary", phone="0131 555 0101", area="Leith",
+                              joined_on=TODAY - dt.timedelta(days=30))
+    helping.set_contact_sharing(web_database, slug, mary.id, share_phone=True, share_email=False)
+    assessments.record_assessment(web_database, sam, person_name="Nessa", content=content(
+        needs=[{"text": "Help with my weekly shop", "category": "shopping"}]))
+    assessments.record_assessment(web_database, sam, person_name="Mary", member_id=mary.id, content=content(
+        location=(55.972, -3.165), capabilities=[{"text": "Happy to do the weekly shop", "category": "shopping"}]))
+    proposal = matches.run_match(web_database, sam, today=TODAY).proposals[0]
+    introduction = matches.accept_proposal(web_database, sam, proposal.id)
+    url = f"/social/introductions/{introduction.id}"
+
+    words = " ".join(signed_in(world.social_worker).get(url).text.split())
+    assert ("Not a member: the bank holds no contact details for Nessa. "
+            "You recorded their assessment, so their contact is with you.") in words
+    assert "shares no phone or email" not in words and "Cora" not in words, "Mary shares her phone"
+    other = auth.create_user(web_database, slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org", name="Rona",
+                             password=PASSWORD, role="social_worker")
+    words = " ".join(signed_in(Person(other.email, "social_worker", other.id, None, "Rona")).get(url).text.split())
+    assert "Sam, the social worker who recorded their assessment, holds their contact." in words
 
 
 def test_a_side_asked_again_later_adds_a_view_shown_first(signed_in, world, web_database, introduction):

@@ -239,7 +239,8 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date, current=None):
 
     A helper counts as checked only while their safeguarding check has not expired; needs
     already introduced are left out; a capability's capacity is what its open
-    introductions leave of it. Areas are compared without case or spaces (each is given
+    introductions leave of it (0 when they take it all: never proposed, but named as
+    the reason a need it would suit waits). Areas are compared without case or spaces (each is given
     as the bank lists it), and a person with no location is placed at the centre of
     their neighbourhood, or of their postcode district when the area is written as one.
     `current` is `_current`'s rows when the caller has read them already.
@@ -261,9 +262,8 @@ def bank_profiles(session: Session, bank: Bank, today: dt.date, current=None):
         capabilities = []
         for c in content.get("capabilities", []):
             key = item_id(assessment_id, c["key"])
-            capacity = int(c.get("capacity", 1)) - load.get(key, 0)
-            if capacity < 1:
-                continue
+            # A fully booked offer stays, at capacity 0, so a need it would suit is told so.
+            capacity = max(0, int(c.get("capacity", 1)) - load.get(key, 0))
             capabilities.append(Capability(
                 id=key, text=c["text"], status=c.get("status", "doing"), share=bool(c.get("share", True)),
                 capacity=capacity, max_km=float(c.get("max_km", DEFAULT_MAX_KM)), remote=bool(c.get("remote")),

@@ -25,6 +25,7 @@ from timebank.db.models import (
     Member,
     OutcomeMeasureAnswer,
     OutcomeQuestion,
+    User,
     utcnow,
 )
 from timebank.domain.errors import MeasureInvalid, NotAllowed
@@ -77,6 +78,17 @@ class Person:
     name: str
     phone: str | None
     email: str | None
+    # For someone who is not a member: who recorded their assessment, and so holds their contact.
+    assessed_by_user_id: int | None = None
+    assessed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    """One of the bank's active coordinators, to ask when a side shares no contact."""
+
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class FollowUps:
     follow_up_on: dt.date | None
     people: tuple[Person, ...]
     follow_ups: tuple[FollowUpView, ...]
+    coordinators: tuple[Coordinator, ...] = ()
 
 
 # ---------------------------------------------------------------- questions
@@ -167,10 +180,19 @@ def _people(session: Session, introduction: Introduction) -> tuple[Person, ...]:
         # share_email): these are the details the social worker passes to the other side.
         contact = shared_contact(member.phone, member.email, member.share_phone, member.share_email) \
             if member else None
+        assessor = session.get(User, assessment.created_by_user_id) if assessment and not member else None
         people.append(Person(side, assessment_id, member.id if member else None,
                              member.name if member else (assessment.person_name if assessment else "?"),
-                             contact.phone if contact else None, contact.email if contact else None))
+                             contact.phone if contact else None, contact.email if contact else None,
+                             assessor.id if assessor else None, assessor.name if assessor else None))
     return tuple(people)
+
+
+def _coordinators(session: Session, bank_id: int) -> tuple[Coordinator, ...]:
+    """Whom to ask to put two people in touch when one of them shares no phone or email."""
+    rows = session.execute(select(User.name, User.email).where(
+        User.bank_id == bank_id, User.role == "coordinator", User.active.is_(True)).order_by(User.id)).all()
+    return tuple(Coordinator(name, email) for name, email in rows)
 
 
 def _follow_up_views(session: Session, introduction_id: int) -> tuple[FollowUpView, ...]:
@@ -192,8 +214,10 @@ def _log(session: Session, bank: Bank, actor: UserView, people: tuple[Person, ..
 
 
 def _view(session: Session, introduction: Introduction) -> FollowUps:
-    return FollowUps(introduction.id, introduction.follow_up_on, _people(session, introduction),
-                     _follow_up_views(session, introduction.id))
+    people = _people(session, introduction)
+    unreachable = any(p.member_id and not (p.phone or p.email) for p in people)
+    return FollowUps(introduction.id, introduction.follow_up_on, people, _follow_up_views(session, introduction.id),
+                     _coordinators(session, introduction.bank_id) if unreachable else ())
 
 
 def get_follow_ups(database: Database, actor: UserView, introduction_id: int) -> FollowUps:
