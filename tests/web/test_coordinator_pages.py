@@ -829,7 +829,8 @@ def test_a_group_exchange_says_how_the_hours_were_shared(cora, world, web_databa
     token, key = form_page(cora, "/coordinator/log/group")
     response = cora.post("/coordinator/log/group", data=group_data(world, token, key, hours="1h 05m"),
                          follow_redirects=True)
-    assert "Recorded: 1h 05m from Ann to 2 members (32m each, 1m from the community pot)." in response.text
+    assert ("Recorded: 1h 05m from Ann to 2 members (32m each: 1m does not share out equally, so the time "
+            "bank gives it from its community pot, the hours it keeps for everyone).") in response.text
 
 
 def test_a_file_uploaded_again_with_a_new_form_is_asked_about(cora, world, web_database):
