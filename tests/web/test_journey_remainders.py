@@ -100,7 +100,8 @@ def test_a_group_exchange_says_how_the_hours_were_shared_and_links_to_it(cora, w
         "receivers": [world.bob.member_id, world.dot_member_id], "hours": "1h05m", "day": TODAY.isoformat()})
     exchange = ledger.list_exchanges(web_database, world.bank.slug)[0]
     notice = done.text.split('class="notice notice-success"', 1)[1].split("</div>", 1)[0]
-    assert "Recorded: 1h 05m from Ann to 2 members (32m each, 1m from the community pot)." in notice
+    assert ("Recorded: 1h 05m from Ann to 2 members (32m each: 1m does not share out equally, so the time "
+            "bank gives it from its community pot, the hours it keeps for everyone).") in notice
     assert f'#exchange-{exchange.id}">See it' in notice
     assert f'/coordinator/exchanges/{exchange.id}/reverse' in notice and ">Reverse this" in notice
 

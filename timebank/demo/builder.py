@@ -478,11 +478,11 @@ class _Builder:
         """The demo member's request that expired (they renew it in one click) and an offer
         that expires within the week (its owner is warned by `notices schedule`)."""
         morag = self.ids["Morag Henderson"]
-        expired = requests_offers.ask_for_help(
+        # Asked 100 days ago, so it expired before today (and was asked before it expired).
+        asked_at = dt.datetime.combine(self.days_ago(100), dt.time(10, 30), tzinfo=dt.UTC)
+        requests_offers.ask_for_help(
             self.db, DEMO_BANK_SLUG, member_id=morag, what="Someone to help me sort out old photographs",
-            category=self.category("befriending"), when_text="Any afternoon")
-        requests_offers.renew_request(self.db, DEMO_BANK_SLUG, expired.id, member_id=morag,
-                                      today=self.days_ago(100))
+            category=self.category("befriending"), when_text="Any afternoon", asked_at=asked_at)
         offer = requests_offers.offer_skill(self.db, DEMO_BANK_SLUG, member_id=self.ids[OFFERS[0].member],
                                             description="Help choosing and setting up a new phone")
         requests_offers.renew_offer(self.db, DEMO_BANK_SLUG, offer.id, member_id=None, today=self.days_ago(88))

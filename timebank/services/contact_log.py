@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
-from timebank.db.models import ContactNote, Exchange, HelpAnswer, HelpRequest, Member, User
+from timebank.db.models import Bank, ContactNote, Exchange, HelpAnswer, HelpRequest, Member, User
 from timebank.domain.errors import InvalidInput
 from timebank.domain.ledger import fingerprint
 from timebank.domain.members import DUE, NEW, QUIET, UNANSWERED_DAYS, WAITING, follow_up
@@ -17,7 +17,7 @@ from timebank.domain.text import refuse_control_characters
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.ledger.reading import state_is
 from timebank.services.members import QuietMember, member_view, members_without_exchanges, safeguarding_expiring
-from timebank.services.rows import bank_row, member_row
+from timebank.services.rows import bank_row, member_row, still_listed
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import MemberView
 
@@ -27,6 +27,7 @@ __all__ = [
     "member_notes",
     "WaitingExchange",
     "UnansweredRequest",
+    "AskedRequest",
     "CallList",
     "who_to_call",
     "MAX_NOTE_CHARS",
@@ -123,6 +124,18 @@ class UnansweredRequest:
 
 
 @dataclass(frozen=True)
+class AskedRequest:
+    """A request made to one member from their offer, who has no sign-in to say yes or no:
+    the coordinator passes it on."""
+
+    request_id: int
+    asked_of: MemberView
+    asked_by: str
+    what: str
+    waiting_days: int
+
+
+@dataclass(frozen=True)
 class CallList:
     """Who to call this week, in the order a coordinator works through it."""
 
@@ -131,14 +144,15 @@ class CallList:
     quiet: tuple[QuietMember, ...]
     welcome: tuple[QuietMember, ...]
     waiting: tuple[WaitingExchange, ...]
+    asked: tuple[AskedRequest, ...]
     safeguarding: tuple[MemberView, ...]
     unanswered: tuple[UnansweredRequest, ...]
     last_notes: dict  # member id -> their latest NoteView
 
     @property
     def empty(self) -> bool:
-        return not (self.due or self.quiet or self.welcome or self.waiting or self.safeguarding
-                    or self.unanswered)
+        return not (self.due or self.quiet or self.welcome or self.waiting or self.asked
+                    or self.safeguarding or self.unanswered)
 
 
 def _latest_notes(session: Session, bank_id: int) -> dict[int, NoteView]:
@@ -155,7 +169,7 @@ def _days(since: dt.datetime | dt.date, today: dt.date) -> int:
 
 def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = None) -> CallList:
     """Everyone who needs a call: follow-ups due first, then members quiet for 90 days,
-    new members to welcome, exchanges waiting on someone without a sign-in, safeguarding
+    new members to welcome, exchanges and requests waiting on someone without a sign-in, safeguarding
     checks to renew (expired or within 30 days) and requests nobody answered in 7 days.
 
     A member whose latest note sets a follow-up day still to come is left off every
@@ -176,6 +190,7 @@ def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = N
                       if m in people and people[m].status == "active"),
                      key=lambda pair: (pair[1].follow_up_on, pair[0].name, pair[0].id))
         waiting = _waiting_on_no_sign_in(session, bank.id, today, skip=later)
+        asked = _asked_of_no_sign_in(session, bank, today, skip=later)
         unanswered = _unanswered(session, bank.id, today, skip=later)
     skip = later | due_ids
     return CallList(
@@ -184,6 +199,7 @@ def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = N
         quiet=tuple(q for q in quiet if q.standing == QUIET and q.member.id not in skip),
         welcome=tuple(q for q in quiet if q.standing == NEW and q.member.id not in skip),
         waiting=tuple(waiting),
+        asked=tuple(asked),
         safeguarding=tuple(m for m in expiring if m.id not in skip),
         unanswered=tuple(unanswered),
         last_notes=notes,
@@ -195,8 +211,7 @@ def _waiting_on_no_sign_in(session: Session, bank_id: int, today: dt.date, *, sk
         Exchange.bank_id == bank_id, state_is("pending")).order_by(Exchange.created_at, Exchange.id)).all()
     ids = {x.provider_member_id for x in pending} | {x.receiver_member_id for x in pending}
     members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids | {0})))}
-    signed = set(session.scalars(select(User.member_id).where(
-        User.member_id.in_(ids | {0}), User.active.is_(True))))
+    signed = _signed_in(session, ids)
     found = []
     for x in pending:
         other = x.receiver_member_id if x.initiated_by_member_id == x.provider_member_id else x.provider_member_id
@@ -206,6 +221,30 @@ def _waiting_on_no_sign_in(session: Session, bank_id: int, today: dt.date, *, sk
         found.append(WaitingExchange(x.id, x.given_on, x.amount_minutes, member_view(members[other]),
                                      logger.name if logger else "", _days(x.created_at, today)))
     return found
+
+
+def _signed_in(session: Session, member_ids: set[int]) -> set[int]:
+    """Those of `member_ids` who can sign in: anyone else waits on the coordinator."""
+    return set(session.scalars(select(User.member_id).where(
+        User.member_id.in_(member_ids | {0}), User.active.is_(True))))
+
+
+def _asked_of_no_sign_in(session: Session, bank: Bank, today: dt.date, *, skip: set[int]):
+    """Requests still listed, made to one member who has no sign-in and has not said yes
+    or no: only the coordinator can pass them on. Oldest first."""
+    rows = session.execute(
+        select(HelpAnswer, HelpRequest).join(HelpRequest, HelpRequest.id == HelpAnswer.request_id)
+        .where(HelpAnswer.bank_id == bank.id, HelpAnswer.status == "asked", HelpRequest.status == "open",
+               still_listed(HelpRequest, bank, today))
+        .order_by(HelpAnswer.created_at, HelpAnswer.id)).all()
+    ids = {a.member_id for a, _ in rows} | {r.member_id for _, r in rows}
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids | {0})))}
+    signed = _signed_in(session, ids)
+    return [AskedRequest(r.id, member_view(members[a.member_id]),
+                         members[r.member_id].name if r.member_id in members else "", r.what,
+                         _days(a.created_at, today))
+            for a, r in rows
+            if a.member_id in members and a.member_id not in signed and a.member_id not in skip]
 
 
 def _unanswered(session: Session, bank_id: int, today: dt.date, *, skip: set[int]):

@@ -151,8 +151,12 @@ def ask_for_help(
     helper_notes: str | None = None,
     idempotency_key: str | None = None,
     refuse_duplicates: bool = False,
+    asked_at: dt.datetime | None = None,
 ) -> HelpRequestView:
     """A member's request for help. A retried form (same key) records one request.
+
+    `asked_at` is now unless given (the demonstration bank's history is older): the
+    request is listed from that day.
 
     With `refuse_duplicates` (a person at a form), the same words asked by the member
     within `DUPLICATE_WINDOW`, still open, refuse this one (`LooksLikeDuplicate`).
@@ -174,8 +178,11 @@ def ask_for_help(
             request = HelpRequest(
                 bank_id=bank.id, member_id=member.id, category=category_slug(session, bank, category),
                 what=words.what, when_text=words.when_text, where_text=words.where_text,
-                helper_notes=words.helper_notes, status="open", idempotency_key=key, created_at=utcnow(),
+                helper_notes=words.helper_notes, status="open", idempotency_key=key,
+                created_at=asked_at or utcnow(),
             )
+            if asked_at is not None:
+                request.renewed_on = asked_at.date()
             session.add(request)
             session.flush()
             view = _request_view(request, member, category_names(session, bank), bank=bank)
@@ -188,7 +195,7 @@ def ask_for_help(
         return ask_for_help(database, bank_slug, member_id=member_id, what=words.what, category=category,
                             when_text=words.when_text, where_text=words.where_text,
                             helper_notes=words.helper_notes, idempotency_key=key,
-                            refuse_duplicates=refuse_duplicates)
+                            refuse_duplicates=refuse_duplicates, asked_at=asked_at)
 
 
 def _answers(session: Session, request_ids: list[int]) -> dict[int, tuple[AnswerView, ...]]:

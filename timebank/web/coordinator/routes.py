@@ -646,7 +646,8 @@ def log_group():
             receivers = len(form.receivers.data)
             share, remainder = divmod(recorded.amount_minutes, receivers)
             shared = f"{format_minutes(share)} each" + (
-                f", {format_minutes(remainder)} from the community pot" if remainder else "")
+                f": {format_minutes(remainder)} does not share out equally, so the time bank gives it "
+                f"from its community pot, the hours it keeps for everyone" if remainder else "")
             provider = _chosen_name(form.provider, recorded.provider_member_id)
             _flash_with_links(
                 f"{'Already recorded' if recorded.replayed else 'Recorded'}: "

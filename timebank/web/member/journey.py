@@ -243,6 +243,7 @@ def ask_person(offer_id: int):
     if offer is None or offer.member_id == me:
         raise domain.UnknownOffer(f"There is no offer number {offer_id} to ask about.")
     form = AskPersonForm()
+    no_sign_in = _no_sign_in(db, slug, offer.member_id)
     if form.validate_on_submit():
         try:
             helping.ask_this_person(db, slug, offer_id, member_id=me, what=form.what.data,
@@ -251,13 +252,14 @@ def ask_person(offer_id: int):
         except domain.TimebankError as error:
             place(form, error, {domain.InvalidInput: "what"})
         else:
-            if _no_sign_in(db, slug, offer.member_id):
+            if no_sign_in:
                 flash(f"Thank you. {offer.member_name} has no sign-in: the coordinator will pass this on.",
                       "success")
             else:
                 flash(f"Thank you. {offer.member_name} will see your request and say yes or no.", "success")
             return redirect(url_for("member.requests"))
-    return (render_template("member/ask_person.html", form=form, offer=offer, where_hint=WHERE_HINT),
+    return (render_template("member/ask_person.html", form=form, offer=offer, where_hint=WHERE_HINT,
+                            no_sign_in=no_sign_in),
             400 if form.errors else 200)
 
 

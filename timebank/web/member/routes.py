@@ -104,6 +104,7 @@ def home():
         categories=dict(banks.list_categories(db, slug)),
         me=me,
         asked_of_me=asked_of_me,
+        renew_form=RenewForm(formdata=None),
     )
 
 

@@ -1,0 +1,86 @@
+"""Tables on a phone: a table wider than the screen scrolls sideways in its own region
+(focusable, named), while headings, phone numbers and days stay whole words; the page
+itself never scrolls sideways. And the consent day's date box shows a whole date at
+320 px. axe on every page, 320 px too.
+
+Reads the demonstration bank only: nothing here is written.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Person
+
+pytestmark = pytest.mark.browser
+
+#: For each table cell asked about: how many lines its words take, and the region's
+#: scroll width and name.
+LINES = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+  return [el.textContent.trim(), tops.size];
+})"""
+#: The words of the cells asked about that are split over two lines.
+SPLIT_WORDS = """(selector) => [...document.querySelectorAll(selector)].flatMap(el => {
+  const split = [], walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.visually-hidden')) continue;
+    for (const match of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (tops.size > 1) split.push(match[0]);
+    }
+  }
+  return split;
+})"""
+REGIONS = """() => [...document.querySelectorAll('.table-wrap')].map(w => {
+  const name = w.getAttribute('aria-labelledby');
+  return {scrolls: w.scrollWidth > w.clientWidth, tabindex: w.getAttribute('tabindex'),
+          role: w.getAttribute('role'), name: name && document.getElementById(name)?.textContent.trim()};
+})"""
+
+
+def _broken(page, selector: str) -> list:
+    return [(text, lines) for text, lines in page.evaluate(LINES, selector) if text and lines > 1]
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_members_table_scrolls_instead_of_breaking_words(open_browser, people, width):
+    browse = open_browser(width=width, check_width=320)
+    browse.sign_in(people["coordinator"])
+    page = browse.goto("/coordinator/members")
+
+    assert page.evaluate(SPLIT_WORDS, "table th, table td") == []
+    assert _broken(page, "table td.nowrap") == []
+    assert page.locator("td.nowrap a[href^='tel:']").count() > 0  # phones are among them
+    regions = page.evaluate(REGIONS)
+    assert regions and all(r["tabindex"] == "0" and r["role"] == "region" and r["name"] for r in regions)
+    assert any(r["scrolls"] for r in regions), "too wide for a phone, the table scrolls in its region"
+
+
+def test_the_introductions_table_keeps_whole_words_at_320_px(open_browser):
+    from timebank.demo import DEMO_PASSWORD, SOCIAL_WORKER_EMAIL
+
+    browse = open_browser(width=320, check_width=320)
+    browse.sign_in(Person("Ruth Baxter", SOCIAL_WORKER_EMAIL, DEMO_PASSWORD))
+    page = browse.goto("/social/introductions")
+
+    assert page.evaluate(SPLIT_WORDS, "table th, table td") == []
+    assert _broken(page, "table td.nowrap") == []
+    assert all(r["tabindex"] == "0" and r["name"] for r in page.evaluate(REGIONS))
+
+
+def test_the_consent_day_box_shows_a_whole_date_at_320_px(open_browser):
+    from timebank.demo import DEMO_PASSWORD, SOCIAL_WORKER_EMAIL
+
+    browse = open_browser(width=320, check_width=320)
+    browse.sign_in(Person("Ruth Baxter", SOCIAL_WORKER_EMAIL, DEMO_PASSWORD))
+    page = browse.goto("/social/assessments/new")
+    box = page.get_by_label("Day consent was given")
+    box.fill("2026-12-31")
+
+    inner, outer = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert inner <= outer, f"the date box is {outer} px wide; its date needs {inner} px"
