@@ -79,3 +79,31 @@ def test_the_web_app_retrains_after_the_save_on_a_thread_and_learns_every_correc
     assert readings.retrain_when_taught(database, bank.slug) is None, "every correction was learned"
     with database.session(readonly=True) as session:
         assert session.scalar(sa.select(BankReader.model).where(BankReader.bank_id == bank.id)) is not None
+
+
+def test_no_transaction_is_open_while_the_reader_fits_and_what_came_meanwhile_is_learned_next(
+        database, bank, monkeypatch):
+    """A fit takes seconds to half a minute: a social worker saving a correction meanwhile
+    is not held back (on SQLite a write transaction open around the fit would hold them
+    for the whole of it), and the next retrain learns what they saved."""
+    worker = auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org", name="Sam",
+                              password="a long enough password", role="social_worker")
+    content = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith", "capabilities": []}
+    assessments.record_assessment(database, worker, person_name="Jean", content=dict(
+        content, needs=[{"text": text, "category": "shopping"} for text in CORRECTED]))
+    real_train = readings._train
+
+    def saving_meanwhile(*args, **kwargs):
+        # Another writer while it "fits": on SQLite it would wait out the busy timeout and
+        # fail "database is locked" if a write transaction were open around the fit.
+        assessments.record_assessment(database, worker, person_name="Ann", content=dict(
+            content, needs=[{"text": "Could somebody do my gorran on Tuesdays", "category": "shopping"}]))
+        return real_train(*args, **kwargs)
+    monkeypatch.setattr(readings, "_train", saving_meanwhile)
+
+    first = readings.retrain_reader(database, bank.slug)
+
+    monkeypatch.setattr(readings, "_train", real_train)
+    assert first.model_stored
+    again = readings.retrain_when_taught(database, bank.slug)
+    assert again is not None and again.example_count > first.example_count, "what came meanwhile is learned next"

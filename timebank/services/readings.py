@@ -230,15 +230,43 @@ def note_accepted_match(session: Session, bank: Bank, need: dict, capability: di
 
 
 def retrain_reader(database: Database, bank_slug: str) -> ReaderView:
-    """Train the bank's reader on its examples and store it (with how many it learned from)."""
+    """Train the bank's reader on its examples and store it (with how many it learned from).
+
+    Three steps, so no transaction is open while it fits (seconds to half a minute): on
+    SQLite an open write transaction would hold every other writer of the bank back
+    that long. It reads the examples and the embeddings kept of their words, fits, then
+    keeps the new embeddings and the model in one short transaction. Examples added
+    meanwhile are learned by the next retrain (it stores how many it learned from)."""
+    from matching.embeddings import ENCODER, MemoryStore, default_encoder, text_key
+
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        rows = session.execute(
+            select(ReadingExample.id, ReadingExample.text, ReadingExample.service_id)
+            .where(ReadingExample.bank_id == bank.id).order_by(ReadingExample.id)).all()
+        learned_ids = {row.id for row in rows}
+        examples = [(row.text, row.service_id) for row in rows]
+        services, sentences = _bank_services(session, bank), _service_sentences(session, bank)
+        kept = MemoryStore()
+        texts = [text for text, _ in sentences + list(examples)]
+        kept.put(ENCODER, DatabaseEmbeddings(session, keep=False).get(ENCODER, [text_key(t) for t in texts]))
+    known = set(kept.vectors)
+    model = _train(services, sentences + list(examples), default_encoder(kept))
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        examples = session.execute(
-            select(ReadingExample.text, ReadingExample.service_id)
-            .where(ReadingExample.bank_id == bank.id).order_by(ReadingExample.id)).all()
-        model = _train(_bank_services(session, bank), _service_sentences(session, bank) + list(examples),
-                       kept_encoder(session))
+        # Ids only grow: fewer rows up to the last one learned means some were deleted.
+        still_there = session.scalar(select(func.count()).select_from(ReadingExample).where(
+            ReadingExample.bank_id == bank.id, ReadingExample.id <= max(learned_ids, default=0)))
+        if still_there != len(learned_ids):
+            # A person was erased while it fitted: the model and the new embeddings hold
+            # their words. Neither is kept; the next retrain learns from what remains.
+            model, examples = None, []
+        else:
+            DatabaseEmbeddings(session).put(ENCODER, {
+                key: vector for (encoder, key), vector in kept.vectors.items()
+                if (encoder, key) not in known and encoder == ENCODER})
         reader = session.get(BankReader, bank.id)
         if reader is None:
             reader = BankReader(bank_id=bank.id)
