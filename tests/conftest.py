@@ -151,6 +151,15 @@ def bank(make_bank):
 
 
 @pytest.fixture
+def social_worker(database, bank):
+    """A social worker's sign-in in `bank`: who records assessments and runs matches."""
+    from timebank.services import auth
+
+    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
+                            name="Sam", password="a long enough password", role="social_worker")
+
+
+@pytest.fixture
 def make_member(database):
     from timebank.services.members import add_member
 

@@ -23,12 +23,6 @@ DRIVES = "I drive and can take people to appointments"
 GARDENS = "Keen gardener, will cut grass and hedges"
 
 
-@pytest.fixture
-def social_worker(database, bank):
-    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
-                            name="Sam", password="a long enough password", role="social_worker")
-
-
 def _assess(database, worker, name, *, needs=(), capabilities=(), capacity="1", **extra):
     content = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith",
                "latitude": NEAR[0], "longitude": NEAR[1], "needs": [{"text": t} for t in needs],

@@ -71,12 +71,6 @@ def _errors(outcomes) -> list[str]:
     return [repr(o) for o in outcomes if isinstance(o, Exception)]
 
 
-@pytest.fixture
-def social_worker(database, bank):
-    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
-                            name="Sam", password="a long enough password", role="social_worker")
-
-
 def content(needs=(), capabilities=(), location=(55.9700, -3.1700)):
     return {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith",
             "latitude": location[0], "longitude": location[1], "availability": None,

@@ -6,7 +6,6 @@ readings a social worker corrects are kept as the bank's training examples.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -21,12 +20,6 @@ NEAR_LEITH = [55.9720, -3.1650]
 SHOPPING = {"text": "Someone to carry my shopping bags up the stair", "category": "shopping"}
 HELPS_SHOP = {"text": "Happy to do a weekly shop for a neighbour", "category": "shopping", "status": "doing",
               "capacity": "3"}
-
-
-@pytest.fixture
-def social_worker(database, bank):
-    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
-                            name="Sam", password="a long enough password", role="social_worker")
 
 
 def _assess(database, social_worker, name, *, location=LEITH, area="Leith", needs=(), capabilities=()):

@@ -9,7 +9,6 @@ them. The losers must get a refusal with a stable code (a 409) and write nothing
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -23,12 +22,6 @@ TODAY = dt.date.today()
 LEITH = [55.9700, -3.1700]
 NEAR_LEITH = [55.9720, -3.1650]
 SOCIAL_WORKERS = 8  # one click each, released together
-
-
-@pytest.fixture
-def social_worker(database, bank):
-    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
-                            name="Sam", password="a long enough password", role="social_worker")
 
 
 def _assess(database, social_worker, name, *, location=LEITH, needs=(), capabilities=()):

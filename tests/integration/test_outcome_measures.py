@@ -21,12 +21,6 @@ BEFORE = {"life_satisfaction": "4", "worthwhile": "5", "happiness": "3", "anxiet
 AFTER = {"life_satisfaction": "6", "worthwhile": "6", "happiness": "6", "anxiety": "5", "loneliness": "occasionally"}
 
 
-@pytest.fixture
-def social_worker(database, bank):
-    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
-                            name="Sam", password="a long enough password", role="social_worker")
-
-
 def _assess(database, social_worker, name, *, member_id=None, needs=(), capabilities=()):
     content = {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith", "latitude": LEITH[0],
                "longitude": LEITH[1], "needs": [dict(n) for n in needs],

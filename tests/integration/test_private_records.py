@@ -20,12 +20,6 @@ NEED = "Someone to sit with my husband who has dementia"
 CAPABILITY = "Can sit with a person with dementia"
 
 
-@pytest.fixture
-def social_worker(database, bank):
-    return auth.create_user(database, bank.slug, email=f"sw-{uuid.uuid4().hex[:8]}@example.org",
-                            name="Sam", password="a long enough password", role="social_worker")
-
-
 def _content(*, needs=(), capabilities=()):
     return {"consent": True, "consent_on": TODAY.isoformat(), "area": "Leith", "latitude": 55.97,
             "longitude": -3.17, "availability": None, "needs": list(needs), "capabilities": list(capabilities)}
