@@ -175,7 +175,7 @@ def _solve(table: Table, features: Features, top_k: int | None, min_score: float
             result_cap, result_score = None, None
         candidates = ()
         if top_k:
-            kept = [k for k in range(lo, hi) if k not in booked][:top_k] if booked else range(lo, min(hi, lo + top_k))
+            kept = [k for k in range(lo, hi) if k not in booked][:top_k]
             candidates = tuple(Candidate(cap_ids[k], rounded[k]) for k in kept)
         results.append(MatchResult(need.id, result_cap, result_score, tuple(reasons), candidates))
     return results
