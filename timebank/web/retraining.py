@@ -80,7 +80,7 @@ def _lower_priority() -> None:
 
 
 def wait_for_retraining(timeout_seconds: float = 60) -> None:
-    """Wait for retraining threads to end (for tests, and a clean shutdown)."""
+    """Wait for the retraining threads of this process to end (tests use it)."""
     with _state_lock:
         threads = list(_running.values())
     for thread in threads:
