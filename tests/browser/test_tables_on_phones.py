@@ -84,3 +84,15 @@ def test_the_consent_day_box_shows_a_whole_date_at_320_px(open_browser):
 
     inner, outer = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
     assert inner <= outer, f"the date box is {outer} px wide; its date needs {inner} px"
+
+
+@pytest.mark.parametrize("path", ["/coordinator/pending", "/coordinator/exchanges"])
+def test_on_a_desktop_the_coordinators_tables_fit_so_their_buttons_show_whole(open_browser, people, path):
+    """Scrolling sideways is for phones: at 1280 px Confirm, Decline and Reverse must not
+    sit cut off at the table's right edge (a day kept on one line once pushed them out)."""
+    browse = open_browser(width=1280)
+    browse.sign_in(people["coordinator"])
+    page = browse.goto(path)
+
+    regions = page.evaluate(REGIONS)
+    assert regions and not any(r["scrolls"] for r in regions), regions
