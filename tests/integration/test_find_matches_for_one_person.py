@@ -76,6 +76,15 @@ def test_a_run_for_one_person_is_in_the_history_and_logs_the_assessments_it_read
     assert sorted(read) == sorted(bank_of_people.values())
 
 
+def test_a_run_for_one_person_does_not_hide_the_banks_latest_run(database, social_worker, bank_of_people):
+    """The dashboard and Matches page show the latest run over the whole bank, whose
+    proposals wait for decisions; a person's run is in the history and on their page."""
+    assert matches.latest_run(database, social_worker) is None
+    whole = matches.run_match(database, social_worker, today=TODAY)
+    matches.find_matches_for(database, social_worker, bank_of_people["Jean"], today=TODAY)
+    assert matches.latest_run(database, social_worker).id == whole.id
+
+
 def test_decisions_are_remembered_in_a_run_for_one_person(database, social_worker, bank_of_people):
     kirsty = _assess(database, social_worker, "Kirsty", capabilities=["I can fetch shopping from the supermarket"]).id
     jean = bank_of_people["Jean"]

@@ -307,6 +307,12 @@ def test_who_to_call_lists_requests_nobody_answered_for_a_week(database, bank):
     assert [(r.request_id, r.waiting_days) for r in calls.unanswered] == [(old.id, 10)]
     assert fresh.id not in [r.request_id for r in calls.unanswered]
 
+    # Expired, it leaves the lists: the member's to renew, not a call for the coordinator.
+    with database.engine.begin() as connection:
+        connection.execute(sa.update(HelpRequest).where(HelpRequest.id == old.id)
+                           .values(renewed_on=dt.date.today() - dt.timedelta(days=200)))
+    assert contact_log.who_to_call(database, bank.slug).unanswered == ()
+
 
 # ---------------------------------------------------------------- reports
 

@@ -191,7 +191,7 @@ def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = N
                      key=lambda pair: (pair[1].follow_up_on, pair[0].name, pair[0].id))
         waiting = _waiting_on_no_sign_in(session, bank.id, today, skip=later)
         asked = _asked_of_no_sign_in(session, bank, today, skip=later)
-        unanswered = _unanswered(session, bank.id, today, skip=later)
+        unanswered = _unanswered(session, bank, today, skip=later)
     skip = later | due_ids
     return CallList(
         today=today,
@@ -247,12 +247,14 @@ def _asked_of_no_sign_in(session: Session, bank: Bank, today: dt.date, *, skip: 
             if a.member_id in members and a.member_id not in signed and a.member_id not in skip]
 
 
-def _unanswered(session: Session, bank_id: int, today: dt.date, *, skip: set[int]):
+def _unanswered(session: Session, bank: Bank, today: dt.date, *, skip: set[int]):
+    """Open requests still listed (an expired one is the member's to renew, not a call)
+    that nobody answered in UNANSWERED_DAYS."""
     before = dt.datetime.combine(today - dt.timedelta(days=UNANSWERED_DAYS), dt.time.max, tzinfo=dt.UTC)
     answered = select(HelpAnswer.request_id)
     rows = session.execute(
         select(HelpRequest, Member).join(Member, Member.id == HelpRequest.member_id)
-        .where(HelpRequest.bank_id == bank_id, HelpRequest.status == "open",
+        .where(HelpRequest.bank_id == bank.id, HelpRequest.status == "open", still_listed(HelpRequest, bank, today),
                HelpRequest.created_at <= before, HelpRequest.id.not_in(answered))
         .order_by(HelpRequest.created_at, HelpRequest.id)
     ).all()

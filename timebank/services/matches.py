@@ -687,10 +687,13 @@ def list_runs(database: Database, actor: UserView) -> list[RunSummary]:
 
 
 def latest_run(database: Database, actor: UserView) -> RunView | None:
+    """The latest run over the whole bank: a run for one person holds only their pairs,
+    and must not hide the proposals of the bank's run still waiting for a decision."""
     with UnitOfWork(database, readonly=True) as uow:
         bank = bank_row(uow.session, actor.bank_slug)
         require_social_worker(actor, bank)
-        run_id = uow.session.scalar(select(func.max(MatchRun.id)).where(MatchRun.bank_id == bank.id))
+        run_id = uow.session.scalar(select(func.max(MatchRun.id)).where(
+            MatchRun.bank_id == bank.id, MatchRun.for_assessment_id.is_(None)))
     return get_run(database, actor, run_id) if run_id else None
 
 
