@@ -63,3 +63,17 @@ def test_an_area_off_the_banks_list_is_refused_beside_the_field():
     assert refused.value.problems == {"area": "Choose the neighbourhood from the bank's list."}
     # A bank that lists none takes the area as written.
     assert validate_content(_content("Narnia"), categories=set(), today=dt.date(2026, 12, 3))["area"] == "Narnia"
+
+
+def test_an_outcome_of_help_that_did_not_happen_needs_no_difference_and_any_other_does():
+    import pytest
+
+    from timebank.domain.assessments import outcome_difference
+    from timebank.domain.errors import InvalidInput
+
+    assert outcome_difference(False, None) == "none"
+    assert outcome_difference(False, "not_sure") == "not_sure"
+    assert outcome_difference(True, "a_lot") == "a_lot"
+    for happened, said in ((True, None), (True, ""), (False, "bogus")):
+        with pytest.raises(InvalidInput):
+            outcome_difference(happened, said)

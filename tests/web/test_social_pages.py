@@ -254,9 +254,30 @@ def test_an_outcome_without_an_answer_is_refused(signed_in, world, web_database,
         "side": "helper", "helper-csrf_token": csrf_from(page), **keyed(page, "helper-"),
         "helper-comment": "kept"})
     assert response.status_code == 400
-    assert 'href="#helper-help_happened"' in response.text and 'href="#helper-difference"' in response.text
+    assert 'href="#helper-help_happened"' in response.text
     assert re.search(r">\s*kept</textarea>", response.text)
     assert counts(web_database) == before
+
+    # Help that happened must say whether it made a difference, beside that question.
+    response = client.post(f"/social/introductions/{i}/outcome", data={
+        "side": "helper", "helper-csrf_token": csrf_from(page), **keyed(page, "helper-"),
+        "helper-help_happened": "yes"})
+    assert response.status_code == 400
+    assert 'href="#helper-difference"' in response.text and "Say whether it made a difference." in response.text
+    assert counts(web_database) == before
+
+
+def test_help_that_did_not_happen_is_recorded_without_asking_about_a_difference(
+        signed_in, world, web_database, introduced, sam):
+    client = signed_in(world.social_worker)
+    i = introduced["introduction"].id
+    page = client.get(f"/social/introductions/{i}").text
+    response = client.post(f"/social/introductions/{i}/outcome", data={
+        "side": "helper", "helper-csrf_token": csrf_from(page), **keyed(page, "helper-"),
+        "helper-help_happened": "no"})
+    assert response.status_code == 302
+    [outcome] = matches.get_introduction(web_database, sam, i).outcomes
+    assert (outcome.help_happened, outcome.difference) == (False, "none")
 
 
 # ---------------------------------------------------------------- journeys

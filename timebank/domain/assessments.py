@@ -30,6 +30,7 @@ __all__ = [
     "CAPABILITY_STATUSES",
     "ASSESSMENT_STATUSES",
     "DIFFERENCES",
+    "outcome_difference",
     "MAX_NEEDS",
     "MAX_CAPABILITIES",
     "MAX_ITEM_CHARS",
@@ -44,6 +45,16 @@ CAPABILITY_STATUSES = ("doing", "could")
 ASSESSMENT_STATUSES = ("active", "closed")
 #: Did the help make a difference, as each side of an introduction says (an outcome).
 DIFFERENCES = ("a_lot", "a_little", "none", "not_sure")
+
+
+def outcome_difference(help_happened: bool, difference: str | None) -> str:
+    """The difference an outcome records: as the side said it; when the help did not
+    happen and nothing was said, "none" (asking would make no sense)."""
+    if not difference and not help_happened:
+        return "none"
+    if difference not in DIFFERENCES:
+        raise InvalidInput("Say whether it made a difference.")
+    return difference
 MAX_NEEDS = MAX_CAPABILITIES = 20
 MAX_ITEM_CHARS = 1000
 MAX_AREA_CHARS = 120

@@ -34,7 +34,7 @@ from timebank.db.models import (
     Outcome,
     utcnow,
 )
-from timebank.domain.assessments import DEFAULT_MAX_KM, DIFFERENCES
+from timebank.domain.assessments import DEFAULT_MAX_KM, outcome_difference
 from timebank.domain.errors import (
     HelperAtCapacity,
     InvalidInput,
@@ -915,8 +915,7 @@ def record_outcome(database: Database, actor: UserView, introduction_id: int, *,
     """
     if side not in OUTCOME_SIDES:
         raise InvalidInput("Say whose view this is: the person helped or the helper.")
-    if difference not in DIFFERENCES:
-        raise InvalidInput("Say whether it made a difference.")
+    difference = outcome_difference(help_happened, difference)
     comment = (comment or "").strip() or None
     if comment and len(comment) > 1000:
         raise InvalidInput("Keep the comment to 1000 characters.")

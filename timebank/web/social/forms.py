@@ -96,9 +96,11 @@ class OutcomeForm(RecordingForm):
 
     help_happened = RadioField("Did the help happen?", choices=options([("yes", "Yes"), ("no", "No")]),
                                validators=[InputRequired("Say whether the help happened.")])
-    difference = RadioField("Did it make a difference?",
+    # Not asked of help that did not happen: the service records "none" then, and
+    # refuses a missing answer beside the field otherwise.
+    difference = RadioField("Did it make a difference? (not needed if the help did not happen)",
                             choices=options((d, DIFFERENCE_WORDS[d]) for d in DIFFERENCES),
-                            validators=[InputRequired("Say whether it made a difference.")])
+                            validate_choice=False)
     comment = TextAreaField("In their words (optional)", validators=[
         Length(max=1000, message="Keep the comment to 1000 characters.")])
 

@@ -567,7 +567,7 @@ def outcome(introduction_id: int):
                   difference=form.difference.data, comment=form.comment.data,
                   idempotency_key=form.idempotency_key.data)
         except domain.TimebankError as error:
-            place(form, error)
+            place(form, error, {domain.InvalidInput: "difference"})
         else:
             flash(f"{SIDE_WORDS[side]}: their view is recorded.", "success")
             return redirect(url_for("social.introduction", introduction_id=introduction_id))
