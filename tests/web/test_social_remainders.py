@@ -277,6 +277,8 @@ def test_an_introduction_shows_only_the_contact_each_member_agreed_to_share(sign
     assert words.count("shares no phone or email") == 1, "Mary shares her phone: nothing to ask for"
     assert "Olga" not in words, "another bank's coordinator is not named"
     assert "Not a member" not in words
+    # Just introduced, putting them in touch comes first; what each side says, later.
+    assert words.index("<h2>Who to contact</h2>") < words.index("<h2>What each side says</h2>")
 
 
 def test_an_introduction_says_who_holds_a_non_members_contact(signed_in, world, web_database, sam):
