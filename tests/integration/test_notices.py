@@ -311,3 +311,50 @@ def test_a_notice_key_is_written_once(database, bank, ann_and_dot):
                               "has_sign_in": False}, key="welcome.once")
         assert again.id == first.id
     assert len(_notices(database, bank)) == 1
+
+
+def test_a_yes_taken_back_tells_the_asker_and_a_yes_again_is_told_again(database, bank, asker_and_offerer):
+    asker, offerer, offer = asker_and_offerer
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift on Monday")
+    helping.answer_for(database, bank.slug, asked.id, answerer_id=offerer.id, accept=True)
+    helping.withdraw_answer(database, bank.slug, asked.id, answerer_id=offerer.id, acting_member_id=offerer.id)
+    helping.answer_for(database, bank.slug, asked.id, answerer_id=offerer.id, accept=True)
+
+    told = [(n.kind, n.notice_key) for n in _notices(database, bank) if n.member_id == asker.id]
+    answer_id = helping.request_detail(database, bank.slug, asked.id, viewer_id=None).answers[0].id
+    assert told == [("ask_answered", f"ask-answered.{asked.id}.{answer_id}.yes"),
+                    ("helper_withdrew", f"helper-withdrew.{asked.id}.{answer_id}"),
+                    ("ask_answered", f"ask-answered.{asked.id}.{answer_id}.yes.r1")]
+    [withdrew] = _notices(database, bank, kind="helper_withdrew")
+    assert withdrew.facts == {"request_id": asked.id, "helper_name": "Al MacLeod", "what": "A lift on Monday"}
+    words = rules.render("helper_withdrew", withdrew.facts, base_url="https://bank.example.org")
+    assert words.subject == "Al MacLeod can no longer help" and words.link.endswith("/member/requests")
+
+
+def test_a_chosen_helper_taking_it_back_tells_the_asker_and_a_second_press_of_i_can_help_tells_nothing_new(
+        database, bank, make_member):
+    asker = make_member(bank, "Jean Paterson", email="jean@example.org", joined_on=JOINED)
+    helper = make_member(bank, "Al MacLeod", email="al@example.org", joined_on=JOINED)
+    request = requests_offers.ask_for_help(database, bank.slug, member_id=asker.id, what="A lift on Friday")
+    requests_offers.answer_request(database, bank.slug, request.id, member_id=helper.id, message="I drive")
+    requests_offers.answer_request(database, bank.slug, request.id, member_id=helper.id, message="I drive a van")
+    assert len(_notices(database, bank, kind="request_answered")) == 1  # the same offer, new words: no news
+
+    answer = helping.request_detail(database, bank.slug, request.id, viewer_id=asker.id).answers[0]
+    helping.choose_helper(database, bank.slug, request.id, answer.id, member_id=asker.id)
+    assert _notices(database, bank, kind="helper_withdrew") == []
+    helping.withdraw_answer(database, bank.slug, request.id, answerer_id=helper.id, acting_member_id=None)
+    [withdrew] = _notices(database, bank, kind="helper_withdrew")
+    assert withdrew.member_id == asker.id
+
+    requests_offers.answer_request(database, bank.slug, request.id, member_id=helper.id, message="I can now")
+    assert len(_notices(database, bank, kind="request_answered")) == 2  # offered again: told again
+
+
+def test_a_helper_who_was_not_chosen_taking_it_back_tells_nobody(database, bank, make_member):
+    asker = make_member(bank, "Jean Paterson", email="jean@example.org", joined_on=JOINED)
+    helper = make_member(bank, "Al MacLeod", email="al@example.org", joined_on=JOINED)
+    request = requests_offers.ask_for_help(database, bank.slug, member_id=asker.id, what="A lift on Friday")
+    requests_offers.answer_request(database, bank.slug, request.id, member_id=helper.id)
+    helping.withdraw_answer(database, bank.slug, request.id, answerer_id=helper.id, acting_member_id=helper.id)
+    assert _notices(database, bank, kind="helper_withdrew") == []

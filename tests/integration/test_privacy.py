@@ -12,11 +12,11 @@ import sqlalchemy as sa
 
 from tests.conftest import BACKENDS, PASSWORD_HASHING, cli_runner
 from timebank.db.engine import Database
-from timebank.db.models import Account, Assessment, Base, Exchange, Introduction, MatchProposal, Member, User
+from timebank.db.models import Account, Assessment, Base, Exchange, Introduction, MatchProposal, Member, Notice, User
 from timebank.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, SOCIAL_WORKER_EMAIL
 from timebank.domain.errors import DayInFuture, InvalidInput, NotAllowed
 from timebank.domain.privacy import FORMER_MEMBER, REMOVED
-from timebank.services import assessments, auth, consent, erasure, ledger, matches, retention, subject_access
+from timebank.services import assessments, auth, consent, erasure, ledger, matches, notices, retention, subject_access
 from timebank.services.checks import check_ledger
 
 DEMO_NAME = "Morag Henderson"
@@ -77,6 +77,11 @@ def _references(database, member_id: int) -> dict[str, set[int]]:
             ids = set(session.scalars(sa.select(table.c.id).where(sa.or_(*(c == member_id for c in columns)))))
             if ids:
                 found[table.name] = ids
+        # A notice to their sign-in rather than their member record (a reset link sent to the
+        # sign-in's address) is theirs too.
+        sign_ins = sa.select(User.id).where(User.member_id == member_id).scalar_subquery()
+        found.setdefault("notices", set()).update(
+            session.scalars(sa.select(Notice.id).where(Notice.user_id.in_(sign_ins))))
         account = session.scalar(sa.select(Account.id).where(Account.member_id == member_id))
         found["entries"] = set(session.scalars(sa.text("SELECT id FROM entries WHERE account_id = :a"), {"a": account}))
         found["assessment_versions"] = set(session.scalars(sa.text(
@@ -105,7 +110,12 @@ def test_the_demo_members_file_holds_every_record_about_them_and_nobody_elses(de
     member_id = _member_id(database)
     assessment = assessments.record_assessment(database, worker, person_name=DEMO_NAME, content=_content(),
                                                member_id=member_id, today=dt.date(2026, 12, 1))
+    with database.session() as session, session.begin():  # a notice to her sign-in, not her member record
+        sign_in = session.scalars(sa.select(User).where(User.member_id == member_id)).one()
+        notices.write(session, kind="password_reset", recipient=sign_in, key=f"password-reset.sign-in.{member_id}",
+                      facts={"name": DEMO_NAME, "token": "t0ken", "expires_at": "2026-12-02T10:00:00+00:00"})
     references = _references(database, member_id)  # before the export logs itself
+    assert references["notices"]
     held = _files(database, member_id, assessment.id)
     for table, ids in references.items():
         assert table in held, f"{table} is missing from the file"

@@ -49,6 +49,7 @@ __all__ = [
     "helper_chosen",
     "asked_to_help",
     "ask_answered",
+    "helper_withdrew",
     "welcome",
     "password_reset",
 ]
@@ -93,6 +94,8 @@ _KINDS = (
          frozenset({"request_id", "asker_name", "what", "when", "where"}), "/member/answers"),
     Kind("ask_answered", "A member you asked from their offer said yes or no",
          frozenset({"request_id", "helper_name", "what", "said_yes", "phone", "email"}), "/member/requests"),
+    Kind("helper_withdrew", "A helper you chose can no longer help",
+         frozenset({"request_id", "helper_name", "what"}), "/member/requests"),
     Kind("welcome", "Welcome to the time bank", frozenset({"bank_name", "name", "has_sign_in"}), "/sign-in"),
     Kind("password_reset", "A link to choose a new password",
          frozenset({"name", "token", "expires_at"}), "/reset/{token}", essential=True),
@@ -245,6 +248,13 @@ def ask_answered(*, request_id: int, answer_id: int, asker_id: int, helper_name:
     }, f"ask-answered.{request_id}.{answer_id}.{'yes' if said_yes else 'no'}")
 
 
+def helper_withdrew(*, request_id: int, answer_id: int, asker_id: int, helper_name: str, what: str) -> Planned:
+    """The helper the asker chose (or who said yes when asked) took it back: the asker, who
+    counted on them, is told."""
+    return Planned("helper_withdrew", asker_id, {"request_id": request_id, "helper_name": helper_name, "what": what},
+                   f"helper-withdrew.{request_id}.{answer_id}")
+
+
 def welcome(*, member_id: int, name: str, bank_name: str, has_sign_in: bool) -> Planned:
     return Planned("welcome", member_id, {"bank_name": bank_name, "name": name, "has_sign_in": has_sign_in},
                    f"welcome.{member_id}")
@@ -345,6 +355,12 @@ def _ask_answered(f: dict) -> tuple[str, str]:
             "When the help is given, either of you can log the hours from the request. Your requests:")
 
 
+def _helper_withdrew(f: dict) -> tuple[str, str]:
+    return (f"{f['helper_name']} can no longer help",
+            f"{f['helper_name']} let us know they can no longer help with \"{f['what']}\". Sorry about "
+            "that. On your requests page you can choose someone else who offered, or ask again:")
+
+
 def _welcome(f: dict) -> tuple[str, str]:
     sign_in = ("You can sign in to see your balance, ask for help and offer yours here:" if f["has_sign_in"]
                else "Your coordinator can set up a sign-in for you whenever you like. The site is here:")
@@ -400,6 +416,7 @@ _WORDS = {
     "helper_chosen": _helper_chosen,
     "asked_to_help": _asked_to_help,
     "ask_answered": _ask_answered,
+    "helper_withdrew": _helper_withdrew,
     "welcome": _welcome,
     "password_reset": _password_reset,
 }

@@ -371,7 +371,7 @@ def _tell_the_asker(session: Session, bank: Bank, request: HelpRequest, answer: 
     helper = session.get(Member, answer.member_id)
     notices.write_planned(session, notice_rules.request_answered(
         request_id=request.id, answer_id=answer.id, asker_id=request.member_id, helper_name=helper.name,
-        what=request.what[:300], message=answer.message), bank_id=bank.id)
+        what=request.what[:300], message=answer.message), bank_id=bank.id, each_time=True)
 
 
 def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer) -> None:
@@ -381,7 +381,7 @@ def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer:
     notices.write_planned(session, notice_rules.helper_chosen(
         request_id=request.id, answer_id=answer.id, helper_id=answer.member_id, asker_name=asker.name,
         what=request.what[:300], when=request.when_text, where=request.where_text, phone=contact.phone,
-        email=contact.email), bank_id=bank.id)
+        email=contact.email), bank_id=bank.id, each_time=True)
 
 
 def _tell_the_asked(session: Session, bank: Bank, request: HelpRequest) -> None:
@@ -399,7 +399,16 @@ def _tell_the_asker_the_reply(session: Session, bank: Bank, request: HelpRequest
     contact = _contact(helper)
     notices.write_planned(session, notice_rules.ask_answered(
         request_id=request.id, answer_id=answer.id, asker_id=request.member_id, helper_name=helper.name,
-        what=request.what[:300], said_yes=said_yes, phone=contact.phone, email=contact.email), bank_id=bank.id)
+        what=request.what[:300], said_yes=said_yes, phone=contact.phone, email=contact.email), bank_id=bank.id,
+        each_time=True)
+
+
+def _tell_the_asker_they_withdrew(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer) -> None:
+    """The helper the asker counted on took their yes back."""
+    helper = session.get(Member, answer.member_id)
+    notices.write_planned(session, notice_rules.helper_withdrew(
+        request_id=request.id, answer_id=answer.id, asker_id=request.member_id, helper_name=helper.name,
+        what=request.what[:300]), bank_id=bank.id, each_time=True)
 
 
 def _own_answer(session: Session, request: HelpRequest, answerer_id: int) -> HelpAnswer:
@@ -460,6 +469,9 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
         _check_may_answer(session, bank, request, answerer_id, accept=accept)
         answer = session.scalars(select(HelpAnswer).where(
             HelpAnswer.request_id == request.id, HelpAnswer.member_id == answerer_id)).one_or_none()
+        # Told once each time the member offers: a second press, or new words to the same
+        # offer, tells the asker nothing new.
+        offers_now = answer is None or answer.status == "withdrawn"
         if answer is None:
             if request.addressed_to_member_id is not None:
                 raise NotAllowed("This request was made to another member.")
@@ -474,7 +486,7 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
         if accept:
             _choose(session, request, answer)
             _tell_the_asker_the_reply(session, bank, request, answer, said_yes=True)
-        elif answer.status == "waiting":
+        elif offers_now:
             _tell_the_asker(session, bank, request, answer)
         uow.commit()
     return request_detail(database, bank_slug, request_id, viewer_id=answerer_id)
@@ -486,13 +498,14 @@ def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answ
     the answers thanked wait again."""
     with UnitOfWork(database) as uow:
         session = uow.session
-        _, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
+        bank, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
         was_chosen = answer.status == "chosen"
         answer.status, answer.decided_at = "withdrawn", utcnow()
         if was_chosen:
             for other in session.scalars(select(HelpAnswer).where(
                     HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):
                 other.status, other.decided_at = "waiting", None
+            _tell_the_asker_they_withdrew(session, bank, request, answer)
         uow.commit()
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from timebank.db.engine import Database
@@ -101,12 +101,23 @@ def write(uow, *, kind: str, recipient: Member | User, facts: dict, key: str,
     return notice
 
 
-def write_planned(uow, planned: rules.Planned, *, bank_id: int) -> Notice | None:
-    """`write` for a notice a rule of `timebank.domain.notices` planned for a member."""
-    member = _session(uow).get(Member, planned.member_id)
+def write_planned(uow, planned: rules.Planned, *, bank_id: int, each_time: bool = False) -> Notice | None:
+    """`write` for a notice a rule of `timebank.domain.notices` planned for a member.
+
+    `each_time`: the event can truly happen again, which its rules (not the key) keep from
+    happening twice at once (a yes, taken back, then a yes again): each time is told,
+    under the key with ".r1", ".r2" ... after it.
+    """
+    session = _session(uow)
+    member = session.get(Member, planned.member_id)
     if member is None or member.bank_id != bank_id:
         raise UnknownMember(f"There is no member number {planned.member_id}.")
-    return write(uow, kind=planned.kind, recipient=member, facts=planned.facts, key=planned.key)
+    key = planned.key
+    if each_time:
+        told = session.scalar(select(func.count()).select_from(Notice).where(
+            Notice.bank_id == bank_id, or_(Notice.notice_key == key, Notice.notice_key.like(f"{key}.r%"))))
+        key = f"{key}.r{told}" if told else key
+    return write(uow, kind=planned.kind, recipient=member, facts=planned.facts, key=key)
 
 
 def forget_member(session: Session, member: Member, *, instead: str) -> None:
@@ -132,14 +143,18 @@ def forget_member(session: Session, member: Member, *, instead: str) -> None:
 
 def for_subject_access(session: Session, member_id: int) -> dict:
     """The member's notices and choices for their subject access file: what was sent, when,
-    and its facts (other people by name only: no one else's phone or email, no reset token)."""
+    and its facts (other people by name only: no one else's phone or email, no reset token).
+    Their sign-in's own notices too: a reset link goes to the sign-in's address when the
+    member record has none."""
     hidden = {"phone", "email", "token"}
+    sign_ins = select(User.id).where(User.member_id == member_id).scalar_subquery()
     return {
         "notices": [{"id": n.id, "kind": n.kind, "channel": n.channel, "state": n.state,
                      "created_at": n.created_at, "sent_at": n.sent_at,
+                     "to": "their sign-in" if n.user_id is not None else "the member",
                      "facts": {k: v for k, v in n.facts.items() if k not in hidden}}
-                    for n in session.scalars(select(Notice).where(Notice.member_id == member_id)
-                                             .order_by(Notice.id))],
+                    for n in session.scalars(select(Notice).where(
+                        or_(Notice.member_id == member_id, Notice.user_id.in_(sign_ins))).order_by(Notice.id))],
         "notice_opt_outs": [{"id": o.id, "kind": o.kind, "created_at": o.created_at}
                             for o in session.scalars(select(NoticeOptOut).where(NoticeOptOut.member_id == member_id)
                                                      .order_by(NoticeOptOut.id))],
