@@ -28,6 +28,8 @@ def test_staff_set_up_a_factor_then_sign_in_with_a_code(open_browser, live_serve
     page.get_by_label("Code from the app").fill("123")
     page = browse.submit("Turn on the second factor")
     assert page.get_by_text("There is a problem").is_visible()
+    # The keyboard starts at the list of problems, not at the top of the page.
+    assert page.evaluate("document.activeElement.className") == "error-summary"
     page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
     page = browse.submit("Turn on the second factor")
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()

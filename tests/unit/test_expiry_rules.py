@@ -13,6 +13,7 @@ from timebank.domain.expiry import (
     expires_on,
     is_expired,
     listed_since,
+    renewal_due,
     warning_due,
 )
 
@@ -63,3 +64,12 @@ def test_a_period_that_is_not_1_to_24_whole_months_is_refused(months):
 @pytest.mark.parametrize("months", [1, 3, 24])
 def test_a_period_of_1_to_24_months_is_taken(months):
     assert check_expiry_months(months) == months
+
+
+def test_renew_is_offered_from_the_warning_on_and_after_expiry_but_not_on_a_fresh_listing():
+    expires = dt.date(2027, 3, 1)
+    assert not renewal_due(expires, dt.date(2026, 12, 3))  # posted today: nothing to renew
+    assert not renewal_due(expires, expires - dt.timedelta(days=8))
+    assert renewal_due(expires, expires - dt.timedelta(days=7))  # the day the owner is warned
+    assert renewal_due(expires, expires)
+    assert renewal_due(expires, expires + dt.timedelta(days=40))

@@ -93,6 +93,24 @@ def test_the_coordinator_renews_for_a_member_without_a_sign_in(signed_in, world,
     assert _renewed_on(web_database, HelpRequest, dots.id) == TODAY
 
 
+def test_renew_is_offered_a_week_before_expiry_and_not_on_a_fresh_request(signed_in, world, web_database):
+    slug = world.bank.slug
+    fresh = requests_offers.ask_for_help(web_database, slug, member_id=world.ann.member_id, what="Bulb changing")
+    ann, cora = signed_in(world.ann), signed_in(world.coordinator)
+    renew_button = f'action="/member/requests/{fresh.id}/renew"'
+    assert f"Listed until {day(expires_on(TODAY, 3))}" in ann.get("/member/requests").text
+    assert renew_button not in ann.get("/member/requests").text
+    assert f"/coordinator/requests/{fresh.id}/renew" not in cora.get(f"/coordinator/requests/{fresh.id}").text
+
+    # Five days before it leaves the list: the owner was warned, and Renew is there.
+    with web_database.session() as session:
+        session.execute(sa.update(HelpRequest).where(HelpRequest.id == fresh.id).values(
+            renewed_on=sa.literal(TODAY - (expires_on(TODAY, 3) - TODAY) + dt.timedelta(days=5))))
+        session.commit()
+    assert renew_button in ann.get("/member/requests").text
+    assert f"/coordinator/requests/{fresh.id}/renew" in cora.get(f"/coordinator/requests/{fresh.id}").text
+
+
 def test_the_settings_page_sets_the_period_and_refuses_a_bad_one_beside_the_field(signed_in, world, web_database):
     cora = signed_in(world.coordinator)
     page = cora.get("/coordinator/settings").text

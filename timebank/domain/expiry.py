@@ -23,6 +23,7 @@ __all__ = [
     "listed_since",
     "is_expired",
     "warning_due",
+    "renewal_due",
 ]
 
 #: Three months, as the field review asked: long enough for help that is slow to come.
@@ -78,3 +79,9 @@ def warning_due(renewed_on: dt.date, today: dt.date, months: int) -> bool:
     the day it expires until that day (a day the schedule did not run is caught up)."""
     ends = expires_on(renewed_on, months)
     return not is_expired(renewed_on, today, months) and ends - today <= dt.timedelta(days=WARNING_DAYS)
+
+
+def renewal_due(expires: dt.date, today: dt.date) -> bool:
+    """Whether Renew is offered: once the owner is warned (a week before the day it expires)
+    or it has expired. Before that, renewing would change nothing a member could see."""
+    return expires - today <= dt.timedelta(days=WARNING_DAYS)

@@ -9,6 +9,7 @@ import datetime as dt
 
 from flask import Flask
 
+from timebank.domain.expiry import renewal_due
 from timebank.domain.hours import format_minutes
 from timebank.domain.ledger import AccountKind, ExchangeKind
 
@@ -82,4 +83,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _words():
-        return {"hours": hours, "day": day, "period_words": period_words, "today": dt.date.today()}
+        today = dt.date.today()
+        return {"hours": hours, "day": day, "period_words": period_words, "today": today,
+                "renewal_due": lambda expires: renewal_due(expires, today)}

@@ -72,7 +72,15 @@
     });
   }
 
+  /* A form sent back with problems: the keyboard and the screen reader start at the list
+     of what to put right, whose links lead to each field (as GOV.UK's error summary). */
+  function focusProblems() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+
   function ready() {
+    focusProblems();
     enhancePickers();
     fitMenu();
     labelScrollBoxes();
