@@ -122,6 +122,8 @@ def test_every_view_of_an_assessment_is_written_to_the_access_log(app, web_datab
         assert count_accesses(web_database, world.bank.slug) > before, url
     log = client.get("/social/access-log").get_data(as_text=True)
     assert "viewed by the social worker" in log and "listed the bank" in log
+    # In the readers' words, not the log's codes.
+    assert "<td>read</td>" in log and "<td>listed</td>" in log and "<td>view</td>" not in log
 
 
 def test_accepting_a_match_does_not_show_the_assessment_to_other_members(app, web_database, world):

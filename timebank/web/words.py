@@ -77,8 +77,24 @@ def sides(exchange, names: dict[int, str]) -> tuple[str, str]:
     return giver, taker or A_GROUP
 
 
+#: The access log's actions in the words of the people who read it (the log keeps the
+#: short code, which a later change of wording must not rewrite).
+ACCESS_WORDS = {
+    "create": "recorded", "edit": "changed", "view": "read", "list": "listed", "link_member": "linked to a member",
+    "accept": "accepted a proposal", "reject": "rejected a proposal", "outcome": "recorded an outcome",
+    "close": "closed an introduction", "follow_up": "follow-up", "withdraw": "withdrew consent",
+    "export": "copied for the person (subject access)", "erase": "erased",
+    "retention": "removed after its keeping time",
+}
+
+
+def access_words(action: str) -> str:
+    return ACCESS_WORDS.get(action, action.replace("_", " "))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(day, "day")
+    app.add_template_filter(access_words, "access_words")
     app.add_template_filter(day_and_time, "day_and_time")
 
     @app.context_processor
