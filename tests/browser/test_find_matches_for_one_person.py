@@ -37,6 +37,7 @@ def test_a_new_assessment_finds_its_own_matches_from_its_page(open_browser, live
     page.get_by_label("The person has given consent to record and match this").check()
     page.get_by_label("Day consent was given").fill(dt.date.today().isoformat())
     page.get_by_label("Area", exact=True).select_option("Leith")
+    page.get_by_text("A more exact place (optional)").click()  # tucked away: most know only the area
     page.get_by_label("Latitude (optional)").fill("55.9760")
     page.get_by_label("Longitude (optional)").fill("-3.1690")
     need = page.locator("#need-1")

@@ -77,6 +77,7 @@ def test_social_worker_records_an_assessment_and_follows_a_match_to_its_outcome(
     assert page.get_by_role("alert").count() == 0 and page.get_by_role("status").count() == 0, "nothing saved"
     _at_width(browse, COORDINATOR_WIDTH)
 
+    page.get_by_text("A more exact place (optional)").click()  # tucked away: most know only the area
     page.get_by_label("Latitude (optional)").fill("55.9760")
     page.get_by_label("Longitude (optional)").fill("-3.1690")
     page.get_by_label("Tuesday morning").check()

@@ -214,6 +214,7 @@ def test_bad_assessments_are_refused_beside_the_field_with_input_kept_and_nothin
         signed_in, world, web_database):
     client = signed_in(world.social_worker)
     page = client.get("/social/assessments/new").text
+    assert '<details class="more">' in page  # closed on a blank form
     before = counts(web_database)
     for label, fields, field_id, message in BAD_ASSESSMENTS:
         data = assessment_form(page, area="Leith Walk & Pilrig", **fields)
@@ -224,6 +225,8 @@ def test_bad_assessments_are_refused_beside_the_field_with_input_kept_and_nothin
         assert f'id="{field_id}-error"' in html, label  # beside the field
         assert 'value="Leith Walk &amp; Pilrig"' in html, label  # input kept
         assert h1(html) == "Record an assessment"
+        # The exact place is tucked away, and shown open when it holds something (or a problem).
+        assert '<details class="more" open>' in html, label
     assert counts(web_database) == before
 
 
