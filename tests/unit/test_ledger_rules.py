@@ -201,7 +201,7 @@ NOT_FOUND = {"UnknownBank", "UnknownMember", "UnknownExchange", "MemberOfAnother
 FORBIDDEN = {"NotAllowed", "NotYoursToConfirm", "Forbidden"}
 CONFLICT = {"BankSlugTaken", "CategoryTaken", "EmailTaken", "IdempotencyKeyReusedWithOtherDetails", "AlreadyReversed",
             "ExchangeNotPosted", "ExchangeNotPending", "NeedAlreadyIntroduced", "HelperAtCapacity", "Conflict",
-            "NeighbourhoodTaken",
+            "NeighbourhoodTaken", "MemberErased",
             # a request's journey: closed, a helper already chosen, an answer withdrawn
             "RequestNotOpen", "HelperAlreadyChosen", "AnswerNotOpen",
             "LooksLikeDuplicate", "LimitsLeaveMembersOutside",

@@ -23,6 +23,7 @@ __all__ = [
     "CategoryTaken",
     "MemberOfAnotherBank",
     "MemberNotActive",
+    "MemberErased",
     "EmailTaken",
     "InvalidInput",
     "PhoneInvalid",
@@ -148,6 +149,12 @@ class MemberOfAnotherBank(UnknownMember):
 
 class MemberNotActive(TimebankError):
     code = "member_not_active"
+
+
+class MemberErased(Conflict):
+    """The member was erased at their request: their record stays as it is for good."""
+
+    code = "member_erased"
 
 
 class EmailTaken(Conflict):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from timebank.domain.errors import PhoneInvalid
+from timebank.domain.errors import MemberErased, PhoneInvalid
 
 __all__ = [
     "MEMBER_KINDS",
@@ -26,6 +26,7 @@ __all__ = [
     "WAITING",
     "follow_up",
     "clean_phone",
+    "check_not_erased",
 ]
 
 MEMBER_KINDS = ("person", "organisation")
@@ -125,3 +126,11 @@ def clean_phone(phone: str | None) -> str | None:
         raise PhoneInvalid(f"{phone!r} is not a phone number: write its digits, "
                            "with spaces, + or brackets if you like (for example 0131 496 0000).")
     return phone
+
+
+def check_not_erased(name: str, erased_at) -> None:
+    """An erased member's record is final: it is not reopened, given a sign-in, hours,
+    limits or a check; only their kept exchanges (under "a former member") remain."""
+    if erased_at is not None:
+        raise MemberErased(f"{name} was erased at the person's request: the record cannot be changed or "
+                           "reopened. Nothing was changed. Someone who comes back joins as a new member.")

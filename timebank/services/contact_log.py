@@ -12,7 +12,7 @@ from timebank.db.engine import Database
 from timebank.db.models import Bank, ContactNote, Exchange, HelpAnswer, HelpRequest, Member, User
 from timebank.domain.errors import InvalidInput
 from timebank.domain.ledger import fingerprint
-from timebank.domain.members import DUE, NEW, QUIET, UNANSWERED_DAYS, WAITING, follow_up
+from timebank.domain.members import DUE, NEW, QUIET, UNANSWERED_DAYS, WAITING, check_not_erased, follow_up
 from timebank.domain.text import refuse_control_characters
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.ledger.reading import state_is
@@ -77,6 +77,7 @@ def add_note(
     def attempt(session: Session) -> NoteView:
         bank = bank_row(session, bank_slug)
         member = member_row(session, bank.id, member_id)
+        check_not_erased(member.name, member.erased_at)  # notes about someone erased: none
         if key is not None:
             earlier = session.scalars(select(ContactNote).where(
                 ContactNote.bank_id == bank.id, ContactNote.idempotency_key == key)).one_or_none()

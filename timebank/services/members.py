@@ -30,6 +30,7 @@ from timebank.domain.members import (
     QUIET,
     QUIET_DAYS,
     NamedMember,
+    check_not_erased,
     clean_phone,
     name_clashes,
     standing,
@@ -85,7 +86,15 @@ def member_view(member: Member) -> MemberView:
         joined_on=member.joined_on,
         safeguarding_checked_on=member.safeguarding_checked_on,
         safeguarding_expires_on=member.safeguarding_expires_on,
+        erased=member.erased_at is not None,
     )
+
+
+def _changeable_member(session: Session, bank_id: int, member_id: int) -> Member:
+    """The member, locked for a change, unless they were erased (their record is final)."""
+    member = member_row(session, bank_id, member_id, lock=True)
+    check_not_erased(member.name, member.erased_at)
+    return member
 
 
 
@@ -315,7 +324,7 @@ def set_member_status(database: Database, bank_slug: str, member_id: int, status
         raise InvalidInput(f"A member's status is one of {', '.join(MEMBER_STATUSES)}.")
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
-        member = member_row(uow.session, bank.id, member_id, lock=True)
+        member = _changeable_member(uow.session, bank.id, member_id)
         member.status = status
         # The day the record's keeping starts to count down (retention of closed members).
         member.closed_at = (member.closed_at or utcnow()) if status == "closed" else None
@@ -349,7 +358,7 @@ def set_member_limits(
     check_limits_are_sane(floor_minutes, ceiling_minutes)
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
-        member = member_row(uow.session, bank.id, member_id, lock=True)
+        member = _changeable_member(uow.session, bank.id, member_id)
         if not limits_confirmed:
             balance = uow.session.scalar(select(Account.balance_minutes).where(Account.member_id == member.id))
             limits = member_limits(bank.floor_minutes, bank.ceiling_minutes, floor_minutes, ceiling_minutes)
@@ -382,7 +391,7 @@ def set_safeguarding(
             raise InvalidInput("A safeguarding check must expire after the day it was made.")
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
-        member = member_row(uow.session, bank.id, member_id, lock=True)
+        member = _changeable_member(uow.session, bank.id, member_id)
         member.safeguarding_checked_on = checked_on
         member.safeguarding_expires_on = expires_on
         view = member_view(member)
@@ -559,7 +568,7 @@ def edit_member(
     with UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        member = member_row(session, bank.id, member_id, lock=True)
+        member = _changeable_member(session, bank.id, member_id)
         user = session.scalars(select(User).where(User.member_id == member.id)).one_or_none()
         if email != member.email:
             _refuse_taken_email(session, bank.id, member.id, email, user)
@@ -600,7 +609,7 @@ def add_sign_in(database: Database, bank_slug: str, member_id: int, *, email: st
         steps = uow.joined()
         session = uow.session
         bank = bank_row(session, bank_slug)
-        member = member_row(session, bank.id, member_id, lock=True)
+        member = _changeable_member(session, bank.id, member_id)
         if session.scalars(select(User.id).where(User.member_id == member.id)).first():
             raise InvalidInput("This member already has a sign-in: enable it, or make a reset link.")
         if member.email and member.email != email:

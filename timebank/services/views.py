@@ -46,6 +46,7 @@ class MemberView:
     safeguarding_checked_on: dt.date | None = None
     safeguarding_expires_on: dt.date | None = None
     replayed: bool = False  # True when an idempotency key returned a member taken on before
+    erased: bool = False
 
     def safeguarding_current(self, today: dt.date) -> bool:
         return self.safeguarding_expires_on is not None and self.safeguarding_expires_on >= today

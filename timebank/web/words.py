@@ -88,6 +88,17 @@ ACCESS_WORDS = {
 }
 
 
+#: An exchange's kind and state as a statement says them.
+KIND_WORDS = {"exchange": "help", "group": "group session", "grant": "hours given", "donation": "given to the pot",
+              "reversal": "put right"}
+STATE_WORDS = {"pending": "waiting", "posted": "", "declined": "declined", "reversed": "reversed later"}
+
+
+def exchange_words(kind: str, state: str = "posted") -> str:
+    said = STATE_WORDS.get(state, state)
+    return KIND_WORDS.get(kind, kind) + (f" ({said})" if said else "")
+
+
 def access_words(action: str) -> str:
     return ACCESS_WORDS.get(action, action.replace("_", " "))
 
@@ -95,6 +106,7 @@ def access_words(action: str) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(access_words, "access_words")
+    app.add_template_global(exchange_words, "exchange_words")
     app.add_template_filter(day_and_time, "day_and_time")
 
     @app.context_processor
