@@ -34,7 +34,10 @@ def _introductions(database, social_worker, helped: int, *, helper_member=None):
     for n in range(helped):
         _assess(database, social_worker, f"Person {n}", needs=[SHOPPING])
     run = matches.run_match(database, social_worker, today=TODAY)
-    return [matches.accept_proposal(database, social_worker, p.id) for p in run.proposals if p.capability_assessment_id]
+    # Introduced a year ago: the follow-ups below are dated over the months after.
+    a_year_ago = dt.datetime.combine(TODAY - dt.timedelta(days=365), dt.time(10), tzinfo=dt.UTC)
+    return [matches.accept_proposal(database, social_worker, p.id, now=a_year_ago)
+            for p in run.proposals if p.capability_assessment_id]
 
 
 def _side(side: str, answers: dict) -> dict:
@@ -214,3 +217,20 @@ def test_the_same_insert_with_one_kind_of_answer_is_accepted(database, bank, soc
             " WHERE follow_up_id = :f"), {"declined": True, "f": follow_up.id})
     view = outcome_measures.get_follow_ups(database, social_worker, introduction.id)
     assert view.follow_ups[0].answers["helped"]["worthwhile"].declined
+
+
+def test_the_answers_after_the_help_cannot_be_from_before_the_introduction(database, bank, social_worker):
+    _assess(database, social_worker, "Hamish", capabilities=[HELPS_SHOP])
+    _assess(database, social_worker, "Person", needs=[SHOPPING])
+    run = matches.run_match(database, social_worker, today=TODAY)
+    [introduction] = [matches.accept_proposal(database, social_worker, p.id)
+                      for p in run.proposals if p.capability_assessment_id]
+    # Before the help may be from before (the assessment's day); after it may not.
+    outcome_measures.record_follow_up(database, social_worker, introduction.id, stage="before",
+                                      held_on=TODAY - dt.timedelta(days=10), answers=_side("helped", BEFORE))
+    with pytest.raises(MeasureInvalid) as refused:
+        outcome_measures.record_follow_up(database, social_worker, introduction.id, stage="after",
+                                          held_on=TODAY - dt.timedelta(days=1), answers=_side("helped", AFTER))
+    assert "cannot be from before the introduction" in refused.value.problems["held_on"]
+    assert [f.stage for f in outcome_measures.get_follow_ups(database, social_worker, introduction.id).follow_ups] == [
+        "before"]

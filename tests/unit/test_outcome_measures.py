@@ -9,6 +9,7 @@ from timebank.domain.outcome_measures import (
     MIN_PEOPLE_REPORTED,
     Answer,
     bank_question,
+    check_after_day,
     check_follow_up_day,
     choice_change,
     follow_up_order,
@@ -157,3 +158,11 @@ def test_overdue_and_due_follow_ups_come_first_then_later_then_none():
 ])
 def test_a_follow_up_day_is_today_or_within_the_coming_year(day, refused):
     assert (check_follow_up_day(day, TODAY) is not None) is refused
+
+
+def test_answers_after_the_help_are_not_from_before_the_introduction_but_before_ones_may_be():
+    introduced = dt.date(2026, 10, 1)
+    assert check_after_day("after", dt.date(2026, 9, 30), introduced).startswith(
+        "The answers after the help cannot be from before the introduction (1 October 2026)")
+    assert check_after_day("after", introduced, introduced) is None
+    assert check_after_day("before", dt.date(2026, 9, 1), introduced) is None

@@ -60,7 +60,7 @@ def test_an_assessment_not_yet_of_a_member_is_linked_when_the_person_joins_after
     assert _member_of(web_database, sam, fatima.id) == world.ann.member_id
     page = client.get(url).text
     assert "The assessment of Fatima is now linked to Ann." in page and "Linked to Ann." in page
-    assert re.search(r"<td>link_member</td><td>linked to member \d+ \(Ann\)</td>", page), "in the access log"
+    assert re.search(r"<td>linked to a member</td><td>linked to member \d+ \(Ann\)</td>", page), "in the access log"
     assert "Version 1 of 1" in page, "the link is not a new version"
 
     # A wrong pick is corrected the same way; sent twice, it changes once.

@@ -38,17 +38,18 @@ def _answers(side: str, values: tuple[str, ...]) -> dict[str, str]:
 
 def follow_up_introductions(database: Database, worker_email: str, password: str, today: dt.date) -> list[int]:
     """Run a match, accept the first proposals, and record each introduction's measures
-    before (at the introduction, 90 days ago) and after (at a follow-up a week ago, with
+    before (at the introduction, 60 days ago) and after (at a follow-up a week ago, with
     the next follow-up day set: one due today, the others later). Returns their ids."""
     worker = auth.authenticate(database, worker_email, password)
     run = matches.run_match(database, worker, today=today)
     proposed = [p for p in run.proposals if p.status == "proposed" and p.capability_assessment_id]
     introduced = []
     for n, proposal in enumerate(proposed[:INTRODUCED]):
-        introduction = matches.accept_proposal(database, worker, proposal.id)
+        introduced_at = dt.datetime.combine(today - dt.timedelta(days=60), dt.time(11, 0), tzinfo=dt.UTC)
+        introduction = matches.accept_proposal(database, worker, proposal.id, now=introduced_at)
         helped, helper = _ANSWERS[2 * n], _ANSWERS[2 * n + 1]
         outcome_measures.record_follow_up(
-            database, worker, introduction.id, stage="before", held_on=today - dt.timedelta(days=90),
+            database, worker, introduction.id, stage="before", held_on=introduced_at.date(),
             note="Introduced at the community centre; both happy to meet.",
             answers={**_answers("helped", helped[0]), **_answers("helper", helper[0])}, today=today)
         outcome_measures.record_follow_up(

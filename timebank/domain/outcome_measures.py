@@ -44,6 +44,7 @@ __all__ = [
     "check_follow_up_day",
     "follow_up_state",
     "follow_up_order",
+    "check_after_day",
 ]
 
 #: A 0 to 10 scale, or one of a list of choices.
@@ -248,6 +249,15 @@ def choice_change(question: Question, pairs: Sequence[tuple[str, str]]) -> Chang
 
 #: How far ahead a follow-up day may be set: a typo of a year is refused, a season is not.
 MAX_FOLLOW_UP_DAYS = 366
+
+
+def check_after_day(stage: str, held_on: dt.date, introduced_on: dt.date) -> str | None:
+    """The answers after the help are given after the introduction; the answers before
+    it may be from earlier (the assessment's own day, say)."""
+    if stage == "after" and held_on < introduced_on:
+        return (f"The answers after the help cannot be from before the introduction "
+                f"({introduced_on.day} {introduced_on:%B %Y}).")
+    return None
 
 
 def check_follow_up_day(day: dt.date | None, today: dt.date) -> str | None:

@@ -721,8 +721,10 @@ def _lock_assessments(session: Session, bank: Bank, assessment_ids: set[int]) ->
 
 
 def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
-                    capability: str | None = None, idempotency_key: str | None = None) -> IntroductionView:
-    """Accept the proposed capability (or one of its alternatives): record an introduction.
+                    capability: str | None = None, idempotency_key: str | None = None,
+                    now: dt.datetime | None = None) -> IntroductionView:
+    """Accept the proposed capability (or one of its alternatives): record an introduction
+    (at `now`, by default this moment: the demonstration's were made weeks ago).
 
     The person needing help gets a request and the helper an offer (when they are
     members), linked to the introduction, so the exchange can be logged against them.
@@ -760,7 +762,7 @@ def accept_proposal(database: Database, actor: UserView, proposal_id: int, *,
             raise HelperAtCapacity(f"{helper} is already helping as many people as they offered to.")
         members = dict(session.execute(select(Assessment.id, Assessment.member_id).where(
             Assessment.id.in_([proposal.need_assessment_id, proposal.capability_assessment_id]))).all())
-        now = utcnow()
+        now = now or utcnow()
         request = offer = None
         if members.get(proposal.need_assessment_id):
             request = HelpRequest(bank_id=bank.id, member_id=members[proposal.need_assessment_id],

@@ -39,6 +39,7 @@ from timebank.domain.outcome_measures import (
     Change,
     Question,
     bank_question,
+    check_after_day,
     check_follow_up_day,
     choice_change,
     is_suppressed,
@@ -300,6 +301,9 @@ def record_follow_up(database: Database, actor: UserView, introduction_id: int, 
                 given[side] = read_answers(questions, answers, prefix=f"{side}-")
             except MeasureInvalid as error:
                 found.update(error.problems)
+        too_early = check_after_day(stage, held_on, introduction.created_at.date()) if stage in STAGES else None
+        if too_early:
+            found["held_on"] = too_early
         if found:
             raise MeasureInvalid(found)
         people = _people(session, introduction)
