@@ -59,6 +59,16 @@ def test_the_members_table_scrolls_instead_of_breaking_words(open_browser, peopl
     regions = page.evaluate(REGIONS)
     assert regions and all(r["tabindex"] == "0" and r["role"] == "region" and r["name"] for r in regions)
     assert any(r["scrolls"] for r in regions), "too wide for a phone, the table scrolls in its region"
+    # Its caption stays whole on the screen, before and after scrolling the table.
+    for scrolled in (0, 400):
+        cut = page.evaluate("""(scrolled) => [...document.querySelectorAll('.table-wrap')].filter(w => {
+          w.scrollLeft = scrolled;
+          const caption = w.querySelector('caption');
+          if (!caption) return false;
+          const c = caption.getBoundingClientRect(), r = w.getBoundingClientRect();
+          return c.left < r.left - 1 || c.right > r.right + 1;
+        }).map(w => w.querySelector('caption').textContent.trim())""", scrolled)
+        assert cut == [], f"captions cut off at {width} px after scrolling {scrolled} px: {cut}"
 
 
 def test_the_introductions_table_keeps_whole_words_at_320_px(open_browser):
