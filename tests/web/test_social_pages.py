@@ -13,7 +13,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.web.conftest import _person, csrf_from, user_view
+from tests.web.conftest import _person, count_accesses, csrf_from, user_view
 from timebank.services import assessments, banks, matches
 
 TODAY = dt.date.today()
@@ -138,7 +138,7 @@ def urls(ids) -> dict[str, tuple[str, str]]:
 # ---------------------------------------------------------------- pages
 
 
-def test_every_social_page_renders_with_its_heading(signed_in, world, introduced):
+def test_every_social_page_renders_with_its_heading(signed_in, world, introduced, web_database):
     client = signed_in(world.social_worker)
     ids = {"assessment": introduced["need"].id, "run": introduced["run"].id,
            "proposal": introduced["proposal"].id, "introduction": introduced["introduction"].id}
@@ -156,9 +156,15 @@ def test_every_social_page_renders_with_its_heading(signed_in, world, introduced
             assert response.status_code == 200, url
             assert h1(response.text) == expected[endpoint], url
             assert "no-store" in response.headers["Cache-Control"]
+    logged = count_accesses(web_database, world.bank.slug)
     home = client.get("/social/").text
     assert re.search(r"<dt>Assessments</dt><dd>2</dd>", home)
     assert re.search(r"<dt>Introductions waiting for outcomes</dt><dd>1</dd>", home)
+    run = introduced["run"]
+    assert re.search(rf"<dt>Needs in the latest match run</dt><dd>{run.needs_count}</dd>", home)
+    assert re.search(rf"<dt>Left unmatched</dt><dd>{len(run.unmatched)}</dd>", home)
+    # Numbers only: nobody's name or words is on the page, so nothing is logged as read.
+    assert count_accesses(web_database, world.bank.slug) == logged
     assert 'href="/social/assessments"' in home and 'href="/social/matches"' in home  # the nav
 
 

@@ -277,7 +277,7 @@ def list_assessments(database: Database, actor: UserView) -> list[AssessmentSumm
             select(Assessment, AssessmentVersion)
             .join(AssessmentVersion, (AssessmentVersion.assessment_id == Assessment.id)
                   & (AssessmentVersion.version == Assessment.current_version))
-            .where(Assessment.bank_id == bank.id, _not_withdrawn())
+            .where(Assessment.bank_id == bank.id, not_withdrawn())
             .order_by(Assessment.person_name, Assessment.id)
         ).all()
         summaries = [
@@ -291,7 +291,7 @@ def list_assessments(database: Database, actor: UserView) -> list[AssessmentSumm
     return summaries
 
 
-def _not_withdrawn():
+def not_withdrawn():
     from timebank.db.models import ConsentWithdrawal
 
     return Assessment.id.not_in(select(ConsentWithdrawal.assessment_id))

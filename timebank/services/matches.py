@@ -57,6 +57,8 @@ from timebank.services.service_examples import bank_knowledge
 from timebank.services.unit_of_work import UnitOfWork, _texts
 
 __all__ = [
+    "Overview",
+    "overview",
     "ProposalView",
     "RunView",
     "RunSummary",
@@ -684,6 +686,41 @@ def list_runs(database: Database, actor: UserView) -> list[RunSummary]:
         return [RunSummary(r.id, r.created_at, r.needs_count, r.proposed_count,
                            counts.get((r.id, "proposed"), 0), counts.get((r.id, "accepted"), 0),
                            counts.get((r.id, "rejected"), 0), name, person) for r, name, person in runs]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The social worker's first page, in numbers only."""
+
+    assessments: int
+    run_needs: int | None  # None: no whole-bank run yet
+    run_proposed: int | None
+    introductions_waiting: int  # open, with fewer than both sides' outcomes
+
+    @property
+    def run_unmatched(self) -> int | None:
+        return None if self.run_needs is None else self.run_needs - self.run_proposed
+
+
+def overview(database: Database, actor: UserView) -> Overview:
+    """Counts for the overview: no person's name or words is read, so none is written to
+    the access log (the page once logged every assessment of the latest run as read)."""
+    from timebank.services.assessments import not_withdrawn
+
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        assessments = session.scalar(select(func.count()).select_from(Assessment).where(
+            Assessment.bank_id == bank.id, not_withdrawn()))
+        run = session.execute(select(MatchRun.needs_count, MatchRun.proposed_count).where(
+            MatchRun.bank_id == bank.id, MatchRun.for_assessment_id.is_(None))
+            .order_by(MatchRun.id.desc()).limit(1)).first()
+        sides = (select(func.count(func.distinct(Outcome.side))).where(Outcome.introduction_id == Introduction.id)
+                 .correlate(Introduction).scalar_subquery())
+        waiting = session.scalar(select(func.count()).select_from(Introduction).where(
+            Introduction.bank_id == bank.id, Introduction.status == "open", sides < 2))
+        return Overview(assessments, run[0] if run else None, run[1] if run else None, waiting)
 
 
 def latest_run(database: Database, actor: UserView) -> RunView | None:

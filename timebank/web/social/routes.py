@@ -112,10 +112,7 @@ def _call(service, *args, **kwargs):
 
 @blueprint.route("/", methods=["GET"])
 def home():
-    summaries = _call(assessments.list_assessments)
-    run = _call(matches.latest_run)
-    waiting = [i for i in _call(matches.list_introductions, status="open") if len(i.latest_outcomes) < 2]
-    return _render("social/home.html", summaries=summaries, run=run, waiting=waiting)
+    return _render("social/home.html", overview=_call(matches.overview))
 
 
 # ---------------------------------------------------------------- assessments
