@@ -34,7 +34,7 @@ provision:
 # the fast loop first, then the rest on two processes (a file's tests stay together: the
 # browser files share one demonstration bank and one Chromium per process).
 test: provision check
-	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile tests --ignore=tests/unit --ignore=tests/matching
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile --durations=20 tests --ignore=tests/unit --ignore=tests/matching
 
 # The README's pictures of the web pages, as the browser tests see them.
 screenshots: $(STAMP)
