@@ -47,7 +47,7 @@ from timebank.domain.ledger import fingerprint
 from timebank.domain.matches import OUTCOME_SIDES, asks_before_running
 from timebank.domain.places import area_key
 from timebank.domain.text import refuse_control_characters
-from timebank.services.assessments import log_access, require_social_worker
+from timebank.services.assessments import log_access, not_withdrawn, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.places import centres, district_centre
@@ -705,8 +705,6 @@ class Overview:
 def overview(database: Database, actor: UserView) -> Overview:
     """Counts for the overview: no person's name or words is read, so none is written to
     the access log (the page once logged every assessment of the latest run as read)."""
-    from timebank.services.assessments import not_withdrawn
-
     with UnitOfWork(database, readonly=True) as uow:
         session = uow.session
         bank = bank_row(session, actor.bank_slug)
