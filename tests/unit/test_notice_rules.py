@@ -172,6 +172,8 @@ def test_staff_kinds_are_not_members_kinds_and_no_link_can_turn_one_off():
 def test_the_withdrawn_helpers_label_is_true_whether_the_asker_chose_them_or_asked_them_directly():
     label = rules.KINDS["helper_withdrew"].label
     assert "chose" not in label and "can no longer help" in label
+    planned = rules.helper_withdrew(request_id=6, answer_id=9, asker_id=1, helper_name="Al", what="A lift")
+    assert "choose someone else if others offered" in _words(planned).body  # none did, when asked directly
 
 
 # ---------------------------------------------------------------- members without a sign-in

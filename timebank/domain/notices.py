@@ -403,7 +403,7 @@ def _ask_answered(f: dict) -> tuple[str, str]:
 def _helper_withdrew(f: dict) -> tuple[str, str]:
     return (f"{f['helper_name']} can no longer help",
             f"{f['helper_name']} let us know they can no longer help with \"{f['what']}\". Sorry about that. "
-            + ("On your requests page you can choose someone else who offered, or ask again:" if _signed_in(f)
+            + ("On your requests page you can ask again, or choose someone else if others offered:" if _signed_in(f)
                else "Your coordinator can find someone else for you, or ask again: just tell them."))
 
 
