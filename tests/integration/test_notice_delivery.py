@@ -58,6 +58,9 @@ def _rows(database, bank):
 def _two_members(database, bank):
     ann = members.add_member(database, bank.slug, "Ann Smith", email="ann@example.org", joined_on=JOINED)
     dot = members.add_member(database, bank.slug, "Dot Brown", email="dot@example.org", joined_on=JOINED)
+    for member in (ann, dot):  # each can sign in, so their emails link to their pages
+        auth.create_user(database, bank.slug, email=f"{member.id}.{bank.slug}@example.org", name=member.name,
+                         role="member", password="a long enough passphrase 42", member_id=member.id)
     return ann, dot
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from timebank.db.models import Exchange, HelpAnswer, HelpRequest, Member, Notice, PasswordReset, User
 from timebank.domain import notices as rules
-from timebank.domain.errors import NotAllowed
+from timebank.domain.errors import InvalidInput, NotAllowed, NoticeInvalid, NoticeLinkInvalid
 from timebank.services import auth, helping, ledger, members, notices, requests_offers
 
 JOINED = dt.date.today() - dt.timedelta(days=30)
@@ -110,7 +110,7 @@ def test_asking_a_member_from_their_offer_tells_them_and_their_yes_tells_the_ask
     [told] = _notices(database, bank)
     assert (told.kind, told.member_id, told.channel) == ("asked_to_help", offerer.id, "email")
     assert told.facts == {"request_id": asked.id, "asker_name": "Jean Paterson", "what": "A lift on Monday",
-                          "when": "Monday 10am", "where": ""}
+                          "when": "Monday 10am", "where": "", "has_sign_in": False}  # Al has no sign-in
 
     helping.answer_for(database, bank.slug, asked.id, answerer_id=offerer.id, accept=True)
     [yes] = _notices(database, bank, kind="ask_answered")
@@ -326,9 +326,10 @@ def test_a_yes_taken_back_tells_the_asker_and_a_yes_again_is_told_again(database
                     ("helper_withdrew", f"helper-withdrew.{asked.id}.{answer_id}"),
                     ("ask_answered", f"ask-answered.{asked.id}.{answer_id}.yes.r1")]
     [withdrew] = _notices(database, bank, kind="helper_withdrew")
-    assert withdrew.facts == {"request_id": asked.id, "helper_name": "Al MacLeod", "what": "A lift on Monday"}
+    assert withdrew.facts == {"request_id": asked.id, "helper_name": "Al MacLeod", "what": "A lift on Monday",
+                              "has_sign_in": False}
     words = rules.render("helper_withdrew", withdrew.facts, base_url="https://bank.example.org")
-    assert words.subject == "Al MacLeod can no longer help" and words.link.endswith("/member/requests")
+    assert words.subject == "Al MacLeod can no longer help" and "Your coordinator can find someone" in words.body
 
 
 def test_a_chosen_helper_taking_it_back_tells_the_asker_and_a_second_press_of_i_can_help_tells_nothing_new(
@@ -358,3 +359,76 @@ def test_a_helper_who_was_not_chosen_taking_it_back_tells_nobody(database, bank,
     requests_offers.answer_request(database, bank.slug, request.id, member_id=helper.id)
     helping.withdraw_answer(database, bank.slug, request.id, answerer_id=helper.id, acting_member_id=helper.id)
     assert _notices(database, bank, kind="helper_withdrew") == []
+
+
+# ---------------------------------------------------------------- sign-ins, staff kinds, what a member sees
+
+
+def _sign_in_for(database, bank, member, password="a long enough passphrase 42"):
+    return auth.create_user(database, bank.slug, email=member.email, name=member.name, password=password,
+                            role="member", member_id=member.id)
+
+
+def test_a_notice_says_whether_its_member_can_sign_in_so_its_words_fit_them(database, bank, make_member):
+    asker = make_member(bank, "Jean Paterson", email="jean@example.org", joined_on=JOINED)
+    signed = make_member(bank, "Al MacLeod", email="al@example.org", joined_on=JOINED)
+    unsigned = make_member(bank, "Kirsty Bell", email="kirsty@example.org", joined_on=JOINED)
+    _sign_in_for(database, bank, signed)
+    for member in (signed, unsigned):
+        offer = requests_offers.offer_skill(database, bank.slug, member_id=member.id, description="Lifts")
+        helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift")
+
+    told = {n.member_id: n for n in _notices(database, bank, kind="asked_to_help")}
+    assert (told[signed.id].facts["has_sign_in"], told[unsigned.id].facts["has_sign_in"]) == (True, False)
+    base = "https://bank.example.org"
+    can = rules.render("asked_to_help", told[signed.id].facts, base_url=base)
+    cannot = rules.render("asked_to_help", told[unsigned.id].facts, base_url=base)
+    assert "say yes or no on your page" in can.body and can.link == f"{base}/member/answers"
+    assert "Please tell your coordinator yes or no" in cannot.body and "/member/" not in cannot.body
+
+
+def test_a_staff_kind_is_never_written_to_a_member_offered_to_one_or_turned_off_by_one(database, bank, ann_and_dot):
+    ann, _ = ann_and_dot
+    with database.session() as session, session.begin(), pytest.raises(NoticeInvalid):
+        notices.write(session, kind="safeguarding_expiring", recipient=session.get(Member, ann.id),
+                      facts={"member_id": ann.id, "name": "Ann Smith", "expires_on": "2026-12-20"},
+                      key="safeguarding.wrong")
+    assert _notices(database, bank) == []
+    offered = {c.name for c in notices.kind_choices(database, bank.slug, ann.id)}
+    assert offered == set(rules.MEMBER_KINDS) and "follow_up_due" not in offered
+    with pytest.raises(InvalidInput):
+        notices.set_turned_off(database, bank.slug, ann.id, wanted_kinds={"exchange_waiting", "follow_up_due"})
+    assert notices.turned_off(database, bank.slug, ann.id) == set()
+    payload = f"{ann.id}.safeguarding_expiring"
+    signed = f"{payload}.{rules._signature(b'the key', payload)}"
+    with pytest.raises(NoticeLinkInvalid):
+        notices.turn_off_by_link(database, signed, key="the key")
+    assert notices.turned_off(database, bank.slug, ann.id) == set()
+
+
+def test_a_member_sees_their_latest_twenty_messages_newest_first_without_a_reset_token(database, bank):
+    member, coordinator = _member_with_sign_in(database, bank, f"jo.{bank.slug}@example.org")
+    other = members.add_member(database, bank.slug, "Tom Kerr", email="tom@example.org", joined_on=JOINED)
+    for number in range(25):
+        ledger.propose_exchange(database, bank.slug, member_id=other.id, provider_id=other.id,
+                                receiver_id=member.id, minutes=30 + number, given_on=dt.date.today(),
+                                description=f"Job {number}")
+    link = auth.issue_member_reset_link(database, bank.slug, issued_by=coordinator.id, member_id=member.id)
+
+    seen = notices.sent_to_member(database, bank.slug, member.id)
+    assert len(seen) == notices.LATEST_FOR_MEMBER == 20
+    assert seen[0].subject == "A link to choose a new password" and seen[0].state == "waiting"
+    assert seen[1].subject == "Tom Kerr logged 54 minutes: please confirm"
+    assert [s.id for s in seen] == sorted((s.id for s in seen), reverse=True)
+    assert all(link.token not in repr(s) for s in seen)
+    assert notices.sent_to_member(database, bank.slug, other.id) == []  # Tom was sent nothing
+
+
+def test_the_coordinators_list_gives_each_message_its_subject_so_a_yes_and_a_no_differ(
+        database, bank, asker_and_offerer):
+    asker, offerer, offer = asker_and_offerer
+    asked = helping.ask_this_person(database, bank.slug, offer.id, member_id=asker.id, what="A lift on Friday")
+    helping.decline_asked(database, bank.slug, asked.id, answerer_id=offerer.id, acting_member_id=offerer.id)
+    rows = {n.kind: n for n in notices.notice_page(database, bank.slug).items}
+    assert rows["ask_answered"].subject == "Al MacLeod cannot help this time"
+    assert rows["asked_to_help"].subject == "Jean Paterson asks if you can help"

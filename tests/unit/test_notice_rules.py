@@ -146,3 +146,68 @@ def test_a_yes_gives_the_asker_only_the_contact_shared_and_a_no_gives_none():
                             phone="0131 496 0002", email="al@example.org")
     assert no.key == "ask-answered.6.9.no" and (no.facts["phone"], no.facts["email"]) == ("", "")
     assert _words(no).subject == "Al cannot help this time" and "0131" not in _words(no).body
+
+
+# ---------------------------------------------------------------- members' kinds and staff kinds
+
+
+def test_staff_kinds_are_not_members_kinds_and_no_link_can_turn_one_off():
+    staff = {"follow_up_due", "safeguarding_expiring"}
+    assert {k.name for k in rules.KINDS.values() if k.audience == "staff"} == staff
+    assert not staff & rules.MEMBER_KINDS and rules.MEMBER_KINDS | staff == set(rules.KINDS)
+    assert "password_reset" in rules.MEMBER_KINDS
+    for kind in staff:
+        with pytest.raises(NoticeInvalid):
+            rules.check_member_kind(kind)
+        with pytest.raises(NoticeInvalid):
+            rules.unsubscribe_token(KEY, 42, kind)
+        # Even a link signed with our key does not turn a staff kind off for a member.
+        payload = f"42.{kind}"
+        signed = f"{payload}.{rules._signature(KEY, payload)}"
+        with pytest.raises(NoticeLinkInvalid):
+            rules.read_unsubscribe_token(KEY, signed)
+    assert rules.check_member_kind("asked_to_help").name == "asked_to_help"
+
+
+def test_the_withdrawn_helpers_label_is_true_whether_the_asker_chose_them_or_asked_them_directly():
+    label = rules.KINDS["helper_withdrew"].label
+    assert "chose" not in label and "can no longer help" in label
+    planned = rules.helper_withdrew(request_id=6, answer_id=9, asker_id=1, helper_name="Al", what="A lift")
+    assert "choose someone else if others offered" in _words(planned).body  # none did, when asked directly
+
+
+# ---------------------------------------------------------------- members without a sign-in
+
+
+def _facts_for(kind: str, *, has_sign_in: bool) -> dict:
+    facts = {"exchange_id": 3, "other_name": "Dot", "minutes": 60, "given_on": "2026-11-20", "what": "A lift",
+             "provider_is_you": False, "reason": "", "request_id": 4, "helper_name": "Al", "asker_name": "Jean",
+             "message": "", "when": "", "where": "", "phone": "", "email": "", "said_yes": True,
+             "listing": "request", "listing_id": 4, "expires_on": "2026-12-10", "page": "requests",
+             "week": "2026-11-30", "count": 1, "requests": [{"id": 1, "what": "A shelf", "category": "diy"}],
+             "bank_name": "Leith", "name": "Ann", "has_sign_in": has_sign_in}
+    return rules.check_facts(kind, {k: v for k, v in facts.items() if k in rules.KINDS[kind].facts})
+
+
+PAGE_KINDS = ("exchange_waiting", "exchange_declined", "request_answered", "helper_chosen", "asked_to_help",
+              "ask_answered", "helper_withdrew", "listing_expiring", "weekly_digest")
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_a_member_without_a_sign_in_is_sent_to_their_coordinator_not_to_a_page_they_cannot_open(kind):
+    without = rules.render(kind, _facts_for(kind, has_sign_in=False), base_url=BASE,
+                           unsubscribe_url=f"{BASE}/messages/stop/x")
+    assert "coordinator" in without.body and without.link == ""
+    for pointing in ("your page", "requests page", "Your requests", "on the list", f"{BASE}/member"):
+        assert pointing not in without.body
+    assert f"{BASE}/messages/stop/x" in without.body  # they can still stop it
+
+    signed_in = rules.render(kind, _facts_for(kind, has_sign_in=True), base_url=BASE)
+    assert signed_in.link.startswith(f"{BASE}/member") and signed_in.body.rstrip().endswith(signed_in.link)
+
+
+def test_a_member_asked_without_a_sign_in_is_asked_to_tell_their_coordinator_yes_or_no():
+    planned = rules.asked_to_help(request_id=6, helper_id=2, asker_name="Jean", what="A lift", when=None, where=None)
+    words = rules.render("asked_to_help", {**planned.facts, "has_sign_in": False}, base_url=BASE)
+    assert "Please tell your coordinator yes or no" in words.body and "on your page" not in words.body
+

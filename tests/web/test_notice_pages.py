@@ -25,12 +25,19 @@ def test_a_member_unticks_a_kind_of_message_and_cannot_untick_the_reset_link(sig
     page = client.get("/member/messages")
     assert page.status_code == 200 and "<h1>Messages we send you</h1>" in page.text
     assert 'value="password_reset" checked disabled' in page.text
+    for staff in ("follow_up_due", "safeguarding_expiring"):  # staff kinds are not offered to a member
+        assert f'value="{staff}"' not in page.text and rules.KINDS[staff].label not in page.text
 
-    kept = [k for k in rules.KINDS if k not in ("request_answered", "password_reset")]
+    kept = [k for k in rules.MEMBER_KINDS if k not in ("request_answered", "password_reset")]
     response = client.post("/member/messages", data={"csrf_token": csrf_from(page.text), "kind": kept})
     assert response.status_code == 302
     assert _turned_off(web_database, world, world.ann) == {"request_answered"}
     assert 'value="request_answered">' in client.get("/member/messages").text  # now unticked
+
+    refused = client.post("/member/messages", data={"csrf_token": csrf_from(page.text),
+                                                    "kind": [*kept, "follow_up_due"]}, follow_redirects=True)
+    assert "Nothing was changed" in refused.text
+    assert _turned_off(web_database, world, world.ann) == {"request_answered"}
 
 
 def test_the_link_in_an_email_stops_that_kind_in_one_click_signed_out(app, world, web_database):
@@ -47,6 +54,12 @@ def test_the_link_in_an_email_stops_that_kind_in_one_click_signed_out(app, world
 
     forged = rules.unsubscribe_token(b"another key", world.ann.member_id, "exchange_waiting")
     assert client.post(f"/messages/stop/{forged}").status_code == 400
+    assert _turned_off(web_database, world, world.ann) == set()
+
+    payload = f"{world.ann.member_id}.follow_up_due"  # signed by us, but a staff kind
+    staff = f"{payload}.{rules._signature(b'test-secret', payload)}"
+    assert client.get(f"/messages/stop/{staff}").status_code == 400
+    assert client.post(f"/messages/stop/{staff}").status_code == 400
     assert _turned_off(web_database, world, world.ann) == set()
 
 
@@ -141,7 +154,7 @@ def test_the_new_kinds_are_on_messages_we_send_you_and_can_be_turned_off(signed_
     page = client.get("/member/messages")
     for kind in ("asked_to_help", "ask_answered"):
         assert rules.KINDS[kind].label in page.text and f'value="{kind}" checked>' in page.text
-    kept = [k for k in rules.KINDS if k != "asked_to_help"]
+    kept = [k for k in rules.MEMBER_KINDS if k != "asked_to_help"]
     client.post("/member/messages", data={"csrf_token": csrf_from(page.text), "kind": kept})
     assert _turned_off(web_database, world, world.bob) == {"asked_to_help"}
 
@@ -187,4 +200,42 @@ def test_a_coordinator_asking_a_member_without_email_for_another_puts_a_letter_o
         notice_id = session.scalar(sa.select(Notice.id).where(Notice.member_id == world.dot_member_id,
                                                               Notice.kind == "asked_to_help"))
     letter = client.get(f"/coordinator/messages/{notice_id}/letter").text
-    assert "Dear Dot," in letter and "Knitting on Thursday" in letter and "say yes or no" in letter
+    assert "Dear Dot," in letter and "Knitting on Thursday" in letter
+    assert "Please tell your coordinator yes or no" in letter  # Dot has no sign-in: no page to say it on
+
+
+# ---------------------------------------------------------------- what a member was sent
+
+
+def test_a_member_reads_their_latest_messages_above_their_choices_and_never_a_reset_token(
+        signed_in, world, web_database):
+    for number in range(notices.LATEST_FOR_MEMBER + 2):
+        ledger.propose_exchange(web_database, world.bank.slug, member_id=world.bob.member_id,
+                                provider_id=world.bob.member_id, receiver_id=world.ann.member_id,
+                                minutes=30 + number, given_on=YESTERDAY, description=f"Job {number}")
+    coordinator = signed_in(world.coordinator)
+    url = f"/coordinator/members/{world.ann.member_id}"
+    coordinator.post(f"{url}/reset-link", data={"csrf_token": csrf_from(coordinator.get(url).text)})
+    with web_database.session(readonly=True) as session:
+        token = session.scalar(sa.select(Notice.facts).where(Notice.member_id == world.ann.member_id,
+                                                             Notice.kind == "password_reset"))["token"]
+
+    page = signed_in(world.ann).get("/member/messages").text
+    latest = page[page.index('id="sent"'):page.index('id="choose"')]
+    assert "A link to choose a new password" in latest and token not in page
+    assert "Bob logged 51 minutes: please confirm" in latest  # the newest exchange
+    assert "Bob logged 30 minutes" not in latest  # beyond the latest 20
+    assert latest.count("<tr>") == 1 + notices.LATEST_FOR_MEMBER and "Waiting to be sent" in latest
+    assert page.index('id="sent"') < page.index('name="kind"')  # the choices stay below
+    assert "Bob logged" not in signed_in(world.bob).get("/member/messages").text  # only their own
+
+
+def test_the_coordinators_messages_say_whether_the_member_asked_said_yes_or_no(signed_in, world, web_database):
+    offer = requests_offers.offer_skill(web_database, world.bank.slug, member_id=world.bob.member_id,
+                                        description="Cakes for birthdays")
+    asked = helping.ask_this_person(web_database, world.bank.slug, offer.id, member_id=world.ann.member_id,
+                                    what="A cake")
+    helping.decline_asked(web_database, world.bank.slug, asked.id, answerer_id=world.bob.member_id,
+                          acting_member_id=world.bob.member_id)
+    page = signed_in(world.coordinator).get("/coordinator/messages").text
+    assert "Bob cannot help this time" in page and "Ann asks if you can help" in page

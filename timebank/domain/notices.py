@@ -4,8 +4,9 @@ Pure functions over plain values. Which notice an event causes and who gets it
 (`notice_for_*`), the words of each kind (`render`), which way it goes (`channel_for`),
 whether a member turned that kind off (`wanted`), when a refused send is tried again
 (`retry_delay`, `gives_up`), and the signed one-click unsubscribe link
-(`unsubscribe_token`, `read_unsubscribe_token`). The services store and send; nothing
-here touches a database or a mail server.
+(`unsubscribe_token`, `read_unsubscribe_token`). Each kind is a member's or staff's
+(`Kind.audience`): a member is never offered, sent, or able to turn off a staff kind.
+The services store and send; nothing here touches a database or a mail server.
 
 A notice's facts are what its words need and nothing more: names, days, hours, a
 reason a member typed, the contact a member agreed to share. Never an assessment's
@@ -26,6 +27,8 @@ from timebank.domain.errors import NoticeInvalid, NoticeLinkInvalid
 __all__ = [
     "KINDS",
     "ESSENTIAL_KINDS",
+    "AUDIENCES",
+    "MEMBER_KINDS",
     "CHANNELS",
     "NOTICE_STATES",
     "MAX_ATTEMPTS",
@@ -33,6 +36,7 @@ __all__ = [
     "Words",
     "Planned",
     "check_kind",
+    "check_member_kind",
     "check_facts",
     "check_key",
     "channel_for",
@@ -64,6 +68,11 @@ NOTICE_STATES = ("waiting", "sending", "sent", "failed", "given_up")
 #: letter (a member without an email).
 CHANNELS = ("email", "coordinator")
 
+#: Whose kind it is: members' kinds are offered on "Messages we send you" and may be
+#: turned off there or by an email's link; staff kinds go to staff sign-ins only (a
+#: member is never sent one, offered one, or able to turn one off).
+AUDIENCES = ("members", "staff")
+
 #: Tries before a notice is given up (each refusal waits twice as long as the one before).
 MAX_ATTEMPTS = 8
 
@@ -71,43 +80,52 @@ MAX_ATTEMPTS = 8
 @dataclass(frozen=True)
 class Kind:
     """One kind of notice: what members call it on "Messages we send you", the facts its
-    words take, and the page where the person acts (a path, facts filled in)."""
+    words take, the page where the person acts (a path, facts filled in), and whose kind
+    it is (`AUDIENCES`).
+
+    `has_sign_in` among the facts: the words tell a member without a sign-in what to do
+    instead of pointing to their page (the outbox sets it from the recipient)."""
 
     name: str
     label: str
     facts: frozenset[str]
     path: str
     essential: bool = False
+    audience: str = "members"
 
 
 _KINDS = (
     Kind("exchange_waiting", "An exchange waits for you to confirm it",
-         frozenset({"exchange_id", "other_name", "minutes", "given_on", "what", "provider_is_you"}),
+         frozenset({"has_sign_in", "exchange_id", "other_name", "minutes", "given_on", "what", "provider_is_you"}),
          "/member/"),
     Kind("exchange_declined", "An exchange you logged was declined",
-         frozenset({"exchange_id", "other_name", "minutes", "given_on", "what", "reason"}), "/member/"),
+         frozenset({"has_sign_in", "exchange_id", "other_name", "minutes", "given_on", "what", "reason"}), "/member/"),
     Kind("request_answered", "Someone can help with your request",
-         frozenset({"request_id", "helper_name", "what", "message"}), "/member/requests"),
+         frozenset({"has_sign_in", "request_id", "helper_name", "what", "message"}), "/member/requests"),
     Kind("helper_chosen", "You were chosen to help",
-         frozenset({"request_id", "asker_name", "what", "when", "where", "phone", "email"}), "/member/answers"),
+         frozenset({"has_sign_in", "request_id", "asker_name", "what", "when", "where", "phone", "email"}),
+         "/member/answers"),
     Kind("asked_to_help", "A member asks you, from your offer, to help",
-         frozenset({"request_id", "asker_name", "what", "when", "where"}), "/member/answers"),
+         frozenset({"has_sign_in", "request_id", "asker_name", "what", "when", "where"}), "/member/answers"),
     Kind("ask_answered", "A member you asked from their offer said yes or no",
-         frozenset({"request_id", "helper_name", "what", "said_yes", "phone", "email"}), "/member/requests"),
-    Kind("helper_withdrew", "A helper you chose can no longer help",
-         frozenset({"request_id", "helper_name", "what"}), "/member/requests"),
+         frozenset({"has_sign_in", "request_id", "helper_name", "what", "said_yes", "phone", "email"}),
+         "/member/requests"),
+    Kind("helper_withdrew", "Someone who was going to help you can no longer help",
+         frozenset({"has_sign_in", "request_id", "helper_name", "what"}), "/member/requests"),
     Kind("welcome", "Welcome to the time bank", frozenset({"bank_name", "name", "has_sign_in"}), "/sign-in"),
     Kind("password_reset", "A link to choose a new password",
          frozenset({"name", "token", "expires_at"}), "/reset/{token}", essential=True),
     # The calendar's notices (timebank.domain.scheduled_notices decides when each is due).
     Kind("listing_expiring", "Your request or offer expires in a week",
-         frozenset({"listing", "listing_id", "what", "expires_on", "page"}), "/member/{page}"),
+         frozenset({"has_sign_in", "listing", "listing_id", "what", "expires_on", "page"}), "/member/{page}"),
     Kind("weekly_digest", "A weekly list of new requests in the services you offer",
-         frozenset({"week", "count", "requests"}), "/member/browse"),
+         frozenset({"has_sign_in", "week", "count", "requests"}), "/member/browse"),
     Kind("follow_up_due", "An introduction is due its follow-up",
-         frozenset({"introduction_id", "follow_up_on"}), "/social/introductions/{introduction_id}"),
+         frozenset({"introduction_id", "follow_up_on"}), "/social/introductions/{introduction_id}",
+         audience="staff"),
     Kind("safeguarding_expiring", "A safeguarding check expires within 30 days",
-         frozenset({"member_id", "name", "expires_on"}), "/coordinator/members/{member_id}"),
+         frozenset({"member_id", "name", "expires_on"}), "/coordinator/members/{member_id}",
+         audience="staff"),
 )
 
 #: Every kind by name. Another kind (an expiry warning, a digest) is one more Kind here
@@ -116,6 +134,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS}
 
 #: Kinds a member cannot turn off: without them they could not sign in.
 ESSENTIAL_KINDS = frozenset(k.name for k in _KINDS if k.essential)
+
+#: The kinds a member may be sent, offered on "Messages we send you" (staff kinds are not).
+MEMBER_KINDS = frozenset(k.name for k in _KINDS if k.audience == "members")
 
 _KEY = re.compile(r"[A-Za-z0-9._-]{1,150}")
 
@@ -142,6 +163,14 @@ def check_kind(kind: str) -> Kind:
     found = KINDS.get(kind)
     if found is None:
         raise NoticeInvalid(f"There is no kind of notice called {kind!r}.")
+    return found
+
+
+def check_member_kind(kind: str) -> Kind:
+    """The kind, when it is one a member may be sent (and so choose or turn off)."""
+    found = check_kind(kind)
+    if found.audience != "members":
+        raise NoticeInvalid(f"A {kind} notice goes to staff only, never to a member.")
     return found
 
 
@@ -292,14 +321,21 @@ def _nice_time(iso: str) -> str:
     return f"{moment:%H:%M} (UTC) on {moment.day} {moment:%B %Y}"
 
 
+def _signed_in(f: dict) -> bool:
+    """Whether the member can act on their page (a notice written before the fact: yes)."""
+    return f.get("has_sign_in", True) is not False
+
+
 def _exchange_waiting(f: dict) -> tuple[str, str]:
     direction = (f"you helped {f['other_name']}" if f["provider_is_you"]
                  else f"{f['other_name']} helped you")
     what = f" ({f['what']})" if f["what"] else ""
     return (f"{f['other_name']} logged {_hours(f['minutes'])}: please confirm",
             f"{f['other_name']} logged {_hours(f['minutes'])} on {_nice_day(f['given_on'])}{what}: "
-            f"{direction}.\n\nNo balance changes until you say it is right. Please confirm it, or "
-            "decline it if it is not what happened, on your page:")
+            f"{direction}.\n\nNo balance changes until you say it is right. "
+            + ("Please confirm it, or decline it if it is not what happened, on your page:" if _signed_in(f)
+               else "Please tell your coordinator whether it is right: they will confirm it, or decline it "
+                    "if it is not what happened."))
 
 
 def _exchange_declined(f: dict) -> tuple[str, str]:
@@ -309,14 +345,16 @@ def _exchange_declined(f: dict) -> tuple[str, str]:
     return (f"{f['other_name']} declined the {_hours(f['minutes'])} you logged",
             f"You logged {_hours(f['minutes'])} with {f['other_name']} on {_nice_day(f['given_on'])}{what}. "
             f"{f['other_name']} declined it, so no balance has changed.{why}\n\n"
-            "If you think it should stand, you can talk to your coordinator. Your page:")
+            "If you think it should stand, you can talk to your coordinator."
+            + (" Your page:" if _signed_in(f) else ""))
 
 
 def _request_answered(f: dict) -> tuple[str, str]:
     message = f"\n\nThey wrote: \"{f['message']}\"" if f["message"] else ""
     return (f"{f['helper_name']} can help with your request",
             f"Good news: {f['helper_name']} can help with \"{f['what']}\".{message}\n\n"
-            "When you are ready, choose who helps you on your requests page:")
+            + ("When you are ready, choose who helps you on your requests page:" if _signed_in(f)
+               else "Please tell your coordinator whether you would like their help: they will arrange it."))
 
 
 def _when_where(f: dict) -> str:
@@ -335,34 +373,42 @@ def _how_to_reach(name: str, f: dict) -> str:
 def _helper_chosen(f: dict) -> tuple[str, str]:
     return (f"{f['asker_name']} chose you to help",
             f"Thank you for offering. {f['asker_name']} chose you to help with \"{f['what']}\".{_when_where(f)}"
-            f"{_how_to_reach(f['asker_name'], f)}\n\nThe details are on your page:")
+            f"{_how_to_reach(f['asker_name'], f)}\n\n"
+            + ("The details are on your page:" if _signed_in(f) else "If anything is unclear, ask your coordinator."))
 
 
 def _asked_to_help(f: dict) -> tuple[str, str]:
     return (f"{f['asker_name']} asks if you can help",
             f"{f['asker_name']} read your offer and asks if you can help with \"{f['what']}\"."
-            f"{_when_where(f)}\n\nNobody else is asked. Please say yes or no on your page "
-            "(if you say yes, you each see how to reach the other):")
+            f"{_when_where(f)}\n\nNobody else is asked. "
+            + ("Please say yes or no on your page (if you say yes, you each see how to reach the other):"
+               if _signed_in(f) else "Please tell your coordinator yes or no: they will answer for you (if you "
+               "say yes, you are each told how to reach the other)."))
 
 
 def _ask_answered(f: dict) -> tuple[str, str]:
     if not f["said_yes"]:
         return (f"{f['helper_name']} cannot help this time",
                 f"{f['helper_name']} said they cannot help with \"{f['what']}\" this time, so that "
-                "request is closed. You can ask everyone, or ask someone else from their offer, on your page:")
+                "request is closed. "
+                + ("You can ask everyone, or ask someone else from their offer, on your page:" if _signed_in(f)
+                   else "Your coordinator can ask everyone, or someone else, for you: just tell them."))
     return (f"{f['helper_name']} said yes: they can help",
             f"Good news: {f['helper_name']} said yes to \"{f['what']}\".{_how_to_reach(f['helper_name'], f)}\n\n"
-            "When the help is given, either of you can log the hours from the request. Your requests:")
+            + ("When the help is given, either of you can log the hours from the request. Your requests:"
+               if _signed_in(f) else "When the help is given, tell your coordinator the hours and they will "
+               "log them (or the helper can)."))
 
 
 def _helper_withdrew(f: dict) -> tuple[str, str]:
     return (f"{f['helper_name']} can no longer help",
-            f"{f['helper_name']} let us know they can no longer help with \"{f['what']}\". Sorry about "
-            "that. On your requests page you can choose someone else who offered, or ask again:")
+            f"{f['helper_name']} let us know they can no longer help with \"{f['what']}\". Sorry about that. "
+            + ("On your requests page you can ask again, or choose someone else if others offered:" if _signed_in(f)
+               else "Your coordinator can find someone else for you, or ask again: just tell them."))
 
 
 def _welcome(f: dict) -> tuple[str, str]:
-    sign_in = ("You can sign in to see your balance, ask for help and offer yours here:" if f["has_sign_in"]
+    sign_in = ("You can sign in to see your balance, ask for help and offer yours here:" if _signed_in(f)
                else "Your coordinator can set up a sign-in for you whenever you like. The site is here:")
     return (f"Welcome to {f['bank_name']}",
             f"Hello {f['name']},\n\nWelcome to {f['bank_name']}. Every hour you give is worth the same as "
@@ -380,8 +426,9 @@ def _listing_expiring(f: dict) -> tuple[str, str]:
     words = "request" if f["listing"] == "request" else "offer"
     return (f"Your {words} expires on {_nice_day(f['expires_on'])}",
             f"Your {words} \"{f['what']}\" leaves the list on {_nice_day(f['expires_on'])}. If you still "
-            f"{'need the help' if words == 'request' else 'can help'}, renew it in one click on your page "
-            "(the Renew button); otherwise you need do nothing:")
+            f"{'need the help' if words == 'request' else 'can help'}, "
+            + ("renew it in one click on your page (the Renew button); otherwise you need do nothing:"
+               if _signed_in(f) else "tell your coordinator and they will renew it; otherwise you need do nothing."))
 
 
 def _weekly_digest(f: dict) -> tuple[str, str]:
@@ -390,7 +437,8 @@ def _weekly_digest(f: dict) -> tuple[str, str]:
     many = "request" if f["count"] == 1 else "requests"
     return (f"{f['count']} new {many} you could help with",
             f"This week, members asked for help with what you offer:\n\n{lines}{more}\n\n"
-            "If you can help with one, say so on the list:")
+            + ("If you can help with one, say so on the list:" if _signed_in(f)
+               else "If you can help with one, tell your coordinator."))
 
 
 def _follow_up_due(f: dict) -> tuple[str, str]:
@@ -425,11 +473,16 @@ _WORDS = {
 def render(kind: str, facts: dict, *, base_url: str, unsubscribe_url: str | None = None,
            bank_name: str | None = None) -> Words:
     """The notice's subject and body, ending with the link to the page where the person
-    acts and, for a kind they can turn off, how to stop it."""
+    acts and, for a kind they can turn off, how to stop it. A member without a sign-in
+    (`has_sign_in` false) is given no link to a page they cannot open: the words say
+    what to do instead, and `link` is empty."""
     spec = check_kind(kind)
     subject, body = _WORDS[kind](facts)
-    link = base_url.rstrip("/") + spec.path.format_map(_Blank(facts))
-    body = f"{body}\n{link}\n"
+    if _signed_in(facts) or kind == "welcome":  # a welcome shows the site, sign-in or not
+        link = base_url.rstrip("/") + spec.path.format_map(_Blank(facts))
+        body = f"{body}\n{link}\n"
+    else:
+        link, body = "", f"{body}\n"
     if unsubscribe_url and not spec.essential:
         body += (f"\nYou get this because it is switched on in \"Messages we send you\". "
                  f"To stop this kind of message, open:\n{unsubscribe_url}\n")
@@ -458,7 +511,7 @@ def _signature(key: bytes, payload: str) -> str:
 
 def unsubscribe_token(key: bytes, member_id: int, kind: str) -> str:
     """A link token that turns one kind off for one member, signed with the application's key."""
-    check_kind(kind)
+    check_member_kind(kind)
     payload = f"{int(member_id)}.{kind}"
     return f"{payload}.{_signature(key, payload)}"
 
@@ -470,6 +523,6 @@ def read_unsubscribe_token(key: bytes, token: str) -> tuple[int, str]:
         member_id = int(member)
     except (AttributeError, ValueError):
         raise NoticeLinkInvalid("This link is not one of ours, or was cut short.") from None
-    if not hmac.compare_digest(signature, _signature(key, f"{member}.{kind}")) or kind not in KINDS:
+    if not hmac.compare_digest(signature, _signature(key, f"{member}.{kind}")) or kind not in MEMBER_KINDS:
         raise NoticeLinkInvalid("This link is not one of ours, or was cut short.")
     return member_id, kind

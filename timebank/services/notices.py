@@ -19,7 +19,9 @@ Writing a notice, for any use case (the API other features use)::
 - `recipient` is a `Member` row (by email, or on the coordinator's list when they have
   no email) or a staff `User` row (by email).
 - `facts` are what the words need, as JSON (names, days, hours, ids): never an
-  assessment's words; a fact the kind does not list is refused (`NoticeInvalid`).
+  assessment's words; a fact the kind does not list is refused (`NoticeInvalid`). For a
+  member, `has_sign_in` is added when the kind takes it (whether they can sign in).
+  A staff kind (`Kind.audience`) to a member is refused too.
 - `key` names the event (`expiry-warning.offer.7.2026-12-01`): a second write with the
   same key in the bank returns the first notice and writes nothing.
 
@@ -55,6 +57,9 @@ __all__ = [
     "kind_label",
     "KindChoice",
     "kind_choices",
+    "SentToYou",
+    "sent_to_member",
+    "LATEST_FOR_MEMBER",
     "NoticeRow",
     "NoticePage",
     "notice_page",
@@ -66,6 +71,9 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
+
+#: How many of their latest messages a member sees on "Messages we send you".
+LATEST_FOR_MEMBER = 20
 
 
 def _session(uow) -> Session:
@@ -83,8 +91,13 @@ def write(uow, *, kind: str, recipient: Member | User, facts: dict, key: str,
     if earlier is not None:
         return earlier
     if isinstance(recipient, Member):
+        rules.check_member_kind(kind)
         if recipient.status != "active" or recipient.erased_at is not None:
             return None
+        if "has_sign_in" in rules.KINDS[kind].facts and "has_sign_in" not in facts:
+            # Words for a member who cannot sign in send them to their coordinator, not to a page.
+            facts = {**facts, "has_sign_in": session.scalar(select(User.id).where(
+                User.member_id == recipient.id, User.active.is_(True))) is not None}
         off = set(session.scalars(select(NoticeOptOut.kind).where(NoticeOptOut.member_id == recipient.id)))
         if not rules.wanted(kind, off):
             return None
@@ -180,17 +193,18 @@ def turned_off(database: Database, bank_slug: str, member_id: int) -> set[str]:
 
 
 def kind_choices(database: Database, bank_slug: str, member_id: int) -> list[KindChoice]:
-    """Every kind, as "Messages we send you" lists it, ticked when the member gets it."""
+    """Every member's kind, as "Messages we send you" lists it, ticked when the member gets it."""
     off = turned_off(database, bank_slug, member_id)
-    return [KindChoice(k.name, k.label, k.essential, rules.wanted(k.name, off)) for k in rules.KINDS.values()]
+    return [KindChoice(k.name, k.label, k.essential, rules.wanted(k.name, off)) for k in rules.KINDS.values()
+            if k.name in rules.MEMBER_KINDS]
 
 
 def set_turned_off(database: Database, bank_slug: str, member_id: int, *, wanted_kinds: set[str]) -> set[str]:
-    """The member gets `wanted_kinds` and no other (essential kinds whatever they say)."""
-    unknown = set(wanted_kinds) - set(rules.KINDS)
+    """The member gets `wanted_kinds` and no other of theirs (essential kinds whatever they say)."""
+    unknown = set(wanted_kinds) - rules.MEMBER_KINDS
     if unknown:
-        raise InvalidInput(f"There is no kind of message called {sorted(unknown)[0]!r}.")
-    off = set(rules.KINDS) - set(wanted_kinds) - rules.ESSENTIAL_KINDS
+        raise InvalidInput(f"There is no kind of message for members called {sorted(unknown)[0]!r}.")
+    off = rules.MEMBER_KINDS - set(wanted_kinds) - rules.ESSENTIAL_KINDS
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
         member_row(uow.session, bank.id, member_id)
@@ -214,7 +228,7 @@ def turn_off_by_link(database: Database, token: str, *, key: str) -> str:
 
     Taken twice, it is already off: the same answer, nothing more written."""
     member_id, kind = rules.read_unsubscribe_token(key.encode(), token)
-    spec = rules.check_kind(kind)
+    spec = rules.check_member_kind(kind)
     with UnitOfWork(database) as uow:
         member = uow.session.get(Member, member_id)
         if member is None:
@@ -226,6 +240,46 @@ def turn_off_by_link(database: Database, token: str, *, key: str) -> str:
     return spec.label
 
 
+# ---------------------------------------------------------------- what a member was sent
+
+
+@dataclass(frozen=True)
+class SentToYou:
+    """One message the bank sent a member, as they see it: its day, its subject and its
+    state (`channel` "coordinator": told by phone or letter). Never its body or facts:
+    a reset link's token stays out of pages."""
+
+    id: int
+    created_at: dt.datetime
+    subject: str
+    channel: str
+    state: str
+
+
+def _subject(notice: Notice) -> str:
+    """The notice's subject as its words say it (the kind's label for words that cannot be made)."""
+    spec = rules.KINDS.get(notice.kind)
+    if spec is None:
+        return notice.kind
+    try:
+        return rules.render(notice.kind, notice.facts, base_url="").subject
+    except (KeyError, TypeError, ValueError):
+        return spec.label  # facts from before a kind's words changed
+
+
+def sent_to_member(database: Database, bank_slug: str, member_id: int, *,
+                   limit: int = LATEST_FOR_MEMBER) -> list[SentToYou]:
+    """The member's latest messages, newest first: to them, or to their sign-in (a reset link)."""
+    with UnitOfWork(database, readonly=True) as uow:
+        bank = bank_row(uow.session, bank_slug)
+        member_row(uow.session, bank.id, member_id)
+        sign_ins = select(User.id).where(User.member_id == member_id).scalar_subquery()
+        found = uow.session.scalars(select(Notice).where(
+            Notice.bank_id == bank.id, or_(Notice.member_id == member_id, Notice.user_id.in_(sign_ins)))
+            .order_by(Notice.id.desc()).limit(max(0, min(limit, LATEST_FOR_MEMBER)))).all()
+        return [SentToYou(n.id, n.created_at, _subject(n), n.channel, n.state) for n in found]
+
+
 # ---------------------------------------------------------------- the coordinator's pages
 
 
@@ -234,6 +288,7 @@ class NoticeRow:
     id: int
     kind: str
     label: str
+    subject: str
     recipient: str
     channel: str
     state: str
@@ -276,7 +331,8 @@ def notice_page(database: Database, bank_slug: str, *, page: int = 1, state: str
                                 .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
         names = _recipient_names(session, found)
         rows = tuple(NoticeRow(
-            n.id, n.kind, rules.KINDS[n.kind].label if n.kind in rules.KINDS else n.kind, names[n.id], n.channel,
+            n.id, n.kind, rules.KINDS[n.kind].label if n.kind in rules.KINDS else n.kind, _subject(n), names[n.id],
+            n.channel,
             n.state, n.attempts, n.last_error, n.created_at, n.next_attempt_at, n.sent_at, n.told_by)
             for n in found)
         return NoticePage(rows, page, PAGE_SIZE, total, counts)

@@ -45,8 +45,8 @@ def member_messages():
         else:
             flash("Thank you. Your choice is saved.", "success")
         return redirect(url_for("notices.member_messages"))
-    return render_template("notices/member_messages.html", form=form,
-                           choices=notices.kind_choices(db, slug, me))
+    return render_template("notices/member_messages.html", form=form, sent=notices.sent_to_member(db, slug, me),
+                           choices=notices.kind_choices(db, slug, me), latest=notices.LATEST_FOR_MEMBER)
 
 
 @csrf.exempt
