@@ -2,7 +2,7 @@
 said yes and then "I can no longer help" is asked again (they may say yes again, or no);
 an "I can help" to a request asked of everyone is withdrawn, and may be given again; the
 coordinator sees whom to put in touch when a helper is chosen and a way of contact is not
-shared; and revision 0023 asks again those left withdrawn before."""
+shared, on the request and on "Who to call"; and revision 0023 asks again those left withdrawn before."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from timebank.db import migrate
 from timebank.db.models import HelpAnswer
 from timebank.domain.errors import AnswerNotOpen
-from timebank.services import helping, requests_offers
+from timebank.services import contact_log, helping, requests_offers
 from timebank.services.banks import create_bank
 from timebank.services.members import add_member
 
@@ -114,6 +114,24 @@ def test_the_coordinator_is_told_whom_to_put_in_touch_with_what_is_on_file(datab
     assert helping.request_detail(database, bank.slug, request.id, viewer_id=None).cannot_reach == "asker"
     helping.set_contact_sharing(database, bank.slug, morag.id, share_phone=True, share_email=False)
     assert helping.request_detail(database, bank.slug, request.id, viewer_id=None).cannot_reach is None
+
+
+def test_who_to_call_lists_the_pairs_to_put_in_touch_until_a_note_says_it_was_done(database, bank, asked):
+    morag, wei, request = asked  # neither shares anything
+    [pair] = contact_log.who_to_call(database, bank.slug).to_put_in_touch
+    assert (pair.request_id, pair.asker.id, pair.helper.id, pair.cannot_reach, pair.waiting_days) == (
+        request.id, morag.id, wei.id, "both", 0)
+    assert pair.asker.phone == "0131 496 0101"
+
+    contact_log.add_note(database, bank.slug, wei.id, text="Gave Wei Morag's number", author="Cora")
+    assert contact_log.who_to_call(database, bank.slug).to_put_in_touch == ()
+
+
+def test_who_to_call_leaves_off_the_pairs_who_can_reach_each_other(database, bank, asked):
+    morag, wei, _ = asked
+    for member in (morag, wei):
+        helping.set_contact_sharing(database, bank.slug, member.id, share_phone=True, share_email=False)
+    assert contact_log.who_to_call(database, bank.slug).to_put_in_touch == ()
 
 
 def test_revision_0023_asks_again_a_yes_left_withdrawn(backend, database_factory):

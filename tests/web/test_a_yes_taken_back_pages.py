@@ -3,7 +3,8 @@ Bob says yes to Ann, then "I can no longer help"; he may say yes (or no) again, 
 answers and from the request's answer link, and Ann's two pages say the same. The
 coordinator says yes, and takes it back, for Dot who has no sign-in, in words that say so.
 A public request's "I can help" taken back may be given again from the pages. The
-coordinator reads whom to put in touch, not "your coordinator will put you in touch"."""
+coordinator reads whom to put in touch, on the request and on "Who to call", not "your
+coordinator will put you in touch"."""
 from __future__ import annotations
 
 import html
@@ -148,3 +149,8 @@ def test_the_coordinator_reads_whom_to_put_in_touch_and_the_members_what_she_wil
 
     asker_page = _text(_client(app, world.ann).get("/member/requests"))
     assert "Your coordinator will put you in touch" in asker_page and world.bob.email not in asker_page
+
+    calls = _text(_client(app, world.coordinator).get("/coordinator/calls"))
+    listed = calls.split('id="put-in-touch"', 1)[1].split("<h2", 1)[0]
+    assert f'href="/coordinator/requests/{request.id}"' in listed and "A shelf put up" in listed
+    assert "neither shares a phone or email" in listed and "Ann" in listed and "Bob" in listed
