@@ -42,6 +42,9 @@ def test_a_yes_taken_back_may_be_given_again_and_both_pages_of_the_asker_agree(a
     said_yes = bob.post(f"/member/answers/{request_id}/accept", data=_form(bob, "/member/answers"),
                         follow_redirects=True)
     assert "You said yes to Ann" in _text(said_yes) and "Ann chose you" not in _text(said_yes)
+    # Bob shares no phone or email (nobody does until they choose to): no promise he cannot keep.
+    assert "your coordinator will put you in touch with Ann" in _text(said_yes)
+    assert "Ann can now see how to reach you" not in _text(said_yes)
 
     url = f"/member/answers/{request_id}/withdraw"
     confirm = _text(bob.get(url))

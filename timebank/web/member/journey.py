@@ -178,7 +178,11 @@ def accept(request_id: int):
     except domain.TimebankError as error:
         flash(told(error), "error")
     else:
-        flash(f"Thank you. {detail.member_name} can now see how to reach you, and you them.", "success")
+        if detail.helper_contact is not None and not detail.helper_contact.shared:
+            flash(f"Thank you. You share no phone or email, so your coordinator will put you in touch with "
+                  f"{detail.member_name}. You can choose what to share on “How others can reach you”.", "success")
+        else:
+            flash(f"Thank you. {detail.member_name} can now see how to reach you, and you them.", "success")
     return redirect(url_for("member.answers"))
 
 
