@@ -22,6 +22,9 @@ from timebank.domain.help import (
     sees_contact,
     shared_contact,
     stage_words,
+    status_after_taking_back,
+    who_cannot_be_reached,
+    yes_taken_back,
 )
 
 ASKER, HELPER, OTHER = 1, 2, 3
@@ -136,3 +139,35 @@ def test_a_requests_words_are_trimmed_and_each_refusal_names_its_field():
     assert offer_words(" Lifts ") == "Lifts"
     with pytest.raises(InvalidInput, match="what you can offer"):
         offer_words("")
+
+
+def test_a_yes_taken_back_is_asked_again_and_an_i_can_help_taken_back_is_withdrawn():
+    assert status_after_taking_back("chosen", asked_directly=True) == "asked"
+    assert status_after_taking_back("chosen", asked_directly=False) == "withdrawn"
+    assert status_after_taking_back("waiting", asked_directly=False) == "withdrawn"
+    with pytest.raises(AnswerNotOpen, match="no yes to take back"):  # not said yes yet: they say no
+        status_after_taking_back("asked", asked_directly=True)
+
+
+def test_only_an_asked_answer_with_the_moment_of_its_yes_taken_back_is_a_yes_taken_back():
+    moment = dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC)
+    assert yes_taken_back("asked", moment)
+    assert not yes_taken_back("asked", None)  # asked, never answered
+    assert not yes_taken_back("chosen", moment) and not yes_taken_back("withdrawn", moment)
+
+
+def test_the_stage_of_a_request_asked_again_names_who_took_back_their_yes():
+    stage = request_stage("open", ASKER, [(HELPER, "asked")], None, taken_back={HELPER})
+    assert (stage.code, stage.waiting_on) == ("asked_again", HELPER)
+    assert stage_words(stage, {HELPER: "Wei"}) == "Wei took back their yes: waiting for them to say yes or no again"
+    assert request_stage("open", ASKER, [(HELPER, "asked")], None).code == "asked"
+
+
+@pytest.mark.parametrize("asker, helper, who", [
+    (Contact(None, None), Contact(None, None), "both"),
+    (Contact(None, None), Contact("0131", None), "asker"),
+    (Contact(None, "a@b.org"), Contact(None, None), "helper"),
+    (Contact("0131", None), Contact(None, "a@b.org"), None),
+])
+def test_whom_the_coordinator_puts_in_touch(asker, helper, who):
+    assert who_cannot_be_reached(asker, helper) == who

@@ -167,6 +167,7 @@ def test_the_coordinator_chooses_and_logs_for_dot(app, world, web_database):
 def test_ask_this_person_and_their_answer(app, world, web_database):
     slug = world.bank.slug
     offer = requests_offers.offer_skill(web_database, slug, member_id=world.bob.member_id, description="Baking")
+    helping.set_contact_sharing(web_database, slug, world.bob.member_id, share_phone=False, share_email=True)
     ann, bob = _client(app, world.ann), _client(app, world.bob)
     assert f"/member/offers/{offer.id}/ask" in ann.get("/member/browse").text
     url = f"/member/offers/{offer.id}/ask"

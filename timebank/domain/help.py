@@ -27,9 +27,12 @@ __all__ = [
     "may_act_for_answerer",
     "check_choice",
     "check_answer_change",
+    "status_after_taking_back",
+    "yes_taken_back",
     "check_log_from_request",
     "sees_contact",
     "shared_contact",
+    "who_cannot_be_reached",
     "request_stage",
     "stage_words",
     "age_words",
@@ -40,8 +43,9 @@ REQUEST_STATUSES = ("open", "closed")
 
 #: An answer ("I can help") waits for the asker to choose; the one chosen is "chosen",
 #: the others "thanked". "asked" is an answer nobody gave yet: a request made to one
-#: member from their offer, which they accept (then "chosen") or decline ("declined").
-#: "withdrawn": the helper took it back.
+#: member from their offer, which they accept (then "chosen") or decline ("declined");
+#: a yes they take back is "asked" again (see `status_after_taking_back`).
+#: "withdrawn": the helper took back an "I can help".
 ANSWER_STATUSES = ("asked", "waiting", "chosen", "thanked", "withdrawn", "declined")
 
 
@@ -128,6 +132,28 @@ def check_answer_change(request_status: str, answer_status: str) -> None:
         raise AnswerNotOpen("This answer is no longer open: nothing was changed.")
 
 
+def status_after_taking_back(answer_status: str, asked_directly: bool) -> str:
+    """What an answer becomes when its member (or a coordinator for them) takes it back.
+
+    Asked directly from their offer, a yes taken back is asked again: the request is still
+    theirs to say yes to, or no. An "I can help" to a request asked of everyone is
+    withdrawn: they may offer again while it is open. Not yet said yes, there is nothing
+    to take back: they say no.
+    """
+    if asked_directly:
+        if answer_status != "chosen":
+            raise AnswerNotOpen("There is no yes to take back: nothing was changed. "
+                                "Say no if you cannot help.")
+        return "asked"
+    return "withdrawn"
+
+
+def yes_taken_back(answer_status: str, decided_at: dt.datetime | None) -> bool:
+    """An answer asked again after its member took back their yes: "asked", with the moment
+    it was taken back (a fresh ask has none)."""
+    return answer_status == "asked" and decided_at is not None
+
+
 def check_log_from_request(request_status: str, chosen_helper_id: int | None) -> None:
     """The hours of a request are logged once, and only after a helper was chosen."""
     if request_status != "open":
@@ -153,17 +179,31 @@ def shared_contact(phone: str | None, email: str | None, share_phone: bool, shar
                    email=(email or None) if share_email else None)
 
 
+def who_cannot_be_reached(asker: Contact, helper: Contact) -> str | None:
+    """Once a helper is chosen: whom the other cannot reach for want of a shared phone or
+    email ("both", "asker", "helper"), so the coordinator puts them in touch; None when each
+    shares a way."""
+    if not asker.shared and not helper.shared:
+        return "both"
+    if not asker.shared:
+        return "asker"
+    if not helper.shared:
+        return "helper"
+    return None
+
+
 @dataclass(frozen=True)
 class RequestStage:
     """Where a request stands: a stable `code` and who it waits on (a member's id or None)."""
 
-    code: str  # no_answer, waiting_for_choice, asked, helper_chosen, done, closed
+    code: str  # no_answer, waiting_for_choice, asked, asked_again, helper_chosen, done, closed
     waiting_on: int | None = None
 
 
 def request_stage(status: str, asker_id: int, answer_statuses: list[tuple[int, str]],
-                  exchange_id: int | None) -> RequestStage:
-    """The request's stage from its status, its answers (member id, status) and its exchange."""
+                  exchange_id: int | None, taken_back: frozenset[int] | set[int] = frozenset()) -> RequestStage:
+    """The request's stage from its status, its answers (member id, status), its exchange,
+    and the members asked again after taking back their yes (`taken_back`)."""
     if exchange_id is not None:
         return RequestStage("done")
     if status != "open":
@@ -173,7 +213,7 @@ def request_stage(status: str, asker_id: int, answer_statuses: list[tuple[int, s
         return RequestStage("helper_chosen", asker_id)
     asked = [m for m, s in answer_statuses if s == "asked"]
     if asked:
-        return RequestStage("asked", asked[0])
+        return RequestStage("asked_again" if asked[0] in taken_back else "asked", asked[0])
     if any(s == "waiting" for _, s in answer_statuses):
         return RequestStage("waiting_for_choice", asker_id)
     return RequestStage("no_answer")
@@ -186,6 +226,7 @@ def stage_words(stage: RequestStage, names: dict[int, str]) -> str:
         "no_answer": "No answer yet",
         "waiting_for_choice": f"Answered, waiting for {who} to choose",
         "asked": f"Asked directly, waiting for {who} to say yes or no",
+        "asked_again": f"{who} took back their yes: waiting for them to say yes or no again",
         "helper_chosen": f"Helper chosen, waiting for {who} to log the hours",
         "done": "Done: the hours are logged",
         "closed": "Closed",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from timebank.db.engine import Database
 from timebank.db.models import Bank, ContactNote, Exchange, HelpAnswer, HelpRequest, Member, User
 from timebank.domain.errors import InvalidInput
+from timebank.domain.help import shared_contact, who_cannot_be_reached
 from timebank.domain.ledger import fingerprint
 from timebank.domain.members import DUE, NEW, QUIET, UNANSWERED_DAYS, WAITING, check_not_erased, follow_up
 from timebank.domain.text import refuse_control_characters
@@ -137,6 +138,19 @@ class AskedRequest:
 
 
 @dataclass(frozen=True)
+class ToPutInTouch:
+    """A helper chosen for an open request while one of the two shares no phone or email
+    with the other: the coordinator puts them in touch."""
+
+    request_id: int
+    asker: MemberView
+    helper: MemberView
+    cannot_reach: str  # "both", "asker" or "helper": `who_cannot_be_reached`
+    what: str
+    waiting_days: int  # since the helper was chosen
+
+
+@dataclass(frozen=True)
 class CallList:
     """Who to call this week, in the order a coordinator works through it."""
 
@@ -149,11 +163,12 @@ class CallList:
     safeguarding: tuple[MemberView, ...]
     unanswered: tuple[UnansweredRequest, ...]
     last_notes: dict  # member id -> their latest NoteView
+    to_put_in_touch: tuple[ToPutInTouch, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.due or self.quiet or self.welcome or self.waiting or self.asked
-                    or self.safeguarding or self.unanswered)
+                    or self.safeguarding or self.unanswered or self.to_put_in_touch)
 
 
 def _latest_notes(session: Session, bank_id: int) -> dict[int, NoteView]:
@@ -170,7 +185,8 @@ def _days(since: dt.datetime | dt.date, today: dt.date) -> int:
 
 def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = None) -> CallList:
     """Everyone who needs a call: follow-ups due first, then members quiet for 90 days,
-    new members to welcome, exchanges and requests waiting on someone without a sign-in, safeguarding
+    new members to welcome, exchanges and requests waiting on someone without a sign-in, helpers
+    chosen who cannot reach the member they help or be reached (to put in touch), safeguarding
     checks to renew (expired or within 30 days) and requests nobody answered in 7 days.
 
     A member whose latest note sets a follow-up day still to come is left off every
@@ -193,6 +209,7 @@ def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = N
         waiting = _waiting_on_no_sign_in(session, bank.id, today, skip=later)
         asked = _asked_of_no_sign_in(session, bank, today, skip=later)
         unanswered = _unanswered(session, bank, today, skip=later)
+        in_touch = _to_put_in_touch(session, bank, today, skip=later, notes=notes)
     skip = later | due_ids
     return CallList(
         today=today,
@@ -204,6 +221,7 @@ def who_to_call(database: Database, bank_slug: str, *, today: dt.date | None = N
         safeguarding=tuple(m for m in expiring if m.id not in skip),
         unanswered=tuple(unanswered),
         last_notes=notes,
+        to_put_in_touch=tuple(in_touch),
     )
 
 
@@ -261,3 +279,32 @@ def _unanswered(session: Session, bank: Bank, today: dt.date, *, skip: set[int])
     ).all()
     return [UnansweredRequest(r.id, member_view(m), r.what, _days(r.created_at, today))
             for r, m in rows if m.id not in skip]
+
+
+def _to_put_in_touch(session: Session, bank: Bank, today: dt.date, *, skip: set[int], notes: dict[int, NoteView]):
+    """Open requests whose chosen helper cannot reach the asker, or be reached, for want of
+    a shared phone or email: the two were told the coordinator would put them in touch.
+    Oldest choice first. A pair leaves the list once a note about either of them is
+    written on or after the day the helper was chosen (the coordinator called)."""
+    rows = session.execute(
+        select(HelpAnswer, HelpRequest).join(HelpRequest, HelpRequest.id == HelpAnswer.request_id)
+        .where(HelpAnswer.bank_id == bank.id, HelpAnswer.status == "chosen", HelpRequest.status == "open")
+        .order_by(HelpAnswer.decided_at, HelpAnswer.id)).all()
+    ids = {a.member_id for a, _ in rows} | {r.member_id for _, r in rows}
+    members = {m.id: m for m in session.scalars(select(Member).where(
+        Member.id.in_(ids | {0}), Member.status == "active"))}
+    found = []
+    for answer, request in rows:
+        asker, helper = members.get(request.member_id), members.get(answer.member_id)
+        if asker is None or helper is None or {asker.id, helper.id} & skip:
+            continue
+        chosen_on = (answer.decided_at or answer.created_at).date()
+        if any(notes.get(m) is not None and notes[m].written_on >= chosen_on for m in (asker.id, helper.id)):
+            continue
+        cannot_reach = who_cannot_be_reached(
+            shared_contact(asker.phone, asker.email, asker.share_phone, asker.share_email),
+            shared_contact(helper.phone, helper.email, helper.share_phone, helper.share_email))
+        if cannot_reach is not None:
+            found.append(ToPutInTouch(request.id, member_view(asker), member_view(helper), cannot_reach,
+                                      request.what, _days(chosen_on, today)))
+    return found

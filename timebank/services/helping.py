@@ -43,6 +43,9 @@ from timebank.domain.help import (
     sees_contact,
     shared_contact,
     stage_words,
+    status_after_taking_back,
+    who_cannot_be_reached,
+    yes_taken_back,
 )
 from timebank.domain.text import clean_text
 from timebank.services import notices
@@ -103,6 +106,8 @@ class AnswerLine:
     status: str
     created_at: dt.datetime
     member_active: bool = True
+    # Asked directly, they said yes then took it back: asked again (`yes_taken_back`).
+    taken_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,12 @@ class RequestDetail:
     # The day it leaves the lists (or left them: `expired`), unless renewed.
     expires_on: dt.date | None = None
     expired: bool = False
+    # For a coordinator only, once a helper is chosen: whom the other cannot reach for want
+    # of a shared phone or email ("both", "asker", "helper"; `who_cannot_be_reached`), and
+    # each one's phone and email on file, shared or not, to put them in touch.
+    cannot_reach: str | None = None
+    asker_on_file: Contact | None = None
+    helper_on_file: Contact | None = None
 
     def answer_of(self, member_id: int) -> AnswerLine | None:
         return next((a for a in self.answers if a.member_id == member_id), None)
@@ -206,12 +217,17 @@ def _answer_lines(session: Session, request_ids: list[int]) -> dict[int, list[An
     for answer, name, status in rows:
         found.setdefault(answer.request_id, []).append(AnswerLine(
             answer.id, answer.member_id, name, answer.message, answer.status, answer.created_at,
-            status == "active"))
+            status == "active", yes_taken_back(answer.status, answer.decided_at)))
     return found
 
 
 def _contact(member: Member) -> Contact:
     return shared_contact(member.phone, member.email, member.share_phone, member.share_email)
+
+
+def _on_file(member: Member) -> Contact:
+    """What the coordinator holds, shared with the other member or not."""
+    return shared_contact(member.phone, member.email, True, True)
 
 
 def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[str, str],
@@ -222,12 +238,15 @@ def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[s
         answers = [a for a in answers if a.member_active or a.member_id == viewer_id]
     chosen = next((a for a in answers if a.status == "chosen"), None)
     stage = request_stage(request.status, request.member_id, [(a.member_id, a.status) for a in answers],
-                          request.exchange_id)
+                          request.exchange_id, {a.member_id for a in answers if a.taken_back})
     expires, expired = expiry_of(request, session.get(Bank, request.bank_id))
-    asker_contact = helper_contact = None
+    asker_contact = helper_contact = asker_on_file = helper_on_file = cannot_reach = None
     if chosen is not None and sees_contact(viewer_id, request.member_id, chosen.member_id):
-        asker_contact = _contact(asker)
-        helper_contact = _contact(session.get(Member, chosen.member_id))
+        helper = session.get(Member, chosen.member_id)
+        asker_contact, helper_contact = _contact(asker), _contact(helper)
+        if viewer_id is None:
+            cannot_reach = who_cannot_be_reached(asker_contact, helper_contact)
+            asker_on_file, helper_on_file = _on_file(asker), _on_file(helper)
     # The asker (and the coordinator) see every answer; a helper sees only their own.
     if viewer_id is not None and viewer_id != request.member_id:
         answers = [a for a in answers if a.member_id == viewer_id]
@@ -239,6 +258,7 @@ def _detail(session: Session, request: HelpRequest, asker: Member, names: dict[s
         addressed_to_member_id=request.addressed_to_member_id, exchange_id=request.exchange_id,
         stage=stage, answers=tuple(answers), chosen=chosen, asker_contact=asker_contact,
         helper_contact=helper_contact, expires_on=expires, expired=expired,
+        cannot_reach=cannot_reach, asker_on_file=asker_on_file, helper_on_file=helper_on_file,
     )
 
 
@@ -494,13 +514,15 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
 
 def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
                     acting_member_id: int | None) -> None:
-    """A helper takes back "I can help". A chosen helper who withdraws reopens the choice:
-    the answers thanked wait again."""
+    """A helper takes back "I can help" (or the member asked directly their yes: they are
+    asked again, `status_after_taking_back`). A chosen helper who withdraws reopens the
+    choice: the answers thanked wait again, and the asker is told."""
     with UnitOfWork(database) as uow:
         session = uow.session
         bank, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
         was_chosen = answer.status == "chosen"
-        answer.status, answer.decided_at = "withdrawn", utcnow()
+        answer.status = status_after_taking_back(answer.status, request.addressed_to_member_id == answer.member_id)
+        answer.decided_at = utcnow()
         if was_chosen:
             for other in session.scalars(select(HelpAnswer).where(
                     HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):

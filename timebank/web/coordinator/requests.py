@@ -162,8 +162,11 @@ def choose_for(request_id: int, answer_id: int):
     unsigned = helping.without_sign_in(db, slug)
     tell = [n for i, n in ((chosen.member_id, chosen.member_name),
                            (chosen.chosen.member_id, chosen.chosen.member_name)) if i in unsigned]
-    flash(f"{chosen.chosen.member_name} is chosen to help {chosen.member_name}."
-          + (f" Please tell {' and '.join(tell)}: they have no sign-in." if tell else ""), "success")
+    helper, asker = chosen.chosen.member_name, chosen.member_name
+    # Asked directly, the member's own yes (passed on by the coordinator): nobody chose them.
+    said = (f"You said yes for {helper}: {helper} helps {asker}." if chosen.addressed_to_member_id
+            else f"{helper} is chosen to help {asker}.")
+    flash(said + (f" Please tell {' and '.join(tell)}: they have no sign-in." if tell else ""), "success")
     return redirect(url_for("coordinator.request", request_id=request_id))
 
 
@@ -188,9 +191,12 @@ def request_hours(request_id: int):
             400 if form.errors else 200)
 
 
-def _confirmed(request_id: int, action, done: str, title: str, question: str, button: str, **kwargs):
+def _confirmed(request_id: int, action, done, title, question, button, **kwargs):
+    """Asks first (GET), acts on the answer (POST). The words may depend on the request:
+    then each is a function of it."""
     db, slug = database(), _slug()
     detail = helping.request_detail(db, slug, request_id, viewer_id=None)
+    done, title, question, button = (w(detail) if callable(w) else w for w in (done, title, question, button))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -220,9 +226,36 @@ def _answerer() -> int:
 
 @blueprint.route("/requests/<int:request_id>/withdraw", methods=["GET", "POST"])
 def withdraw_answer(request_id: int):
-    return _confirmed(request_id, helping.withdraw_answer, "The answer is withdrawn.",
-                      "Withdraw this answer?", "They will no longer be offered as a helper for this request.",
-                      "Yes, withdraw the answer", answerer_id=_answerer(), acting_member_id=None)
+    answerer = _answerer()
+
+    def addressed(r) -> bool:
+        return r.addressed_to_member_id == answerer
+
+    def name(r) -> str:
+        answer = r.answer_of(answerer)
+        if answer is None:
+            raise domain.UnknownRequest("There is no answer of this member to this request.")
+        return answer.member_name
+
+    def done(r) -> str:
+        if addressed(r):
+            return (f"{name(r)}’s yes is taken back: {r.member_name} is told, and {name(r)} is asked again "
+                    "(they can say yes or no).")
+        return f"The answer of {name(r)} is withdrawn."
+
+    def question(r) -> str:
+        if addressed(r):
+            return (f"Take back {name(r)}’s yes to {r.member_name}? {r.member_name} will be told {name(r)} "
+                    f"can no longer help, and {name(r)} is asked again: they can say yes later, or no.")
+        if r.chosen is not None and r.chosen.member_id == answerer:
+            return (f"{name(r)} will no longer be {r.member_name}’s helper. {r.member_name} will be told, "
+                    "and can choose someone else who offered.")
+        return f"{name(r)} will no longer be offered as a helper to {r.member_name}."
+
+    return _confirmed(request_id, helping.withdraw_answer, done,
+                      lambda r: "Take back their yes?" if addressed(r) else "Withdraw this answer?", question,
+                      lambda r: "Yes, take back their yes" if addressed(r) else "Yes, withdraw the answer",
+                      answerer_id=answerer, acting_member_id=None)
 
 
 @blueprint.route("/requests/<int:request_id>/decline", methods=["GET", "POST"])

@@ -178,15 +178,23 @@ def accept(request_id: int):
     except domain.TimebankError as error:
         flash(told(error), "error")
     else:
-        flash(f"Thank you. {detail.member_name} can now see how to reach you, and you them.", "success")
+        if detail.helper_contact is not None and not detail.helper_contact.shared:
+            flash(f"Thank you. You share no phone or email, so your coordinator will put you in touch with "
+                  f"{detail.member_name}. You can choose what to share on “How others can reach you”.", "success")
+        else:
+            flash(f"Thank you. {detail.member_name} can now see how to reach you, and you them.", "success")
     return redirect(url_for("member.answers"))
 
 
-def _answer_action(request_id: int, action, done: str, title: str, question: str, button: str):
+def _answer_action(request_id: int, action, done, title, question, button):
+    """Asks first (GET), acts on the answer (POST). The words may depend on the request and
+    this member's answer: then each is a function of the two."""
     db, slug, me = _me()
     request = helping.request_detail(db, slug, request_id, viewer_id=me)
-    if request.answer_of(me) is None:
+    mine = request.answer_of(me)
+    if mine is None:
         raise domain.UnknownRequest("There is no answer of yours to this request.")
+    done, title, question, button = (w(request, mine) if callable(w) else w for w in (done, title, question, button))
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -199,11 +207,32 @@ def _answer_action(request_id: int, action, done: str, title: str, question: str
     return _confirm(title, question, button, url_for("member.answers"), request.what)
 
 
+def _taking_back_a_yes(request, mine) -> bool:
+    return request.addressed_to_member_id == mine.member_id
+
+
 @blueprint.route("/answers/<int:request_id>/withdraw", methods=["GET", "POST"])
 def withdraw_answer(request_id: int):
-    return _answer_action(request_id, helping.withdraw_answer, "Your answer is withdrawn.",
-                          "Withdraw your answer?", "Do you want to take back “I can help”?",
-                          "Yes, withdraw my answer")
+    def done(r, mine):
+        if _taking_back_a_yes(r, mine):
+            return (f"Your yes is taken back. {r.member_name} is told. If you can help after all, "
+                    "you can still say yes, or no.")
+        return "Your answer is withdrawn."
+
+    def question(r, mine):
+        if _taking_back_a_yes(r, mine):
+            return (f"Do you want to take back your yes to {r.member_name}? {r.member_name} will be told "
+                    "you can no longer help. You can say yes again later, or no.")
+        if mine.status == "chosen":
+            return (f"Do you want to take back “I can help”? {r.member_name} chose you: they will be told "
+                    "you can no longer help, and can choose someone else.")
+        return f"Do you want to take back “I can help” to {r.member_name}?"
+
+    return _answer_action(
+        request_id, helping.withdraw_answer, done,
+        lambda r, mine: "Take back your yes?" if _taking_back_a_yes(r, mine) else "Withdraw your answer?",
+        question,
+        lambda r, mine: "Yes, take back my yes" if _taking_back_a_yes(r, mine) else "Yes, withdraw my answer")
 
 
 @blueprint.route("/answers/<int:request_id>/decline", methods=["GET", "POST"])

@@ -83,7 +83,8 @@ def _category_choices(db, slug) -> list[tuple[str, str]]:
 def home():
     db, slug, me = _me()
     pending = ledger.list_exchanges(db, slug, member_id=me, state="pending")
-    requests = [r for r in requests_offers.member_requests(db, slug, me) if r.status == "open"]
+    # As "My requests for help" reads them: where each stands says the same on both pages.
+    requests = [r for r in helping.my_requests(db, slug, me) if r.status == "open"]
     asked_of_me = [a for a in helping.my_answers(db, slug, me) if a.answer.status == "asked"
                    and a.request.status == "open"]
     # Declined in the last 30 days, of those this member logged: they see who and why.
@@ -219,11 +220,25 @@ def browse():
     ), (400 if refused else 200)
 
 
+def _asked_of(db, slug, request_id: int, me: int) -> bool:
+    """Whether this open request was made to this member, who may still say yes or no."""
+    try:
+        request = helping.request_detail(db, slug, request_id, viewer_id=me)
+    except domain.UnknownRequest:
+        return False
+    mine = request.answer_of(me)
+    return request.addressed_to_member_id == me and mine is not None and mine.status in ("asked", "chosen")
+
+
 @blueprint.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
 def answer(request_id: int):
     """"I can help" on one request: the request, a message box, and one button."""
     db, slug, me = _me()
     asked = requests_offers.answerable_request(db, slug, request_id, viewer_id=me)
+    if asked is None and _asked_of(db, slug, request_id, me):
+        # Made to this member from their offer (asked again, too, after a yes taken back):
+        # they answer it where their yes and no buttons are.
+        return redirect(url_for("member.answers") + f"#request-{request_id}")
     if asked is None:
         # The same answer, below, for a number that does not exist in this bank.
         try:
