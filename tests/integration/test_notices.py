@@ -140,6 +140,9 @@ def test_a_coordinator_asking_and_answering_for_members_without_email_puts_both_
     assert (by_kind["asked_to_help"].member_id, by_kind["asked_to_help"].channel) == (offerer.id, "coordinator")
     assert (by_kind["ask_answered"].member_id, by_kind["ask_answered"].channel) == (asker.id, "coordinator")
     assert by_kind["ask_answered"].facts["said_yes"] is True
+    # Jim said yes (by phone): his letter says his yes was passed on, not that Dot chose him.
+    jims = rules.render("helper_chosen", by_kind["helper_chosen"].facts, base_url="https://bank.example.org")
+    assert jims.subject == "Your yes to Dot Brown is passed on" and "chose you" not in jims.body
     waiting = {t.label for t in notices.to_tell(database, bank.slug, base_url="https://bank.example.org")}
     assert {rules.KINDS["asked_to_help"].label, rules.KINDS["ask_answered"].label} <= waiting
 

@@ -103,7 +103,8 @@ _KINDS = (
     Kind("request_answered", "Someone can help with your request",
          frozenset({"has_sign_in", "request_id", "helper_name", "what", "message"}), "/member/requests"),
     Kind("helper_chosen", "You were chosen to help",
-         frozenset({"has_sign_in", "request_id", "asker_name", "what", "when", "where", "phone", "email"}),
+         frozenset({"has_sign_in", "request_id", "asker_name", "what", "when", "where", "phone", "email",
+                    "said_yes"}),
          "/member/answers"),
     Kind("asked_to_help", "A member asks you, from your offer, to help",
          frozenset({"has_sign_in", "request_id", "asker_name", "what", "when", "where"}), "/member/answers"),
@@ -249,11 +250,13 @@ def request_answered(*, request_id: int, answer_id: int, asker_id: int, helper_n
 
 
 def helper_chosen(*, request_id: int, answer_id: int, helper_id: int, asker_name: str, what: str,
-                  when: str | None, where: str | None, phone: str | None, email: str | None) -> Planned:
-    """The asker chose a helper: the helper is told, with the contact the asker shares."""
+                  when: str | None, where: str | None, phone: str | None, email: str | None,
+                  said_yes: bool = False) -> Planned:
+    """The asker chose a helper, or (`said_yes`) the member asked from their offer said yes
+    through the coordinator: the helper is told, with the contact the asker shares."""
     return Planned("helper_chosen", helper_id, {
         "request_id": request_id, "asker_name": asker_name, "what": what, "when": when or "",
-        "where": where or "", "phone": phone or "", "email": email or "",
+        "where": where or "", "phone": phone or "", "email": email or "", "said_yes": bool(said_yes),
     }, f"helper-chosen.{request_id}.{answer_id}")
 
 
@@ -371,6 +374,12 @@ def _how_to_reach(name: str, f: dict) -> str:
 
 
 def _helper_chosen(f: dict) -> tuple[str, str]:
+    if f.get("said_yes"):  # asked from their offer, they said yes (the coordinator passed it on)
+        return (f"Your yes to {f['asker_name']} is passed on",
+                f"Thank you for saying yes to {f['asker_name']}'s request \"{f['what']}\".{_when_where(f)}"
+                f"{_how_to_reach(f['asker_name'], f)}\n\n"
+                + ("The details are on your page:" if _signed_in(f)
+                   else "If anything is unclear, ask your coordinator."))
     return (f"{f['asker_name']} chose you to help",
             f"Thank you for offering. {f['asker_name']} chose you to help with \"{f['what']}\".{_when_where(f)}"
             f"{_how_to_reach(f['asker_name'], f)}\n\n"

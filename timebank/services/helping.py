@@ -378,7 +378,7 @@ def choose_helper(database: Database, bank_slug: str, request_id: int, answer_id
         answer = _answer(session, request, answer_id)
         was_asked = answer.status == "asked"
         _choose(session, request, answer, by_asker=member_id is not None)
-        _tell_the_helper(session, bank, request, answer)
+        _tell_the_helper(session, bank, request, answer, said_yes=was_asked)
         if was_asked and member_id is None:
             # The coordinator passes on the yes of a member asked from their offer.
             _tell_the_asker_the_reply(session, bank, request, answer, said_yes=True)
@@ -394,14 +394,16 @@ def _tell_the_asker(session: Session, bank: Bank, request: HelpRequest, answer: 
         what=request.what[:300], message=answer.message), bank_id=bank.id, each_time=True)
 
 
-def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer) -> None:
-    """The chosen helper is told, with the contact the asker agreed to share (only that)."""
+def _tell_the_helper(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer, *,
+                     said_yes: bool = False) -> None:
+    """The chosen helper (or the member asked, whose yes was passed on) is told, with the
+    contact the asker agreed to share (only that)."""
     asker = session.get(Member, request.member_id)
     contact = _contact(asker)
     notices.write_planned(session, notice_rules.helper_chosen(
         request_id=request.id, answer_id=answer.id, helper_id=answer.member_id, asker_name=asker.name,
         what=request.what[:300], when=request.when_text, where=request.where_text, phone=contact.phone,
-        email=contact.email), bank_id=bank.id, each_time=True)
+        email=contact.email, said_yes=said_yes), bank_id=bank.id, each_time=True)
 
 
 def _tell_the_asked(session: Session, bank: Bank, request: HelpRequest) -> None:
