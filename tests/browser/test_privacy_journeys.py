@@ -79,3 +79,22 @@ def test_the_retention_and_consent_pages_pass_axe_and_fit_a_phone(open_browser, 
     page.get_by_label("Day the person withdrew consent").fill("2999-01-01")
     page = worker.submit("Withdraw consent")
     assert "cannot be in the future" in page.locator(".error-summary").inner_text()
+
+    # Withdrawn: the page names the person and the day in words; the list of assessments
+    # keeps a way to the withdrawal, in its own section.
+    from timebank.services import assessments, auth
+
+    person = "Wilma Withdrawn"
+    new = assessments.record_assessment(
+        live_server.database, auth.authenticate(live_server.database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD),
+        person_name=person, content={"consent": True, "consent_on": "2026-01-05", "area": "Leith",
+                                     "needs": [{"text": "Company on a walk", "category": "shopping"}]})
+    page = worker.goto(f"/social/assessments/{new.id}/privacy")
+    assert person in page.locator("h1").inner_text()
+    page.get_by_label("Day the person withdrew consent").fill("2026-12-01")
+    page.get_by_label("How they withdrew it").fill("By phone to me")
+    page = worker.submit("Withdraw consent")
+    assert "1 December 2026" in page.locator("main").inner_text()
+    page = worker.goto("/social/assessments")
+    withdrawn = page.locator("#withdrawn + p + ul").inner_text()
+    assert person in withdrawn and "1 December 2026" in withdrawn
