@@ -14,7 +14,18 @@ import sqlalchemy as sa
 
 from tests.conftest import BACKENDS, PASSWORD_HASHING, cli_runner
 from timebank.db.engine import Database
-from timebank.db.models import Account, Assessment, Base, Exchange, Introduction, MatchProposal, Member, Notice, User
+from timebank.db.models import (
+    Account,
+    Assessment,
+    Base,
+    Exchange,
+    Introduction,
+    MatchProposal,
+    Member,
+    Notice,
+    OutcomeMeasureAnswer,
+    User,
+)
 from timebank.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, SOCIAL_WORKER_EMAIL
 from timebank.domain.errors import DayInFuture, InvalidInput, NotAllowed
 from timebank.domain.hours import format_minutes
@@ -171,7 +182,11 @@ def test_the_page_to_read_says_every_section_of_the_file_in_plain_words(demo):
     assessment_id = _an_assessment(database, member_id)
     member, member_page = _opened(subject_access.member_file(database, coordinator, DEMO_BANK_SLUG, member_id))
     assessment, assessment_page = _opened(subject_access.assessment_file(database, worker, assessment_id))
-    for document, page in ((member, member_page), (assessment, assessment_page)):
+    with database.session(readonly=True) as session:  # a person the demonstration introduced, with answers
+        answered = session.scalar(sa.select(OutcomeMeasureAnswer.assessment_id).order_by(OutcomeMeasureAnswer.id))
+    introduced, introduced_page = _opened(subject_access.assessment_file(database, worker, answered))
+    assert introduced["introductions"] and introduced["outcome_measure_answers"]
+    for document, page in ((member, member_page), (assessment, assessment_page), (introduced, introduced_page)):
         for section, rows in document.items():
             if isinstance(rows, list):
                 assert f"<h3>{html.escape(SECTIONS[section].heading)}</h3>" in page, section
@@ -193,6 +208,8 @@ def test_the_page_to_read_says_every_section_of_the_file_in_plain_words(demo):
     assert "<script>" not in member_page
     assert "<dt>In your words</dt><dd>Someone to walk with me to the shops</dd>" in assessment_page
     assert "<dt>Consent given on</dt><dd>5 January 2026</dd>" in assessment_page
+    assert "<h4>Overall, how satisfied are you with your life nowadays?</h4>" in introduced_page
+    assert " out of 10</dd>" in introduced_page
 
 
 def _an_assessment(database, member_id) -> int:

@@ -60,6 +60,11 @@ def _yes_no(value, names: Names) -> str:
     return "yes" if value else "no"
 
 
+def _only_yes(value, names: Names) -> str:
+    """Said only when it is so ("You chose not to answer: yes"); nothing otherwise."""
+    return "yes" if value else ""
+
+
 def _hours(value, names: Names) -> str:
     return format_minutes(int(value))
 
@@ -205,7 +210,7 @@ def _request_title(row: dict, names: Names) -> str:
 
 def _access_title(row: dict, names: Names) -> str:
     role = ROLES.get(row.get("role"), row.get("role") or "someone")
-    return f"{moment_words(row.get('at'))}: a {role} {access_words(row.get('action') or '')}"
+    return f"{moment_words(row.get('at'))}: {access_words(row.get('action') or '')}, by a {role}"
 
 
 _ACCESS_FIELDS = (("why", "Why", _text), ("assessment_id", "Assessment", _number("assessment")))
@@ -349,7 +354,7 @@ ASSESSMENT_SECTIONS = {
         "Your answers about how you are", "Your answers to the wellbeing questions.",
         lambda row, names: names.questions.get(row.get("question_key"),
                                                str(row.get("question_key")).replace("_", " ")), (
-            ("declined", "You chose not to answer", _yes_no), ("score", "Your answer", _score),
+            ("declined", "You chose not to answer", _only_yes), ("score", "Your answer", _score),
             ("choice", "Your answer", _choice), ("side", "You were", _words(SIDES)),
             ("introduction_id", "About", _number("introduction"))),
         frozenset({"id", "question_key"})),
@@ -428,6 +433,7 @@ def _fields(row: dict, fields: tuple[tuple[str, str, Say], ...], left_out: froze
     items = [(label, say(row[key], names)) for key, label, say in fields if _filled(row.get(key))]
     items += [(_label(key), _plain(key, value, names)) for key, value in row.items()
               if key not in said and key not in left_out and _filled(value)]
+    items = [(label, text) for label, text in items if text]
     if not items:
         return ""
     return "<dl>" + "".join(f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" for label, text in items) + "</dl>"
