@@ -380,7 +380,8 @@ SECTIONS = {**MEMBER_SECTIONS, **ASSESSMENT_SECTIONS}
 
 # ---------------------------------------------------------------- the page
 
-_STYLE = ("body{font-family:system-ui,sans-serif;max-width:45rem;margin:1rem auto;padding:0 1rem;line-height:1.5}"
+_STYLE = ("body{font-family:system-ui,sans-serif;max-width:45rem;margin:1rem auto;padding:0 1rem;line-height:1.5;"
+          "overflow-wrap:anywhere}"
           "h2{border-bottom:1px solid #888;margin-top:2rem}dt{font-weight:bold}dd{margin:0 0 .5rem 1.5rem}"
           "section.row{break-inside:avoid}")
 
