@@ -121,6 +121,9 @@ def _label(key: str) -> str:
 MEMBER_KINDS = {"person": "a person", "organisation": "an organisation"}
 MEMBER_STATUSES = {"active": "active", "suspended": "suspended for now", "closed": "closed"}
 ROLES = {"member": "member", "coordinator": "coordinator", "social_worker": "social worker"}
+#: Who did it, in the access logs: a staff member, or the operator at the command line.
+BY_WHOM = {"member": "a member", "coordinator": "a coordinator", "social_worker": "a social worker",
+           "operator": "the operator of the time bank's computer"}
 EXCHANGE_KINDS = {"exchange": "help between two members", "group": "help to a group",
                   "grant": "hours from the bank", "donation": "hours given to the community pot",
                   "reversal": "a correction, cancelling an earlier exchange"}
@@ -209,8 +212,8 @@ def _request_title(row: dict, names: Names) -> str:
 
 
 def _access_title(row: dict, names: Names) -> str:
-    role = ROLES.get(row.get("role"), row.get("role") or "someone")
-    return f"{moment_words(row.get('at'))}: {access_words(row.get('action') or '')}, by a {role}"
+    by = BY_WHOM.get(row.get("role"), "someone")
+    return f"{moment_words(row.get('at'))}: {access_words(row.get('action') or '')}, by {by}"
 
 
 _ACCESS_FIELDS = (("why", "Why", _text), ("assessment_id", "Assessment", _number("assessment")))
@@ -225,8 +228,8 @@ MEMBER_SECTIONS = {
             ("safeguarding_expires_on", "Safeguarding check runs out on", _day),
             ("share_phone", "Your phone may be given to members you arrange help with", _yes_no),
             ("share_email", "Your email may be given to members you arrange help with", _yes_no),
-            ("floor_minutes", "The most you may owe", _hours),
-            ("ceiling_minutes", "The most you may hold", _hours),
+            ("floor_minutes", "Lowest balance allowed", _hours),
+            ("ceiling_minutes", "Highest balance allowed", _hours),
             ("created_at", "Record made", _moment), ("erased_at", "Erased", _moment))),
     "users": Section(
         "Your sign-in", "How you sign in to the time bank's website.", None, (
