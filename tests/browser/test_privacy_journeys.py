@@ -45,8 +45,10 @@ def test_a_coordinator_downloads_a_members_record_then_erases_them(open_browser,
         page.get_by_role("link", name=f"Download {name}'s record").click()
     with zipfile.ZipFile(download.value.path()) as archive:
         record = json.loads(archive.read("record.json"))
+        to_read = archive.read("record.html").decode()
     assert record["members"][0]["name"] == name
     assert partner in {x["other_member"] for x in record["exchanges"]}
+    _read_on_a_phone(browse, to_read)
 
     page = browse.submit(f"Yes, erase {name}")
     assert "a former member" in page.locator("main").inner_text()
@@ -57,6 +59,22 @@ def test_a_coordinator_downloads_a_members_record_then_erases_them(open_browser,
     assert page.locator("dl.balance dd").first.inner_text() == balance_before
     statement = page.locator("#statement").locator("xpath=..").inner_text()
     assert "a former member" in statement and name not in statement
+
+
+def _read_on_a_phone(browse, to_read: str) -> None:
+    """The page to read in the download, opened as the member would: axe-core finds no
+    violation, and it fits a phone."""
+    from tests.browser.conftest import WCAG_TAGS, describe_violations
+
+    reading = browse.context.new_page()
+    reading.set_viewport_size({"width": 320, "height": 800})
+    reading.set_content(to_read)
+    violations = browse.axe.run(reading, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                                  "resultTypes": ["violations"]}).response["violations"]
+    assert not violations, describe_violations("record.html", violations)
+    assert "Your balance and exchanges" in reading.locator("h2").all_inner_texts()
+    assert reading.evaluate("document.documentElement.scrollWidth") <= 320, "no sideways scroll"
+    reading.close()
 
 
 def test_the_retention_and_consent_pages_pass_axe_and_fit_a_phone(open_browser, people, live_server):
@@ -79,3 +97,22 @@ def test_the_retention_and_consent_pages_pass_axe_and_fit_a_phone(open_browser, 
     page.get_by_label("Day the person withdrew consent").fill("2999-01-01")
     page = worker.submit("Withdraw consent")
     assert "cannot be in the future" in page.locator(".error-summary").inner_text()
+
+    # Withdrawn: the page names the person and the day in words; the list of assessments
+    # keeps a way to the withdrawal, in its own section.
+    from timebank.services import assessments, auth
+
+    person = "Wilma Withdrawn"
+    new = assessments.record_assessment(
+        live_server.database, auth.authenticate(live_server.database, SOCIAL_WORKER_EMAIL, DEMO_PASSWORD),
+        person_name=person, content={"consent": True, "consent_on": "2026-01-05", "area": "Leith",
+                                     "needs": [{"text": "Company on a walk", "category": "shopping"}]})
+    page = worker.goto(f"/social/assessments/{new.id}/privacy")
+    assert person in page.locator("h1").inner_text()
+    page.get_by_label("Day the person withdrew consent").fill("2026-12-01")
+    page.get_by_label("How they withdrew it").fill("By phone to me")
+    page = worker.submit("Withdraw consent")
+    assert "1 December 2026" in page.locator("main").inner_text()
+    page = worker.goto("/social/assessments")
+    withdrawn = page.locator("#withdrawn + p + ul").inner_text()
+    assert person in withdrawn and "1 December 2026" in withdrawn

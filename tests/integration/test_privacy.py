@@ -3,7 +3,9 @@ on the demonstration bank, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import zipfile
 from io import BytesIO
 
@@ -12,10 +14,23 @@ import sqlalchemy as sa
 
 from tests.conftest import BACKENDS, PASSWORD_HASHING, cli_runner
 from timebank.db.engine import Database
-from timebank.db.models import Account, Assessment, Base, Exchange, Introduction, MatchProposal, Member, Notice, User
+from timebank.db.models import (
+    Account,
+    Assessment,
+    Base,
+    Exchange,
+    Introduction,
+    MatchProposal,
+    Member,
+    Notice,
+    OutcomeMeasureAnswer,
+    User,
+)
 from timebank.demo import COORDINATOR_EMAIL, DEMO_BANK_SLUG, DEMO_PASSWORD, MEMBER_EMAIL, SOCIAL_WORKER_EMAIL
 from timebank.domain.errors import DayInFuture, InvalidInput, NotAllowed
+from timebank.domain.hours import format_minutes
 from timebank.domain.privacy import FORMER_MEMBER, REMOVED
+from timebank.domain.words import day_words
 from timebank.services import assessments, auth, consent, erasure, ledger, matches, notices, retention, subject_access
 from timebank.services.checks import check_ledger
 
@@ -143,6 +158,58 @@ def test_each_export_is_written_to_the_access_log(demo):
     after = _files(database, member_id, assessment_id)
     assert len(after["member_access"]) == len(before["member_access"]) + 1
     assert [a for a in after["assessment_access"] if a["action"] == "export" and a["assessment_id"] == assessment_id]
+
+
+def _opened(made: subject_access.SubjectFile) -> tuple[dict, str]:
+    with zipfile.ZipFile(BytesIO(subject_access.as_zip(made))) as archive:
+        return json.loads(archive.read("record.json")), archive.read("record.html").decode()
+
+
+def _words_of(page: str) -> str:
+    """What a reader sees: the page without its style and tags."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+
+
+def test_the_page_to_read_says_every_section_of_the_file_in_plain_words(demo):
+    from timebank.services import contact_log
+    from timebank.services.subject_access_page import SECTIONS
+
+    _, database = demo
+    coordinator, worker = _staff(database)
+    member_id = _member_id(database)
+    contact_log.add_note(database, DEMO_BANK_SLUG, member_id, text="<script>alert(1)</script> rang back",
+                         author="Cora")
+    assessment_id = _an_assessment(database, member_id)
+    member, member_page = _opened(subject_access.member_file(database, coordinator, DEMO_BANK_SLUG, member_id))
+    assessment, assessment_page = _opened(subject_access.assessment_file(database, worker, assessment_id))
+    with database.session(readonly=True) as session:  # a person the demonstration introduced, with answers
+        answered = session.scalar(sa.select(OutcomeMeasureAnswer.assessment_id).order_by(OutcomeMeasureAnswer.id))
+    introduced, introduced_page = _opened(subject_access.assessment_file(database, worker, answered))
+    assert introduced["introductions"] and introduced["outcome_measure_answers"]
+    for document, page in ((member, member_page), (assessment, assessment_page), (introduced, introduced_page)):
+        for section, rows in document.items():
+            if isinstance(rows, list):
+                assert f"<h3>{html.escape(SECTIONS[section].heading)}</h3>" in page, section
+        assert "Other records" not in page, "every section has its words"
+        seen = _words_of(page)
+        assert not re.search(r"\d{4}-\d\d-\d\d", seen), "days are written in words, not ISO"
+        assert not re.search(r"\b(True|False|None)\b", seen), "yes or no, not True or False"
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", seen), "no code of the file is shown as it is"
+    for heading in ("Your details", "Your balance and exchanges", "Requests and offers", "Messages we sent you",
+                    "Who looked at your record"):
+        assert f"<h2>{heading}</h2>" in member_page
+    balance = member["accounts"][0]["balance_minutes"]
+    assert f"<dt>Your balance</dt><dd>{format_minutes(balance)}</dd>" in member_page
+    given = member["exchanges"][0]
+    assert f"{day_words(given['given_on'])}: you {given['you']} {format_minutes(given['amount_minutes'])}" \
+        in member_page
+    assert "DIY and small household repairs" in member_page, "the service's name, not its code"
+    assert "<dt>Note</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt; rang back</dd>" in member_page, "escaped"
+    assert "<script>" not in member_page
+    assert "<dt>In your words</dt><dd>Someone to walk with me to the shops</dd>" in assessment_page
+    assert "<dt>Consent given on</dt><dd>5 January 2026</dd>" in assessment_page
+    assert "<h4>Overall, how satisfied are you with your life nowadays?</h4>" in introduced_page
+    assert " out of 10</dd>" in introduced_page
 
 
 def _an_assessment(database, member_id) -> int:

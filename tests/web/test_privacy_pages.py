@@ -238,3 +238,22 @@ def test_after_withdrawal_no_one_reads_the_assessment_but_the_withdrawal_itself(
     for path in (f"/social/assessments/{assessment_id}", f"/coordinator/members/{erasable['person'].member_id}"):
         assert "needs company" not in coordinator.get(path).text, path
     assert coordinator.get(f"/social/assessments/{assessment_id}").status_code == 403
+
+
+def test_the_consent_page_names_the_person_and_a_withdrawal_stays_listed_without_their_needs(
+        world, erasable, signed_in):
+    worker = signed_in(world.social_worker)
+    assessment_id = erasable["assessment_id"]
+    page = worker.get(f"/social/assessments/{assessment_id}/privacy")
+    assert f"<h1>{NAME}: " in page.text, "the heading says whom the consent is about"
+    assert 'id="withdrawn"' not in worker.get("/social/assessments").text, "nothing withdrawn yet"
+    worker.post(f"/social/assessments/{assessment_id}/privacy",
+                data={"csrf_token": csrf_from(page.text), "withdrawn_on": "2026-12-01", "note": "By phone to me"})
+    withdrawal = worker.get(f"/social/assessments/{assessment_id}/privacy").text
+    assert f"<h1>{NAME}: " in withdrawal
+    assert "1 December 2026" in withdrawal and "2026-12-01" not in withdrawal, "the day in words, not ISO"
+    listing = worker.get("/social/assessments").text
+    withdrawn = listing.split('id="withdrawn"', 1)[1]
+    assert "Consent withdrawn" in withdrawn and NAME in withdrawn and "1 December 2026" in withdrawn
+    assert f'href="/social/assessments/{assessment_id}/privacy"' in withdrawn
+    assert "needs company" not in listing and "shopping" not in withdrawn.lower()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from timebank.db.engine import Database
-from timebank.db.models import ConsentWithdrawal, User, utcnow
+from timebank.db.models import Assessment, ConsentWithdrawal, User, utcnow
 from timebank.domain.errors import NotAllowed
 from timebank.domain.privacy import check_withdrawal
 from timebank.services.assessments import log_access, require_social_worker
@@ -17,7 +17,7 @@ from timebank.services.auth import UserView
 from timebank.services.rows import assessment_row, bank_row
 from timebank.services.unit_of_work import UnitOfWork
 
-__all__ = ["Withdrawal", "withdraw_consent", "get_withdrawal"]
+__all__ = ["Withdrawal", "Consent", "withdraw_consent", "get_withdrawal", "get_consent", "list_withdrawals"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class Withdrawal:
     note: str
     recorded_by: str
     recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Whom an assessment is about, and their withdrawal of consent (None: not withdrawn)."""
+
+    assessment_id: int
+    person_name: str
+    withdrawal: Withdrawal | None
 
 
 def withdraw_consent(database: Database, actor: UserView, assessment_id: int, *, withdrawn_on: dt.date,
@@ -65,6 +74,39 @@ def get_withdrawal(database: Database, actor: UserView, assessment_id: int) -> W
             log_access(session, bank, actor, assessment.id, "view", "viewed the withdrawal of consent")
             uow.commit()
     return view
+
+
+def get_consent(database: Database, actor: UserView, assessment_id: int) -> Consent:
+    """The person an assessment is about, by name, and whether they withdrew consent; a
+    read of a withdrawal is logged (the assessment itself is not read)."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        assessment = assessment_row(session, bank, assessment_id)
+        found = Consent(assessment.id, assessment.person_name, _view(session, assessment.id, assessment.person_name))
+        if found.withdrawal is not None:
+            log_access(session, bank, actor, assessment.id, "view", "viewed the withdrawal of consent")
+            uow.commit()
+    return found
+
+
+def list_withdrawals(database: Database, actor: UserView) -> list[Withdrawal]:
+    """Every withdrawal of consent in the bank (not of erased assessments), latest first:
+    names and days only, nothing the assessments said; the listing is logged."""
+    with UnitOfWork(database) as uow:
+        session = uow.session
+        bank = bank_row(session, actor.bank_slug)
+        require_social_worker(actor, bank)
+        rows = session.execute(
+            select(ConsentWithdrawal, Assessment.person_name, User.name)
+            .join(Assessment, Assessment.id == ConsentWithdrawal.assessment_id)
+            .join(User, User.id == ConsentWithdrawal.recorded_by_user_id)
+            .where(Assessment.bank_id == bank.id, Assessment.erased_at.is_(None))
+            .order_by(ConsentWithdrawal.withdrawn_on.desc(), ConsentWithdrawal.id.desc())).all()
+        log_access(session, bank, actor, None, "list", "listed the withdrawals of consent")
+        uow.commit()
+    return [Withdrawal(w.assessment_id, name, w.withdrawn_on, w.note, by, w.created_at) for w, name, by in rows]
 
 
 def _view(session, assessment_id: int, person_name: str) -> Withdrawal | None:

@@ -15,11 +15,10 @@ side's outcome comment, another member's request text).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -44,14 +43,17 @@ from timebank.db.models import (
     Offer,
     Outcome,
     OutcomeMeasureAnswer,
+    OutcomeQuestion,
     User,
 )
 from timebank.domain.errors import NotAllowed
+from timebank.domain.outcome_measures import shipped_questions
 from timebank.services import notices
 from timebank.services.assessments import log_access, require_social_worker
 from timebank.services.auth import UserView
 from timebank.services.erasure import log_member_access
-from timebank.services.rows import assessment_row, bank_row, member_row
+from timebank.services.rows import assessment_row, bank_row, category_names, member_row
+from timebank.services.subject_access_page import Names, page
 from timebank.services.unit_of_work import UnitOfWork
 
 __all__ = ["SubjectFile", "member_file", "assessment_file", "as_zip"]
@@ -59,11 +61,13 @@ __all__ = ["SubjectFile", "member_file", "assessment_file", "as_zip"]
 
 @dataclass(frozen=True)
 class SubjectFile:
-    """One person's file: a document of plain values, and a name for the download."""
+    """One person's file: a document of plain values, a name for the download, and the
+    words of the codes in it (service names, questions) for the page to read."""
 
     person: str
     document: dict
     filename: str
+    names: Names = field(default_factory=Names)
 
 
 def _plain(value):
@@ -109,8 +113,9 @@ def member_file(database: Database, actor: UserView | None, bank_slug: str, memb
         }
         log_member_access(session, bank.id, actor, member_id=member.id, action="export",
                           why=f"subject access: member {member.id}")
+        words = Names(categories=category_names(session, bank))
         uow.commit()
-    return SubjectFile(member.name, document, f"member-{member.id}-record.zip")
+    return SubjectFile(member.name, document, f"member-{member.id}-record.zip", words)
 
 
 def _ledger(session: Session, member: Member, names: dict[int, str]) -> dict:
@@ -193,8 +198,19 @@ def assessment_file(database: Database, actor: UserView, assessment_id: int) -> 
         }
         for a in assessments:
             log_access(session, bank, actor, a.id, "export", "subject access")
+        words = _names(session, bank)
         uow.commit()
-    return SubjectFile(first.person_name, document, f"assessment-{first.id}-record.zip")
+    return SubjectFile(first.person_name, document, f"assessment-{first.id}-record.zip", words)
+
+
+def _names(session: Session, bank) -> Names:
+    """Service names, and every outcome question's words (retired ones too, for old answers)."""
+    questions = {q.key: q.text for q in shipped_questions()}
+    choices = {value: words for q in shipped_questions() for value, words in q.choices}
+    for q in session.scalars(select(OutcomeQuestion).where(OutcomeQuestion.bank_id == bank.id)):
+        questions[q.key] = q.text
+        choices.update((value, words) for value, words in q.choices)
+    return Names(categories=category_names(session, bank), questions=questions, choices=choices)
 
 
 def _introductions(session: Session, ids: list[int], people: dict[int, str]) -> dict:
@@ -234,25 +250,4 @@ def as_zip(file: SubjectFile) -> bytes:
 
 
 def _page(file: SubjectFile) -> str:
-    title = html.escape(f"What {file.document['bank']} holds on {file.person}")
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head><body>",
-             f"<h1>{title}</h1>",
-             f"<p>{html.escape(file.document['about'])}</p>"]
-    for section, rows in file.document.items():
-        if not isinstance(rows, list):
-            continue
-        parts.append(f"<h2>{html.escape(section.replace('_', ' ').capitalize())} ({len(rows)})</h2>")
-        for row in rows:
-            parts.append("<dl>" + "".join(
-                f"<dt>{html.escape(str(k).replace('_', ' '))}</dt><dd>{html.escape(_text(v))}</dd>"
-                for k, v in row.items()) + "</dl>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _text(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+    return page(file.document, file.person, file.names)

@@ -12,9 +12,10 @@ from flask import Flask
 from timebank.domain.expiry import renewal_due
 from timebank.domain.hours import format_minutes
 from timebank.domain.ledger import AccountKind, ExchangeKind
+from timebank.domain.words import ACCESS_WORDS, access_words, day_words, moment_words
 
 __all__ = ["init_app", "hours", "day", "day_and_time", "period_words", "sides", "THE_BANK",
-           "THE_COMMUNITY_POT", "A_GROUP"]
+           "THE_COMMUNITY_POT", "A_GROUP", "ACCESS_WORDS", "access_words"]
 
 THE_BANK = "the bank"
 THE_COMMUNITY_POT = "the community pot"
@@ -31,24 +32,15 @@ def hours(minutes: int, signed: bool = False) -> str:
 def day(value: dt.date | str | None, year: bool = True) -> str:
     """`2026-03-01` -> `1 March 2026` (or `1 March`); a moment gives its day; None gives "".
 
-    The one way pages write a day for people (the `day` filter); ISO days are only for
-    downloads and date inputs, which machines read. A day kept as ISO text (an
-    assessment's consent day) is read first; text that is no day is shown as it is.
+    The one way pages write a day for people (the `day` filter), the domain's
+    `day_words`; ISO days are only for downloads and date inputs, which machines read.
     """
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    text = f"{value.day} {value:%B}"
-    return f"{text} {value.year}" if year else text
+    return day_words(value, year)
 
 
 def day_and_time(value: dt.datetime | None) -> str:
     """`2026-11-29 14:05` -> `29 November 2026, 14:05`, as written on the server (UTC)."""
-    return "" if value is None else f"{day(value)}, {value:%H:%M}"
+    return moment_words(value)
 
 
 def period_words(start: dt.date | None, end: dt.date | None) -> str:
@@ -77,17 +69,6 @@ def sides(exchange, names: dict[int, str]) -> tuple[str, str]:
     return giver, taker or A_GROUP
 
 
-#: The access log's actions in the words of the people who read it (the log keeps the
-#: short code, which a later change of wording must not rewrite).
-ACCESS_WORDS = {
-    "create": "recorded", "edit": "changed", "view": "read", "list": "listed", "link_member": "linked to a member",
-    "accept": "accepted a proposal", "reject": "rejected a proposal", "outcome": "recorded an outcome",
-    "close": "closed an introduction", "follow_up": "follow-up", "withdraw": "withdrew consent",
-    "export": "copied for the person (subject access)", "erase": "erased",
-    "retention": "removed after its keeping time",
-}
-
-
 #: An exchange's kind and state as a statement says them.
 KIND_WORDS = {"exchange": "help", "group": "group session", "grant": "hours given", "donation": "given to the pot",
               "reversal": "put right"}
@@ -97,10 +78,6 @@ STATE_WORDS = {"pending": "waiting", "posted": "", "declined": "declined", "reve
 def exchange_words(kind: str, state: str = "posted") -> str:
     said = STATE_WORDS.get(state, state)
     return KIND_WORDS.get(kind, kind) + (f" ({said})" if said else "")
-
-
-def access_words(action: str) -> str:
-    return ACCESS_WORDS.get(action, action.replace("_", " "))
 
 
 def init_app(app: Flask) -> None:

@@ -77,7 +77,8 @@ def retention_settings():
 @blueprint.route("/social/assessments/<int:assessment_id>/privacy", methods=["GET", "POST"])
 def assessment_privacy(assessment_id: int):
     db, actor = database(), current_user.user
-    withdrawn = consent.get_withdrawal(db, actor, assessment_id)
+    person = consent.get_consent(db, actor, assessment_id)
+    withdrawn = person.withdrawal
     posted = request.method == "POST"
     form = WithdrawalForm() if posted else WithdrawalForm(formdata=None, withdrawn_on=dt.date.today().isoformat())
     if posted and withdrawn is None and form.validate_on_submit():
@@ -90,7 +91,8 @@ def assessment_privacy(assessment_id: int):
             flash("Consent is withdrawn: the person is out of every match run, and their assessment is hidden.",
                   "success")
             return redirect(url_for("social.assessment", assessment_id=assessment_id))
-    return (render_template("privacy/assessment.html", assessment_id=assessment_id, withdrawn=withdrawn, form=form),
+    return (render_template("privacy/assessment.html", assessment_id=assessment_id, person=person,
+                            withdrawn=withdrawn, form=form),
             400 if form.errors else 200)
 
 

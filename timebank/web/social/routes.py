@@ -121,7 +121,7 @@ def home():
 @blueprint.route("/assessments", methods=["GET"], endpoint="assessments")
 def assessment_list():
     summaries = _call(assessments.list_assessments)
-    return _render("social/assessments.html", summaries=summaries,
+    return _render("social/assessments.html", summaries=summaries, withdrawals=_call(consent.list_withdrawals),
                    members=_member_names({a.member_id for a in summaries if a.member_id}))
 
 
