@@ -171,3 +171,8 @@ def test_the_stage_of_a_request_asked_again_names_who_took_back_their_yes():
 ])
 def test_whom_the_coordinator_puts_in_touch(asker, helper, who):
     assert who_cannot_be_reached(asker, helper) == who
+
+
+def test_a_helper_who_has_left_is_not_asked_again_when_their_yes_is_taken_back():
+    assert status_after_taking_back("chosen", asked_directly=True, helper_active=False) == "withdrawn"
+    assert status_after_taking_back("asked", asked_directly=True, helper_active=False) == "withdrawn"

@@ -132,14 +132,17 @@ def check_answer_change(request_status: str, answer_status: str) -> None:
         raise AnswerNotOpen("This answer is no longer open: nothing was changed.")
 
 
-def status_after_taking_back(answer_status: str, asked_directly: bool) -> str:
+def status_after_taking_back(answer_status: str, asked_directly: bool, helper_active: bool = True) -> str:
     """What an answer becomes when its member (or a coordinator for them) takes it back.
 
     Asked directly from their offer, a yes taken back is asked again: the request is still
     theirs to say yes to, or no. An "I can help" to a request asked of everyone is
     withdrawn: they may offer again while it is open. Not yet said yes, there is nothing
-    to take back: they say no.
+    to take back: they say no. A helper who has left (closed, suspended, erased) is asked
+    nothing again: withdrawn.
     """
+    if not helper_active:
+        return "withdrawn"
     if asked_directly:
         if answer_status != "chosen":
             raise AnswerNotOpen("There is no yes to take back: nothing was changed. "

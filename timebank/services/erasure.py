@@ -18,6 +18,7 @@ from timebank.db.engine import Database
 from timebank.db.models import (
     Assessment,
     AssessmentVersion,
+    Bank,
     BankReader,
     Base,
     ConsentWithdrawal,
@@ -42,6 +43,7 @@ from timebank.domain.errors import NotAllowed
 from timebank.domain.privacy import FORMER_MEMBER, REMOVED
 from timebank.services import notices
 from timebank.services.auth import UserView
+from timebank.services.helping import release_answers_of
 from timebank.services.rows import bank_row, member_row
 from timebank.services.unit_of_work import UnitOfWork
 
@@ -131,6 +133,9 @@ def erase_member_rows(session: Session, member: Member) -> Erased:
         update(HelpRequest).where(HelpRequest.member_id == member.id)
         .values(what=REMOVED, when_text=None, where_text=None, helper_notes=None, status="closed")
     ).rowcount
+    # Their yes on others' open requests is released first, so each asker is told (as "a
+    # former member") and may choose again.
+    release_answers_of(session, session.get(Bank, member.bank_id), member)
     answers = session.execute(
         update(HelpAnswer).where(HelpAnswer.member_id == member.id).values(message=None)).rowcount
     session.execute(update(HelpAnswer).where(HelpAnswer.member_id == member.id,

@@ -47,6 +47,7 @@ from timebank.domain.help import (
     who_cannot_be_reached,
     yes_taken_back,
 )
+from timebank.domain.members import check_not_erased
 from timebank.domain.text import clean_text
 from timebank.services import notices
 from timebank.services.ledger.exchanges import exchange_attempt
@@ -66,6 +67,7 @@ from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import ExchangeView
 
 __all__ = [
+    "release_answers_of",
     "AnswerLine",
     "RequestDetail",
     "AnsweredRequest",
@@ -486,7 +488,8 @@ def answer_for(database: Database, bank_slug: str, request_id: int, *, answerer_
     with _one_choice_wins(), UnitOfWork(database) as uow:
         session = uow.session
         bank = bank_row(session, bank_slug)
-        member_row(session, bank.id, answerer_id)
+        answerer = member_row(session, bank.id, answerer_id)
+        check_not_erased(answerer.name, answerer.erased_at)
         request = _locked_request(session, bank, request_id, answerer_id)
         _check_may_answer(session, bank, request, answerer_id, accept=accept)
         answer = session.scalars(select(HelpAnswer).where(
@@ -523,7 +526,9 @@ def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answ
         session = uow.session
         bank, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
         was_chosen = answer.status == "chosen"
-        answer.status = status_after_taking_back(answer.status, request.addressed_to_member_id == answer.member_id)
+        helper_active = session.scalar(select(Member.status).where(Member.id == answer.member_id)) == "active"
+        answer.status = status_after_taking_back(answer.status, request.addressed_to_member_id == answer.member_id,
+                                                 helper_active)
         answer.decided_at = utcnow()
         if was_chosen:
             for other in session.scalars(select(HelpAnswer).where(
@@ -531,6 +536,28 @@ def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answ
                 other.status, other.decided_at = "waiting", None
             _tell_the_asker_they_withdrew(session, bank, request, answer)
         uow.commit()
+
+
+def release_answers_of(session: Session, bank: Bank, member: Member) -> int:
+    """A member who leaves (suspended, closed or erased) helps no one: their answers to
+    others' open requests are withdrawn, in the caller's transaction. Where they were the
+    chosen helper, the answers thanked wait again and the asker is told, as when a helper
+    takes a yes back. Returns how many answers were released."""
+    rows = session.execute(select(HelpAnswer, HelpRequest).join(HelpRequest, HelpRequest.id == HelpAnswer.request_id)
+                           .where(HelpAnswer.member_id == member.id, HelpRequest.status == "open",
+                                  HelpAnswer.status.in_(("asked", "waiting", "chosen")))
+                           .order_by(HelpAnswer.id)).all()
+    now = utcnow()
+    for answer, request in rows:
+        was_chosen = answer.status == "chosen"
+        answer.status, answer.decided_at = "withdrawn", now
+        if was_chosen:
+            for other in session.scalars(select(HelpAnswer).where(
+                    HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):
+                other.status, other.decided_at = "waiting", None
+            _tell_the_asker_they_withdrew(session, bank, request, answer)
+    session.flush()
+    return len(rows)
 
 
 def decline_asked(database: Database, bank_slug: str, request_id: int, *, answerer_id: int,
@@ -671,6 +698,7 @@ def set_contact_sharing(database: Database, bank_slug: str, member_id: int, *, s
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, bank_slug)
         m = member_row(uow.session, bank.id, member_id)
+        check_not_erased(m.name, m.erased_at)
         m.share_phone, m.share_email = bool(share_phone), bool(share_email)
         view = ContactSharing(m.id, m.name, m.phone, m.email, m.share_phone, m.share_email)
         uow.commit()

@@ -329,6 +329,10 @@ def set_member_status(database: Database, bank_slug: str, member_id: int, status
         # The day the record's keeping starts to count down (retention of closed members).
         member.closed_at = (member.closed_at or utcnow()) if status == "closed" else None
         if status != "active":
+            from timebank.services.helping import release_answers_of  # helping is built on members
+
+            # Nor do they help anyone: a yes they gave is released and its asker told.
+            release_answers_of(uow.session, bank, member)
             # What they asked for and offered leaves the lists with them, in the same
             # transaction: no one answers a suspended member's request (often a
             # safeguarding measure). Reactivation does not reopen them.

@@ -21,6 +21,7 @@ from timebank.db.models import (
 from timebank.domain.duplicates import duplicate_since, refuse_duplicate, same_words
 from timebank.domain.errors import NotRenewable
 from timebank.domain.help import may_act_for_asker, may_act_for_offerer, offer_words, request_words
+from timebank.domain.members import check_not_erased
 from timebank.domain.text import clean_text
 from timebank.services import helping
 from timebank.services.rows import (
@@ -169,6 +170,7 @@ def ask_for_help(
             bank = bank_row(session, bank_slug)
             # Locked, so that two sends of the same words at once see each other.
             member = member_row(session, bank.id, member_id, lock=refuse_duplicates)
+            check_not_erased(member.name, member.erased_at)
             earlier = request_made_by_form(session, bank, key)
             if earlier is not None:
                 return _request_view(earlier, member, category_names(session, bank), bank=bank)
@@ -342,6 +344,7 @@ def offer_skill(database: Database, bank_slug: str, *, member_id: int, descripti
         session = uow.session
         bank = bank_row(session, bank_slug)
         member = member_row(session, bank.id, member_id, lock=refuse_duplicates)
+        check_not_erased(member.name, member.erased_at)
         names = category_names(session, bank)
         if key:
             earlier = session.scalars(select(Offer).where(
