@@ -94,6 +94,9 @@ def test_the_consent_day_box_shows_a_whole_date_at_320_px(open_browser):
 
     inner, outer = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
     assert inner <= outer, f"the date box is {outer} px wide; its date needs {inner} px"
+    # Room for the whole date and the calendar button beside it (at 160 px the year's last
+    # digit sat under the button): 12.5rem.
+    assert box.evaluate("el => el.getBoundingClientRect().width") >= 199
 
 
 @pytest.mark.parametrize("path", ["/coordinator/pending", "/coordinator/exchanges"])

@@ -252,3 +252,14 @@ def test_the_member_asked_can_still_say_yes_after_the_lists_would_have_expired_i
             renewed_on=dt.date.today() - dt.timedelta(days=400)))
     accepted = helping.answer_for(database, bank.slug, asked.id, answerer_id=alasdair.id, accept=True)
     assert accepted.chosen.member_id == alasdair.id
+
+
+def test_the_coordinators_open_requests_put_the_longest_waiting_first_by_the_day_asked(database, bank, people):
+    ann = people[0]
+    recent = requests_offers.ask_for_help(database, bank.slug, member_id=ann.id, what="Asked this morning")
+    # Recorded after it, for a day weeks before (asked by phone, typed in later).
+    weeks_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=20)
+    older = requests_offers.ask_for_help(database, bank.slug, member_id=people[2].id, what="Asked by phone weeks ago",
+                                         asked_at=weeks_ago)
+    listed = [r.request.id for r in helping.coordinator_requests(database, bank.slug).rows]
+    assert listed.index(older.id) < listed.index(recent.id)

@@ -533,7 +533,7 @@ def test_a_reversal_puts_the_hours_back_and_a_second_one_is_refused(cora, world,
     assert balance(web_database, world, world.ann.member_id) == 0
     assert balance(web_database, world, world.bob.member_id) == 0
     page = cora.get("/coordinator/exchanges").text
-    assert f"reverses #{logged.id}" in page and str(escape(reason)) in page
+    assert f"correction of exchange {logged.id}" in page and str(escape(reason)) in page
     second = cora.post(f"/coordinator/exchanges/{logged.id}/reverse",
                        data={"csrf_token": token, "idempotency_key": "another-key", "reason": "again"})
     assert second.status_code == 400

@@ -746,7 +746,9 @@ def coordinator_requests(database: Database, bank_slug: str, *, page: int = 1, n
             where.append(typed)
         asked = select(HelpRequest).join(Member, Member.id == HelpRequest.member_id).where(*where)
         total = session.scalar(select(func.count()).select_from(asked.subquery()))
-        requests = session.scalars(asked.order_by(HelpRequest.id)
+        # By the day asked, not the row number: a request recorded later for a day before
+        # (by the coordinator, or a batch) has waited longer.
+        requests = session.scalars(asked.order_by(HelpRequest.created_at, HelpRequest.id)
                                    .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
         answers = _answer_lines(session, [r.id for r in requests])
         names = category_names(session, bank)

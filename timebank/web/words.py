@@ -70,9 +70,10 @@ def sides(exchange, names: dict[int, str]) -> tuple[str, str]:
 
 
 #: An exchange's kind and state as a statement says them.
-KIND_WORDS = {"exchange": "help", "group": "group session", "grant": "hours given", "donation": "given to the pot",
-              "reversal": "put right"}
-STATE_WORDS = {"pending": "waiting", "posted": "", "declined": "declined", "reversed": "reversed later"}
+#: The same words as the printed statement (timebank.web.printing.what_words).
+KIND_WORDS = {"exchange": "help", "group": "group session", "grant": "hours from the bank",
+              "donation": "given to the community pot", "reversal": "correction"}
+STATE_WORDS = {"pending": "waiting", "posted": "", "declined": "declined", "reversed": "corrected later"}
 
 
 def exchange_words(kind: str, state: str = "posted") -> str:

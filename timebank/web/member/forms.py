@@ -88,8 +88,8 @@ class BrowseForm(TimebankForm):
     words = StringField("Words to look for", validators=[Length(max=100)])
 
 
-WHERE_HINT = ("A neighbourhood or a public place. Don't put your home address here: "
-              "the helper gets it once you choose them.")
+WHERE_HINT = ("A neighbourhood or a public place. Don't put your home address here: tell it to your "
+              "helper yourself once you have chosen them, or ask your coordinator to pass it on.")
 
 
 class RequestHoursForm(RecordingForm):
