@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
+from timebank.domain.help import asked_directly
 from timebank.services import banks, helping, requests_offers
 from timebank.web.extensions import database
 from timebank.web.forms import options
@@ -208,7 +209,7 @@ def _answer_action(request_id: int, action, done, title, question, button):
 
 
 def _taking_back_a_yes(request, mine) -> bool:
-    return request.addressed_to_member_id == mine.member_id
+    return asked_directly(request.addressed_to_member_id, mine.member_id)
 
 
 @blueprint.route("/answers/<int:request_id>/withdraw", methods=["GET", "POST"])
