@@ -96,6 +96,16 @@ def test_a_yes_says_who_can_now_reach_whom(app, world, web_database, asked_bob, 
     assert _status(web_database, world, request_id, world.bob.member_id) == "chosen"
 
 
+def test_once_the_request_is_closed_its_answer_link_no_longer_leads_to_a_yes_or_no(app, world, web_database,
+                                                                                    asked_bob):
+    ann, bob, request_id = asked_bob
+    bob.post(f"/member/answers/{request_id}/accept", data=_form(bob, "/member/answers"))
+    assert bob.get(f"/member/requests/{request_id}/answer").status_code == 302  # his yes, to take back
+    requests_offers.close_request(web_database, world.bank.slug, request_id, member_id=world.ann.member_id)
+    closed = bob.get(f"/member/requests/{request_id}/answer")
+    assert closed.status_code == 404 and "There is no open request" in _text(closed)
+
+
 def test_asked_and_not_yet_answered_the_asker_s_two_pages_agree(app, world, web_database, asked_bob):
     ann, _, _ = asked_bob
     waiting = "You asked Bob. Waiting for them to say yes or no."
