@@ -134,25 +134,60 @@ def test_who_to_call_leaves_off_the_pairs_who_can_reach_each_other(database, ban
     assert contact_log.who_to_call(database, bank.slug).to_put_in_touch == ()
 
 
-def test_revision_0023_asks_again_a_yes_left_withdrawn(backend, database_factory):
+def _answers_as_stored(database) -> dict[int, tuple[str, bool]]:
+    """Each request's answer as the rows hold it: status, and whether it has a `decided_at`."""
+    with database.engine.connect() as connection:
+        return {r.request_id: (r.status, r.decided_at is not None) for r in connection.execute(
+            sa.text("SELECT request_id, status, decided_at FROM help_answers"))}
+
+
+def test_revision_0023_asks_again_a_yes_left_withdrawn_and_its_downgrade_withdraws_it_again(
+        backend, database_factory):
     database = database_factory.migrated(backend)
     create_bank(database, "older", "Older bank")
     morag = add_member(database, "older", "Morag Henderson", joined_on=JOINED)
-    wei = add_member(database, "older", "Wei Zhang", joined_on=JOINED)
-    offer = requests_offers.offer_skill(database, "older", member_id=wei.id, description="Lifts by car")
+    asked = {}
+    for name in ("Wei Zhang", "Niamh Kelly", "Iain Ross"):
+        member = add_member(database, "older", name, joined_on=JOINED)
+        offer = requests_offers.offer_skill(database, "older", member_id=member.id, description="Lifts by car")
+        asked[name] = member, offer
+    wei, offer = asked["Wei Zhang"]
     open_one = helping.ask_this_person(database, "older", offer.id, member_id=morag.id, what="A lift on Monday")
     closed_one = helping.ask_this_person(database, "older", offer.id, member_id=morag.id, what="A lift on Tuesday")
+    # Asked and not answered yet: no yes, nothing to take back, before or after.
+    fresh = helping.ask_this_person(database, "older", offer.id, member_id=morag.id, what="A lift on Sunday")
+    suspended = helping.ask_this_person(database, "older", asked["Niamh Kelly"][1].id, member_id=morag.id,
+                                        what="A lift on Wednesday")
+    closed_member = helping.ask_this_person(database, "older", asked["Iain Ross"][1].id, member_id=morag.id,
+                                            what="A lift on Thursday")
     public = requests_offers.ask_for_help(database, "older", member_id=morag.id, what="Some shopping")
     requests_offers.answer_request(database, "older", public.id, member_id=wei.id)
+    left_withdrawn = [open_one.id, closed_one.id, suspended.id, closed_member.id, public.id]
+
     before = ScriptDirectory.from_config(migrate.alembic_config(database)).get_revision("0023").down_revision
     migrate.downgrade(database, before)
     with database.engine.begin() as connection:  # as withdrawing left them before this revision
-        connection.execute(sa.text("UPDATE help_answers SET status = 'withdrawn', decided_at = NULL"))
+        for request_id in left_withdrawn:
+            connection.execute(sa.text("UPDATE help_answers SET status = 'withdrawn', decided_at = NULL "
+                                       "WHERE request_id = :id"), {"id": request_id})
         connection.execute(sa.text("UPDATE help_requests SET status = 'closed' WHERE id = :id"),
                            {"id": closed_one.id})
+        # Gone from members' sight (safeguarding, or their membership ended): not asked again.
+        for name, status in (("Niamh Kelly", "suspended"), ("Iain Ross", "closed")):
+            connection.execute(sa.text("UPDATE members SET status = :status WHERE id = :id"),
+                               {"status": status, "id": asked[name][0].id})
+
     migrate.upgrade(database)
     answers = {r.id: helping.request_detail(database, "older", r.id, viewer_id=None).answers[0]
-               for r in (open_one, closed_one, public)}
+               for r in (open_one, closed_one, fresh, suspended, closed_member, public)}
     statuses = {i: (a.status, a.taken_back) for i, a in answers.items()}
     assert statuses == {open_one.id: ("asked", True), closed_one.id: ("withdrawn", False),
-                        public.id: ("withdrawn", False)}
+                        fresh.id: ("asked", False), suspended.id: ("withdrawn", False),
+                        closed_member.id: ("withdrawn", False), public.id: ("withdrawn", False)}
+
+    migrate.downgrade(database, before)
+    # The yes asked again is withdrawn again, as it was; the fresh ask is left as it is.
+    assert _answers_as_stored(database) == {
+        open_one.id: ("withdrawn", True), closed_one.id: ("withdrawn", False), fresh.id: ("asked", False),
+        suspended.id: ("withdrawn", False), closed_member.id: ("withdrawn", False),
+        public.id: ("withdrawn", False)}

@@ -10,12 +10,14 @@ from timebank.domain.errors import AnswerNotOpen, HelperAlreadyChosen, InvalidIn
 from timebank.domain.help import (
     Contact,
     age_words,
+    asked_directly,
     check_answer_change,
     check_choice,
     check_log_from_request,
     may_act_for_answerer,
     may_act_for_asker,
     may_act_for_offerer,
+    may_still_answer,
     offer_words,
     request_stage,
     request_words,
@@ -147,6 +149,32 @@ def test_a_yes_taken_back_is_asked_again_and_an_i_can_help_taken_back_is_withdra
     assert status_after_taking_back("waiting", asked_directly=False) == "withdrawn"
     with pytest.raises(AnswerNotOpen, match="no yes to take back"):  # not said yes yet: they say no
         status_after_taking_back("asked", asked_directly=True)
+
+
+def test_a_request_is_asked_directly_only_of_the_member_it_was_made_to():
+    assert asked_directly(HELPER, HELPER)
+    assert not asked_directly(HELPER, OTHER)  # made to another member
+    assert not asked_directly(None, HELPER)  # asked of everyone
+
+
+@pytest.mark.parametrize("status", ["asked", "chosen"])
+def test_the_member_asked_directly_may_still_answer_while_asked_or_chosen_by_their_yes(status):
+    assert may_still_answer("open", HELPER, HELPER, status)
+
+
+@pytest.mark.parametrize("request_status, addressed_to, member, status", [
+    ("closed", HELPER, HELPER, "asked"),  # the request is closed: nothing left to answer
+    ("closed", HELPER, HELPER, "chosen"),  # the hours were logged
+    ("open", HELPER, HELPER, "declined"),
+    ("open", HELPER, HELPER, "withdrawn"),
+    ("open", HELPER, HELPER, None),  # no answer of theirs (never the case for the member asked)
+    ("open", HELPER, OTHER, "asked"),  # made to another member
+    ("open", None, HELPER, "chosen"),  # asked of everyone: their "I can help" was chosen
+    ("open", None, HELPER, "waiting"),
+])
+def test_no_one_else_may_answer_as_the_member_asked_nor_once_it_is_settled(request_status, addressed_to,
+                                                                            member, status):
+    assert not may_still_answer(request_status, addressed_to, member, status)
 
 
 def test_only_an_asked_answer_with_the_moment_of_its_yes_taken_back_is_a_yes_taken_back():

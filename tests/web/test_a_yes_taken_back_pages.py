@@ -72,6 +72,40 @@ def test_a_yes_taken_back_may_be_given_again_and_both_pages_of_the_asker_agree(a
     assert _status(web_database, world, request_id, world.bob.member_id) == "chosen"
 
 
+@pytest.mark.parametrize("ann_shares, bob_shares, said, not_said", [
+    (True, True, "Ann can now see how to reach you, and you them.", "put you in touch"),
+    # Only Bob shares: Ann can reach him, he cannot reach her.
+    (False, True, "Ann can now see how to reach you. Ann shares no phone or email, so your coordinator "
+     "will put you in touch.", "and you them"),
+    # Only Ann shares: Bob can reach her, she cannot reach him.
+    (True, False, "You can now see how to reach Ann. You share no phone or email, so they cannot reach you: "
+     "your coordinator will put you in touch with Ann.", "Ann can now see how to reach you"),
+    (False, False, "Neither you nor Ann shares a phone or email, so your coordinator will put you in touch "
+     "with Ann.", "can now see how to reach"),
+])
+def test_a_yes_says_who_can_now_reach_whom(app, world, web_database, asked_bob, ann_shares, bob_shares,
+                                            said, not_said):
+    ann, bob, request_id = asked_bob
+    for person, shares in ((world.ann, ann_shares), (world.bob, bob_shares)):
+        helping.set_contact_sharing(web_database, world.bank.slug, person.member_id, share_phone=False,
+                                    share_email=shares)
+    said_yes = _text(bob.post(f"/member/answers/{request_id}/accept", data=_form(bob, "/member/answers"),
+                              follow_redirects=True))
+    assert said in said_yes
+    assert not_said not in said_yes
+    assert _status(web_database, world, request_id, world.bob.member_id) == "chosen"
+
+
+def test_once_the_request_is_closed_its_answer_link_no_longer_leads_to_a_yes_or_no(app, world, web_database,
+                                                                                    asked_bob):
+    ann, bob, request_id = asked_bob
+    bob.post(f"/member/answers/{request_id}/accept", data=_form(bob, "/member/answers"))
+    assert bob.get(f"/member/requests/{request_id}/answer").status_code == 302  # his yes, to take back
+    requests_offers.close_request(web_database, world.bank.slug, request_id, member_id=world.ann.member_id)
+    closed = bob.get(f"/member/requests/{request_id}/answer")
+    assert closed.status_code == 404 and "There is no open request" in _text(closed)
+
+
 def test_asked_and_not_yet_answered_the_asker_s_two_pages_agree(app, world, web_database, asked_bob):
     ann, _, _ = asked_bob
     waiting = "You asked Bob. Waiting for them to say yes or no."

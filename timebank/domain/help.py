@@ -27,6 +27,8 @@ __all__ = [
     "may_act_for_answerer",
     "check_choice",
     "check_answer_change",
+    "asked_directly",
+    "may_still_answer",
     "status_after_taking_back",
     "yes_taken_back",
     "check_log_from_request",
@@ -130,6 +132,21 @@ def check_answer_change(request_status: str, answer_status: str) -> None:
         raise RequestNotOpen("This request is closed: nothing was changed.")
     if answer_status not in ("waiting", "chosen", "asked"):
         raise AnswerNotOpen("This answer is no longer open: nothing was changed.")
+
+
+def asked_directly(addressed_to_member_id: int | None, member_id: int) -> bool:
+    """Whether a request was made to this member from their offer (not asked of everyone,
+    nor of another member)."""
+    return addressed_to_member_id is not None and addressed_to_member_id == member_id
+
+
+def may_still_answer(request_status: str, addressed_to_member_id: int | None, member_id: int,
+                     answer_status: str | None) -> bool:
+    """Whether the member asked directly may still say yes or no (or take back their yes):
+    the request is open, and their answer is asked (again) or chosen by their yes, not
+    declined or closed with the request."""
+    return (request_status == "open" and asked_directly(addressed_to_member_id, member_id)
+            and answer_status in ("asked", "chosen"))
 
 
 def status_after_taking_back(answer_status: str, asked_directly: bool, helper_active: bool = True) -> str:

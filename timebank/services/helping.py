@@ -31,6 +31,7 @@ from timebank.domain.help import (
     RequestStage,
     age_words,
     answer_message,
+    asked_directly,
     check_answer_change,
     check_choice,
     check_log_from_request,
@@ -474,7 +475,7 @@ def _check_may_answer(session: Session, bank: Bank, request: HelpRequest, answer
         HelpAnswer.request_id == request.id, HelpAnswer.status == "chosen"))
     if chosen is not None and chosen != answerer_id:
         raise HelperAlreadyChosen("A helper has just been chosen for this request: thank you all the same.")
-    if accept and request.addressed_to_member_id != answerer_id:
+    if accept and not asked_directly(request.addressed_to_member_id, answerer_id):
         # Saying yes makes the chosen helper: only the member asked may, never one who
         # answered a request on the list (the asker chooses those).
         raise NotAllowed("Only the member asked directly can say yes to this request.")
@@ -527,8 +528,8 @@ def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answ
         bank, request, answer = _answer_to_change(session, bank_slug, request_id, answerer_id, acting_member_id)
         was_chosen = answer.status == "chosen"
         helper_active = session.scalar(select(Member.status).where(Member.id == answer.member_id)) == "active"
-        answer.status = status_after_taking_back(answer.status, request.addressed_to_member_id == answer.member_id,
-                                                 helper_active)
+        answer.status = status_after_taking_back(
+            answer.status, asked_directly(request.addressed_to_member_id, answer.member_id), helper_active)
         answer.decided_at = utcnow()
         if was_chosen:
             for other in session.scalars(select(HelpAnswer).where(

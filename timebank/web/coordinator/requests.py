@@ -11,6 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from timebank.domain import errors as domain
+from timebank.domain.help import asked_directly
 from timebank.services import banks, helping, members, requests_offers
 from timebank.web.coordinator import blueprint
 from timebank.web.coordinator.requests_forms import (
@@ -164,7 +165,8 @@ def choose_for(request_id: int, answer_id: int):
                            (chosen.chosen.member_id, chosen.chosen.member_name)) if i in unsigned]
     helper, asker = chosen.chosen.member_name, chosen.member_name
     # Asked directly, the member's own yes (passed on by the coordinator): nobody chose them.
-    said = (f"You said yes for {helper}: {helper} helps {asker}." if chosen.addressed_to_member_id
+    said = (f"You said yes for {helper}: {helper} helps {asker}."
+            if asked_directly(chosen.addressed_to_member_id, chosen.chosen.member_id)
             else f"{helper} is chosen to help {asker}.")
     flash(said + (f" Please tell {' and '.join(tell)}: they have no sign-in." if tell else ""), "success")
     return redirect(url_for("coordinator.request", request_id=request_id))
@@ -229,7 +231,7 @@ def withdraw_answer(request_id: int):
     answerer = _answerer()
 
     def addressed(r) -> bool:
-        return r.addressed_to_member_id == answerer
+        return asked_directly(r.addressed_to_member_id, answerer)
 
     def name(r) -> str:
         answer = r.answer_of(answerer)

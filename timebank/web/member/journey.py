@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
+from timebank.domain.help import asked_directly, who_cannot_be_reached
 from timebank.services import banks, helping, requests_offers
 from timebank.web.extensions import database
 from timebank.web.forms import options
@@ -178,12 +179,27 @@ def accept(request_id: int):
     except domain.TimebankError as error:
         flash(told(error), "error")
     else:
-        if detail.helper_contact is not None and not detail.helper_contact.shared:
-            flash(f"Thank you. You share no phone or email, so your coordinator will put you in touch with "
-                  f"{detail.member_name}. You can choose what to share on “How others can reach you”.", "success")
-        else:
-            flash(f"Thank you. {detail.member_name} can now see how to reach you, and you them.", "success")
+        flash(_said_yes(detail), "success")
     return redirect(url_for("member.answers"))
+
+
+def _said_yes(detail) -> str:
+    """The thanks for a yes, saying who can now reach whom (`who_cannot_be_reached`)."""
+    asker = detail.member_name
+    if detail.asker_contact is None or detail.helper_contact is None:
+        return f"Thank you. You said yes to {asker}."
+    share = "You can choose what to share on “How others can reach you”."
+    cannot_reach = who_cannot_be_reached(detail.asker_contact, detail.helper_contact)
+    if cannot_reach == "both":
+        return (f"Thank you. Neither you nor {asker} shares a phone or email, so your coordinator will put "
+                f"you in touch with {asker}. {share}")
+    if cannot_reach == "helper":
+        return (f"Thank you. You can now see how to reach {asker}. You share no phone or email, so they "
+                f"cannot reach you: your coordinator will put you in touch with {asker}. {share}")
+    if cannot_reach == "asker":
+        return (f"Thank you. {asker} can now see how to reach you. {asker} shares no phone or email, so "
+                f"your coordinator will put you in touch.")
+    return f"Thank you. {asker} can now see how to reach you, and you them."
 
 
 def _answer_action(request_id: int, action, done, title, question, button):
@@ -208,7 +224,7 @@ def _answer_action(request_id: int, action, done, title, question, button):
 
 
 def _taking_back_a_yes(request, mine) -> bool:
-    return request.addressed_to_member_id == mine.member_id
+    return asked_directly(request.addressed_to_member_id, mine.member_id)
 
 
 @blueprint.route("/answers/<int:request_id>/withdraw", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from timebank.domain import errors as domain
+from timebank.domain.help import may_still_answer
 from timebank.domain.hours import parse_hours
 from timebank.domain.members import labels_told_apart
 from timebank.domain.members_words import in_members_words
@@ -227,7 +228,7 @@ def _asked_of(db, slug, request_id: int, me: int) -> bool:
     except domain.UnknownRequest:
         return False
     mine = request.answer_of(me)
-    return request.addressed_to_member_id == me and mine is not None and mine.status in ("asked", "chosen")
+    return may_still_answer(request.status, request.addressed_to_member_id, me, mine.status if mine else None)
 
 
 @blueprint.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
