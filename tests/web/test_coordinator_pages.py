@@ -851,3 +851,16 @@ def test_a_file_uploaded_again_with_a_new_form_is_asked_about(cora, world, web_d
                             "file": (io.BytesIO(text.encode()), "hours.csv")})
     assert again.status_code == 302
     assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2
+
+
+def test_confirming_past_a_members_limit_says_the_way_on_their_own_limits_or_a_decline(cora, world, web_database):
+    waiting = pending_exchange(web_database, world)
+    receiver = waiting.receiver_member_id
+    members.set_member_limits(web_database, world.bank.slug, receiver, floor_minutes=0, ceiling_minutes=None)
+    token = csrf_from(cora.get("/coordinator/pending").text)
+    response = cora.post(f"/coordinator/pending/{waiting.id}", data={"csrf_token": token, "choice": "confirm"})
+    assert response.status_code == 400
+    assert "would go below the lowest balance allowed" in response.text
+    assert f'href="/coordinator/members/{receiver}#limits"' in response.text and "decline it" in response.text
+    assert ledger.get_exchange(web_database, world.bank.slug, waiting.id).state == "pending"
+    assert 'id="limits"' in cora.get(f"/coordinator/members/{receiver}").text

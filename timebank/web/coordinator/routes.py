@@ -720,7 +720,7 @@ def upload_template():
 # ---------------------------------------------------------------- settling and reversing
 
 
-def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
+def _pending_page(status: int = 200, form=None, failed_id: int | None = None, limit_member_id: int | None = None):
     db, slug = database(), _slug()
     waiting = ledger.list_exchanges(db, slug, state="pending", limit=500)
     names = _names(waiting)
@@ -732,7 +732,7 @@ def _pending_page(status: int = 200, form=None, failed_id: int | None = None):
              for x in waiting}
     return _render("coordinator/pending.html", status, rows=_rows(waiting, names), waits=waits, names=names,
                    category_names=dict(banks.list_categories(db, slug)),
-                   form=form or SettleForm(formdata=None), failed_id=failed_id)
+                   form=form or SettleForm(formdata=None), failed_id=failed_id, limit_member_id=limit_member_id)
 
 
 def _waiting_on(exchange) -> int | None:
@@ -766,6 +766,9 @@ def settle(exchange_id: int):
                                               settled_by=_recorded_by())
         except domain.TimebankError as error:
             place(form, error)
+            if isinstance(error, domain.BalanceLimitPassed) and error.member_id:
+                # The way on: that member's own limits, or a decline.
+                return _pending_page(400, form, exchange_id, limit_member_id=error.member_id)
         else:
             _flash_with_links(f"Confirmed: {_in_words(settled, _names())}. Both balances have changed.",
                               _see_it(settled, settled.provider_member_id,
