@@ -4,9 +4,11 @@ sees and settles what is theirs."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import uuid
 
+import pypdf
 import pytest
 from markupsafe import escape
 
@@ -184,6 +186,20 @@ def test_the_statement_lists_my_entries_oldest_first_with_a_running_balance(sign
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     assert [re.findall(r'<td data-label="[^"]*" class="num">(.*?)</td>', r) for r in rows] == [
         ["+1h", "+1h"], ["+45m", "+1h 45m"]]
+
+
+def test_a_correction_on_my_statement_says_why_and_the_printed_one_too(signed_in, world, web_database):
+    wrong = ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
+                                receiver_id=world.bob.member_id, minutes=45, recorded_by="test",
+                                description="School pick-up")
+    ledger.reverse_exchange(web_database, wrong.id, reason="Logged for the wrong year", recorded_by="test",
+                            bank_slug=world.bank.slug)
+    ann = signed_in(world.ann)
+    assert "(why: Logged for the wrong year)" in ann.get("/member/statement").text
+    printed = ann.get("/member/statement.pdf")
+    assert printed.status_code == 200
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed.data)).pages)
+    assert "Logged for the wrong year" in " ".join(text.split())
 
 
 # ---------------------------------------------------------------- CSRF on every form

@@ -142,4 +142,5 @@ def what_words(line, categories: dict[str, str]) -> str:
         label = "Corrected later"
     parts = [p for p in (label, categories.get(line.category, line.category) if line.category else None,
                          line.description) if p]
-    return ": ".join(parts)
+    why = f" (why: {line.reason})" if line.kind in ("reversal", "grant") and line.reason else ""
+    return ": ".join(parts) + why

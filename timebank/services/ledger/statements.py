@@ -66,7 +66,7 @@ def statement_for_period(database: Database, bank_slug: str, member_id: int, *,
         query = (
             select(
                 Entry.id, Entry.exchange_id, Entry.amount_minutes, Exchange.given_on,
-                Exchange.kind, Exchange.state, Exchange.category, Exchange.description,
+                Exchange.kind, Exchange.state, Exchange.category, Exchange.description, Exchange.reason,
                 Exchange.provider_member_id,
                 provider.name.label("provider_name"), receiver.name.label("receiver_name"),
             )
@@ -81,12 +81,12 @@ def statement_for_period(database: Database, bank_slug: str, member_id: int, *,
         if end is not None:
             query = query.where(Exchange.given_on <= end)
         lines, running = [], opening
-        for (entry_id, exchange_id, amount, given_on, kind, state, category, description,
+        for (entry_id, exchange_id, amount, given_on, kind, state, category, description, reason,
              provider_id, provider_name, receiver_name) in session.execute(query):
             running += amount
             lines.append(StatementLine(
                 entry_id, exchange_id, given_on, kind, state, category, description,
                 _counterparty(kind, provider_id == member.id, provider_name, receiver_name),
-                amount, running,
+                amount, running, reason,
             ))
         return PeriodStatement(member.id, member.name, start, end, opening, running, tuple(lines))
