@@ -58,7 +58,8 @@ def test_each_report_page_shows_its_figures_chart_and_table(cora):
     expected = {
         "activity": ["2h 30m", "January 2025", "1h 30m", "Gardening: weeding, grass, hedges", "No category"],
         "network": ["Ann", "Bob", "Eve", "People with no links"],
-        "funders": ["2h 30m", "£30.00", "£12.00"],
+        # Which 90 days "active" counts, named: the overview's figure is a member's status.
+        "funders": ["2h 30m", "£30.00", "£12.00", "Members who gave or received help in the 90 days to"],
     }
     for name, figures in expected.items():
         page = cora.get(f"/coordinator/reports/{name}{QUERY}")
