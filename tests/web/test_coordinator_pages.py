@@ -542,6 +542,22 @@ def test_a_reversal_puts_the_hours_back_and_a_second_one_is_refused(cora, world,
     assert balance(web_database, world, world.ann.member_id) == 0
 
 
+def test_after_a_reversal_the_exchange_is_a_form_away_filled_in_to_log_again_put_right(cora, world, web_database):
+    logged = ledger.log_exchange(web_database, world.bank.slug, provider_id=world.ann.member_id,
+                                 receiver_id=world.bob.member_id, minutes=105, recorded_by="test",
+                                 description="School pick-up", given_on=dt.date.today() - dt.timedelta(days=3))
+    page = cora.get("/coordinator/exchanges").text
+    token, key = csrf_from(page), re.search(rf'name="idempotency_key" value="([^"]*:{logged.id})"', page).group(1)
+    done = cora.post(f"/coordinator/exchanges/{logged.id}/reverse", follow_redirects=True,
+                     data={"csrf_token": token, "idempotency_key": key, "reason": "Wrong day"})
+    again = re.search(r'<a href="(/coordinator/log\?[^"]+)">Log it again, put right', done.text)
+    assert again, "no link to log it again"
+    form = cora.get(again.group(1).replace("&amp;", "&")).text
+    assert 'value="1h 45m"' in form and "School pick-up</textarea>" in form
+    assert f'value="{(dt.date.today() - dt.timedelta(days=3)).isoformat()}"' in form
+    assert len(ledger.list_exchanges(web_database, world.bank.slug)) == 2  # nothing logged by the link
+
+
 # ---------------------------------------------------------------- members
 
 

@@ -480,6 +480,10 @@ def _exchange_form(form_class):
     if request.method == "GET":
         form.day.data = request.args.get("day") or dt.date.today().isoformat()
         form.category.data = request.args.get("category", "")
+        if hasattr(form, "what"):
+            # "Log it again, put right", after a reversal: what the first one said.
+            form.hours.data = request.args.get("hours", "")[:20]
+            form.what.data = request.args.get("what", "")[:2000]
         # "Log hours for this member", from their page: them as the one who gave the help.
         for side in ("provider", "receiver"):
             chosen = _member_number(request.args.get(side))
@@ -865,8 +869,16 @@ def reverse(exchange_id: int):
                      else f"{format_minutes(original.amount_minutes)} (exchange {exchange_id})")
             outcome = ("It was already reversed: nothing more changed." if reversed_.replayed
                        else "The balances are put back.")
-            flash(f"Exchange {exchange_id} is reversed: {words}, on {format_day(original.given_on)}. {outcome}",
-                  "success")
+            message = f"Exchange {exchange_id} is reversed: {words}, on {format_day(original.given_on)}. {outcome}"
+            if original.kind == "exchange" and not reversed_.replayed:
+                # Most mistakes are a wrong day or hours: the right one is a form away, filled in.
+                again = url_for("coordinator.log", provider=original.provider_member_id,
+                                receiver=original.receiver_member_id, day=original.given_on.isoformat(),
+                                hours=format_minutes(original.amount_minutes), category=original.category or None,
+                                what=original.description or None)
+                _flash_with_links(message, (again, "Log it again, put right", f" (exchange {exchange_id})"))
+            else:
+                flash(message, "success")
             return redirect(_back(form.back.data, url_for("coordinator.exchanges")))
     if form.back.data:
         return _reverse_page(exchange_id, 400, form)
