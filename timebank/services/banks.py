@@ -66,8 +66,10 @@ def create_bank(
     *,
     floor_minutes: int | None = None,
     ceiling_minutes: int | None = None,
+    contact_phone: str | None = None,
 ) -> BankView:
-    """A new bank with its own account, its community pot and the standard service list."""
+    """A new bank with its own account, its community pot and the standard service list;
+    `contact_phone`, the number members ring, is checked as `set_contact_phone` checks it."""
     slug = (slug or "").strip()
     name = (name or "").strip()
     if not _SLUG.match(slug):
@@ -80,12 +82,13 @@ def create_bank(
     floor = DEFAULT_FLOOR_MINUTES if floor_minutes is None else floor_minutes
     ceiling = DEFAULT_CEILING_MINUTES if ceiling_minutes is None else ceiling_minutes
     check_limits_are_sane(floor, ceiling)
+    phone = clean_phone(contact_phone)
     with UnitOfWork(database) as uow:
         session = uow.session
         if session.scalars(select(Bank.id).where(Bank.slug == slug)).first() is not None:
             raise BankSlugTaken(f"There is already a time bank called {slug!r}.")
         bank = Bank(slug=slug, name=name, floor_minutes=floor, ceiling_minutes=ceiling,
-                    member_exchanges_need_confirmation=True)
+                    member_exchanges_need_confirmation=True, contact_phone=phone)
         session.add(bank)
         session.flush()
         session.add_all(
