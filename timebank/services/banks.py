@@ -153,8 +153,8 @@ def update_settings(
     need_confirmation: bool, limits_confirmed: bool = True, expiry_months: int | None = None,
     contact_phone: str | None = None,
 ) -> BankView:
-    """The settings page's save: the limits and the confirmation mode, saved together or
-    not at all (InvalidLimits for limits that make no sense).
+    """The settings page's save: the limits, the confirmation mode, the period and the
+    phone, saved together or not at all (InvalidLimits for limits that make no sense).
 
     A person at the settings page passes `limits_confirmed` as they answered: a changed
     limit that active members' balances are already outside is then refused
