@@ -39,6 +39,23 @@ def test_init_twice_is_harmless(run):
     assert run("init").exit_code == 0
 
 
+def test_bank_add_takes_the_number_members_ring_or_refuses_one_that_is_no_number(run):
+    from tests.conftest import PASSWORD_HASHING
+    from timebank.db.engine import Database
+    from timebank.services.banks import get_bank
+
+    assert run("init").exit_code == 0
+    refused = run("bank", "add", "leith", "--name", "Leith Time Bank", "--phone", "ring Cora")
+    assert refused.exit_code == 1 and "is not a phone number" in refused.stderr
+    assert refused.stderr.count("\n") == 1 and refused.stdout == ""
+    assert run("bank", "add", "leith", "--name", "Leith Time Bank", "--phone", " 0131 496 0000").exit_code == 0
+    database = Database(run.url, password_hashing=PASSWORD_HASHING)
+    try:
+        assert get_bank(database, "leith").contact_phone == "0131 496 0000"  # the refused one wrote nothing
+    finally:
+        database.dispose()
+
+
 def test_member_add_prints_the_id_alone_on_its_line(run, leith):
     result = run("member", "add", "--bank", "leith", "Dot", "--email", "dot@example.org", "--organisation")
     assert result.exit_code == 0

@@ -22,6 +22,7 @@ from timebank.demo import (
 )
 from timebank.demo.outcomes import INTRODUCED
 from timebank.services import assessments, auth, ledger, matches, members, outcome_measures, reports, requests_offers
+from timebank.services.banks import get_bank
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +72,8 @@ def test_demo_bank_has_forty_members_people_and_organisations_across_edinburgh(d
     assert sum(1 for m in everyone if m.phone) >= 10
     assert any(m.email is None for m in everyone), "a member run by the coordinator"
     assert any(m.status == "closed" for m in everyone), "a member who left, history kept"
+    # The number printed on letters and paper: one Ofcom keeps for drama.
+    assert get_bank(database, DEMO_BANK_SLUG).contact_phone == "0131 496 0000"
 
 
 def test_demo_exchanges_cover_the_last_year_in_several_categories(exchanges):

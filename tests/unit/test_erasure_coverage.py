@@ -10,6 +10,7 @@ from timebank.services.erasure import ERASED_TEXT_COLUMNS
 # Columns that hold no personal words, and why.
 NO_PERSONAL_WORDS = {
     "banks.slug", "banks.name",  # the bank's own
+    "banks.contact_phone",  # the number the bank prints for members to ring, changed on Settings
     "service_categories.slug", "service_categories.name", "service_categories.description",
     "service_categories.name_key",
     "neighbourhoods.name", "neighbourhoods.name_key",  # places the bank serves

@@ -43,13 +43,15 @@ def bank() -> None:
               help="Lowest balance a member may reach, in hours (zero or below).")
 @click.option("--max-balance", default="100", show_default=True, metavar="H",
               help="Highest balance a member may reach, in hours.")
+@click.option("--phone", default=None, metavar="NUMBER",
+              help="The number members ring, printed on letters, statements and offers (also on Settings).")
 @pass_database
-def bank_add(database, slug: str, name: str, min_balance: str, max_balance: str) -> None:
+def bank_add(database, slug: str, name: str, min_balance: str, max_balance: str, phone: str | None) -> None:
     """A new time bank called SLUG, with its own account and community pot."""
     from timebank.services.banks import create_bank
 
     view = create_bank(database, slug, name, floor_minutes=parse_signed_hours(min_balance),
-                       ceiling_minutes=parse_signed_hours(max_balance))
+                       ceiling_minutes=parse_signed_hours(max_balance), contact_phone=phone)
     click.echo(view.slug)
 
 

@@ -118,6 +118,8 @@ class Bank(Base):
     closed_member_retention_years: Mapped[int] = mapped_column(Integer, server_default="6")
     # How long requests and offers stay listed after they are posted or renewed (revision 0020).
     expiry_months: Mapped[int] = mapped_column(Integer, server_default="3")
+    # The number members ring, printed on letters, statements and offers (revision 0024).
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

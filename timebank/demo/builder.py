@@ -26,6 +26,7 @@ from timebank.demo.people import (
     CLOSED,
     COORDINATOR_EMAIL,
     DEMO_BANK_NAME,
+    DEMO_BANK_PHONE,
     DEMO_BANK_SLUG,
     DEMO_PASSWORD,
     EXPIRING_SOON,
@@ -121,6 +122,7 @@ class _Builder:
 
     def build(self) -> DemoSummary:
         bank = banks.create_bank(self.db, DEMO_BANK_SLUG, DEMO_BANK_NAME)
+        banks.set_contact_phone(self.db, DEMO_BANK_SLUG, DEMO_BANK_PHONE)
         self.floor = bank.floor_minutes + FLOOR_MARGIN_MINUTES
         self.ceiling = bank.ceiling_minutes - CEILING_MARGIN_MINUTES
         self.known_categories = {slug for slug, _ in banks.list_categories(self.db, DEMO_BANK_SLUG)}

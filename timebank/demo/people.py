@@ -11,6 +11,7 @@ from typing import NamedTuple
 __all__ = [
     "DEMO_BANK_SLUG",
     "DEMO_BANK_NAME",
+    "DEMO_BANK_PHONE",
     "DEMO_PASSWORD",
     "COORDINATOR_EMAIL",
     "MEMBER_EMAIL",
@@ -40,6 +41,8 @@ __all__ = [
 
 DEMO_BANK_SLUG = "leith"
 DEMO_BANK_NAME = "Leith Time Bank"
+# An Ofcom number kept for drama (0131 496 0000 to 0999): it rings no one.
+DEMO_BANK_PHONE = "0131 496 0000"
 DEMO_PASSWORD = "timebank-demo"
 COORDINATOR_EMAIL = "coordinator@example.org"
 MEMBER_EMAIL = "member@example.org"

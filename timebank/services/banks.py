@@ -19,7 +19,7 @@ from timebank.domain.ledger import (
     check_limits_leave_nobody_outside,
     fingerprint,
 )
-from timebank.domain.members import name_key
+from timebank.domain.members import clean_phone, name_key
 from timebank.domain.money import format_pence
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
 from timebank.services.rows import bank_row
@@ -31,6 +31,7 @@ __all__ = [
     "get_bank",
     "set_bank_limits",
     "set_confirmation_mode",
+    "set_contact_phone",
     "update_settings",
     "set_hourly_value",
     "MAX_HOURLY_VALUE_PENCE",
@@ -53,6 +54,7 @@ def bank_view(bank: Bank) -> BankView:
         ceiling_minutes=bank.ceiling_minutes,
         member_exchanges_need_confirmation=bank.member_exchanges_need_confirmation,
         expiry_months=bank.expiry_months,
+        contact_phone=bank.contact_phone,
     )
 
 
@@ -64,8 +66,10 @@ def create_bank(
     *,
     floor_minutes: int | None = None,
     ceiling_minutes: int | None = None,
+    contact_phone: str | None = None,
 ) -> BankView:
-    """A new bank with its own account, its community pot and the standard service list."""
+    """A new bank with its own account, its community pot and the standard service list;
+    `contact_phone`, the number members ring, is checked as `set_contact_phone` checks it."""
     slug = (slug or "").strip()
     name = (name or "").strip()
     if not _SLUG.match(slug):
@@ -78,12 +82,13 @@ def create_bank(
     floor = DEFAULT_FLOOR_MINUTES if floor_minutes is None else floor_minutes
     ceiling = DEFAULT_CEILING_MINUTES if ceiling_minutes is None else ceiling_minutes
     check_limits_are_sane(floor, ceiling)
+    phone = clean_phone(contact_phone)
     with UnitOfWork(database) as uow:
         session = uow.session
         if session.scalars(select(Bank.id).where(Bank.slug == slug)).first() is not None:
             raise BankSlugTaken(f"There is already a time bank called {slug!r}.")
         bank = Bank(slug=slug, name=name, floor_minutes=floor, ceiling_minutes=ceiling,
-                    member_exchanges_need_confirmation=True)
+                    member_exchanges_need_confirmation=True, contact_phone=phone)
         session.add(bank)
         session.flush()
         session.add_all(
@@ -131,12 +136,25 @@ def set_confirmation_mode(database: Database, slug: str, *, need_confirmation: b
     return view
 
 
+def set_contact_phone(database: Database, slug: str, phone: str | None) -> BankView:
+    """The number members ring, printed on letters, statements and offers: empty or None
+    clears it; a text that is no phone number is refused (PhoneInvalid)."""
+    cleaned = clean_phone(phone)
+    with UnitOfWork(database) as uow:
+        bank = bank_row(uow.session, slug, lock=True)
+        bank.contact_phone = cleaned
+        view = bank_view(bank)
+        uow.commit()
+    return view
+
+
 def update_settings(
     database: Database, slug: str, *, floor_minutes: int, ceiling_minutes: int,
     need_confirmation: bool, limits_confirmed: bool = True, expiry_months: int | None = None,
+    contact_phone: str | None = None,
 ) -> BankView:
-    """The settings page's save: the limits and the confirmation mode, saved together or
-    not at all (InvalidLimits for limits that make no sense).
+    """The settings page's save: the limits, the confirmation mode, the period and the
+    phone, saved together or not at all (InvalidLimits for limits that make no sense).
 
     A person at the settings page passes `limits_confirmed` as they answered: a changed
     limit that active members' balances are already outside is then refused
@@ -144,10 +162,15 @@ def update_settings(
 
     `expiry_months` (None: unchanged) is how long requests and offers stay listed after
     they are posted or renewed (InvalidExpiryPeriod outside 1 to 24).
+
+    `contact_phone` (None: unchanged) is the number members ring, printed on letters,
+    statements and offers: an empty text clears it, a text that is no phone number is
+    refused (PhoneInvalid).
     """
     check_limits_are_sane(floor_minutes, ceiling_minutes)
     if expiry_months is not None:
         check_expiry_months(expiry_months)
+    phone = clean_phone(contact_phone) if contact_phone is not None else None
     with UnitOfWork(database) as uow:
         bank = bank_row(uow.session, slug, lock=True)
         if not limits_confirmed:
@@ -164,6 +187,8 @@ def update_settings(
         bank.member_exchanges_need_confirmation = bool(need_confirmation)
         if expiry_months is not None:
             bank.expiry_months = expiry_months
+        if contact_phone is not None:
+            bank.contact_phone = phone
         view = bank_view(bank)
         uow.commit()
     return view

@@ -28,6 +28,8 @@ class BankView:
     member_exchanges_need_confirmation: bool
     # How long requests and offers stay listed after they are posted or renewed.
     expiry_months: int = 3
+    # The number members ring (None: the bank has not given one).
+    contact_phone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from timebank.web.words import day, hours, period_words
+from timebank.web.words import day, hours, period_words, ring_your_coordinator, statement_questions
 
 __all__ = ["statement_pdf", "offers_pdf"]
 
@@ -93,8 +93,9 @@ class _Paper(FPDF):
 
 
 def statement_pdf(statement, *, bank_name: str, printed_on: dt.date, categories: dict[str, str],
-                  newest_first: bool = False) -> bytes:
-    """A member's statement for a period (a `PeriodStatement`) as a PDF."""
+                  newest_first: bool = False, contact_phone: str | None = None) -> bytes:
+    """A member's statement for a period (a `PeriodStatement`) as a PDF; the bank's
+    `contact_phone`, when it has one, under it."""
     lines = statement.newest_first if newest_first else statement.lines
     texts = [statement.member_name, bank_name] + [t for line in lines for t in
                                                   (line.counterparty, what_words(line, categories))]
@@ -113,16 +114,22 @@ def statement_pdf(statement, *, bank_name: str, printed_on: dt.date, categories:
         paper.say("Nothing was given or received in this period.")
     paper.ln(2)
     paper.say(f"Balance at the end: {hours(statement.closing_minutes, signed=True)}", bold=True)
+    if contact_phone:
+        paper.ln(2)
+        paper.say(statement_questions(contact_phone))
     return paper.bytes()
 
 
-def offers_pdf(offers, *, for_whom: str, bank_name: str, printed_on: dt.date) -> bytes:
-    """The bank's current offers, as a PDF to post to a member."""
+def offers_pdf(offers, *, for_whom: str, bank_name: str, printed_on: dt.date,
+               contact_phone: str | None = None) -> bytes:
+    """The bank's current offers, as a PDF to post to a member: ringing the coordinator
+    asks for one (on the bank's `contact_phone`, when it has one)."""
     texts = [for_whom, bank_name] + [t for o in offers for t in (o.category_name, o.description, o.member_name,
                                                                  o.area)]
     paper = _Paper(title="Offers of help", for_whom=for_whom, printed_on=printed_on, bank_name=bank_name,
                    shaping=needs_shaping(texts))
-    paper.say("Members of the time bank offer these. Ring your coordinator to ask for one.")
+    paper.say(f"Members of the time bank offer these. {ring_your_coordinator(contact_phone, capital=True)} "
+              "to ask for one.")
     paper.ln(2)
     if offers:
         paper.rows(("Kind of help", "Offer", "From", "Area"),

@@ -92,7 +92,7 @@ def statement_pdf_response(database, bank_slug: str, member_id: int) -> Response
     today = dt.date.today()
     body = statement_pdf(statement, bank_name=bank.name, printed_on=today,
                          categories=dict(banks.list_categories(database, bank_slug)),
-                         newest_first=chosen.newest_first)
+                         newest_first=chosen.newest_first, contact_phone=bank.contact_phone)
     return pdf_response(body, f"statement-{member_id}-{today.isoformat()}.pdf")
 
 

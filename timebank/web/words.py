@@ -14,8 +14,9 @@ from timebank.domain.hours import format_minutes
 from timebank.domain.ledger import AccountKind, ExchangeKind
 from timebank.domain.words import ACCESS_WORDS, access_words, day_words, moment_words
 
-__all__ = ["init_app", "hours", "day", "day_and_time", "period_words", "sides", "THE_BANK",
-           "THE_COMMUNITY_POT", "A_GROUP", "ACCESS_WORDS", "access_words"]
+__all__ = ["init_app", "hours", "day", "day_and_time", "period_words", "sides", "ring_your_coordinator",
+           "statement_questions",
+           "THE_BANK", "THE_COMMUNITY_POT", "A_GROUP", "ACCESS_WORDS", "access_words"]
 
 THE_BANK = "the bank"
 THE_COMMUNITY_POT = "the community pot"
@@ -81,10 +82,24 @@ def exchange_words(kind: str, state: str = "posted") -> str:
     return KIND_WORDS.get(kind, kind) + (f" ({said})" if said else "")
 
 
+def ring_your_coordinator(phone: str | None, capital: bool = False) -> str:
+    """What letters and printouts tell a member without email to do: ring the coordinator,
+    on the bank's number when it has one (Settings)."""
+    words = f"ring your coordinator on {phone}" if phone else "ring your coordinator"
+    return words[0].upper() + words[1:] if capital else words
+
+
+def statement_questions(phone: str) -> str:
+    """The line under a printed statement, when the bank has a number to ring."""
+    return f"Questions about these hours? {ring_your_coordinator(phone, capital=True)}."
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(access_words, "access_words")
     app.add_template_global(exchange_words, "exchange_words")
+    app.add_template_global(ring_your_coordinator, "ring_your_coordinator")
+    app.add_template_global(statement_questions, "statement_questions")
     app.add_template_filter(day_and_time, "day_and_time")
 
     @app.context_processor

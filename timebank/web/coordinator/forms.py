@@ -240,6 +240,9 @@ class SettingsForm(TimebankForm):
     limits_confirmed = BooleanField("Yes, save these limits")
     # Left empty, the period stays as it is (a form sent without the field changes nothing).
     expiry_months = StringField("Months a request or offer stays listed", validators=[Length(max=20)])
+    # Checked by the domain's rule (PhoneInvalid); left empty, it clears the number; a form
+    # sent without the field changes nothing.
+    contact_phone = StringField("The bank's phone number (optional)")
 
     def validate_expiry_months(self, field) -> None:
         """A whole number; its range is the domain's rule (InvalidExpiryPeriod), placed here too."""

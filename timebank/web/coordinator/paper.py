@@ -25,6 +25,7 @@ def print_statement(member_id: int):
                  if chosen.valid else None)
     return render_template("paper/statement.html", member=member, chosen=chosen, statement=statement,
                            categories=dict(banks.list_categories(db, slug)),
+                           contact_phone=banks.get_bank(db, slug).contact_phone,
                            today=dt.date.today()), (200 if chosen.valid else 400)
 
 
@@ -37,7 +38,8 @@ def statement_pdf(member_id: int):
 def print_offers(member_id: int):
     db, slug = database(), current_user.bank_slug
     return render_template("paper/offers.html", member=members.get_member(db, slug, member_id),
-                           offers=_offers_for(db, slug, member_id), today=dt.date.today())
+                           offers=_offers_for(db, slug, member_id),
+                           contact_phone=banks.get_bank(db, slug).contact_phone, today=dt.date.today())
 
 
 @blueprint.get("/members/<int:member_id>/offers.pdf")
@@ -45,8 +47,9 @@ def offers_pdf_download(member_id: int):
     db, slug = database(), current_user.bank_slug
     member = members.get_member(db, slug, member_id)
     today = dt.date.today()
+    bank = banks.get_bank(db, slug)
     body = offers_pdf(_offers_for(db, slug, member_id), for_whom=member.name,
-                      bank_name=banks.get_bank(db, slug).name, printed_on=today)
+                      bank_name=bank.name, printed_on=today, contact_phone=bank.contact_phone)
     return pdf_response(body, f"offers-{member_id}-{today.isoformat()}.pdf")
 
 

@@ -911,7 +911,7 @@ def settings():
         form = SettingsForm(formdata=None, floor=format_minutes(-bank.floor_minutes),
                             ceiling=format_minutes(bank.ceiling_minutes),
                             confirmation="yes" if bank.member_exchanges_need_confirmation else "no",
-                            expiry_months=str(bank.expiry_months))
+                            expiry_months=str(bank.expiry_months), contact_phone=bank.contact_phone or "")
     else:
         form = SettingsForm()
         if form.validate_on_submit():
@@ -920,10 +920,12 @@ def settings():
                                       ceiling_minutes=form.ceiling.minutes,
                                       need_confirmation=form.confirmation.data == "yes",
                                       limits_confirmed=form.limits_confirmed.data,
-                                      expiry_months=form.expiry_months.months)
+                                      expiry_months=form.expiry_months.months,
+                                      contact_phone=form.contact_phone.data if form.contact_phone.raw_data else None)
             except domain.TimebankError as error:
                 place(form, error, {domain.InvalidLimits: "floor", domain.InvalidExpiryPeriod: "expiry_months",
-                                    domain.LimitsLeaveMembersOutside: "limits_confirmed"})
+                                    domain.LimitsLeaveMembersOutside: "limits_confirmed",
+                                    domain.PhoneInvalid: "contact_phone"})
             else:
                 flash("The bank's settings are saved.", "success")
                 return redirect(url_for("coordinator.settings"))

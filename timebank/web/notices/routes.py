@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from timebank.domain import errors as domain
 from timebank.domain.notices import NOTICE_STATES
-from timebank.services import notices
+from timebank.services import banks, notices
 from timebank.web.extensions import csrf, database
 from timebank.web.notices import blueprint
 from timebank.web.notices.forms import ActionForm, ChoicesForm
@@ -113,4 +113,5 @@ def told(notice_id: int):
 @blueprint.get("/coordinator/messages/<int:notice_id>/letter")
 def letter(notice_id: int):
     [found] = notices.to_tell(database(), current_user.bank_slug, base_url=base_url(), notice_id=notice_id)
-    return render_template("notices/letter.html", n=found, today=dt.date.today())
+    return render_template("notices/letter.html", n=found, today=dt.date.today(),
+                           contact_phone=banks.get_bank(database(), current_user.bank_slug).contact_phone)
