@@ -125,3 +125,33 @@ def test_the_settings_page_sets_the_period_and_refuses_a_bad_one_beside_the_fiel
         assert bank.expiry_months == 3 and bank.member_exchanges_need_confirmation is True
     assert cora.post("/coordinator/settings", data={**data, "expiry_months": "6"}).status_code == 302
     assert banks.get_bank(web_database, world.bank.slug).expiry_months == 6
+
+
+def test_a_new_listing_period_says_what_it_brought_back_to_the_lists_or_took_off(signed_in, world, web_database):
+    slug = world.bank.slug
+    old = requests_offers.ask_for_help(web_database, slug, member_id=world.ann.member_id, what="Hedge in spring")
+    _expire(web_database, HelpRequest, old.id)  # 123 days ago: gone under 3 months, back under 6
+    cora = signed_in(world.coordinator)
+    page = cora.get("/coordinator/settings").text
+    data = {"csrf_token": csrf_from(page), "floor": "5", "ceiling": "50", "confirmation": "yes",
+            "limits_confirmed": "y"}
+    longer = cora.post("/coordinator/settings", data={**data, "expiry_months": "6"}, follow_redirects=True)
+    said = longer.text.replace("&#39;", "'")
+    assert "1 request or offer that had left the lists is listed again (1 listed now)" in said
+    shorter = cora.post("/coordinator/settings", data={**data, "expiry_months": "3"}, follow_redirects=True)
+    assert "1 request or offer left the lists now, without the usual week" in shorter.text.replace("&#39;", "'")
+    same = cora.post("/coordinator/settings", data={**data, "expiry_months": "3"}, follow_redirects=True)
+    assert "The bank&#39;s settings are saved.</" in same.text or "The bank's settings are saved.</" in same.text
+
+
+def test_every_problem_of_the_settings_form_is_said_at_once(signed_in, world, web_database):
+    cora = signed_in(world.coordinator)
+    page = cora.get("/coordinator/settings").text
+    bad = cora.post("/coordinator/settings", data={"csrf_token": csrf_from(page), "floor": "ten", "ceiling": "50",
+                                                   "confirmation": "yes", "expiry_months": "30",
+                                                   "contact_phone": "call me"})
+    assert bad.status_code == 400
+    error_beside(bad.text, "floor", "")
+    error_beside(bad.text, "expiry_months", "1 to 24 whole months")
+    assert 'id="contact_phone-error"' in bad.text
+    assert banks.get_bank(web_database, world.bank.slug).expiry_months == 3

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from matching.knowledge import load_knowledge
 from timebank.db.engine import Database
-from timebank.db.models import Account, Bank, Member, ServiceCategory
+from timebank.db.models import Account, Bank, HelpRequest, Member, Offer, ServiceCategory
 from timebank.domain.errors import BankSlugTaken, CategoryTaken, InvalidInput
 from timebank.domain.expiry import check_expiry_months
 from timebank.domain.ledger import (
@@ -22,11 +22,12 @@ from timebank.domain.ledger import (
 from timebank.domain.members import clean_phone, name_key
 from timebank.domain.money import format_pence
 from timebank.services.idempotency import clean_key, refuse_other_details, write_once
-from timebank.services.rows import bank_row
+from timebank.services.rows import bank_row, still_listed
 from timebank.services.unit_of_work import UnitOfWork
 from timebank.services.views import BankView
 
 __all__ = [
+    "listed_now",
     "create_bank",
     "get_bank",
     "set_bank_limits",
@@ -292,3 +293,16 @@ def save_category(
         return False
 
     return write_once(database, attempt)
+
+
+def listed_now(database: Database, bank_slug: str) -> int:
+    """How many open requests and current offers the bank's lists show today, under its
+    listing period: what a change of the period adds to the lists or takes off them."""
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        requests = session.scalar(select(func.count()).select_from(HelpRequest).where(
+            HelpRequest.bank_id == bank.id, HelpRequest.status == "open", still_listed(HelpRequest, bank)))
+        offers = session.scalar(select(func.count()).select_from(Offer).where(
+            Offer.bank_id == bank.id, Offer.active.is_(True), still_listed(Offer, bank)))
+        return requests + offers

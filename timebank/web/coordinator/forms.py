@@ -22,8 +22,10 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from timebank.domain.errors import InvalidHours, WeakPassword
+from timebank.domain.errors import InvalidExpiryPeriod, InvalidHours, PhoneInvalid, WeakPassword
+from timebank.domain.expiry import check_expiry_months
 from timebank.domain.hours import parse_hours
+from timebank.domain.members import clean_phone
 from timebank.domain.passwords import check_password_rules
 from timebank.web.forms import (
     DayField,
@@ -245,12 +247,24 @@ class SettingsForm(TimebankForm):
     contact_phone = StringField("The bank's phone number (optional)")
 
     def validate_expiry_months(self, field) -> None:
-        """A whole number; its range is the domain's rule (InvalidExpiryPeriod), placed here too."""
+        """A whole number in the domain's range (`check_expiry_months`), checked with the
+        other fields so every problem of the form is said at once."""
         text = (field.data or "").strip()
         field.months = None
         if text and (not text.isdigit() or len(text) > 4):
             raise ValidationError("Enter a whole number of months, for example 3.")
+        if text:
+            try:
+                check_expiry_months(int(text))
+            except InvalidExpiryPeriod as error:
+                raise ValidationError(error.message) from None
         field.months = int(text) if text else None
+
+    def validate_contact_phone(self, field) -> None:
+        try:
+            clean_phone(field.data)
+        except PhoneInvalid as error:
+            raise ValidationError(error.message) from None
 
 
 class EditMemberForm(TimebankForm):

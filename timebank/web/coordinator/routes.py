@@ -915,6 +915,7 @@ def settings():
     else:
         form = SettingsForm()
         if form.validate_on_submit():
+            listed_before = banks.listed_now(db, slug)
             try:
                 banks.update_settings(db, slug, floor_minutes=-form.floor.minutes,
                                       ceiling_minutes=form.ceiling.minutes,
@@ -927,9 +928,27 @@ def settings():
                                     domain.LimitsLeaveMembersOutside: "limits_confirmed",
                                     domain.PhoneInvalid: "contact_phone"})
             else:
-                flash("The bank's settings are saved.", "success")
+                flash("The bank's settings are saved." + _listing_change(bank.expiry_months, form.expiry_months.months,
+                                                                          listed_before, banks.listed_now(db, slug)),
+                      "success")
                 return redirect(url_for("coordinator.settings"))
     return _render("coordinator/settings.html", _status(form), form=form, bank=bank)
+
+
+def _listing_change(months_before: int, months_now: int | None, listed_before: int, listed_now: int) -> str:
+    """What a new listing period did to the lists, said at once: a longer one brings back
+    requests and offers that had left, a shorter one takes some off without a week's notice."""
+    if months_now is None or months_now == months_before:
+        return ""
+    change = listed_now - listed_before
+    things = "request or offer" if abs(change) == 1 else "requests or offers"
+    if change > 0:
+        said = f" {change} {things} that had left the lists {'is' if change == 1 else 'are'} listed again"
+    elif change < 0:
+        said = f" {-change} {things} left the lists now, without the usual week's notice to their members"
+    else:
+        said = " No request or offer joined or left the lists"
+    return f"{said} ({listed_now} listed now)."
 
 
 # ---------------------------------------------------------------- staff second factors
