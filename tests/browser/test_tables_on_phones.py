@@ -116,3 +116,20 @@ def test_on_a_desktop_the_coordinators_tables_fit_so_their_buttons_show_whole(op
         .map(td => [Math.round(td.getBoundingClientRect().width), td.textContent.trim().slice(0, 60)])
         .sort((a, b) => b[0] - a[0]).slice(0, 3)""")
     assert regions and not any(r["scrolls"] for r in regions), f"the widest cells: {widest}"
+
+
+def test_a_members_statement_reads_as_cards_on_a_phone_with_nothing_off_the_screen(open_browser, people):
+    """The coordinator's view of a member's statement, as the member's own: one card per
+    line at 320 px, each value under its heading (found walking the app: Hours, Balance
+    and Reverse sat off the screen)."""
+    browse = open_browser(width=320, check_width=320)
+    browse.sign_in(people["coordinator"])
+    page = browse.goto("/coordinator/members")
+    page = browse.goto(page.get_by_role("link", name="Morag Henderson").first.get_attribute("href"))
+    statement = page.locator("#member-table").locator("xpath=ancestor::div[contains(@class,'table-wrap')]")
+    assert statement.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), "the statement scrolls sideways"
+    hours = page.locator("table.stack td[data-label='Hours']").first
+    assert hours.is_visible()
+    box = hours.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    browse.screenshot("coordinator-statement-at-320", width=320)
