@@ -245,8 +245,8 @@ def test_a_long_statement_comes_fifty_lines_a_page_with_the_running_balance(cora
     statement = first[first.index('id="statement"'):]
     assert statement.count("<tr>") == 51 and "Next page" in statement and "1 to 50 of 55" in statement
     second = cora.get(f"/coordinator/members/{ann}?page=2").text
-    rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>',
-                      second[second.index('id="statement"'):])
+    rows = re.findall(r'<td class="num" data-label="Hours">([^<]*)</td>\s*'
+                      r'<td class="num" data-label="Balance">([^<]*)</td>', second[second.index('id="statement"'):])
     assert [balance for _, balance in rows] == ["5m", "4m", "3m", "2m", "1m"]
 
 
