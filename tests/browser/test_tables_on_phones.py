@@ -132,4 +132,3 @@ def test_a_members_statement_reads_as_cards_on_a_phone_with_nothing_off_the_scre
     assert hours.is_visible()
     box = hours.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
-    browse.screenshot("coordinator-statement-at-320", width=320)
