@@ -135,3 +135,17 @@ def test_the_group_log_says_members_are_found_by_phone_too(signed_in, world):
     page = signed_in(world.coordinator).get("/coordinator/log/group").text
     receivers_hint = re.search(r'<p class="hint" id="find-hint">([^<]*)</p>', page).group(1)
     assert "a phone number" in receivers_hint
+
+
+def test_who_to_call_names_an_exchange_waiting_on_someone_without_a_sign_in_by_its_hours_and_day(
+        signed_in, world, web_database):
+    from timebank.services import ledger
+    from timebank.web.words import day
+
+    given_on = dt.date.today() - dt.timedelta(days=2)
+    waiting = ledger.propose_exchange(web_database, world.bank.slug, member_id=world.ann.member_id,
+                                      provider_id=world.ann.member_id, receiver_id=world.dot_member_id,
+                                      minutes=90, given_on=given_on, description="Hedge")
+    page = _text(signed_in(world.coordinator).get("/coordinator/calls"))
+    assert f"1h 30m on {day(given_on)}, logged by Ann today." in page
+    assert f"Exchange #{waiting.id}" not in page  # people name it by hours and day, not its number
