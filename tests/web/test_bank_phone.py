@@ -98,3 +98,11 @@ def test_the_printed_offers_and_statement_give_the_number_to_ring(signed_in, wor
     assert said in statement and "Lift to the shops" in statement
     # A member's own statement PDF says the same.
     assert said in _pdf_text(signed_in(world.ann).get("/member/statement.pdf").data)
+
+
+def test_a_members_own_statement_page_gives_the_number_to_ring_only_when_there_is_one(signed_in, world,
+                                                                                    web_database):
+    ann = signed_in(world.ann)
+    assert "Questions about these hours?" not in ann.get("/member/statement").text
+    banks.set_contact_phone(web_database, world.bank.slug, PHONE)
+    assert f"Questions about these hours? Ring your coordinator on {PHONE}." in ann.get("/member/statement").text

@@ -121,6 +121,7 @@ def statement():
                    if chosen.valid else None),
         balance=ledger.balance(db, slug, me),
         categories=dict(banks.list_categories(db, slug)),
+        contact_phone=banks.get_bank(db, slug).contact_phone,
     ), (200 if chosen.valid else 400)
 
 
