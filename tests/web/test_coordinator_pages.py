@@ -880,3 +880,17 @@ def test_confirming_past_a_members_limit_says_the_way_on_their_own_limits_or_a_d
     assert f'href="/coordinator/members/{receiver}#limits"' in response.text and "decline it" in response.text
     assert ledger.get_exchange(web_database, world.bank.slug, waiting.id).state == "pending"
     assert 'id="limits"' in cora.get(f"/coordinator/members/{receiver}").text
+
+
+def test_the_waiting_list_marks_an_exchange_that_confirming_would_refuse_now(cora, world, web_database):
+    waiting = pending_exchange(web_database, world)
+    fine = ledger.propose_exchange(web_database, world.bank.slug, member_id=world.bob.member_id,
+                                   provider_id=world.bob.member_id, receiver_id=world.ann.member_id, minutes=30)
+    members.set_member_limits(web_database, world.bank.slug, waiting.receiver_member_id, floor_minutes=0,
+                              ceiling_minutes=None)
+    page = cora.get("/coordinator/pending").text
+    row = page[page.index(f'id="exchange-{waiting.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Confirming is refused now: Bob would go below the lowest balance allowed" in row
+    other = page[page.index(f'id="exchange-{fine.id}"'):]
+    assert "Confirming is refused now" not in other[:other.index("</tr>")]

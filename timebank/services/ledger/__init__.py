@@ -22,6 +22,7 @@ from timebank.services.ledger.reading import (
     account_balances,
     balance,
     balances,
+    blocked_by_limits,
     count_exchanges,
     find_exchanges,
     get_exchange,
@@ -32,6 +33,7 @@ from timebank.services.ledger.reading import (
 from timebank.services.ledger.reversals import reverse_exchange
 
 __all__ = [
+    "blocked_by_limits",
     "log_exchange",
     "propose_exchange",
     "confirm_exchange",

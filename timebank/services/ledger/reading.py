@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, aliased
 from timebank.db.engine import Database
 from timebank.db.hot_path import hot_path
 from timebank.db.models import Account, Bank, Entry, Exchange, Member
-from timebank.domain.errors import InvalidInput
-from timebank.domain.ledger import ExchangeKind, ExchangeState, entries_key
+from timebank.domain.errors import BalanceLimitPassed, InvalidInput
+from timebank.domain.ledger import ExchangeKind, ExchangeState, check_balance_move, entries_key, member_limits
 from timebank.domain.statements import StatementEntry, in_day_order
 from timebank.services.ledger.posting import exchange_view
 from timebank.services.rows import bank_row, exchange_row, member_row
@@ -327,3 +327,35 @@ def account_balances(database: Database, bank_slug: str) -> dict[str, int]:
             .where(Account.bank_id == bank.id)
         )
         return {entries_key(r.member_id, r.kind): r.balance_minutes for r in rows}
+
+
+def blocked_by_limits(database: Database, bank_slug: str, exchanges: list[ExchangeView]) -> dict[int, str]:
+    """The waiting exchanges that confirming now would refuse, each with the refusal's
+    words: the same rule as confirming (`check_balance_move`), on today's balances and
+    limits, so the coordinator sees it before pressing Confirm. Each is judged on its
+    own, as each is confirmed on its own."""
+    waiting = [x for x in exchanges if x.provider_member_id is not None and x.receiver_member_id is not None]
+    if not waiting:
+        return {}
+    with UnitOfWork(database, readonly=True) as uow:
+        session = uow.session
+        bank = bank_row(session, bank_slug)
+        ids = {i for x in waiting for i in (x.provider_member_id, x.receiver_member_id)}
+        people = {m.id: (m, balance) for m, balance in session.execute(
+            select(Member, Account.balance_minutes).join(Account, Account.member_id == Member.id)
+            .where(Member.bank_id == bank.id, Member.id.in_(ids)))}
+        blocked = {}
+        for x in waiting:
+            moves = ((x.provider_member_id, x.amount_minutes), (x.receiver_member_id, -x.amount_minutes))
+            for member_id, delta in moves:
+                if member_id not in people:
+                    continue
+                member, balance_minutes = people[member_id]
+                limits = member_limits(bank.floor_minutes, bank.ceiling_minutes, member.floor_minutes,
+                                       member.ceiling_minutes)
+                try:
+                    check_balance_move(member.name, balance_minutes, delta, limits, member.id)
+                except BalanceLimitPassed as refusal:
+                    blocked[x.id] = refusal.message
+                    break
+        return blocked

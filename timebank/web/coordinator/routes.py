@@ -734,7 +734,9 @@ def _pending_page(status: int = 200, form=None, failed_id: int | None = None, li
     # settle it for them, and for how many days it has waited.
     waits = {x.id: (_waiting_on(x), _waiting_on(x) not in signs_in, (today - x.created_at.date()).days)
              for x in waiting}
+    blocked = ledger.blocked_by_limits(db, slug, waiting)
     return _render("coordinator/pending.html", status, rows=_rows(waiting, names), waits=waits, names=names,
+                   blocked=blocked,
                    category_names=dict(banks.list_categories(db, slug)),
                    form=form or SettleForm(formdata=None), failed_id=failed_id, limit_member_id=limit_member_id)
 
