@@ -7,6 +7,8 @@ Reads the demonstration bank only: nothing here is written.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import Person
@@ -132,3 +134,16 @@ def test_a_members_statement_reads_as_cards_on_a_phone_with_nothing_off_the_scre
     assert hours.is_visible()
     box = hours.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+
+
+def test_the_exchanges_waiting_read_as_cards_on_a_phone_with_confirm_on_the_screen(open_browser, people):
+    """At 320 px each waiting exchange is a card: Confirm and Decline are on the screen, not
+    at the far end of a table scrolled sideways (found walking the app)."""
+    browse = open_browser(width=320, check_width=320)
+    browse.sign_in(people["coordinator"])
+    page = browse.goto("/coordinator/pending")
+    wrap = page.locator("#pending-table").locator("xpath=ancestor::div[contains(@class,'table-wrap')]")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), "the waiting exchanges scroll sideways"
+    confirm = page.get_by_role("button", name=re.compile("^Confirm")).first
+    box = confirm.bounding_box()
+    assert confirm.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 320
