@@ -532,11 +532,16 @@ def withdraw_answer(database: Database, bank_slug: str, request_id: int, *, answ
             answer.status, asked_directly(request.addressed_to_member_id, answer.member_id), helper_active)
         answer.decided_at = utcnow()
         if was_chosen:
-            for other in session.scalars(select(HelpAnswer).where(
-                    HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):
-                other.status, other.decided_at = "waiting", None
-            _tell_the_asker_they_withdrew(session, bank, request, answer)
+            _reopen_the_choice(session, bank, request, answer)
         uow.commit()
+
+
+def _reopen_the_choice(session: Session, bank: Bank, request: HelpRequest, answer: HelpAnswer) -> None:
+    """The chosen helper is gone: the answers thanked wait again, and the asker is told."""
+    for other in session.scalars(select(HelpAnswer).where(
+            HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):
+        other.status, other.decided_at = "waiting", None
+    _tell_the_asker_they_withdrew(session, bank, request, answer)
 
 
 def release_answers_of(session: Session, bank: Bank, member: Member) -> int:
@@ -551,12 +556,11 @@ def release_answers_of(session: Session, bank: Bank, member: Member) -> int:
     now = utcnow()
     for answer, request in rows:
         was_chosen = answer.status == "chosen"
-        answer.status, answer.decided_at = "withdrawn", now
+        answer.status = status_after_taking_back(
+            answer.status, asked_directly(request.addressed_to_member_id, answer.member_id), helper_active=False)
+        answer.decided_at = now
         if was_chosen:
-            for other in session.scalars(select(HelpAnswer).where(
-                    HelpAnswer.request_id == request.id, HelpAnswer.status == "thanked")):
-                other.status, other.decided_at = "waiting", None
-            _tell_the_asker_they_withdrew(session, bank, request, answer)
+            _reopen_the_choice(session, bank, request, answer)
     session.flush()
     return len(rows)
 

@@ -16,7 +16,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from timebank.web.words import day, hours, period_words, ring_your_coordinator, statement_questions
+from timebank.web.words import day, hours, period_words, ring_your_coordinator, statement_label, statement_questions
 
 __all__ = ["statement_pdf", "offers_pdf"]
 
@@ -143,10 +143,7 @@ def offers_pdf(offers, *, for_whom: str, bank_name: str, printed_on: dt.date,
 
 def what_words(line, categories: dict[str, str]) -> str:
     """What a statement line was for, as the statement page says it."""
-    label = {"reversal": "Correction", "grant": "Hours from the bank",
-             "donation": "Given to the community pot"}.get(line.kind)
-    if label is None and line.state == "reversed":
-        label = "Corrected later"
+    label = statement_label(line.kind, line.state)
     parts = [p for p in (label, categories.get(line.category, line.category) if line.category else None,
                          line.description) if p]
     why = f" (why: {line.reason})" if line.kind in ("reversal", "grant") and line.reason else ""

@@ -77,6 +77,16 @@ KIND_WORDS = {"exchange": "help", "group": "group session", "grant": "hours from
 STATE_WORDS = {"pending": "waiting", "posted": "", "declined": "declined", "reversed": "corrected later"}
 
 
+def statement_label(kind: str, state: str) -> str | None:
+    """The tag a statement line wears when it is not plain help: a correction, hours from
+    the bank, a gift to the pot, or help corrected later (the page and the paper alike)."""
+    if kind in ("reversal", "grant", "donation"):
+        return KIND_WORDS[kind].capitalize()
+    if state == "reversed":
+        return STATE_WORDS["reversed"].capitalize()
+    return None
+
+
 def exchange_words(kind: str, state: str = "posted") -> str:
     said = STATE_WORDS.get(state, state)
     return KIND_WORDS.get(kind, kind) + (f" ({said})" if said else "")
@@ -98,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(access_words, "access_words")
     app.add_template_global(exchange_words, "exchange_words")
+    app.add_template_global(statement_label, "statement_label")
     app.add_template_global(ring_your_coordinator, "ring_your_coordinator")
     app.add_template_global(statement_questions, "statement_questions")
     app.add_template_filter(day_and_time, "day_and_time")
